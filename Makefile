@@ -1,0 +1,140 @@
+# certkit: one non-recursive Makefile.
+#
+#   make                      build the tools into $(BUILD)/bin
+#   make check                install missing packages, build, run every test
+#   make demo                 install missing packages, build, run the demo
+#   make install PREFIX=/usr/local [DESTDIR=...]
+#   make lint                 banned calls, mandoc -Tlint, shellcheck
+#   make SANITIZE=address,undefined check-quick   sanitizer build of the tests
+#   make fuzz [FUZZ_SECONDS=N]
+#   make bench
+#
+# Every tool is certtool/cert-*.c; every library file is certtool/lib/*.c;
+# every unit test is tests/unit/test_*.c; every fuzz target tests/fuzz/fuzz_*.c.
+# New files are picked up without editing this file.
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+BINDIR = $(PREFIX)/bin
+MANDIR = $(PREFIX)/share/man
+DATADIR = $(PREFIX)/share/certkit
+COMPDIR = $(PREFIX)/share/bash-completion/completions
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+WERROR ?= -Werror
+WARN = -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+       -Wformat=2 -Wvla -Wno-deprecated-declarations
+PKGS = openssl libcurl jansson ldap sqlite3
+
+SANITIZE ?=
+ifneq ($(SANITIZE),)
+BUILD ?= build-san
+SANFLAGS = -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+else
+BUILD ?= build
+SANFLAGS =
+endif
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -llber -lpthread -lm
+ALL_CFLAGS = $(WARN) $(WERROR) $(CFLAGS) $(SANFLAGS) -D_GNU_SOURCE \
+	-DCK_DATADIR='"$(DATADIR)"' -Icerttool/lib $(PKG_CFLAGS)
+ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
+
+LIB_SRC := $(sort $(wildcard certtool/lib/*.c))
+LIB_HDR := $(wildcard certtool/lib/*.h)
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+LIB_A := $(BUILD)/libck.a
+TOOLS := $(sort $(patsubst certtool/%.c,%,$(wildcard certtool/cert-*.c)))
+BINS := $(TOOLS:%=$(BUILD)/bin/%)
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+MANS := $(wildcard man/*.1 man/*.5 man/*.7)
+
+.PHONY: all tests deps check check-quick demo install uninstall lint fuzz bench clean
+
+all: $(BINS)
+
+tests: $(BINS) $(UNIT_BINS)
+
+$(BUILD)/certtool/%.o: certtool/%.c $(LIB_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(LIB_A): $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $(LIB_OBJ)
+
+$(BUILD)/bin/%: $(BUILD)/certtool/%.o $(LIB_A)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIB_A) $(PKG_LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_A) $(LIB_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB_A) $(PKG_LIBS) \
+		$(shell pkg-config --cflags --libs cmocka 2>/dev/null)
+
+deps:
+	@sh tests/deps.sh
+
+# The full suite: unit + end-to-end + man EXAMPLES, then the same under
+# ASan/UBSan, then a short fuzz run per target.  Ends with "N passed, N failed".
+check: deps
+	@$(MAKE) --no-print-directory tests
+	@sh tests/run.sh --full
+
+# One build, unit + end-to-end only (used by the sanitizer pass; handy locally).
+check-quick:
+	@$(MAKE) --no-print-directory tests
+	@CK_BUILD=$(BUILD) sh tests/run.sh
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@CK_BUILD=$(BUILD) sh tests/demo.sh
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(DATADIR)/templates $(DESTDIR)$(DATADIR)/policy \
+		$(DESTDIR)$(COMPDIR)
+	install -m 0755 $(BINS) $(DESTDIR)$(BINDIR)
+	for m in $(MANS); do s=$${m##*.}; install -m 0644 $$m $(DESTDIR)$(MANDIR)/man$$s; done
+	for f in templates/*.json; do [ -e "$$f" ] && install -m 0644 "$$f" $(DESTDIR)$(DATADIR)/templates; done; true
+	for f in policy/*.json; do [ -e "$$f" ] && install -m 0644 "$$f" $(DESTDIR)$(DATADIR)/policy; done; true
+	for t in $(TOOLS); do install -m 0644 completion/certkit.bash $(DESTDIR)$(COMPDIR)/$$t; done
+
+uninstall:
+	for t in $(TOOLS); do rm -f $(DESTDIR)$(BINDIR)/$$t $(DESTDIR)$(COMPDIR)/$$t; done
+	for m in $(MANS); do s=$${m##*.}; rm -f $(DESTDIR)$(MANDIR)/man$$s/$${m##*/}; done
+	rm -rf $(DESTDIR)$(DATADIR)
+
+lint:
+	@sh tests/lint.sh
+
+# libFuzzer targets, built with clang into build-fuzz/.
+FUZZ_SECONDS ?= 60
+FUZZ_CFLAGS = -g -O1 -fsanitize=fuzzer-no-link,address,undefined -D_GNU_SOURCE \
+	-DCK_DATADIR='"$(DATADIR)"' -Icerttool/lib $(PKG_CFLAGS)
+FUZZ_LIB_OBJ := $(LIB_SRC:%.c=build-fuzz/%.o)
+FUZZ_BINS := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
+
+build-fuzz/certtool/%.o: certtool/%.c $(LIB_HDR)
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) -c -o $@ $<
+
+build-fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_OBJ)
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_LIB_OBJ) $(PKG_LIBS)
+
+fuzz-build: $(FUZZ_BINS)
+
+fuzz: fuzz-build
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz.sh $(FUZZ_BINS)
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@CK_BUILD=$(BUILD) sh tests/bench.sh
+
+clean:
+	rm -rf build build-san build-fuzz build-*

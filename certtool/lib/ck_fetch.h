@@ -1,0 +1,64 @@
+/*
+ * ck_fetch: bounded network access.  Every call has a timeout and a size
+ * cap, and verifies TLS unless insecure is set explicitly.
+ */
+#ifndef CK_FETCH_H
+#define CK_FETCH_H
+
+#include <stddef.h>
+
+#include "ck_err.h"
+
+#define CK_FETCH_TIMEOUT_MS 10000
+#define CK_FETCH_MAX_BYTES (16u * 1024 * 1024)
+
+struct ck_fetch_opts {
+	long timeout_ms;	/* whole operation */
+	size_t max_bytes;	/* response cap */
+	const char *cacert;	/* PEM file of trust anchors for https/ldaps, NULL = system */
+	int insecure;		/* 1: do not verify server certificates (explicit --insecure) */
+	const char *bind_dn;	/* LDAP simple bind DN, NULL = anonymous */
+	const char *bind_password;
+};
+
+void ck_fetch_opts_init(struct ck_fetch_opts *o);
+
+/* A list of binary blobs (e.g. the values of an LDAP attribute, a TLS chain). */
+struct ck_blob {
+	unsigned char *data;
+	size_t len;
+};
+struct ck_blobs {
+	struct ck_blob *v;
+	size_t n, cap;
+};
+int ck_blobs_add(struct ck_blobs *b, const unsigned char *data, size_t len);
+void ck_blobs_release(struct ck_blobs *b);
+
+/*
+ * HTTP(S) GET (or POST when body != NULL, with content_type).  Follows at
+ * most 3 redirects; a status >= 400 is an error (CK_E_NET) whose message
+ * has the status.  *out is malloc'd and NUL-terminated (not counted in *len).
+ * status may be NULL.
+ */
+int ck_http(const char *url, const char *body, size_t body_len,
+    const char *content_type, const struct ck_fetch_opts *o,
+    unsigned char **out, size_t *len, long *status, struct ck_err *err);
+
+/*
+ * The certificate chain a TLS server presents on host:port, in the order
+ * sent, without verifying it (ingest is not validation).  sni may be NULL
+ * (then host is used when it is a name, none for an IP literal).
+ */
+int ck_tls_chain(const char *host, const char *port, const char *sni,
+    const struct ck_fetch_opts *o, struct ck_blobs *chain, struct ck_err *err);
+
+/*
+ * The values of the attribute named in an LDAP URL
+ * (ldap[s]://host[:port]/DN?attr?scope?filter, RFC 4516), all entries, all
+ * values.  The attribute is fetched as binary.
+ */
+int ck_ldap_url_values(const char *url, const struct ck_fetch_opts *o,
+    struct ck_blobs *values, struct ck_err *err);
+
+#endif /* CK_FETCH_H */

@@ -1,0 +1,50 @@
+/*
+ * ck_load: read certificates from anywhere (files, directories, stdin,
+ * http(s)://, ldap(s)://, tls://host:port) and turn them into `cert`
+ * records.  Shared by cert-read and every tool that accepts SOURCEs.
+ */
+#ifndef CK_LOAD_H
+#define CK_LOAD_H
+
+#include <stddef.h>
+#include <jansson.h>
+
+#include "ck_err.h"
+#include "ck_fetch.h"
+
+struct ck_load_opts {
+	unsigned cert_flags;		/* enum ck_cert_flags */
+	int recursive;			/* -r: descend into sub-directories */
+	const char *password;		/* PKCS#12 password or NULL */
+	const char *sni;		/* --sni for tls:// */
+	struct ck_fetch_opts fetch;	/* timeouts, caps, TLS trust for network sources */
+};
+
+/* Called once per record produced (a `cert` or an `error`); steals rec. Return 0 to go on. */
+typedef int (*ck_emit_fn)(void *ctx, json_t *rec);
+
+void ck_load_opts_init(struct ck_load_opts *o);
+
+/*
+ * Loads one SOURCE ("-" for stdin).  Every certificate becomes a `cert`
+ * record; every unreadable part becomes an `error` record passed to emit as
+ * well (the source keeps going where it can, e.g. other files of a
+ * directory).  Returns the number of error records emitted (0 = all good),
+ * or -1 if emit asked to stop.
+ */
+int ck_load_source(const char *source, const struct ck_load_opts *o,
+    ck_emit_fn emit, void *ctx);
+
+/*
+ * Decodes a buffer holding PEM (any number of certificates, PKCS#7 blocks),
+ * DER certificate, DER PKCS#7 or PKCS#12.  type/uri describe the source.
+ * Same return convention as ck_load_source.
+ */
+int ck_load_buffer(const unsigned char *buf, size_t len, const char *type,
+    const char *uri, const struct ck_load_opts *o, ck_emit_fn emit, void *ctx);
+
+/* Reads a whole file (or "-" = stdin) up to max bytes.  *buf malloc'd. */
+int ck_read_file(const char *path, size_t max, unsigned char **buf, size_t *len,
+    struct ck_err *err);
+
+#endif /* CK_LOAD_H */

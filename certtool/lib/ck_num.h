@@ -1,0 +1,19 @@
+/*
+ * ck_num: the one checked parser for numbers and durations from the
+ * command line (no atoi anywhere).
+ */
+#ifndef CK_NUM_H
+#define CK_NUM_H
+
+#include "ck_err.h"
+
+/* Parses a decimal integer in [min, max].  Returns 0 or -1 (CK_E_USAGE). */
+int ck_parse_long(const char *s, long min, long max, long *out, struct ck_err *err);
+
+/*
+ * Parses a duration: "30" (days), "30d", "12h", "2w", "90m", "45s".
+ * Result in seconds, >= 0.  Returns 0 or -1 (CK_E_USAGE).
+ */
+int ck_parse_duration(const char *s, long long *seconds, struct ck_err *err);
+
+#endif /* CK_NUM_H */

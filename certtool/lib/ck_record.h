@@ -1,0 +1,74 @@
+/*
+ * ck_record: the one module that reads and writes certkit records
+ * (JSON Lines, one object per line, every object with "kind" and "v": 1).
+ *
+ * Ownership: records are jansson json_t objects.  Functions named *_new or
+ * documented "returns a new reference" hand the caller one reference, which
+ * the caller releases with json_decref().  Writers never steal.
+ */
+#ifndef CK_RECORD_H
+#define CK_RECORD_H
+
+#include <stdio.h>
+#include <jansson.h>
+
+#include "ck_err.h"
+
+#define CK_RECORD_VERSION 1
+/* A longer input line is refused as a broken record (a chain with PEMs fits easily). */
+#define CK_RECORD_LINE_MAX (64u * 1024 * 1024)
+
+/* A new record {"kind": kind, "v": 1}.  Returns a new reference. */
+json_t *ck_record_new(const char *kind);
+
+/* The "kind" of a record, or NULL when it has none or is not an object. */
+const char *ck_record_kind(const json_t *rec);
+
+/* Non-zero when rec is an object whose kind equals kind. */
+int ck_record_is(const json_t *rec, const char *kind);
+
+/*
+ * An `error` record {"kind":"error","v":1,"source":..,"message":..,"code":..}.
+ * source may be NULL ("-" is used).  Returns a new reference.
+ */
+json_t *ck_error_record(const char *source, const char *message, const char *code);
+json_t *ck_error_record_err(const char *source, const struct ck_err *e);
+
+/* A finding {rule, severity, message, ref, subject}; ref/subject may be NULL. */
+json_t *ck_finding_new(const char *rule, const char *severity, const char *message,
+    const char *ref, const char *subject);
+
+/* Reader over a stream of JSON Lines. */
+struct ck_reader;
+
+/* name is used as the `source` of error records (e.g. "stdin"). Returns NULL on ENOMEM. */
+struct ck_reader *ck_reader_new(FILE *fp, const char *name);
+void ck_reader_free(struct ck_reader *r);
+
+enum ck_read_result {
+	CK_READ_EOF = 0,
+	CK_READ_RECORD = 1,	/* *out is a record (a JSON object with a string "kind") */
+	CK_READ_BROKEN = 2,	/* *out is an `error` record describing a broken line; err is set too */
+	CK_READ_FAIL = -1	/* the stream itself failed; err is set */
+};
+
+/*
+ * Reads the next non-empty line.  On CK_READ_RECORD and CK_READ_BROKEN *out
+ * is a new reference.  Broken lines (invalid JSON, not an object, no "kind",
+ * too long) never stop the stream: the next call continues with the next line.
+ */
+int ck_reader_next(struct ck_reader *r, json_t **out, struct ck_err *err);
+
+/* 1-based number of the line last returned. */
+unsigned long ck_reader_lineno(const struct ck_reader *r);
+
+/*
+ * Writes rec as one compact line followed by '\n', in one fwrite so that a
+ * record is never split.  Returns 0, or -1 with err set (EPIPE, ENOSPC, ...).
+ */
+int ck_record_write(FILE *fp, const json_t *rec, struct ck_err *err);
+
+/* Serialises to a new malloc'd NUL-terminated line without newline (for tests, hashing). */
+char *ck_record_dumps(const json_t *rec);
+
+#endif /* CK_RECORD_H */

@@ -1,0 +1,53 @@
+/*
+ * ck_tool: what every tool main shares: its name, --version, reporting
+ * errors (one stderr line + an `error` record), secrets, output format.
+ * This is the only library module that prints, and it prints only where
+ * the caller says.
+ */
+#ifndef CK_TOOL_H
+#define CK_TOOL_H
+
+#include <stdio.h>
+#include <jansson.h>
+
+#include "ck_err.h"
+
+#define CK_VERSION "0.1.0"
+
+/* Sets the program name used in messages (basename of argv[0] or a literal). */
+void ck_tool_init(const char *prog);
+const char *ck_prog(void);
+
+/* Prints "prog version" to stdout. */
+void ck_print_version(void);
+
+/* "prog: message" on stderr (message formatted, no trailing newline needed). */
+void ck_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * Reports a failed input: "prog: 'source': message" on stderr and an `error`
+ * record on out (out may be NULL for text output).
+ */
+void ck_report(FILE *out, const char *source, const struct ck_err *e);
+
+/*
+ * Reads a secret from a file (one trailing newline stripped) or an
+ * environment variable.  The result is malloc'd; release it with
+ * ck_secret_free(), which wipes it.
+ */
+char *ck_secret_from_file(const char *path, struct ck_err *err);
+char *ck_secret_from_env(const char *var, struct ck_err *err);
+void ck_secret_free(char *s);
+
+enum ck_format { CK_FMT_JSON = 0, CK_FMT_TEXT = 1 };
+
+/* "json" / "text" (other names: -1).  NULL -> text on a terminal, else json. */
+int ck_format_parse(const char *name, FILE *out);
+
+/* Non-zero when progress lines may be shown (stderr is a terminal). */
+int ck_progress_enabled(void);
+
+/* Flushes and closes stdout; returns -1 (and warns) if anything was lost. */
+int ck_close_stdout(void);
+
+#endif /* CK_TOOL_H */

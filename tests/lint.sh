@@ -1,0 +1,19 @@
+#!/bin/sh
+# make lint: banned calls in C, mandoc -Tlint on the man pages, shellcheck.
+set -u
+cd "$(dirname "$0")/.." || exit 1
+rc=0
+banned='\b(strcpy|strcat|sprintf|vsprintf|gets|strtok|asctime|ctime|atoi|atol|atof|tmpnam|mktemp)[[:space:]]*\('
+if grep -nE "$banned" certtool/*.c certtool/lib/*.c tests/unit/*.c tests/fuzz/*.c 2>/dev/null; then
+	echo "lint: banned calls above (use snprintf, strlcpy-style copies, ck_parse_long, strtok_r...)" >&2
+	rc=1
+fi
+for m in man/*.[157]; do
+	[ -e "$m" ] || continue
+	out=$(mandoc -Tlint -W warning "$m" 2>&1) || true
+	if [ -n "$out" ]; then echo "$out"; rc=1; fi
+done
+# shellcheck disable=SC2046
+shellcheck -s sh $(ls tests/*.sh tests/fixtures/*.sh tests/demo.d/*.sh tests/bench/*.sh tests/harness/*.sh 2>/dev/null) .ci/run || rc=1
+[ $rc -eq 0 ] && echo "lint: ok"
+exit $rc
