@@ -138,3 +138,8 @@ bench: deps
 
 clean:
 	rm -rf build build-san build-fuzz build-*
+
+# Syntax/warning check of one C file without touching the shared build:
+#   make syntax F=certtool/lib/ck_foo.c
+syntax:
+	$(CC) $(ALL_CFLAGS) -fsyntax-only $(F)
