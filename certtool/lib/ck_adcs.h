@@ -44,9 +44,9 @@ int ck_adcs_flag_bit(enum ck_adcs_attr attr, const char *name, uint32_t *bit,
     struct ck_err *err);
 
 /*
- * The value of a {"raw","names"} object or a bare integer, or an array of
- * names: OR of the named bits (names win over raw when both are present and
- * disagree? no: raw is used when present, else names).  Returns 0 or -1.
+ * The value of a {"raw","names"} object (raw is used when present, else
+ * the OR of the named bits), a bare integer, or an array of names.
+ * Returns 0 or -1.
  */
 int ck_adcs_flags_value(enum ck_adcs_attr attr, const json_t *v, uint32_t *out,
     struct ck_err *err);
@@ -62,9 +62,9 @@ int ck_adcs_period_decode(const unsigned char *buf, size_t len, double *days,
 void ck_adcs_period_encode(double days, unsigned char out[8]);
 
 /*
- * pKIKeyUsage bit-string bytes (e.g. 0x80 0x00 = digitalSignature; first
- * byte bit 7 = digitalSignature ... bit 0 = decipherOnly? no: byte0 bit0 =
- * encipherOnly... see the implementation's table) to the key_usage names
+ * pKIKeyUsage bit-string bytes (RFC 5280 bit order: byte 0 bit 0x80 =
+ * digitalSignature ... 0x01 = encipherOnly; byte 1 bit 0x80 =
+ * decipherOnly; e.g. 0x80 0x00 = digitalSignature) to the key_usage names
  * the cert record uses ("digital_signature", "non_repudiation",
  * "key_encipherment", "data_encipherment", "key_agreement",
  * "key_cert_sign", "crl_sign", "encipher_only", "decipher_only").
