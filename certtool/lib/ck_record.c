@@ -1,0 +1,255 @@
+#include "ck_record.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct ck_reader {
+	FILE *fp;
+	char *name;
+	char *line;
+	size_t cap;
+	unsigned long lineno;
+};
+
+json_t *
+ck_record_new(const char *kind)
+{
+	json_t *r = json_object();
+
+	if (r == NULL)
+		return NULL;
+	json_object_set_new(r, "kind", json_string(kind));
+	json_object_set_new(r, "v", json_integer(CK_RECORD_VERSION));
+	return r;
+}
+
+const char *
+ck_record_kind(const json_t *rec)
+{
+	if (!json_is_object(rec))
+		return NULL;
+	return json_string_value(json_object_get(rec, "kind"));
+}
+
+int
+ck_record_is(const json_t *rec, const char *kind)
+{
+	const char *k = ck_record_kind(rec);
+
+	return k != NULL && strcmp(k, kind) == 0;
+}
+
+json_t *
+ck_error_record(const char *source, const char *message, const char *code)
+{
+	json_t *r = ck_record_new("error");
+
+	if (r == NULL)
+		return NULL;
+	json_object_set_new(r, "source", json_string(source ? source : "-"));
+	/* json_string refuses invalid UTF-8; fall back so the record is never lost. */
+	if (json_object_set_new(r, "message", json_string(message ? message : "")) != 0)
+		json_object_set_new(r, "message", json_string("(message not valid UTF-8)"));
+	json_object_set_new(r, "code", json_string(code ? code : "unknown"));
+	if (json_object_get(r, "source") == NULL)
+		json_object_set_new(r, "source", json_string("(source not valid UTF-8)"));
+	return r;
+}
+
+json_t *
+ck_error_record_err(const char *source, const struct ck_err *e)
+{
+	return ck_error_record(source, e ? e->msg : "", ck_err_code_name(e ? e->code : 0));
+}
+
+json_t *
+ck_finding_new(const char *rule, const char *severity, const char *message,
+    const char *ref, const char *subject)
+{
+	json_t *f = json_object();
+
+	if (f == NULL)
+		return NULL;
+	json_object_set_new(f, "rule", json_string(rule));
+	json_object_set_new(f, "severity", json_string(severity));
+	json_object_set_new(f, "message", json_string(message ? message : ""));
+	if (ref != NULL)
+		json_object_set_new(f, "ref", json_string(ref));
+	if (subject != NULL)
+		json_object_set_new(f, "subject", json_string(subject));
+	return f;
+}
+
+struct ck_reader *
+ck_reader_new(FILE *fp, const char *name)
+{
+	struct ck_reader *r = calloc(1, sizeof(*r));
+
+	if (r == NULL)
+		return NULL;
+	r->fp = fp;
+	r->name = strdup(name ? name : "stdin");
+	if (r->name == NULL) {
+		free(r);
+		return NULL;
+	}
+	return r;
+}
+
+void
+ck_reader_free(struct ck_reader *r)
+{
+	if (r == NULL)
+		return;
+	free(r->line);
+	free(r->name);
+	free(r);
+}
+
+unsigned long
+ck_reader_lineno(const struct ck_reader *r)
+{
+	return r->lineno;
+}
+
+/*
+ * Reads one line into r->line (without '\n').  Returns its length, -1 at
+ * EOF, -2 on a read error, -3 when the line exceeded the cap (the rest of
+ * the line has been consumed).
+ */
+static long
+read_line(struct ck_reader *r)
+{
+	size_t n = 0;
+	int c, toolong = 0;
+
+	for (;;) {
+		c = getc(r->fp);
+		if (c == EOF) {
+			if (ferror(r->fp))
+				return -2;
+			if (n == 0 && !toolong)
+				return -1;
+			break;
+		}
+		if (c == '\n')
+			break;
+		if (toolong)
+			continue;
+		if (n + 1 >= r->cap) {
+			size_t cap = r->cap ? r->cap * 2 : 4096;
+			char *p;
+
+			if (cap > CK_RECORD_LINE_MAX + 1)
+				cap = CK_RECORD_LINE_MAX + 1;
+			if (n + 1 >= cap) {
+				toolong = 1;
+				continue;
+			}
+			p = realloc(r->line, cap);
+			if (p == NULL) {
+				toolong = 1;
+				continue;
+			}
+			r->line = p;
+			r->cap = cap;
+		}
+		r->line[n++] = (char)c;
+	}
+	r->lineno++;
+	if (toolong)
+		return -3;
+	r->line[n] = '\0';
+	return (long)n;
+}
+
+static int
+broken(struct ck_reader *r, json_t **out, struct ck_err *err, const char *why)
+{
+	char src[256];
+
+	snprintf(src, sizeof(src), "%s:%lu", r->name, r->lineno);
+	ck_err_set(err, CK_E_PARSE, "line %lu: %s", r->lineno, why);
+	*out = ck_error_record(src, err->msg, ck_err_code_name(CK_E_PARSE));
+	return *out ? CK_READ_BROKEN : CK_READ_FAIL;
+}
+
+int
+ck_reader_next(struct ck_reader *r, json_t **out, struct ck_err *err)
+{
+	json_error_t jerr;
+	json_t *j;
+	long n;
+	char why[300];
+
+	*out = NULL;
+	for (;;) {
+		n = read_line(r);
+		if (n == -1)
+			return CK_READ_EOF;
+		if (n == -2) {
+			ck_err_set(err, CK_E_IO, "%s: read error: %s", r->name, strerror(errno));
+			return CK_READ_FAIL;
+		}
+		if (n == -3)
+			return broken(r, out, err, "line longer than the record size cap");
+		/* Skip blank lines (and a trailing CR) quietly. */
+		while (n > 0 && (r->line[n - 1] == '\r' || r->line[n - 1] == ' ' ||
+		    r->line[n - 1] == '\t'))
+			r->line[--n] = '\0';
+		if (n > 0)
+			break;
+	}
+	j = json_loadb(r->line, (size_t)n, JSON_REJECT_DUPLICATES, &jerr);
+	if (j == NULL) {
+		snprintf(why, sizeof(why), "not valid JSON: %s (column %d)", jerr.text,
+		    jerr.column);
+		return broken(r, out, err, why);
+	}
+	if (!json_is_object(j)) {
+		json_decref(j);
+		return broken(r, out, err, "not a JSON object");
+	}
+	if (!json_is_string(json_object_get(j, "kind"))) {
+		json_decref(j);
+		return broken(r, out, err, "record has no \"kind\"");
+	}
+	*out = j;
+	return CK_READ_RECORD;
+}
+
+char *
+ck_record_dumps(const json_t *rec)
+{
+	return json_dumps(rec, JSON_COMPACT);
+}
+
+int
+ck_record_write(FILE *fp, const json_t *rec, struct ck_err *err)
+{
+	char stackbuf[16384], *buf = stackbuf;
+	size_t n;
+	int rv = -1;
+
+	n = json_dumpb(rec, stackbuf, sizeof(stackbuf) - 1, JSON_COMPACT);
+	if (n == 0)
+		return ck_err_set(err, CK_E_PARSE, "record could not be serialised");
+	if (n >= sizeof(stackbuf) - 1) {
+		buf = malloc(n + 1);
+		if (buf == NULL)
+			return ck_err_set(err, CK_E_NOMEM, "out of memory");
+		if (json_dumpb(rec, buf, n, JSON_COMPACT) != n)
+			goto out;
+	}
+	buf[n++] = '\n';
+	if (fwrite(buf, 1, n, fp) != n) {
+		ck_err_set(err, CK_E_IO, "write failed: %s", strerror(errno));
+		goto out;
+	}
+	rv = 0;
+out:
+	if (buf != stackbuf)
+		free(buf);
+	return rv;
+}

@@ -1,0 +1,162 @@
+#include "ck_tool.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+
+#include "ck_record.h"
+
+/*
+ * The program name is process-wide by nature (like getprogname()); it is
+ * set once by main before any thread starts.
+ */
+static char prog_name[64] = "certkit";
+
+void
+ck_tool_init(const char *prog)
+{
+	const char *slash = strrchr(prog, '/');
+
+	snprintf(prog_name, sizeof(prog_name), "%s", slash ? slash + 1 : prog);
+}
+
+const char *
+ck_prog(void)
+{
+	return prog_name;
+}
+
+void
+ck_print_version(void)
+{
+	printf("%s (certkit) %s\n", prog_name, CK_VERSION);
+}
+
+void
+ck_warnx(const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "%s: %s\n", prog_name, buf);
+}
+
+void
+ck_report(FILE *out, const char *source, const struct ck_err *e)
+{
+	json_t *rec;
+	struct ck_err werr;
+
+	if (source != NULL)
+		fprintf(stderr, "%s: '%s': %s\n", prog_name, source, e->msg);
+	else
+		fprintf(stderr, "%s: %s\n", prog_name, e->msg);
+	if (out == NULL)
+		return;
+	rec = ck_error_record_err(source, e);
+	if (rec != NULL)
+		ck_record_write(out, rec, &werr);
+	json_decref(rec);
+}
+
+char *
+ck_secret_from_file(const char *path, struct ck_err *err)
+{
+	FILE *fp;
+	char *buf;
+	size_t cap = 4096, n;
+
+	fp = fopen(path, "r");
+	if (fp == NULL) {
+		ck_err_set(err, CK_E_IO, "'%s': %s", path, strerror(errno));
+		return NULL;
+	}
+	buf = calloc(1, cap + 1);
+	if (buf == NULL) {
+		fclose(fp);
+		ck_err_set(err, CK_E_NOMEM, "out of memory");
+		return NULL;
+	}
+	n = fread(buf, 1, cap, fp);
+	if (ferror(fp) || (n == cap && getc(fp) != EOF)) {
+		fclose(fp);
+		OPENSSL_clear_free(buf, cap + 1);
+		ck_err_set(err, CK_E_IO, "'%s': %s", path,
+		    n == cap ? "secret longer than 4096 bytes" : "read error");
+		return NULL;
+	}
+	fclose(fp);
+	buf[n] = '\0';
+	/* One trailing newline (LF or CRLF) is the file's, not the secret's. */
+	if (n > 0 && buf[n - 1] == '\n') {
+		buf[--n] = '\0';
+		if (n > 0 && buf[n - 1] == '\r')
+			buf[--n] = '\0';
+	}
+	return buf;
+}
+
+char *
+ck_secret_from_env(const char *var, struct ck_err *err)
+{
+	const char *v = getenv(var);
+	char *s;
+
+	if (v == NULL) {
+		ck_err_set(err, CK_E_USAGE, "environment variable '%s' is not set", var);
+		return NULL;
+	}
+	s = strdup(v);
+	if (s == NULL)
+		ck_err_set(err, CK_E_NOMEM, "out of memory");
+	return s;
+}
+
+void
+ck_secret_free(char *s)
+{
+	if (s != NULL)
+		OPENSSL_clear_free(s, strlen(s));
+}
+
+int
+ck_format_parse(const char *name, FILE *out)
+{
+	if (name == NULL)
+		return isatty(fileno(out)) ? CK_FMT_TEXT : CK_FMT_JSON;
+	if (strcmp(name, "json") == 0)
+		return CK_FMT_JSON;
+	if (strcmp(name, "text") == 0)
+		return CK_FMT_TEXT;
+	return -1;
+}
+
+int
+ck_progress_enabled(void)
+{
+	return isatty(STDERR_FILENO);
+}
+
+int
+ck_close_stdout(void)
+{
+	int bad = 0;
+
+	if (fflush(stdout) != 0 || ferror(stdout))
+		bad = 1;
+	if (fclose(stdout) != 0)
+		bad = 1;
+	if (bad && errno != EPIPE) {
+		fprintf(stderr, "%s: write error on standard output: %s\n", prog_name,
+		    strerror(errno));
+		return -1;
+	}
+	return bad ? -1 : 0;
+}
