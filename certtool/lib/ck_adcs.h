@@ -75,4 +75,17 @@ json_t *ck_adcs_key_usage_json(const unsigned char *buf, size_t len);
 int ck_adcs_key_usage_encode(const json_t *names, unsigned char out[2], size_t *len,
     struct ck_err *err);
 
+/* Additions (cert-tmpl): names of the attributes and single bits. */
+
+/* Record field name ("enrollment_flag") and LDAP attribute name
+ * ("msPKI-Enrollment-Flag") of an attribute; NULL when out of range. */
+const char *ck_adcs_attr_field(enum ck_adcs_attr attr);
+const char *ck_adcs_attr_ldap(enum ck_adcs_attr attr);
+
+/* MS-CRTD name of one bit of an attribute (static string), or NULL. */
+const char *ck_adcs_flag_name(enum ck_adcs_attr attr, uint32_t bit);
+
+/* Key usage name -> bit number (0 = digital_signature ... 8 = decipher_only), or -1. */
+int ck_adcs_key_usage_bit(const char *name);
+
 #endif /* CK_ADCS_H */
