@@ -1,0 +1,110 @@
+/*
+ * ck_caconfig: CA registry settings an administrator copies from the CA
+ * (FACTS.md items 25 and 27): policy\RequestDisposition,
+ * policy\EditFlags and CA\InterfaceFlags, given either as the text that
+ * `certutil -getreg` prints or as a JSON object.  Used by cert-approve
+ * (disposition) and cert-lint (ESC6 EditFlags, ESC11 InterfaceFlags).
+ *
+ * Text form (any number of certutil outputs concatenated, CRLF or LF,
+ * UTF-8/ASCII or UTF-16LE as PowerShell redirection writes it):
+ *
+ *   HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Services\CertSvc\Configuration\CORP-CA\PolicyModules\CertificateAuthority_MicrosoftDefault.Policy:
+ *
+ *     RequestDisposition REG_DWORD = 101 (257)
+ *       REQDISP_PENDINGFIRST -- 100 (256)
+ *   CertUtil: -getreg command completed successfully.
+ *
+ * The hex value after '=' is authoritative; the decimal in parentheses,
+ * when present, must agree with it.  The decoded flag lines are ignored
+ * (their exact text is not documented).  The CA name is the registry key
+ * after "...\CertSvc\Configuration\".
+ *
+ * JSON form: {"ca": "CORP-CA", "request_disposition": 257,
+ * "edit_flags": "0x11014e", "interface_flags": {"raw": 1601}} (every
+ * field optional, at least one setting required); each value is an
+ * integer, a "0x..." hex string or an object with "raw".  An array of such
+ * objects describes several CAs.
+ */
+#ifndef CK_CACONFIG_H
+#define CK_CACONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <jansson.h>
+
+#include "ck_err.h"
+
+/* RequestDisposition bits (FACTS 25, certsrv.h). */
+#define CK_REQDISP_PENDING		0x0u
+#define CK_REQDISP_ISSUE		0x1u
+#define CK_REQDISP_DENY			0x2u
+#define CK_REQDISP_USEREQUESTATTRIBUTE	0x3u
+#define CK_REQDISP_MASK			0xFFu
+#define CK_REQDISP_PENDINGFIRST		0x100u
+/* Enterprise CA default (FACTS 25). */
+#define CK_REQDISP_ENTERPRISE_DEFAULT	0x1u
+
+/* The bits the AD CS rules test (FACTS 27: ESC6, ESC11). */
+#define CK_EDITF_ATTRIBUTESUBJECTALTNAME2	0x40000u
+#define CK_IF_ENFORCEENCRYPTICERTREQUEST	0x200u
+
+#define CK_CACONFIG_NAME_MAX 256
+#define CK_CACONFIG_MAX 64
+
+/* The settings of one CA; has_* say which were given. */
+struct ck_caconfig {
+	char ca[CK_CACONFIG_NAME_MAX];	/* "" when the input did not name the CA */
+	int has_request_disposition;
+	uint32_t request_disposition;
+	int has_edit_flags;
+	uint32_t edit_flags;
+	int has_interface_flags;
+	uint32_t interface_flags;
+};
+
+/*
+ * Parses certutil -getreg text or JSON (detected by the first non-blank
+ * character being '{' or '[') into up to max entries of out (zeroed
+ * first).  Settings under the same CA key are merged into one entry;
+ * settings before any registry path go to an entry with ca "".  Returns
+ * the number of entries (>= 1), or -1 with err set (CK_E_PARSE: no setting
+ * found, a malformed value, hex and decimal disagreeing, one setting given
+ * twice with different values, "-getreg command FAILED"; CK_E_LIMIT: more
+ * than max CAs).
+ */
+int ck_caconfig_parse(const char *buf, size_t len, struct ck_caconfig *out,
+    size_t max, struct ck_err *err);
+
+/* The same for a JSON value already parsed (an object or an array of objects). */
+int ck_caconfig_parse_json(const json_t *j, struct ck_caconfig *out, size_t max,
+    struct ck_err *err);
+
+/*
+ * What the default policy module does with a request under this
+ * RequestDisposition (FACTS 25): "pending" when PENDINGFIRST (0x100) is
+ * set, else "issue" for low byte 1, "deny" for 2, "pending" otherwise.
+ */
+const char *ck_caconfig_disposition_action(uint32_t disp);
+
+/*
+ * Writes the given settings into a `ca` record: request_disposition
+ * {"raw", "action"}, edit_flags / interface_flags {"raw", "names"} (names
+ * for the bits of FACTS 27, other set bits as "0x00000004"-style hex).
+ * Fields not given are left as they are.  Returns 0 or -1.
+ */
+int ck_caconfig_apply(const struct ck_caconfig *cfg, json_t *ca, struct ck_err *err);
+
+/*
+ * Reads the settings back from a `ca` record (any field absent -> has_* 0;
+ * each field may be an integer, "0x..." string or {"raw": ...}).  ca name
+ * from "name".  Returns 0, or -1 (CK_E_PARSE) when a field is malformed.
+ */
+int ck_caconfig_from_ca(const json_t *ca, struct ck_caconfig *cfg, struct ck_err *err);
+
+/* One setting value: integer, "0x..."/decimal string, or {"raw": ...}. Returns 0 or -1. */
+int ck_caconfig_value(const json_t *v, uint32_t *out, struct ck_err *err);
+
+/* {"raw": v, "names": [...]} for edit_flags (which = 'e') or interface_flags ('i'). New reference. */
+json_t *ck_caconfig_flags_json(char which, uint32_t v);
+
+#endif /* CK_CACONFIG_H */
