@@ -1,8 +1,19 @@
-/* Placeholder so the tree links; the network engineer replaces this file. */
+/*
+ * ck_fetch: options, blob lists and the helpers the network modules share.
+ * The network calls themselves are in ck_fetch_http.c (libcurl),
+ * ck_fetch_tls.c (OpenSSL) and ck_fetch_ldap.c (libldap).
+ */
 #include "ck_fetch.h"
+#include "ck_fetch_int.h"
 
+#include <arpa/inet.h>
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 void
 ck_fetch_opts_init(struct ck_fetch_opts *o)
@@ -10,25 +21,37 @@ ck_fetch_opts_init(struct ck_fetch_opts *o)
 	memset(o, 0, sizeof(*o));
 	o->timeout_ms = CK_FETCH_TIMEOUT_MS;
 	o->max_bytes = CK_FETCH_MAX_BYTES;
+	o->cacert = NULL;
+	o->insecure = 0;
+	o->bind_dn = NULL;
+	o->bind_password = NULL;
 }
 
 int
 ck_blobs_add(struct ck_blobs *b, const unsigned char *data, size_t len)
 {
 	struct ck_blob *v;
+	unsigned char *copy;
 
 	if (b->n == b->cap) {
 		size_t cap = b->cap ? b->cap * 2 : 8;
+
+		if (cap > SIZE_MAX / sizeof(*v))
+			return -1;
 		v = realloc(b->v, cap * sizeof(*v));
 		if (v == NULL)
 			return -1;
 		b->v = v;
 		b->cap = cap;
 	}
-	b->v[b->n].data = malloc(len ? len : 1);
-	if (b->v[b->n].data == NULL)
+	/* One spare byte so that an empty value still has a distinct pointer. */
+	copy = malloc(len + 1);
+	if (copy == NULL)
 		return -1;
-	memcpy(b->v[b->n].data, data, len);
+	if (len > 0)
+		memcpy(copy, data, len);
+	copy[len] = '\0';
+	b->v[b->n].data = copy;
 	b->v[b->n].len = len;
 	b->n++;
 	return 0;
@@ -37,34 +60,61 @@ ck_blobs_add(struct ck_blobs *b, const unsigned char *data, size_t len)
 void
 ck_blobs_release(struct ck_blobs *b)
 {
+	if (b == NULL)
+		return;
 	for (size_t i = 0; i < b->n; i++)
 		free(b->v[i].data);
 	free(b->v);
 	memset(b, 0, sizeof(*b));
 }
 
-int
-ck_http(const char *url, const char *body, size_t body_len, const char *content_type,
-    const struct ck_fetch_opts *o, unsigned char **out, size_t *len, long *status,
-    struct ck_err *err)
+void
+ck_sigpipe_block(struct ck_sigpipe *s)
 {
-	(void)url; (void)body; (void)body_len; (void)content_type; (void)o;
-	(void)out; (void)len; (void)status;
-	return ck_err_set(err, CK_E_NET, "http: not implemented yet");
+	sigset_t set, pending;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGPIPE);
+	sigemptyset(&pending);
+	sigpending(&pending);
+	s->pending_before = sigismember(&pending, SIGPIPE) == 1;
+	pthread_sigmask(SIG_BLOCK, &set, &s->old);
+}
+
+void
+ck_sigpipe_restore(struct ck_sigpipe *s)
+{
+	sigset_t set, pending;
+	struct timespec zero = { 0, 0 };
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGPIPE);
+	if (!s->pending_before) {
+		/* Swallow the SIGPIPEs our own writes raised, if any. */
+		for (;;) {
+			sigemptyset(&pending);
+			if (sigpending(&pending) != 0 || !sigismember(&pending, SIGPIPE))
+				break;
+			if (sigtimedwait(&set, NULL, &zero) < 0 && errno != EINTR)
+				break;
+		}
+	}
+	pthread_sigmask(SIG_SETMASK, &s->old, NULL);
+}
+
+long long
+ck_mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 int
-ck_tls_chain(const char *host, const char *port, const char *sni,
-    const struct ck_fetch_opts *o, struct ck_blobs *chain, struct ck_err *err)
+ck_is_ip_literal(const char *s)
 {
-	(void)host; (void)port; (void)sni; (void)o; (void)chain;
-	return ck_err_set(err, CK_E_NET, "tls: not implemented yet");
-}
+	unsigned char buf[sizeof(struct in6_addr)];
 
-int
-ck_ldap_url_values(const char *url, const struct ck_fetch_opts *o,
-    struct ck_blobs *values, struct ck_err *err)
-{
-	(void)url; (void)o; (void)values;
-	return ck_err_set(err, CK_E_LDAP, "ldap: not implemented yet");
+	return inet_pton(AF_INET, s, buf) == 1 || inet_pton(AF_INET6, s, buf) == 1;
 }

@@ -1,0 +1,30 @@
+/*
+ * ck_fetch_int: helpers shared by the ck_fetch_*.c modules (not part of the
+ * library's public API).
+ */
+#ifndef CK_FETCH_INT_H
+#define CK_FETCH_INT_H
+
+#include <signal.h>
+
+/*
+ * Writing to a socket the peer has closed raises SIGPIPE, which would kill
+ * the whole tool.  OpenSSL and libldap write with plain write()/send(), so
+ * each network call blocks SIGPIPE in the calling thread for its duration
+ * and discards any SIGPIPE it caused before unblocking (thread-safe: no
+ * process-wide signal disposition is touched).
+ */
+struct ck_sigpipe {
+	sigset_t old;
+	int pending_before;	/* a SIGPIPE was already pending: leave it */
+};
+void ck_sigpipe_block(struct ck_sigpipe *s);
+void ck_sigpipe_restore(struct ck_sigpipe *s);
+
+/* Milliseconds on the monotonic clock. */
+long long ck_mono_ms(void);
+
+/* 1 when s is an IPv4 or IPv6 address literal (no brackets). */
+int ck_is_ip_literal(const char *s);
+
+#endif /* CK_FETCH_INT_H */
