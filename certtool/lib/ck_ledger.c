@@ -1,0 +1,746 @@
+/*
+ * ck_ledger: SQLite issuance ledger (see ck_ledger.h).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "ck_ledger.h"
+
+/* "ckLg": marks a SQLite file as a certkit ledger. */
+#define CK_LEDGER_APP_ID 0x636b4c67
+
+struct ck_ledger {
+	sqlite3 *db;
+};
+
+static const char schema_sql[] =
+	"CREATE TABLE config ("
+	"  key TEXT PRIMARY KEY NOT NULL,"
+	"  value TEXT NOT NULL);"
+	"CREATE TABLE requests ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  status TEXT NOT NULL CHECK (status IN ('pending','issued','denied')),"
+	"  template TEXT NOT NULL,"
+	"  subject TEXT,"
+	"  requester TEXT,"
+	"  created TEXT NOT NULL,"
+	"  decided TEXT,"
+	"  csr BLOB,"
+	"  params TEXT);"
+	"CREATE TABLE certs ("
+	"  serial TEXT PRIMARY KEY NOT NULL,"
+	"  request_id INTEGER NOT NULL UNIQUE REFERENCES requests(id),"
+	"  der BLOB NOT NULL,"
+	"  subject TEXT NOT NULL,"
+	"  not_after TEXT NOT NULL,"
+	"  status TEXT NOT NULL CHECK (status IN ('issued','revoked')),"
+	"  revoked_at TEXT,"
+	"  reason TEXT);"
+	"CREATE TABLE crls ("
+	"  number INTEGER PRIMARY KEY,"
+	"  this_update TEXT NOT NULL,"
+	"  next_update TEXT NOT NULL,"
+	"  der BLOB NOT NULL);"
+	"CREATE TABLE audit ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  at TEXT NOT NULL,"
+	"  who TEXT NOT NULL,"
+	"  action TEXT NOT NULL,"
+	"  object TEXT,"
+	"  detail TEXT);";
+
+static int
+db_err(struct ck_ledger *l, struct ck_err *err, const char *what)
+{
+	int rc = sqlite3_extended_errcode(l->db);
+
+	if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
+		return ck_err_set(err, CK_E_DB, "%s: ledger is locked by another process", what);
+	return ck_err_set(err, CK_E_DB, "%s: %s", what, sqlite3_errmsg(l->db));
+}
+
+static int
+exec(struct ck_ledger *l, const char *sql, struct ck_err *err, const char *what)
+{
+	if (sqlite3_exec(l->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return db_err(l, err, what);
+	return 0;
+}
+
+static void
+rollback(struct ck_ledger *l)
+{
+	if (!sqlite3_get_autocommit(l->db))
+		sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static int
+prepare(struct ck_ledger *l, const char *sql, sqlite3_stmt **st, struct ck_err *err)
+{
+	if (sqlite3_prepare_v2(l->db, sql, -1, st, NULL) != SQLITE_OK)
+		return db_err(l, err, "ledger");
+	return 0;
+}
+
+static void
+bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static void
+bind_blob(sqlite3_stmt *st, int i, const unsigned char *b, size_t n)
+{
+	if (b)
+		sqlite3_bind_blob64(st, i, b, n, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+/* Runs a prepared statement that returns no rows; finalizes it. */
+static int
+step_done(struct ck_ledger *l, sqlite3_stmt *st, struct ck_err *err, const char *what)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_err(l, err, what);
+	return 0;
+}
+
+static int
+audit(struct ck_ledger *l, const char *at, const char *who, const char *action,
+    const char *object, const char *detail, struct ck_err *err)
+{
+	sqlite3_stmt *st;
+
+	if (prepare(l, "INSERT INTO audit (at, who, action, object, detail) "
+	    "VALUES (?, ?, ?, ?, ?)", &st, err) == -1)
+		return -1;
+	bind_text(st, 1, at);
+	bind_text(st, 2, who ? who : "unknown");
+	bind_text(st, 3, action);
+	bind_text(st, 4, object);
+	bind_text(st, 5, detail);
+	return step_done(l, st, err, "audit");
+}
+
+static int
+configure(struct ck_ledger *l, int busy_ms, struct ck_err *err)
+{
+	sqlite3_busy_timeout(l->db, busy_ms);
+	/*
+	 * FULL: a certificate is printed only after its commit, and with FULL
+	 * the commit survives a power loss as well as a killed process.
+	 */
+	if (exec(l, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", err,
+	    "ledger") == -1)
+		return -1;
+	return 0;
+}
+
+struct ck_ledger *
+ck_ledger_create(const char *path, struct ck_err *err)
+{
+	struct ck_ledger *l;
+	char sql[128];
+	int fd;
+
+	/* O_EXCL: never adopt or overwrite an existing file. */
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	if (fd == -1) {
+		ck_err_set(err, CK_E_IO, "'%s': %s", path, strerror(errno));
+		return NULL;
+	}
+	close(fd);
+	if ((l = calloc(1, sizeof(*l))) == NULL) {
+		ck_err_set(err, CK_E_NOMEM, "out of memory");
+		return NULL;
+	}
+	if (sqlite3_open_v2(path, &l->db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+		db_err(l, err, path);
+		goto fail;
+	}
+	if (configure(l, 10000, err) == -1)
+		goto fail;
+	if (exec(l, "PRAGMA journal_mode=WAL", err, "ledger") == -1)
+		goto fail;
+	if (exec(l, "BEGIN IMMEDIATE", err, "ledger") == -1)
+		goto fail;
+	if (exec(l, schema_sql, err, "ledger schema") == -1)
+		goto fail;
+	snprintf(sql, sizeof(sql), "PRAGMA application_id=%d; PRAGMA user_version=%d;",
+	    CK_LEDGER_APP_ID, CK_LEDGER_SCHEMA);
+	if (exec(l, sql, err, "ledger schema") == -1)
+		goto fail;
+	if (exec(l, "COMMIT", err, "ledger schema") == -1)
+		goto fail;
+	return l;
+fail:
+	rollback(l);
+	ck_ledger_close(l);
+	unlink(path);
+	return NULL;
+}
+
+static int
+pragma_int(struct ck_ledger *l, const char *sql, int *v, struct ck_err *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (prepare(l, sql, &st, err) == -1)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return db_err(l, err, "ledger");
+	return 0;
+}
+
+struct ck_ledger *
+ck_ledger_open(const char *path, int busy_ms, struct ck_err *err)
+{
+	struct ck_ledger *l;
+	int app = 0, ver = 0;
+
+	if (access(path, F_OK) == -1) {
+		ck_err_set(err, CK_E_DB, "'%s': %s", path, strerror(errno));
+		return NULL;
+	}
+	if ((l = calloc(1, sizeof(*l))) == NULL) {
+		ck_err_set(err, CK_E_NOMEM, "out of memory");
+		return NULL;
+	}
+	if (sqlite3_open_v2(path, &l->db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+		db_err(l, err, path);
+		goto fail;
+	}
+	if (configure(l, busy_ms, err) == -1)
+		goto fail;
+	if (pragma_int(l, "PRAGMA application_id", &app, err) == -1 ||
+	    pragma_int(l, "PRAGMA user_version", &ver, err) == -1) {
+		ck_err_prefix(err, "'%s'", path);
+		goto fail;
+	}
+	if (app != CK_LEDGER_APP_ID) {
+		ck_err_set(err, CK_E_DB, "'%s': not a certkit ledger", path);
+		goto fail;
+	}
+	if (ver != CK_LEDGER_SCHEMA) {
+		ck_err_set(err, CK_E_DB, "'%s': ledger schema %d, expected %d", path,
+		    ver, CK_LEDGER_SCHEMA);
+		goto fail;
+	}
+	return l;
+fail:
+	ck_ledger_close(l);
+	return NULL;
+}
+
+void
+ck_ledger_close(struct ck_ledger *l)
+{
+	if (l == NULL)
+		return;
+	sqlite3_close(l->db);
+	free(l);
+}
+
+int
+ck_ledger_config_set(struct ck_ledger *l, const char *key, const char *value,
+    struct ck_err *err)
+{
+	sqlite3_stmt *st;
+
+	if (prepare(l, "INSERT OR REPLACE INTO config (key, value) VALUES (?, ?)",
+	    &st, err) == -1)
+		return -1;
+	bind_text(st, 1, key);
+	bind_text(st, 2, value);
+	return step_done(l, st, err, "ledger config");
+}
+
+int
+ck_ledger_config_get(struct ck_ledger *l, const char *key, char **value,
+    struct ck_err *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*value = NULL;
+	if (prepare(l, "SELECT value FROM config WHERE key = ?", &st, err) == -1)
+		return -1;
+	bind_text(st, 1, key);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const char *v = (const char *)sqlite3_column_text(st, 0);
+		if (v && (*value = strdup(v)) == NULL) {
+			sqlite3_finalize(st);
+			return ck_err_set(err, CK_E_NOMEM, "out of memory");
+		}
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_err(l, err, "ledger config");
+	return 0;
+}
+
+static int
+insert_request(struct ck_ledger *l, const struct ck_ledger_row *r,
+    const char *status, const char *at, long long *id, struct ck_err *err)
+{
+	sqlite3_stmt *st;
+
+	if (prepare(l, "INSERT INTO requests (status, template, subject, requester,"
+	    " created, decided, csr, params) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", &st,
+	    err) == -1)
+		return -1;
+	bind_text(st, 1, status);
+	bind_text(st, 2, r->template ? r->template : "");
+	bind_text(st, 3, r->subject);
+	bind_text(st, 4, r->requester);
+	bind_text(st, 5, at);
+	bind_text(st, 6, strcmp(status, "pending") == 0 ? NULL : at);
+	bind_blob(st, 7, r->csr, r->csr_len);
+	bind_text(st, 8, r->params);
+	if (step_done(l, st, err, "ledger request") == -1)
+		return -1;
+	*id = sqlite3_last_insert_rowid(l->db);
+	return 0;
+}
+
+int
+ck_ledger_request_add(struct ck_ledger *l, const struct ck_ledger_row *r,
+    const char *at, const char *who, long long *id, struct ck_err *err)
+{
+	char obj[32];
+	long long nid;
+
+	if (exec(l, "BEGIN IMMEDIATE", err, "ledger") == -1)
+		return -1;
+	if (insert_request(l, r, "pending", at, &nid, err) == -1)
+		goto fail;
+	snprintf(obj, sizeof(obj), "request %lld", nid);
+	if (audit(l, at, who, "request", obj, r->subject, err) == -1)
+		goto fail;
+	if (exec(l, "COMMIT", err, "ledger commit") == -1)
+		goto fail;
+	if (id)
+		*id = nid;
+	return 0;
+fail:
+	rollback(l);
+	return -1;
+}
+
+int
+ck_ledger_issue(struct ck_ledger *l, const struct ck_ledger_row *r,
+    const char *at, const char *who, long long *id, struct ck_err *err)
+{
+	sqlite3_stmt *st;
+	char obj[80];
+	long long rid = r->id;
+	int rc;
+
+	if (r->serial == NULL || r->der == NULL || r->subject == NULL ||
+	    r->not_after == NULL)
+		return ck_err_set(err, CK_E_USAGE, "ledger issue: missing fields");
+	if (exec(l, "BEGIN IMMEDIATE", err, "ledger") == -1)
+		return -1;
+	if (rid == 0) {
+		if (insert_request(l, r, "issued", at, &rid, err) == -1)
+			goto fail;
+	} else {
+		if (prepare(l, "UPDATE requests SET status = 'issued', decided = ?"
+		    " WHERE id = ? AND status = 'pending'", &st, err) == -1)
+			goto fail;
+		bind_text(st, 1, at);
+		sqlite3_bind_int64(st, 2, rid);
+		if (step_done(l, st, err, "ledger request") == -1)
+			goto fail;
+		if (sqlite3_changes(l->db) != 1) {
+			ck_err_set(err, CK_E_POLICY, "request %lld is not pending", rid);
+			goto fail;
+		}
+	}
+	if (prepare(l, "INSERT INTO certs (serial, request_id, der, subject,"
+	    " not_after, status) VALUES (?, ?, ?, ?, ?, 'issued')", &st, err) == -1)
+		goto fail;
+	bind_text(st, 1, r->serial);
+	sqlite3_bind_int64(st, 2, rid);
+	bind_blob(st, 3, r->der, r->der_len);
+	bind_text(st, 4, r->subject);
+	bind_text(st, 5, r->not_after);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		if (sqlite3_extended_errcode(l->db) == SQLITE_CONSTRAINT_PRIMARYKEY ||
+		    sqlite3_extended_errcode(l->db) == SQLITE_CONSTRAINT_UNIQUE) {
+			ck_err_set(err, CK_E_DB, "serial %s already in the ledger", r->serial);
+			rollback(l);
+			return -2;
+		}
+		db_err(l, err, "ledger certificate");
+		goto fail;
+	}
+	snprintf(obj, sizeof(obj), "serial %s", r->serial);
+	if (audit(l, at, who, r->id ? "approve" : "issue", obj, r->subject, err) == -1)
+		goto fail;
+	if (exec(l, "COMMIT", err, "ledger commit") == -1)
+		goto fail;
+	if (id)
+		*id = rid;
+	return 0;
+fail:
+	rollback(l);
+	return -1;
+}
+
+int
+ck_ledger_deny(struct ck_ledger *l, long long id, const char *at,
+    const char *who, struct ck_err *err)
+{
+	sqlite3_stmt *st;
+	char obj[32];
+	int rc;
+
+	if (exec(l, "BEGIN IMMEDIATE", err, "ledger") == -1)
+		return -1;
+	if (prepare(l, "SELECT status FROM requests WHERE id = ?", &st, err) == -1)
+		goto fail;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		if (rc == SQLITE_DONE)
+			ck_err_set(err, CK_E_NOTFOUND, "no request %lld", id);
+		else
+			db_err(l, err, "ledger");
+		goto fail;
+	}
+	if (strcmp((const char *)sqlite3_column_text(st, 0), "pending") != 0) {
+		ck_err_set(err, CK_E_POLICY, "request %lld is %s, not pending", id,
+		    (const char *)sqlite3_column_text(st, 0));
+		sqlite3_finalize(st);
+		goto fail;
+	}
+	sqlite3_finalize(st);
+	if (prepare(l, "UPDATE requests SET status = 'denied', decided = ? WHERE id = ?",
+	    &st, err) == -1)
+		goto fail;
+	bind_text(st, 1, at);
+	sqlite3_bind_int64(st, 2, id);
+	if (step_done(l, st, err, "ledger request") == -1)
+		goto fail;
+	snprintf(obj, sizeof(obj), "request %lld", id);
+	if (audit(l, at, who, "deny", obj, NULL, err) == -1)
+		goto fail;
+	if (exec(l, "COMMIT", err, "ledger commit") == -1)
+		goto fail;
+	return 0;
+fail:
+	rollback(l);
+	return -1;
+}
+
+int
+ck_ledger_revoke(struct ck_ledger *l, const char *serial, const char *reason,
+    const char *at, const char *who, struct ck_err *err)
+{
+	sqlite3_stmt *st;
+	char obj[80];
+	int rc;
+
+	if (exec(l, "BEGIN IMMEDIATE", err, "ledger") == -1)
+		return -1;
+	if (prepare(l, "SELECT status FROM certs WHERE serial = lower(?)", &st, err) == -1)
+		goto fail;
+	bind_text(st, 1, serial);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		if (rc == SQLITE_DONE)
+			ck_err_set(err, CK_E_NOTFOUND, "no certificate with serial %s", serial);
+		else
+			db_err(l, err, "ledger");
+		goto fail;
+	}
+	if (strcmp((const char *)sqlite3_column_text(st, 0), "issued") != 0) {
+		ck_err_set(err, CK_E_POLICY, "certificate %s is already revoked", serial);
+		sqlite3_finalize(st);
+		goto fail;
+	}
+	sqlite3_finalize(st);
+	if (prepare(l, "UPDATE certs SET status = 'revoked', revoked_at = ?, reason = ?"
+	    " WHERE serial = lower(?)", &st, err) == -1)
+		goto fail;
+	bind_text(st, 1, at);
+	bind_text(st, 2, reason);
+	bind_text(st, 3, serial);
+	if (step_done(l, st, err, "ledger revoke") == -1)
+		goto fail;
+	snprintf(obj, sizeof(obj), "serial %s", serial);
+	if (audit(l, at, who, "revoke", obj, reason, err) == -1)
+		goto fail;
+	if (exec(l, "COMMIT", err, "ledger commit") == -1)
+		goto fail;
+	return 0;
+fail:
+	rollback(l);
+	return -1;
+}
+
+int
+ck_ledger_crl(struct ck_ledger *l, const char *this_update,
+    const char *next_update, const char *who, ck_ledger_crl_fn build, void *arg,
+    long long *number, struct ck_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	struct ck_ledger_revoked *rv = NULL;
+	size_t n = 0, cap = 0, i;
+	unsigned char *der = NULL;
+	size_t len = 0;
+	long long num = 1;
+	char obj[48];
+	int rc, ret = -1;
+
+	if (exec(l, "BEGIN IMMEDIATE", err, "ledger") == -1)
+		return -1;
+	if (prepare(l, "SELECT coalesce(max(number), 0) + 1 FROM crls", &st, err) == -1)
+		goto out;
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		db_err(l, err, "ledger crl");
+		goto out;
+	}
+	num = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (prepare(l, "SELECT serial, revoked_at, reason FROM certs"
+	    " WHERE status = 'revoked' ORDER BY serial", &st, err) == -1)
+		goto out;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == cap) {
+			size_t nc = cap ? cap * 2 : 16;
+			void *p = realloc(rv, nc * sizeof(*rv));
+			if (p == NULL) {
+				ck_err_set(err, CK_E_NOMEM, "out of memory");
+				goto out;
+			}
+			rv = p;
+			cap = nc;
+		}
+		rv[n].serial = strdup((const char *)sqlite3_column_text(st, 0));
+		rv[n].revoked_at = strdup((const char *)sqlite3_column_text(st, 1));
+		rv[n].reason = sqlite3_column_text(st, 2) ?
+		    strdup((const char *)sqlite3_column_text(st, 2)) : NULL;
+		n++;
+		if (!rv[n - 1].serial || !rv[n - 1].revoked_at) {
+			ck_err_set(err, CK_E_NOMEM, "out of memory");
+			goto out;
+		}
+	}
+	if (rc != SQLITE_DONE) {
+		db_err(l, err, "ledger crl");
+		goto out;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (build(rv, n, num, arg, &der, &len, err) == -1)
+		goto out;
+	if (prepare(l, "INSERT INTO crls (number, this_update, next_update, der)"
+	    " VALUES (?, ?, ?, ?)", &st, err) == -1)
+		goto out;
+	sqlite3_bind_int64(st, 1, num);
+	bind_text(st, 2, this_update);
+	bind_text(st, 3, next_update);
+	bind_blob(st, 4, der, len);
+	rc = step_done(l, st, err, "ledger crl");
+	st = NULL;
+	if (rc == -1)
+		goto out;
+	snprintf(obj, sizeof(obj), "crl %lld", num);
+	if (audit(l, this_update, who, "crl", obj, NULL, err) == -1)
+		goto out;
+	if (exec(l, "COMMIT", err, "ledger commit") == -1)
+		goto out;
+	if (number)
+		*number = num;
+	ret = 0;
+out:
+	sqlite3_finalize(st);
+	if (ret == -1)
+		rollback(l);
+	for (i = 0; i < n; i++) {
+		free((char *)rv[i].serial);
+		free((char *)rv[i].revoked_at);
+		free((char *)rv[i].reason);
+	}
+	free(rv);
+	free(der);
+	return ret;
+}
+
+#define ROW_SELECT \
+	"SELECT r.id, coalesce(c.status, r.status), r.template, coalesce(c.subject, r.subject)," \
+	" r.requester, r.created, r.decided, r.csr, r.params, c.serial, c.der," \
+	" c.not_after, c.revoked_at, c.reason" \
+	" FROM requests r LEFT JOIN certs c ON c.request_id = r.id"
+
+static const char *
+col_text(sqlite3_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(st, i);
+}
+
+static int
+run_rows(struct ck_ledger *l, sqlite3_stmt *st, ck_ledger_row_fn fn, void *arg,
+    int *found, struct ck_err *err)
+{
+	struct ck_ledger_row r;
+	int rc, v = 0;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&r, 0, sizeof(r));
+		r.id = sqlite3_column_int64(st, 0);
+		r.status = col_text(st, 1);
+		r.template = col_text(st, 2);
+		r.subject = col_text(st, 3);
+		r.requester = col_text(st, 4);
+		r.created = col_text(st, 5);
+		r.decided = col_text(st, 6);
+		r.csr = sqlite3_column_blob(st, 7);
+		r.csr_len = (size_t)sqlite3_column_bytes(st, 7);
+		r.params = col_text(st, 8);
+		r.serial = col_text(st, 9);
+		r.der = sqlite3_column_blob(st, 10);
+		r.der_len = (size_t)sqlite3_column_bytes(st, 10);
+		r.not_after = col_text(st, 11);
+		r.revoked_at = col_text(st, 12);
+		r.reason = col_text(st, 13);
+		(*found)++;
+		if ((v = fn(&r, arg)) != 0)
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		sqlite3_finalize(st);
+		return db_err(l, err, "ledger");
+	}
+	sqlite3_finalize(st);
+	return v;
+}
+
+int
+ck_ledger_each(struct ck_ledger *l, const char *status, ck_ledger_row_fn fn,
+    void *arg, struct ck_err *err)
+{
+	sqlite3_stmt *st;
+	int found = 0;
+
+	if (prepare(l, ROW_SELECT " WHERE ?1 IS NULL OR coalesce(c.status, r.status) = ?1"
+	    " ORDER BY r.id", &st, err) == -1)
+		return -1;
+	bind_text(st, 1, status);
+	return run_rows(l, st, fn, arg, &found, err);
+}
+
+int
+ck_ledger_find(struct ck_ledger *l, const char *key, ck_ledger_row_fn fn,
+    void *arg, struct ck_err *err)
+{
+	sqlite3_stmt *st;
+	size_t n = strlen(key), i;
+	int digits = n > 0 && n <= 18, hex = n > 0, found = 0, v;
+
+	for (i = 0; i < n; i++) {
+		if (key[i] < '0' || key[i] > '9')
+			digits = 0;
+		if (!strchr("0123456789abcdefABCDEF", key[i]))
+			hex = 0;
+	}
+	if (digits) {
+		if (prepare(l, ROW_SELECT " WHERE r.id = ?", &st, err) == -1)
+			return -1;
+		sqlite3_bind_int64(st, 1, strtoll(key, NULL, 10));
+	} else if (hex) {
+		if (prepare(l, ROW_SELECT " WHERE c.serial = lower(?)", &st, err) == -1)
+			return -1;
+		bind_text(st, 1, key);
+	} else {
+		return ck_err_set(err, CK_E_USAGE, "'%s': not a request id or a serial", key);
+	}
+	v = run_rows(l, st, fn, arg, &found, err);
+	if (v == -1)
+		return -1;
+	if (found == 0)
+		return ck_err_set(err, CK_E_NOTFOUND, "no request or certificate '%s'", key);
+	return v;
+}
+
+int
+ck_ledger_audit_each(struct ck_ledger *l, ck_ledger_audit_fn fn, void *arg,
+    struct ck_err *err)
+{
+	sqlite3_stmt *st;
+	int rc, v = 0;
+
+	if (prepare(l, "SELECT at, who, action, object, detail FROM audit ORDER BY id",
+	    &st, err) == -1)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((v = fn(col_text(st, 0), col_text(st, 1), col_text(st, 2),
+		    col_text(st, 3), col_text(st, 4), arg)) != 0)
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		sqlite3_finalize(st);
+		return db_err(l, err, "ledger");
+	}
+	sqlite3_finalize(st);
+	return v;
+}
+
+static const struct {
+	const char *name, *alt;
+	int code;
+} reasons[] = {
+	{ "unspecified", "unspecified", 0 },
+	{ "key_compromise", "keyCompromise", 1 },
+	{ "ca_compromise", "CACompromise", 2 },
+	{ "affiliation_changed", "affiliationChanged", 3 },
+	{ "superseded", "superseded", 4 },
+	{ "cessation_of_operation", "cessationOfOperation", 5 },
+	{ "certificate_hold", "certificateHold", 6 },
+	{ "remove_from_crl", "removeFromCRL", 8 },
+	{ "privilege_withdrawn", "privilegeWithdrawn", 9 },
+	{ "aa_compromise", "AACompromise", 10 },
+};
+
+int
+ck_ledger_reason_code(const char *name, const char **canonical)
+{
+	size_t i;
+
+	for (i = 0; name && i < sizeof(reasons) / sizeof(reasons[0]); i++) {
+		if (strcmp(name, reasons[i].name) == 0 ||
+		    strcasecmp(name, reasons[i].alt) == 0) {
+			if (canonical)
+				*canonical = reasons[i].name;
+			return reasons[i].code;
+		}
+	}
+	return -1;
+}
