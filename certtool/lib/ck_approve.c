@@ -1,0 +1,518 @@
+/*
+ * ck_approve: the CA's decision for a (template, CA, requester), see
+ * ck_approve.h and FACTS.md items 17, 18, 22, 24-26.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "ck_adcs.h"
+#include "ck_approve.h"
+#include "ck_caconfig.h"
+#include "ck_record.h"
+
+#define REF_PUBLISHED "[MS-ADSC] pKIEnrollmentService certificateTemplates; an enterprise CA refuses templates it does not publish"
+#define REF_ENROLL "[MS-CRTD] template security: Enroll extended right 0e10c968-78fb-11d2-90d4-00c04f79dc55; deny ACEs win"
+#define REF_DISP "[MS-WCCE] 3.2.1.4.2.1.4.5 RequestDisposition (REQDISP_PENDINGFIRST 0x100, REQDISP_ISSUE 0x1)"
+#define REF_PEND "[MS-CRTD] 2.26 msPKI-Enrollment-Flag PEND_ALL_REQUESTS 0x2"
+#define REF_RA "[MS-CRTD] msPKI-RA-Signature"
+
+/* ---- requester ---- */
+
+static int
+add_sid(struct ck_requester *rq, const char *sid, const char *name, struct ck_err *err)
+{
+	char **s, **n;
+	size_t i;
+
+	for (i = 0; i < rq->nsids; i++)
+		if (strcasecmp(rq->sids[i], sid) == 0)
+			return 0;
+	s = realloc(rq->sids, (rq->nsids + 1) * sizeof(*s));
+	if (s == NULL)
+		return ck_err_set(err, CK_E_NOMEM, "out of memory");
+	rq->sids = s;
+	n = realloc(rq->sid_names, (rq->nsids + 1) * sizeof(*n));
+	if (n == NULL)
+		return ck_err_set(err, CK_E_NOMEM, "out of memory");
+	rq->sid_names = n;
+	s[rq->nsids] = strdup(sid);
+	n[rq->nsids] = strdup(name ? name : sid);
+	if (s[rq->nsids] == NULL || n[rq->nsids] == NULL) {
+		free(s[rq->nsids]);
+		free(n[rq->nsids]);
+		return ck_err_set(err, CK_E_NOMEM, "out of memory");
+	}
+	rq->nsids++;
+	return 0;
+}
+
+void
+ck_requester_release(struct ck_requester *rq)
+{
+	size_t i;
+
+	if (rq == NULL)
+		return;
+	for (i = 0; i < rq->nsids; i++) {
+		free(rq->sids[i]);
+		free(rq->sid_names[i]);
+	}
+	free(rq->sids);
+	free(rq->sid_names);
+	free(rq->name);
+	free(rq->sid);
+	memset(rq, 0, sizeof(*rq));
+}
+
+int
+ck_approve_is_sid(const char *s)
+{
+	return s != NULL && (s[0] == 'S' || s[0] == 's') && s[1] == '-' && s[2] == '1' &&
+	    s[3] == '-';
+}
+
+static int
+add_broad(struct ck_requester *rq, struct ck_err *err)
+{
+	if (add_sid(rq, CK_SID_EVERYONE, "Everyone", err) < 0)
+		return -1;
+	return add_sid(rq, CK_SID_AUTHENTICATED_USERS, "Authenticated Users", err);
+}
+
+int
+ck_requester_from_sid(struct ck_requester *rq, const char *sid, struct ck_err *err)
+{
+	memset(rq, 0, sizeof(*rq));
+	if (!ck_approve_is_sid(sid))
+		return ck_err_set(err, CK_E_PARSE, "'%.100s' is not a SID", sid ? sid : "");
+	rq->name = strdup(sid);
+	rq->sid = strdup(sid);
+	if (rq->name == NULL || rq->sid == NULL) {
+		ck_requester_release(rq);
+		return ck_err_set(err, CK_E_NOMEM, "out of memory");
+	}
+	if (add_sid(rq, sid, sid, err) < 0 || add_broad(rq, err) < 0) {
+		ck_requester_release(rq);
+		return -1;
+	}
+	return 0;
+}
+
+int
+ck_requester_from_principal(struct ck_requester *rq, const json_t *p, struct ck_err *err)
+{
+	const json_t *name = json_object_get(p, "name"), *sid = json_object_get(p, "sid");
+	const json_t *groups = json_object_get(p, "groups"), *g;
+	size_t i;
+
+	memset(rq, 0, sizeof(*rq));
+	if (!json_is_string(name) && !json_is_string(sid))
+		return ck_err_set(err, CK_E_PARSE, "principal record without name or sid");
+	if (sid != NULL && !json_is_string(sid))
+		return ck_err_set(err, CK_E_PARSE, "principal \"sid\" is not a string");
+	rq->groups_known = 1;
+	rq->name = strdup(json_is_string(name) ? json_string_value(name) : json_string_value(sid));
+	rq->sid = strdup(json_is_string(sid) ? json_string_value(sid) : "");
+	if (rq->name == NULL || rq->sid == NULL) {
+		ck_requester_release(rq);
+		return ck_err_set(err, CK_E_NOMEM, "out of memory");
+	}
+	if (rq->sid[0] != '\0' && add_sid(rq, rq->sid, rq->name, err) < 0)
+		goto fail;
+	if (groups != NULL && !json_is_array(groups)) {
+		ck_err_set(err, CK_E_PARSE, "principal \"groups\" is not an array");
+		goto fail;
+	}
+	json_array_foreach(groups, i, g) {
+		const json_t *gs = json_object_get(g, "sid"), *gn = json_object_get(g, "name");
+
+		if (json_is_string(g))	/* a bare SID is accepted too */
+			gs = g;
+		if (!json_is_string(gs)) {
+			ck_err_set(err, CK_E_PARSE, "principal group %zu has no \"sid\"", i);
+			goto fail;
+		}
+		if (add_sid(rq, json_string_value(gs),
+		    json_is_string(gn) ? json_string_value(gn) : NULL, err) < 0)
+			goto fail;
+	}
+	if (add_broad(rq, err) < 0)
+		goto fail;
+	return 0;
+fail:
+	ck_requester_release(rq);
+	return -1;
+}
+
+/* ---- matching names ---- */
+
+/* Splits "DOMAIN\account" into a domain length (0 = none) and the account part. */
+static const char *
+account_part(const char *s, size_t *domlen)
+{
+	const char *b = strrchr(s, '\\');
+
+	*domlen = b ? (size_t)(b - s) : 0;
+	return b ? b + 1 : s;
+}
+
+int
+ck_approve_principal_match(const json_t *p, const char *q)
+{
+	const json_t *jn = json_object_get(p, "name"), *js = json_object_get(p, "sid");
+	const char *name, *pa, *qa;
+	size_t pd, qd, ql;
+
+	if (q == NULL || *q == '\0')
+		return 0;
+	if (ck_approve_is_sid(q))
+		return json_is_string(js) && strcasecmp(json_string_value(js), q) == 0 ? 3 : 0;
+	if (!json_is_string(jn))
+		return 0;
+	name = json_string_value(jn);
+	if (strcasecmp(name, q) == 0)
+		return 3;
+	pa = account_part(name, &pd);
+	qa = account_part(q, &qd);
+	/* Two different domains never match. */
+	if (pd > 0 && qd > 0 && (pd != qd || strncasecmp(name, q, pd) != 0))
+		return 0;
+	if (strcasecmp(pa, qa) == 0)
+		return 2;
+	ql = strlen(qa);
+	if (ql > 0 && strlen(pa) == ql + 1 && pa[ql] == '$' && strncasecmp(pa, qa, ql) == 0)
+		return 1;
+	return 0;
+}
+
+static int
+str_field_is(const json_t *rec, const char *field, const char *name)
+{
+	const json_t *v = json_object_get(rec, field);
+
+	return json_is_string(v) && strcasecmp(json_string_value(v), name) == 0;
+}
+
+int
+ck_approve_template_named(const json_t *t, const char *name)
+{
+	return str_field_is(t, "name", name) || str_field_is(t, "display_name", name);
+}
+
+int
+ck_approve_ca_named(const json_t *ca, const char *name)
+{
+	return str_field_is(ca, "name", name) || str_field_is(ca, "dns_host", name);
+}
+
+/* ---- judgement ---- */
+
+struct judge {
+	json_t *reasons;
+	const char *subject;
+};
+
+static void
+reason(struct judge *j, const char *rule, const char *sev, const char *ref,
+    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static void
+reason(struct judge *j, const char *rule, const char *sev, const char *ref,
+    const char *fmt, ...)
+{
+	char msg[768];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	json_array_append_new(j->reasons, ck_finding_new(rule, sev, msg, ref, j->subject));
+}
+
+static const char *
+str_or(const json_t *rec, const char *field, const char *dflt)
+{
+	const json_t *v = json_object_get(rec, field);
+
+	return json_is_string(v) ? json_string_value(v) : dflt;
+}
+
+/* 1 when names (an array of strings) holds s (case-insensitive). */
+static int
+array_has(const json_t *arr, const char *s)
+{
+	const json_t *v;
+	size_t i;
+
+	json_array_foreach(arr, i, v)
+		if (json_is_string(v) && strcasecmp(json_string_value(v), s) == 0)
+			return 1;
+	return 0;
+}
+
+/* Is the template in the CA's certificateTemplates?  -1 when neither side says. */
+static int
+published(const json_t *tmpl, const json_t *ca, const char *tname, const char *cname)
+{
+	const json_t *list = json_object_get(ca, "templates");
+
+	if (json_is_array(list))
+		return array_has(list, tname);
+	list = json_object_get(tmpl, "published_by");
+	if (json_is_array(list))
+		return array_has(list, cname) ||
+		    array_has(list, str_or(ca, "dns_host", "\x01"));
+	return -1;
+}
+
+/* Rights that let the holder enroll (FACTS 24). */
+static int
+grants_enroll(const json_t *rights)
+{
+	return array_has(rights, "enroll") || array_has(rights, "all_extended_rights") ||
+	    array_has(rights, "generic_all");
+}
+
+/* Index of sid in the requester's SID set, or -1. */
+static long
+holds(const struct ck_requester *rq, const char *sid)
+{
+	size_t i;
+
+	for (i = 0; i < rq->nsids; i++)
+		if (strcasecmp(rq->sids[i], sid) == 0)
+			return (long)i;
+	return -1;
+}
+
+static const char *
+ace_name(const json_t *ace, const struct ck_requester *rq, long idx, const char *sid)
+{
+	const char *n = str_or(ace, "name", NULL), *w;
+
+	if (n != NULL && *n != '\0')
+		return n;
+	if (idx >= 0)
+		return rq->sid_names[idx];
+	w = ck_sid_wellknown_name(sid);
+	return w ? w : sid;
+}
+
+/*
+ * Access check on the template's ACL.  Returns 1 enrollable, 0 not, -1
+ * unknown (no acl), -2 malformed.
+ */
+static int
+check_enroll(struct judge *j, const json_t *tmpl, const char *tname,
+    const struct ck_requester *rq, struct ck_err *err)
+{
+	const json_t *acl = json_object_get(tmpl, "acl"), *ace;
+	size_t i;
+	int denied = 0, allowed = 0;
+
+	if (acl == NULL || json_is_null(acl)) {
+		reason(j, "approve.acl_unknown", "warning", REF_ENROLL,
+		    "template '%s' has no acl in the record (was its nTSecurityDescriptor read?); "
+		    "Enroll not checked", tname);
+		return -1;
+	}
+	if (!json_is_array(acl))
+		return ck_err_set(err, CK_E_PARSE, "template '%s': \"acl\" is not an array", tname) - 1;
+	json_array_foreach(acl, i, ace) {
+		const json_t *allow = json_object_get(ace, "allow");
+		const json_t *rights = json_object_get(ace, "rights");
+		const char *sid = str_or(ace, "sid", NULL);
+		long idx;
+
+		if (sid == NULL || !json_is_boolean(allow) || !json_is_array(rights))
+			return ck_err_set(err, CK_E_PARSE, "template '%s': acl entry %zu needs "
+			    "\"sid\", \"allow\" and \"rights\"", tname, i) - 1;
+		if (!grants_enroll(rights) || (idx = holds(rq, sid)) < 0)
+			continue;
+		if (!json_is_true(allow)) {
+			denied++;
+			reason(j, "approve.denied_by_ace", "critical", REF_ENROLL,
+			    "a deny ACE for '%s' (%s) on template '%s' takes Enroll away from '%s'",
+			    ace_name(ace, rq, idx, sid), sid, tname, rq->name);
+		} else if (allowed++ == 0) {
+			reason(j, "approve.enroll_granted", "notice", REF_ENROLL,
+			    "'%s' may enroll in template '%s' through '%s' (%s)", rq->name, tname,
+			    ace_name(ace, rq, idx, sid), sid);
+		}
+	}
+	if (!allowed)
+		reason(j, "approve.no_enroll_right", "critical", REF_ENROLL,
+		    "no ACE on template '%s' grants Enroll to '%s', its groups, Everyone or "
+		    "Authenticated Users", tname, rq->name);
+	return allowed && !denied;
+}
+
+json_t *
+ck_approve_judge(const json_t *tmpl, const json_t *ca, const struct ck_requester *rq,
+    struct ck_err *err)
+{
+	const char *tname = str_or(tmpl, "name", NULL), *cname = str_or(ca, "name", NULL);
+	const char *verdict, *disp_action;
+	char subject[512];
+	struct judge j;
+	struct ck_caconfig cfg;
+	json_t *rec = NULL, *ef, *ra, *d;
+	uint32_t eflag = 0, disp;
+	json_int_t ras = 0;
+	int pub, enroll, pend = 0, ca_deny = 0;
+
+	if (tname == NULL)
+		return ck_err_set(err, CK_E_PARSE, "template record without \"name\""), NULL;
+	if (cname == NULL)
+		return ck_err_set(err, CK_E_PARSE, "ca record without \"name\""), NULL;
+	if (ck_caconfig_from_ca(ca, &cfg, err) < 0) {
+		ck_err_prefix(err, "ca '%s'", cname);
+		return NULL;
+	}
+	ef = json_object_get(tmpl, "enrollment_flag");
+	if (ef != NULL && !json_is_null(ef) &&
+	    ck_adcs_flags_value(CK_ADCS_ENROLLMENT_FLAG, ef, &eflag, err) < 0) {
+		ck_err_prefix(err, "template '%s': enrollment_flag", tname);
+		return NULL;
+	}
+	ra = json_object_get(tmpl, "ra_signatures");
+	if (ra != NULL && !json_is_null(ra)) {
+		if (!json_is_integer(ra) || json_integer_value(ra) < 0)
+			return ck_err_set(err, CK_E_PARSE, "template '%s': \"ra_signatures\" is not "
+			    "a non-negative integer", tname), NULL;
+		ras = json_integer_value(ra);
+	}
+
+	snprintf(subject, sizeof(subject), "%s @ %s", tname, cname);
+	j.subject = subject;
+	if ((j.reasons = json_array()) == NULL)
+		return ck_err_set(err, CK_E_NOMEM, "out of memory"), NULL;
+
+	/* 1. Published by this CA (FACTS 17). */
+	pub = published(tmpl, ca, tname, cname);
+	if (pub == 0)
+		reason(&j, "approve.not_published", "critical", REF_PUBLISHED,
+		    "template '%s' is not published by CA '%s' (not in its certificateTemplates): "
+		    "the CA denies the request", tname, cname);
+	else if (pub < 0)
+		reason(&j, "approve.publication_unknown", "warning", REF_PUBLISHED,
+		    "neither the ca record's templates nor the template's published_by say whether "
+		    "CA '%s' publishes '%s'", cname, tname);
+
+	/* 2. Enroll right (FACTS 24). */
+	if (!rq->groups_known)
+		reason(&j, "approve.requester_groups_unknown", "warning", REF_ENROLL,
+		    "no principal record for '%s': judged with its own SID, Everyone and "
+		    "Authenticated Users only (run cert-ad --principal for its groups)", rq->name);
+	enroll = check_enroll(&j, tmpl, tname, rq, err);
+	if (enroll == -2) {
+		json_decref(j.reasons);
+		return NULL;
+	}
+
+	/* 3, 4. CA policy module disposition (FACTS 25). */
+	disp = cfg.has_request_disposition ? cfg.request_disposition : CK_REQDISP_ENTERPRISE_DEFAULT;
+	disp_action = ck_caconfig_disposition_action(disp);
+	if (!cfg.has_request_disposition)
+		reason(&j, "approve.disposition_unknown", "warning", REF_DISP,
+		    "RequestDisposition of CA '%s' unknown (give --ca-config with the output of "
+		    "'certutil -getreg policy\\RequestDisposition'); assumed the enterprise default 0x1",
+		    cname);
+	if (disp & CK_REQDISP_PENDINGFIRST) {
+		pend = 1;
+		reason(&j, "approve.ca_pending_first", "critical", REF_DISP,
+		    "CA '%s' RequestDisposition 0x%x has REQDISP_PENDINGFIRST (0x100): every "
+		    "request waits for a CA manager", cname, disp);
+	} else if ((disp & CK_REQDISP_MASK) != CK_REQDISP_ISSUE) {
+		if ((disp & CK_REQDISP_MASK) == CK_REQDISP_DENY)
+			ca_deny = 1;
+		else
+			pend = 1;
+		reason(&j, "approve.ca_disposition", "critical", REF_DISP,
+		    "CA '%s' RequestDisposition 0x%x (low byte 0x%x, not REQDISP_ISSUE 0x1): "
+		    "requests are %s", cname, disp, disp & CK_REQDISP_MASK,
+		    ca_deny ? "denied" : "left pending");
+	}
+	if (eflag & CK_ADCS_PEND_ALL_REQUESTS) {
+		pend = 1;
+		reason(&j, "approve.pend_all_requests", "critical", REF_PEND,
+		    "template '%s' has PEND_ALL_REQUESTS (msPKI-Enrollment-Flag 0x%x): CA manager "
+		    "approval required", tname, eflag);
+	}
+	if (ras > 0) {
+		pend = 1;
+		reason(&j, "approve.ra_signatures", "critical", REF_RA,
+		    "template '%s' requires %lld authorized signature%s (msPKI-RA-Signature): the "
+		    "requester's own request is not enough", tname, (long long)ras,
+		    ras == 1 ? "" : "s");
+	}
+
+	if (pub == 0)
+		verdict = "deny";
+	else if (enroll == 0)
+		verdict = "not_enrollable";
+	else if (ca_deny)
+		verdict = "deny";
+	else if (pend)
+		verdict = "pending";
+	else
+		verdict = "issue";
+
+	if ((rec = ck_record_new("approval")) == NULL || (d = json_object()) == NULL) {
+		json_decref(rec);
+		json_decref(j.reasons);
+		return ck_err_set(err, CK_E_NOMEM, "out of memory"), NULL;
+	}
+	json_object_set_new(rec, "template", json_string(tname));
+	json_object_set_new(rec, "ca", json_string(cname));
+	json_object_set_new(rec, "requester", json_string(rq->name));
+	if (rq->sid != NULL && rq->sid[0] != '\0')
+		json_object_set_new(rec, "requester_sid", json_string(rq->sid));
+	json_object_set_new(rec, "verdict", json_string(verdict));
+	json_object_set_new(d, "raw", json_integer((json_int_t)disp));
+	json_object_set_new(d, "action", json_string(disp_action));
+	json_object_set_new(d, "assumed", json_boolean(!cfg.has_request_disposition));
+	json_object_set_new(rec, "request_disposition", d);
+	json_object_set_new(rec, "reasons", j.reasons);
+	return rec;
+}
+
+int
+ck_approval_status(const json_t *a)
+{
+	const json_t *r;
+	size_t i;
+	int st = CK_OK;
+
+	if (!str_field_is(a, "verdict", "issue"))
+		return CK_CRITICAL;
+	json_array_foreach(json_object_get(a, "reasons"), i, r)
+		if (str_field_is(r, "severity", "warning") || str_field_is(r, "severity", "critical"))
+			st = CK_WARNING;
+	return st;
+}
+
+char *
+ck_approval_text(const json_t *a)
+{
+	const json_t *r;
+	char *buf = NULL;
+	size_t len = 0, i;
+	FILE *fp = open_memstream(&buf, &len);
+
+	if (fp == NULL)
+		return NULL;
+	fprintf(fp, "%-14s %s @ %s (requester %s)", str_or(a, "verdict", "?"),
+	    str_or(a, "template", "?"), str_or(a, "ca", "?"), str_or(a, "requester", "?"));
+	json_array_foreach(json_object_get(a, "reasons"), i, r)
+		fprintf(fp, "%s %s [%s]: %s", i == 0 ? ":" : ";", str_or(r, "rule", "?"),
+		    str_or(r, "severity", "?"), str_or(r, "message", ""));
+	if (fclose(fp) != 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
