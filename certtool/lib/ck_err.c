@@ -52,6 +52,7 @@ int
 ck_err_prefix(struct ck_err *e, const char *fmt, ...)
 {
 	char old[CK_ERR_MSG_MAX], pre[CK_ERR_MSG_MAX];
+	size_t n, rest;
 	va_list ap;
 
 	if (e == NULL)
@@ -60,7 +61,18 @@ ck_err_prefix(struct ck_err *e, const char *fmt, ...)
 	vsnprintf(pre, sizeof(pre), fmt, ap);
 	va_end(ap);
 	memcpy(old, e->msg, sizeof(old));
-	snprintf(e->msg, sizeof(e->msg), "%s: %s", pre, old);
+	/* Truncation is fine here: the message is for people. */
+	n = strlen(pre);
+	if (n > sizeof(e->msg) - 3)
+		n = sizeof(e->msg) - 3;
+	memcpy(e->msg, pre, n);
+	memcpy(e->msg + n, ": ", 2);
+	n += 2;
+	rest = strlen(old);
+	if (rest > sizeof(e->msg) - 1 - n)
+		rest = sizeof(e->msg) - 1 - n;
+	memcpy(e->msg + n, old, rest);
+	e->msg[n + rest] = '\0';
 	return -1;
 }
 

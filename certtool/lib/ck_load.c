@@ -1,0 +1,661 @@
+/*
+ * Sources of certificates: files, directories, stdin, http(s)://,
+ * ldap(s)://, tls://host:port.  Everything ends in ck_load_buffer (bytes ->
+ * records) or, for TLS and LDAP, in a list of DER blobs.
+ */
+#include "ck_load.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pkcs12.h>
+#include <openssl/pkcs7.h>
+#include <openssl/x509.h>
+
+#include "ck_cert.h"
+#include "ck_der.h"
+#include "ck_record.h"
+
+/* A directory holds at most this many entries we look at; files at most this size. */
+#define CK_LOAD_MAX_FILE (256u * 1024 * 1024)
+#define CK_LOAD_MAX_DEPTH 32
+
+void
+ck_load_opts_init(struct ck_load_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	ck_fetch_opts_init(&o->fetch);
+}
+
+static int
+emit_error(ck_emit_fn emit, void *ctx, const char *uri, const struct ck_err *e)
+{
+	json_t *rec = ck_error_record_err(uri, e);
+
+	if (rec == NULL)
+		return -1;
+	return emit(ctx, rec) != 0 ? -1 : 1;
+}
+
+/* Emits one certificate; returns 0 (ok), 1 (an error record emitted), -1 (stop). */
+static int
+emit_der(const unsigned char *der, size_t len, const char *type, const char *uri,
+    long index, const struct ck_load_opts *o, ck_emit_fn emit, void *ctx)
+{
+	struct ck_source src = { type, uri, index };
+	struct ck_err err;
+	json_t *rec;
+
+	rec = ck_cert_record(der, len, &src, o->cert_flags, &err);
+	if (rec == NULL) {
+		char where[64];
+
+		snprintf(where, sizeof(where), "certificate #%ld", index + 1);
+		ck_err_prefix(&err, "%s", where);
+		return emit_error(emit, ctx, uri, &err);
+	}
+	return emit(ctx, rec) != 0 ? -1 : 0;
+}
+
+static int
+emit_x509_stack(const STACK_OF(X509) *sk, const char *type, const char *uri,
+    long *index, const struct ck_load_opts *o, ck_emit_fn emit, void *ctx)
+{
+	int errors = 0, r;
+
+	for (int i = 0; i < sk_X509_num(sk); i++) {
+		unsigned char *der = NULL;
+		int n = i2d_X509(sk_X509_value(sk, i), &der);
+
+		if (n <= 0)
+			continue;
+		r = emit_der(der, (size_t)n, type, uri, (*index)++, o, emit, ctx);
+		OPENSSL_free(der);
+		if (r < 0)
+			return -1;
+		errors += r;
+	}
+	return errors;
+}
+
+/* PKCS#7 (DER) certificates; returns errors, -1 to stop, -2 when not PKCS#7. */
+static int
+load_pkcs7(const unsigned char *buf, size_t len, const char *type, const char *uri,
+    long *index, const struct ck_load_opts *o, ck_emit_fn emit, void *ctx)
+{
+	const unsigned char *p = buf;
+	PKCS7 *p7 = d2i_PKCS7(NULL, &p, (long)len);
+	STACK_OF(X509) *certs = NULL;
+	int r;
+
+	if (p7 == NULL) {
+		ERR_clear_error();
+		return -2;
+	}
+	if (PKCS7_type_is_signed(p7) && p7->d.sign != NULL)
+		certs = p7->d.sign->cert;
+	else if (PKCS7_type_is_signedAndEnveloped(p7) && p7->d.signed_and_enveloped != NULL)
+		certs = p7->d.signed_and_enveloped->cert;
+	r = emit_x509_stack(certs, type, uri, index, o, emit, ctx);
+	PKCS7_free(p7);
+	return r;
+}
+
+/* PKCS#12: leaf first (the one with the key), then the CA certificates. */
+static int
+load_pkcs12(const unsigned char *buf, size_t len, const char *type, const char *uri,
+    long *index, const struct ck_load_opts *o, ck_emit_fn emit, void *ctx)
+{
+	const unsigned char *p = buf;
+	PKCS12 *p12 = d2i_PKCS12(NULL, &p, (long)len);
+	EVP_PKEY *key = NULL;
+	X509 *leaf = NULL;
+	STACK_OF(X509) *ca = NULL, *all = NULL;
+	struct ck_err err;
+	const char *pw = o->password;
+	int r;
+
+	if (p12 == NULL) {
+		ERR_clear_error();
+		return -2;
+	}
+	if (!PKCS12_mac_present(p12) ? 0 :
+	    !PKCS12_verify_mac(p12, pw ? pw : "", -1) &&
+	    !(pw == NULL && PKCS12_verify_mac(p12, NULL, 0))) {
+		PKCS12_free(p12);
+		ERR_clear_error();
+		ck_err_set(&err, CK_E_PASSWORD, pw ? "wrong PKCS#12 password" :
+		    "PKCS#12 needs a password (--password-file or --password-env)");
+		return emit_error(emit, ctx, uri, &err);
+	}
+	if (!PKCS12_parse(p12, pw ? pw : "", &key, &leaf, &ca)) {
+		PKCS12_free(p12);
+		ck_err_ssl(&err, CK_E_PARSE, "cannot decode PKCS#12");
+		return emit_error(emit, ctx, uri, &err);
+	}
+	all = sk_X509_new_null();
+	if (leaf != NULL)
+		sk_X509_push(all, leaf);
+	for (int i = 0; i < sk_X509_num(ca); i++)
+		sk_X509_push(all, sk_X509_value(ca, i));
+	r = emit_x509_stack(all, type, uri, index, o, emit, ctx);
+	sk_X509_free(all);
+	X509_free(leaf);
+	sk_X509_pop_free(ca, X509_free);
+	EVP_PKEY_free(key);
+	PKCS12_free(p12);
+	return r;
+}
+
+static const unsigned char *
+find(const unsigned char *p, const unsigned char *end, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	if ((size_t)(end - p) < n)
+		return NULL;
+	return memmem(p, (size_t)(end - p), needle, n);
+}
+
+/* Base64 body between p and end (whitespace ignored) -> new DER buffer. */
+static unsigned char *
+b64_decode(const unsigned char *p, const unsigned char *end, size_t *outlen)
+{
+	size_t n = 0, pad = 0;
+	unsigned char *clean = malloc((size_t)(end - p) + 4), *out;
+	int got;
+
+	if (clean == NULL)
+		return NULL;
+	for (; p < end; p++) {
+		if (*p == '\n' || *p == '\r' || *p == ' ' || *p == '\t')
+			continue;
+		clean[n++] = *p;
+	}
+	if (n == 0 || n % 4 != 0) {
+		free(clean);
+		return NULL;
+	}
+	if (clean[n - 1] == '=')
+		pad++;
+	if (clean[n - 2] == '=')
+		pad++;
+	out = malloc(n / 4 * 3);
+	if (out == NULL) {
+		free(clean);
+		return NULL;
+	}
+	got = EVP_DecodeBlock(out, clean, (int)n);
+	free(clean);
+	if (got < 0 || (size_t)got < pad) {
+		free(out);
+		return NULL;
+	}
+	*outlen = (size_t)got - pad;
+	return out;
+}
+
+/*
+ * PEM: every CERTIFICATE / X509 CERTIFICATE / TRUSTED CERTIFICATE / PKCS7
+ * block in order; other blocks (keys, CSRs) are skipped.
+ */
+static int
+load_pem(const unsigned char *buf, size_t len, const char *type, const char *uri,
+    long *index, const struct ck_load_opts *o, ck_emit_fn emit, void *ctx)
+{
+	const unsigned char *p = buf, *end = buf + len, *b, *label, *label_end, *body, *stop;
+	int errors = 0, found = 0, r;
+	struct ck_err err;
+
+	while ((b = find(p, end, "-----BEGIN ")) != NULL) {
+		char lab[64], endline[96];
+		size_t ll;
+		unsigned char *der;
+		size_t dlen;
+
+		label = b + strlen("-----BEGIN ");
+		label_end = find(label, end, "-----");
+		if (label_end == NULL || label_end - label >= (long)sizeof(lab)) {
+			ck_err_set(&err, CK_E_PARSE, "broken PEM header");
+			return errors + emit_error(emit, ctx, uri, &err);
+		}
+		ll = (size_t)(label_end - label);
+		memcpy(lab, label, ll);
+		lab[ll] = '\0';
+		body = label_end + 5;
+		snprintf(endline, sizeof(endline), "-----END %s-----", lab);
+		stop = find(body, end, endline);
+		if (stop == NULL) {
+			ck_err_set(&err, CK_E_PARSE, "PEM block '%s' has no END line (truncated?)", lab);
+			r = emit_error(emit, ctx, uri, &err);
+			return r < 0 ? -1 : errors + r;
+		}
+		p = stop + strlen(endline);
+		if (strcmp(lab, "CERTIFICATE") != 0 && strcmp(lab, "X509 CERTIFICATE") != 0 &&
+		    strcmp(lab, "TRUSTED CERTIFICATE") != 0 && strcmp(lab, "PKCS7") != 0 &&
+		    strcmp(lab, "CMS") != 0)
+			continue;
+		found = 1;
+		/* Skip PEM headers (RFC 1421 "Proc-Type:" lines) if any. */
+		der = b64_decode(body, stop, &dlen);
+		if (der == NULL) {
+			ck_err_set(&err, CK_E_PARSE, "certificate #%ld: PEM body is not valid base64",
+			    *index + 1);
+			(*index)++;
+			r = emit_error(emit, ctx, uri, &err);
+			if (r < 0)
+				return -1;
+			errors += r;
+			continue;
+		}
+		if (strcmp(lab, "PKCS7") == 0 || strcmp(lab, "CMS") == 0) {
+			r = load_pkcs7(der, dlen, type, uri, index, o, emit, ctx);
+			if (r == -2) {
+				ck_err_set(&err, CK_E_PARSE, "PKCS#7 block is not valid");
+				r = emit_error(emit, ctx, uri, &err);
+			}
+		} else {
+			size_t clen = dlen;
+
+			/* TRUSTED CERTIFICATE carries trust settings after the certificate. */
+			if (strcmp(lab, "TRUSTED CERTIFICATE") == 0) {
+				struct ck_der d;
+				struct ck_der_elem e;
+
+				ck_der_init(&d, der, dlen);
+				if (ck_der_next(&d, &e) == 0)
+					clen = e.raw_len;
+			}
+			r = emit_der(der, clen, type, uri, (*index)++, o, emit, ctx);
+		}
+		free(der);
+		if (r < 0)
+			return -1;
+		errors += r;
+	}
+	if (!found) {
+		ck_err_set(&err, CK_E_PARSE, "no certificate found in PEM data");
+		return emit_error(emit, ctx, uri, &err);
+	}
+	return errors;
+}
+
+int
+ck_load_buffer(const unsigned char *buf, size_t len, const char *type, const char *uri,
+    const struct ck_load_opts *o, ck_emit_fn emit, void *ctx)
+{
+	struct ck_err err;
+	long index = 0;
+	int r;
+
+	if (len == 0) {
+		ck_err_set(&err, CK_E_PARSE, "empty input");
+		return emit_error(emit, ctx, uri, &err);
+	}
+	if (find(buf, buf + len, "-----BEGIN ") != NULL)
+		return load_pem(buf, len, type, uri, &index, o, emit, ctx);
+	if (buf[0] != 0x30) {
+		ck_err_set(&err, CK_E_PARSE, "not a certificate (neither PEM nor DER)");
+		return emit_error(emit, ctx, uri, &err);
+	}
+	/*
+	 * DER: a certificate is SEQUENCE { SEQUENCE tbs, SEQUENCE alg, BIT STRING };
+	 * PKCS#12 starts SEQUENCE { INTEGER 3, ... }; PKCS#7 SEQUENCE { OID, [0] }.
+	 */
+	{
+		struct ck_der d, in;
+		struct ck_der_elem outer, first;
+
+		ck_der_init(&d, buf, len);
+		if (ck_der_next(&d, &outer) == 0) {
+			ck_der_enter(&outer, &in);
+			if (ck_der_next(&in, &first) == 0) {
+				if (first.tag == CK_DER_INTEGER) {
+					r = load_pkcs12(buf, len, type, uri, &index, o, emit, ctx);
+					if (r != -2)
+						return r;
+				} else if (first.tag == CK_DER_OID) {
+					r = load_pkcs7(buf, len, type, uri, &index, o, emit, ctx);
+					if (r != -2)
+						return r;
+				}
+			}
+		}
+	}
+	/* Several DER certificates may be concatenated. */
+	{
+		struct ck_der d;
+		struct ck_der_elem e;
+		int errors = 0;
+
+		ck_der_init(&d, buf, len);
+		while (ck_der_more(&d)) {
+			if (ck_der_next(&d, &e) != 0) {
+				ck_err_set(&err, CK_E_PARSE, "certificate #%ld: truncated or malformed DER",
+				    index + 1);
+				r = emit_error(emit, ctx, uri, &err);
+				return r < 0 ? -1 : errors + r;
+			}
+			r = emit_der(e.raw, e.raw_len, type, uri, index++, o, emit, ctx);
+			if (r < 0)
+				return -1;
+			errors += r;
+		}
+		return errors;
+	}
+}
+
+int
+ck_read_file(const char *path, size_t max, unsigned char **buf, size_t *len,
+    struct ck_err *err)
+{
+	int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+	size_t cap = 65536, n = 0;
+	unsigned char *b = NULL, *nb;
+	ssize_t got;
+	struct stat st;
+
+	*buf = NULL;
+	*len = 0;
+	if (fd < 0)
+		return ck_err_set(err, CK_E_IO, "%s", strerror(errno));
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+		if ((unsigned long long)st.st_size > max) {
+			if (fd != STDIN_FILENO)
+				close(fd);
+			return ck_err_set(err, CK_E_LIMIT, "file larger than %zu bytes", max);
+		}
+		cap = (size_t)st.st_size + 1;
+	}
+	b = malloc(cap);
+	if (b == NULL)
+		goto nomem;
+	for (;;) {
+		if (n == cap) {
+			if (cap >= max + 1) {
+				free(b);
+				if (fd != STDIN_FILENO)
+					close(fd);
+				return ck_err_set(err, CK_E_LIMIT, "input larger than %zu bytes", max);
+			}
+			cap = cap * 2 > max + 1 ? max + 1 : cap * 2;
+			nb = realloc(b, cap);
+			if (nb == NULL)
+				goto nomem;
+			b = nb;
+		}
+		got = read(fd, b + n, cap - n);
+		if (got < 0) {
+			if (errno == EINTR)
+				continue;
+			ck_err_set(err, CK_E_IO, "%s", strerror(errno));
+			free(b);
+			if (fd != STDIN_FILENO)
+				close(fd);
+			return -1;
+		}
+		if (got == 0)
+			break;
+		n += (size_t)got;
+	}
+	if (n > max) {
+		free(b);
+		if (fd != STDIN_FILENO)
+			close(fd);
+		return ck_err_set(err, CK_E_LIMIT, "input larger than %zu bytes", max);
+	}
+	if (fd != STDIN_FILENO)
+		close(fd);
+	*buf = b;
+	*len = n;
+	return 0;
+nomem:
+	free(b);
+	if (fd != STDIN_FILENO)
+		close(fd);
+	return ck_err_set(err, CK_E_NOMEM, "out of memory");
+}
+
+static int
+load_file(const char *path, const char *type, const struct ck_load_opts *o,
+    ck_emit_fn emit, void *ctx)
+{
+	unsigned char *buf;
+	size_t len;
+	struct ck_err err;
+	int r;
+
+	if (ck_read_file(path, CK_LOAD_MAX_FILE, &buf, &len, &err) != 0)
+		return emit_error(emit, ctx, path, &err);
+	r = ck_load_buffer(buf, len, type, path, o, emit, ctx);
+	free(buf);
+	return r;
+}
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * A directory: its regular files in name order (so output is stable),
+ * sub-directories with -r, hidden entries skipped.  Every file is read and
+ * reported, except names that are certainly not certificates (.key, .csr,
+ * .crl, .txt, .md, .json, ...), which are passed over quietly.
+ */
+static int
+load_dir(const char *path, const struct ck_load_opts *o, int depth, ck_emit_fn emit,
+    void *ctx)
+{
+	DIR *d;
+	struct dirent *de;
+	char **names = NULL, **nn;
+	size_t n = 0, cap = 0;
+	int errors = 0, r = 0;
+	struct ck_err err;
+
+	if (depth > CK_LOAD_MAX_DEPTH) {
+		ck_err_set(&err, CK_E_LIMIT, "directories nested deeper than %d", CK_LOAD_MAX_DEPTH);
+		return emit_error(emit, ctx, path, &err);
+	}
+	d = opendir(path);
+	if (d == NULL) {
+		ck_err_set(&err, CK_E_IO, "%s", strerror(errno));
+		return emit_error(emit, ctx, path, &err);
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			nn = realloc(names, cap * sizeof(*names));
+			if (nn == NULL)
+				break;
+			names = nn;
+		}
+		names[n] = strdup(de->d_name);
+		if (names[n] != NULL)
+			n++;
+	}
+	closedir(d);
+	if (n > 0)
+		qsort(names, n, sizeof(*names), name_cmp);
+	for (size_t i = 0; i < n; i++) {
+		char *full;
+		struct stat st;
+		size_t l = strlen(names[i]);
+		static const char *const skip[] = { ".key", ".csr", ".req", ".crl", ".txt",
+			".md", ".json", ".jsonl", ".srl", ".cnf", ".db", ".old", ".attr" };
+		int skipped = 0;
+
+		if (r < 0)
+			break;
+		if (asprintf(&full, "%s/%s", path, names[i]) < 0)
+			continue;
+		if (stat(full, &st) != 0) {
+			ck_err_set(&err, CK_E_IO, "%s", strerror(errno));
+			r = emit_error(emit, ctx, full, &err);
+		} else if (S_ISDIR(st.st_mode)) {
+			if (o->recursive)
+				r = load_dir(full, o, depth + 1, emit, ctx);
+			else
+				r = 0;
+		} else if (S_ISREG(st.st_mode)) {
+			/* Files that are certainly not certificates are not reported as errors. */
+			for (size_t k = 0; k < sizeof(skip) / sizeof(skip[0]); k++) {
+				size_t sl = strlen(skip[k]);
+
+				if (l > sl && strcmp(names[i] + l - sl, skip[k]) == 0)
+					skipped = 1;
+			}
+			r = skipped ? 0 : load_file(full, "file", o, emit, ctx);
+		} else {
+			r = 0;
+		}
+		if (r > 0)
+			errors += r;
+		free(full);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return r < 0 ? -1 : errors;
+}
+
+/* Splits "host:port", "[v6]:port" into parts; returns 0 or -1. */
+static int
+split_hostport(const char *s, char *host, size_t hsz, char *port, size_t psz)
+{
+	const char *colon;
+	size_t hl;
+
+	if (*s == '[') {
+		const char *close = strchr(s, ']');
+
+		if (close == NULL || close[1] != ':')
+			return -1;
+		hl = (size_t)(close - s - 1);
+		if (hl == 0 || hl >= hsz)
+			return -1;
+		memcpy(host, s + 1, hl);
+		host[hl] = '\0';
+		colon = close + 1;
+	} else {
+		colon = strrchr(s, ':');
+		if (colon == NULL)
+			return -1;
+		hl = (size_t)(colon - s);
+		if (hl == 0 || hl >= hsz || memchr(s, ':', hl) != NULL)
+			return -1;
+		memcpy(host, s, hl);
+		host[hl] = '\0';
+	}
+	colon++;
+	if (*colon == '\0' || strlen(colon) >= psz || strspn(colon, "0123456789") != strlen(colon))
+		return -1;
+	memcpy(port, colon, strlen(colon) + 1);
+	return 0;
+}
+
+static int
+emit_blobs(const struct ck_blobs *b, const char *type, const char *uri,
+    const struct ck_load_opts *o, ck_emit_fn emit, void *ctx)
+{
+	int errors = 0, r;
+
+	for (size_t i = 0; i < b->n; i++) {
+		r = emit_der(b->v[i].data, b->v[i].len, type, uri, (long)i, o, emit, ctx);
+		if (r < 0)
+			return -1;
+		errors += r;
+	}
+	return errors;
+}
+
+int
+ck_load_source(const char *source, const struct ck_load_opts *o, ck_emit_fn emit,
+    void *ctx)
+{
+	struct ck_err err;
+	struct stat st;
+	int r;
+
+	if (strcmp(source, "-") == 0) {
+		unsigned char *buf;
+		size_t len;
+
+		if (ck_read_file("-", CK_LOAD_MAX_FILE, &buf, &len, &err) != 0)
+			return emit_error(emit, ctx, "-", &err);
+		r = ck_load_buffer(buf, len, "stdin", "-", o, emit, ctx);
+		free(buf);
+		return r;
+	}
+	if (strncmp(source, "http://", 7) == 0 || strncmp(source, "https://", 8) == 0) {
+		unsigned char *buf = NULL;
+		size_t len = 0;
+
+		if (ck_http(source, NULL, 0, NULL, &o->fetch, &buf, &len, NULL, &err) != 0)
+			return emit_error(emit, ctx, source, &err);
+		r = ck_load_buffer(buf, len, "url", source, o, emit, ctx);
+		free(buf);
+		return r;
+	}
+	if (strncmp(source, "tls://", 6) == 0) {
+		char host[256], port[16];
+		struct ck_blobs chain = { 0 };
+
+		if (split_hostport(source + 6, host, sizeof(host), port, sizeof(port)) != 0) {
+			ck_err_set(&err, CK_E_USAGE, "expected tls://HOST:PORT");
+			return emit_error(emit, ctx, source, &err);
+		}
+		if (ck_tls_chain(host, port, o->sni, &o->fetch, &chain, &err) != 0) {
+			ck_blobs_release(&chain);
+			return emit_error(emit, ctx, source, &err);
+		}
+		if (chain.n == 0) {
+			ck_blobs_release(&chain);
+			ck_err_set(&err, CK_E_TLS, "server presented no certificate");
+			return emit_error(emit, ctx, source, &err);
+		}
+		r = emit_blobs(&chain, "tls", source + 6, o, emit, ctx);
+		ck_blobs_release(&chain);
+		return r;
+	}
+	if (strncmp(source, "ldap://", 7) == 0 || strncmp(source, "ldaps://", 8) == 0) {
+		struct ck_blobs vals = { 0 };
+
+		if (ck_ldap_url_values(source, &o->fetch, &vals, &err) != 0) {
+			ck_blobs_release(&vals);
+			return emit_error(emit, ctx, source, &err);
+		}
+		if (vals.n == 0) {
+			ck_blobs_release(&vals);
+			ck_err_set(&err, CK_E_NOTFOUND, "no values found");
+			return emit_error(emit, ctx, source, &err);
+		}
+		/* Each value is one DER certificate; index is its place in the value set. */
+		r = emit_blobs(&vals, "ldap", source, o, emit, ctx);
+		ck_blobs_release(&vals);
+		return r;
+	}
+	if (strstr(source, "://") != NULL && strchr(source, '/') > strstr(source, "://")) {
+		ck_err_set(&err, CK_E_USAGE, "unsupported URL scheme");
+		return emit_error(emit, ctx, source, &err);
+	}
+	if (stat(source, &st) != 0) {
+		ck_err_set(&err, CK_E_IO, "%s", strerror(errno));
+		return emit_error(emit, ctx, source, &err);
+	}
+	if (S_ISDIR(st.st_mode))
+		return load_dir(source, o, 0, emit, ctx);
+	return load_file(source, "file", o, emit, ctx);
+}
