@@ -1,0 +1,1309 @@
+/*
+ * ck_issue: local CA operations (see ck_issue.h).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/bn.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/rand.h>
+#include <openssl/x509v3.h>
+
+#include "ck_adcs.h"
+#include "ck_clock.h"
+#include "ck_issue.h"
+
+/* ---- small helpers ---- */
+
+static char *
+path_join(const char *dir, const char *file)
+{
+	size_t n = strlen(dir) + strlen(file) + 2;
+	char *p = malloc(n);
+
+	if (p)
+		snprintf(p, n, "%s/%s", dir, file);
+	return p;
+}
+
+static const EVP_MD *
+md_for(EVP_PKEY *key)
+{
+	int id = EVP_PKEY_get_base_id(key);
+
+	if (id == EVP_PKEY_ED25519 || id == EVP_PKEY_ED448)
+		return NULL;
+	if (id == EVP_PKEY_EC && EVP_PKEY_get_bits(key) > 256)
+		return EVP_sha384();
+	return EVP_sha256();
+}
+
+static const char *
+key_alg(EVP_PKEY *key)
+{
+	switch (EVP_PKEY_get_base_id(key)) {
+	case EVP_PKEY_RSA: return "rsa";
+	case EVP_PKEY_EC: return "ec";
+	case EVP_PKEY_ED25519: return "ed25519";
+	case EVP_PKEY_ED448: return "ed448";
+	case EVP_PKEY_DSA: return "dsa";
+	default: return "unknown";
+	}
+}
+
+static int
+add_ext(X509 *x, X509V3_CTX *ctx, int nid, const char *value, struct ck_err *err)
+{
+	X509_EXTENSION *e = X509V3_EXT_conf_nid(NULL, ctx, nid, value);
+
+	if (e == NULL)
+		return ck_err_ssl(err, CK_E_CRYPTO, "extension %s '%s'", OBJ_nid2sn(nid), value);
+	if (!X509_add_ext(x, e, -1)) {
+		X509_EXTENSION_free(e);
+		return ck_err_ssl(err, CK_E_CRYPTO, "extension %s", OBJ_nid2sn(nid));
+	}
+	X509_EXTENSION_free(e);
+	return 0;
+}
+
+/* Appends s to a growing comma list in buf. */
+static int
+list_add(char *buf, size_t cap, const char *s)
+{
+	size_t n = strlen(buf);
+	int w = snprintf(buf + n, cap - n, "%s%s", n ? "," : "", s);
+
+	return (w < 0 || (size_t)w >= cap - n) ? -1 : 0;
+}
+
+/* Random positive serial of 16 bytes: top bit clear, next bit set (32 hex digits). */
+static BIGNUM *
+random_serial(char **hex, struct ck_err *err)
+{
+	unsigned char b[16];
+	BIGNUM *bn;
+	char *h;
+	size_t i;
+
+	if (RAND_bytes(b, sizeof(b)) != 1) {
+		ck_err_ssl(err, CK_E_CRYPTO, "random serial");
+		return NULL;
+	}
+	b[0] = (unsigned char)((b[0] & 0x7f) | 0x40);
+	if ((bn = BN_bin2bn(b, sizeof(b), NULL)) == NULL ||
+	    (h = BN_bn2hex(bn)) == NULL) {
+		BN_free(bn);
+		ck_err_ssl(err, CK_E_NOMEM, "random serial");
+		return NULL;
+	}
+	*hex = strdup(h);
+	OPENSSL_free(h);
+	if (*hex == NULL) {
+		BN_free(bn);
+		ck_err_set(err, CK_E_NOMEM, "out of memory");
+		return NULL;
+	}
+	for (i = 0; (*hex)[i]; i++)
+		if ((*hex)[i] >= 'A' && (*hex)[i] <= 'F')
+			(*hex)[i] = (char)((*hex)[i] - 'A' + 'a');
+	return bn;
+}
+
+/* ---- distinguished names ---- */
+
+/* Adds one "type=value" (value unescaped) to name. */
+static int
+dn_add(X509_NAME *name, const char *type, const char *value, int set, struct ck_err *err)
+{
+	ASN1_OBJECT *obj = OBJ_txt2obj(type, 0);
+	int ok;
+
+	if (obj == NULL) {
+		ERR_clear_error();
+		return ck_err_set(err, CK_E_USAGE, "unknown attribute type '%s' in DN", type);
+	}
+	ok = X509_NAME_add_entry_by_OBJ(name, obj, MBSTRING_UTF8,
+	    (const unsigned char *)value, -1, -1, set);
+	ASN1_OBJECT_free(obj);
+	if (!ok)
+		return ck_err_ssl(err, CK_E_USAGE, "bad DN value for '%s'", type);
+	return 0;
+}
+
+/*
+ * Splits s into "type=value" items at unescaped separators (',' and '+'
+ * for RFC 4514, '/' for the OpenSSL form), unescaping backslashes.
+ */
+struct dn_item {
+	char *type, *value;
+	int multi;		/* joined to the previous item with '+' */
+};
+
+static int
+dn_split(const char *s, int slash, struct dn_item **items, size_t *n, struct ck_err *err)
+{
+	size_t len = strlen(s), cap = 8, i;
+	struct dn_item *v = calloc(cap, sizeof(*v));
+	char *buf = malloc(len + 1), *out;
+	int multi = 0;
+
+	*n = 0;
+	if (v == NULL || buf == NULL) {
+		free(v);
+		free(buf);
+		return ck_err_set(err, CK_E_NOMEM, "out of memory");
+	}
+	i = slash ? 1 : 0;
+	while (i <= len) {
+		char *eq = NULL;
+
+		out = buf;
+		while (i < len && s[i] != (slash ? '/' : ',') && (slash || s[i] != '+')) {
+			if (s[i] == '\\' && i + 1 < len) {
+				*out++ = s[i + 1];
+				i += 2;
+				continue;
+			}
+			if (s[i] == '=' && eq == NULL)
+				eq = out;
+			*out++ = s[i++];
+		}
+		*out = '\0';
+		if (eq == NULL || eq == buf) {
+			ck_err_set(err, CK_E_USAGE, "bad DN '%s': expected TYPE=VALUE", s);
+			goto fail;
+		}
+		*eq = '\0';
+		if (*n == cap) {
+			void *p = realloc(v, cap * 2 * sizeof(*v));
+			if (p == NULL) {
+				ck_err_set(err, CK_E_NOMEM, "out of memory");
+				goto fail;
+			}
+			v = p;
+			cap *= 2;
+		}
+		/* Trim spaces around the type and leading spaces of the value. */
+		{
+			char *t = buf, *e = eq - 1, *val = eq + 1;
+			while (*t == ' ')
+				t++;
+			while (e > t && *e == ' ')
+				*e-- = '\0';
+			while (*val == ' ')
+				val++;
+			v[*n].type = strdup(t);
+			v[*n].value = strdup(val);
+			v[*n].multi = multi;
+		}
+		if (!v[*n].type || !v[*n].value) {
+			(*n)++;
+			ck_err_set(err, CK_E_NOMEM, "out of memory");
+			goto fail;
+		}
+		(*n)++;
+		multi = (i < len && s[i] == '+');
+		i++;
+	}
+	free(buf);
+	*items = v;
+	return 0;
+fail:
+	for (i = 0; i < *n; i++) {
+		free(v[i].type);
+		free(v[i].value);
+	}
+	free(v);
+	free(buf);
+	*n = 0;
+	return -1;
+}
+
+X509_NAME *
+ck_dn_parse(const char *s, struct ck_err *err)
+{
+	X509_NAME *name = NULL;
+	struct dn_item *it = NULL;
+	size_t n = 0, i;
+	int slash = s[0] == '/';
+
+	if (s[0] == '\0' || (slash && s[1] == '\0')) {
+		ck_err_set(err, CK_E_USAGE, "empty DN");
+		return NULL;
+	}
+	if (dn_split(s, slash, &it, &n, err) == -1)
+		return NULL;
+	if ((name = X509_NAME_new()) == NULL) {
+		ck_err_set(err, CK_E_NOMEM, "out of memory");
+		goto out;
+	}
+	/* RFC 4514 lists the most specific RDN first: add in reverse. */
+	for (i = 0; i < n; i++) {
+		size_t k = slash ? i : n - 1 - i;
+		/* '+' joins an attribute to the RDN added just before it. */
+		int joined = slash ? it[k].multi : (k + 1 < n && it[k + 1].multi);
+
+		if (dn_add(name, it[k].type, it[k].value, joined ? -1 : 0, err) == -1)
+			goto fail;
+	}
+	goto out;
+fail:
+	X509_NAME_free(name);
+	name = NULL;
+out:
+	for (i = 0; i < n; i++) {
+		free(it[i].type);
+		free(it[i].value);
+	}
+	free(it);
+	return name;
+}
+
+char *
+ck_dn_string(const X509_NAME *n)
+{
+	BIO *b = BIO_new(BIO_s_mem());
+	char *p = NULL, *s = NULL;
+	long len;
+
+	if (b == NULL)
+		return NULL;
+	if (X509_NAME_print_ex(b, n, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) >= 0) {
+		len = BIO_get_mem_data(b, &p);
+		if ((s = malloc((size_t)len + 1)) != NULL) {
+			memcpy(s, p, (size_t)len);
+			s[len] = '\0';
+		}
+	}
+	BIO_free(b);
+	return s;
+}
+
+/* ---- keys ---- */
+
+int
+ck_policy_check_key(const char *policy, EVP_PKEY *key, const char *what,
+    struct ck_err *err)
+{
+	if (policy == NULL)
+		return 0;
+	if (strcmp(policy, "amt") != 0)
+		return ck_err_set(err, CK_E_USAGE, "unknown policy '%s' (known: amt)", policy);
+	if (EVP_PKEY_get_base_id(key) != EVP_PKEY_RSA)
+		return ck_err_set(err, CK_E_POLICY,
+		    "policy amt: %s key is %s; AMT needs RSA CA keys of at most 2048 bits",
+		    what, key_alg(key));
+	if (EVP_PKEY_get_bits(key) > 2048)
+		return ck_err_set(err, CK_E_POLICY,
+		    "policy amt: %s key is RSA %d bits; AMT cannot use CA keys longer than 2048 bits",
+		    what, EVP_PKEY_get_bits(key));
+	return 0;
+}
+
+static EVP_PKEY *
+keygen(const char *type, int bits, struct ck_err *err)
+{
+	EVP_PKEY *k = NULL;
+
+	if (type == NULL || strcmp(type, "rsa") == 0) {
+		if (bits == 0)
+			bits = 2048;
+		if (bits < 1024 || bits > 16384) {
+			ck_err_set(err, CK_E_USAGE, "RSA key size %d out of range 1024..16384", bits);
+			return NULL;
+		}
+		k = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)bits);
+	} else if (strcmp(type, "ec") == 0) {
+		const char *curve;
+		switch (bits) {
+		case 0: case 256: curve = "P-256"; break;
+		case 384: curve = "P-384"; break;
+		case 521: curve = "P-521"; break;
+		default:
+			ck_err_set(err, CK_E_USAGE, "EC key size %d: use 256, 384 or 521", bits);
+			return NULL;
+		}
+		k = EVP_PKEY_Q_keygen(NULL, NULL, "EC", curve);
+	} else {
+		ck_err_set(err, CK_E_USAGE, "unknown key type '%s' (rsa|ec)", type);
+		return NULL;
+	}
+	if (k == NULL)
+		ck_err_ssl(err, CK_E_CRYPTO, "key generation");
+	return k;
+}
+
+/* Policy check before generating: same rule as ck_policy_check_key. */
+static int
+policy_precheck(const char *policy, const char *type, int bits, struct ck_err *err)
+{
+	if (policy == NULL)
+		return 0;
+	if (strcmp(policy, "amt") != 0)
+		return ck_err_set(err, CK_E_USAGE, "unknown policy '%s' (known: amt)", policy);
+	if (type && strcmp(type, "rsa") != 0)
+		return ck_err_set(err, CK_E_POLICY,
+		    "policy amt: key type %s refused; AMT needs RSA CA keys of at most 2048 bits", type);
+	if (bits > 2048)
+		return ck_err_set(err, CK_E_POLICY,
+		    "policy amt: RSA %d bits refused; AMT cannot use CA keys longer than 2048 bits", bits);
+	return 0;
+}
+
+static int
+write_key(const char *path, EVP_PKEY *key, const char *password, struct ck_err *err)
+{
+	FILE *fp;
+	int fd, ok;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	if (fd == -1)
+		return ck_err_set(err, CK_E_IO, "'%s': %s", path, strerror(errno));
+	if ((fp = fdopen(fd, "w")) == NULL) {
+		close(fd);
+		return ck_err_set(err, CK_E_IO, "'%s': %s", path, strerror(errno));
+	}
+	if (password)
+		ok = PEM_write_PKCS8PrivateKey(fp, key, EVP_aes_256_cbc(), NULL, 0, NULL,
+		    (void *)password);
+	else
+		ok = PEM_write_PKCS8PrivateKey(fp, key, NULL, NULL, 0, NULL, NULL);
+	if (fclose(fp) != 0 || !ok)
+		return ck_err_ssl(err, CK_E_IO, "'%s': cannot write key", path);
+	return 0;
+}
+
+static int
+write_certs(const char *path, X509 *const *v, size_t n, struct ck_err *err)
+{
+	FILE *fp;
+	size_t i;
+	int fd, ok = 1;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0644);
+	if (fd == -1)
+		return ck_err_set(err, CK_E_IO, "'%s': %s", path, strerror(errno));
+	if ((fp = fdopen(fd, "w")) == NULL) {
+		close(fd);
+		return ck_err_set(err, CK_E_IO, "'%s': %s", path, strerror(errno));
+	}
+	for (i = 0; i < n; i++)
+		ok &= PEM_write_X509(fp, v[i]);
+	if (fclose(fp) != 0 || !ok)
+		return ck_err_ssl(err, CK_E_IO, "'%s': cannot write", path);
+	return 0;
+}
+
+static int
+set_validity(X509 *x, time_t now, long days, X509 *issuer, char *not_after,
+    struct ck_err *err)
+{
+	time_t end = now + (time_t)days * 86400;
+
+	if (issuer) {
+		time_t iend;
+		if (ck_asn1_time(X509_get0_notAfter(issuer), &iend) == 0 && iend < end)
+			end = iend;	/* never outlive the issuer */
+	}
+	if (!ASN1_TIME_set(X509_getm_notBefore(x), now) ||
+	    !ASN1_TIME_set(X509_getm_notAfter(x), end))
+		return ck_err_ssl(err, CK_E_CRYPTO, "validity");
+	if (not_after)
+		ck_time_format(end, not_after);
+	return 0;
+}
+
+static int
+add_aia_cdp(X509 *x, X509V3_CTX *ctx, const struct ck_ca *ca, struct ck_err *err)
+{
+	char buf[2048] = "";
+
+	if (ca == NULL)
+		return 0;
+	if (ca->aia_url || ca->ocsp_url) {
+		char item[1024];
+		if (ca->aia_url) {
+			snprintf(item, sizeof(item), "caIssuers;URI:%s", ca->aia_url);
+			if (list_add(buf, sizeof(buf), item) == -1)
+				return ck_err_set(err, CK_E_LIMIT, "aia url too long");
+		}
+		if (ca->ocsp_url) {
+			snprintf(item, sizeof(item), "OCSP;URI:%s", ca->ocsp_url);
+			if (list_add(buf, sizeof(buf), item) == -1)
+				return ck_err_set(err, CK_E_LIMIT, "ocsp url too long");
+		}
+		if (add_ext(x, ctx, NID_info_access, buf, err) == -1)
+			return -1;
+	}
+	if (ca->crl_url) {
+		snprintf(buf, sizeof(buf), "URI:%s", ca->crl_url);
+		if (add_ext(x, ctx, NID_crl_distribution_points, buf, err) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+check_url(const char *u, const char *what, struct ck_err *err)
+{
+	if (u == NULL)
+		return 0;
+	if (strncmp(u, "http://", 7) != 0 && strncmp(u, "https://", 8) != 0 &&
+	    strncmp(u, "ldap://", 7) != 0)
+		return ck_err_set(err, CK_E_USAGE, "%s '%s': not an http(s):// or ldap:// URL", what, u);
+	if (strpbrk(u, ", \t\n") || strlen(u) > 900)
+		return ck_err_set(err, CK_E_USAGE, "%s '%s': commas, spaces and long URLs are not allowed", what, u);
+	return 0;
+}
+
+int
+ck_ca_init(const struct ck_ca_init_opts *o, struct ck_err *err)
+{
+	static const char *const files[] = { CK_CA_KEY_FILE, CK_CA_CERT_FILE,
+	    CK_CA_CHAIN_FILE, CK_LEDGER_FILE };
+	EVP_PKEY *key = NULL;
+	X509 *x = NULL;
+	X509_NAME *name = NULL;
+	X509V3_CTX ctx;
+	struct ck_ledger *l = NULL;
+	BIGNUM *bn = NULL;
+	char *serial = NULL, *subj = NULL, *p = NULL, not_after[CK_TIME_LEN];
+	unsigned char *der = NULL;
+	int rv = -1, len, kbits = o->bits;
+	long days = o->days ? o->days : (o->parent ? 1825 : 3650);
+	size_t i;
+
+	if (o->key_type == NULL || strcmp(o->key_type, "rsa") == 0)
+		kbits = kbits ? kbits : 2048;
+	if (policy_precheck(o->policy, o->key_type, kbits, err) == -1)
+		return -1;
+	if (o->parent && ck_policy_check_key(o->policy, X509_get0_pubkey(o->parent->cert),
+	    "parent CA", err) == -1)
+		return -1;
+	if (check_url(o->aia_url, "--aia-url", err) == -1 ||
+	    check_url(o->crl_url, "--crl-url", err) == -1 ||
+	    check_url(o->ocsp_url, "--ocsp-url", err) == -1)
+		return -1;
+	if ((name = ck_dn_parse(o->subject, err)) == NULL)
+		return -1;
+	if (mkdir(o->dir, 0700) == -1 && errno != EEXIST) {
+		ck_err_set(err, CK_E_IO, "'%s': %s", o->dir, strerror(errno));
+		goto out;
+	}
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		free(p);
+		if ((p = path_join(o->dir, files[i])) == NULL) {
+			ck_err_set(err, CK_E_NOMEM, "out of memory");
+			goto out;
+		}
+		if (access(p, F_OK) == 0) {
+			ck_err_set(err, CK_E_IO, "'%s': exists; a CA is already set up in '%s'", p, o->dir);
+			goto out;
+		}
+	}
+	if ((key = keygen(o->key_type, o->bits, err)) == NULL)
+		goto out;
+	if (ck_policy_check_key(o->policy, key, "CA", err) == -1)
+		goto out;
+	if ((x = X509_new()) == NULL || !X509_set_version(x, 2) ||
+	    (bn = random_serial(&serial, err)) == NULL ||
+	    !BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(x)) ||
+	    !X509_set_subject_name(x, name) ||
+	    !X509_set_issuer_name(x, o->parent ? X509_get_subject_name(o->parent->cert) : name) ||
+	    !X509_set_pubkey(x, key)) {
+		if (err->code == CK_E_NONE)
+			ck_err_ssl(err, CK_E_CRYPTO, "building the CA certificate");
+		goto out;
+	}
+	if (set_validity(x, o->now, days, o->parent ? o->parent->cert : NULL, not_after, err) == -1)
+		goto out;
+	X509V3_set_ctx(&ctx, o->parent ? o->parent->cert : x, x, NULL, NULL, 0);
+	if (add_ext(x, &ctx, NID_basic_constraints, "critical,CA:TRUE", err) == -1 ||
+	    add_ext(x, &ctx, NID_key_usage, "critical,digitalSignature,keyCertSign,cRLSign", err) == -1 ||
+	    add_ext(x, &ctx, NID_subject_key_identifier, "hash", err) == -1 ||
+	    add_ext(x, &ctx, NID_authority_key_identifier, "keyid:always", err) == -1)
+		goto out;
+	if (o->parent && add_aia_cdp(x, &ctx, o->parent, err) == -1)
+		goto out;
+	if (!X509_sign(x, o->parent ? o->parent->key : key,
+	    md_for(o->parent ? o->parent->key : key))) {
+		ck_err_ssl(err, CK_E_CRYPTO, "signing the CA certificate");
+		goto out;
+	}
+	if (o->parent) {
+		struct ck_ledger_row r;
+
+		if ((len = i2d_X509(x, &der)) <= 0) {
+			ck_err_ssl(err, CK_E_CRYPTO, "encoding");
+			goto out;
+		}
+		subj = ck_dn_string(X509_get_subject_name(x));
+		memset(&r, 0, sizeof(r));
+		r.template = "subordinate-ca";
+		r.subject = subj ? subj : "";
+		r.serial = serial;
+		r.der = der;
+		r.der_len = (size_t)len;
+		r.not_after = not_after;
+		{
+			char at[CK_TIME_LEN];
+			ck_time_format(o->now, at);
+			if (ck_ledger_issue(o->parent_ledger, &r, at, o->who, NULL, err) != 0) {
+				ck_err_prefix(err, "parent ledger");
+				goto out;
+			}
+		}
+	}
+	free(p);
+	p = path_join(o->dir, CK_CA_KEY_FILE);
+	if (p == NULL || write_key(p, key, o->password, err) == -1)
+		goto out;
+	free(p);
+	p = path_join(o->dir, CK_CA_CERT_FILE);
+	if (p == NULL || write_certs(p, &x, 1, err) == -1)
+		goto out;
+	if (o->parent) {
+		X509 *v[2] = { x, o->parent->cert };
+		free(p);
+		p = path_join(o->dir, CK_CA_CHAIN_FILE);
+		if (p == NULL || write_certs(p, v, 2, err) == -1)
+			goto out;
+	}
+	free(p);
+	if ((p = path_join(o->dir, CK_LEDGER_FILE)) == NULL ||
+	    (l = ck_ledger_create(p, err)) == NULL)
+		goto out;
+	if ((o->aia_url && ck_ledger_config_set(l, "aia_url", o->aia_url, err) == -1) ||
+	    (o->crl_url && ck_ledger_config_set(l, "crl_url", o->crl_url, err) == -1) ||
+	    (o->ocsp_url && ck_ledger_config_set(l, "ocsp_url", o->ocsp_url, err) == -1) ||
+	    (o->policy && ck_ledger_config_set(l, "policy", o->policy, err) == -1) ||
+	    ck_ledger_config_set(l, "subject", o->subject, err) == -1)
+		goto out;
+	rv = 0;
+out:
+	ck_ledger_close(l);
+	EVP_PKEY_free(key);
+	X509_free(x);
+	X509_NAME_free(name);
+	BN_free(bn);
+	free(serial);
+	free(subj);
+	free(p);
+	OPENSSL_free(der);
+	return rv;
+}
+
+struct ck_ca *
+ck_ca_open(const char *dir, struct ck_ledger *l, struct ck_err *err)
+{
+	struct ck_ca *ca = calloc(1, sizeof(*ca));
+	char *p = NULL;
+	FILE *fp;
+
+	if (ca == NULL || (ca->dir = strdup(dir)) == NULL ||
+	    (p = path_join(dir, CK_CA_CERT_FILE)) == NULL) {
+		ck_err_set(err, CK_E_NOMEM, "out of memory");
+		goto fail;
+	}
+	if ((fp = fopen(p, "r")) == NULL) {
+		ck_err_set(err, CK_E_IO, "'%s': %s", p, strerror(errno));
+		goto fail;
+	}
+	ca->cert = PEM_read_X509(fp, NULL, NULL, NULL);
+	fclose(fp);
+	if (ca->cert == NULL) {
+		ck_err_ssl(err, CK_E_PARSE, "'%s': not a PEM certificate", p);
+		goto fail;
+	}
+	if (l && (ck_ledger_config_get(l, "aia_url", &ca->aia_url, err) == -1 ||
+	    ck_ledger_config_get(l, "crl_url", &ca->crl_url, err) == -1 ||
+	    ck_ledger_config_get(l, "ocsp_url", &ca->ocsp_url, err) == -1 ||
+	    ck_ledger_config_get(l, "policy", &ca->policy, err) == -1))
+		goto fail;
+	free(p);
+	return ca;
+fail:
+	free(p);
+	ck_ca_free(ca);
+	return NULL;
+}
+
+struct pw_ctx {
+	const char *password;
+	int asked;
+};
+
+static int
+pw_cb(char *buf, int size, int rwflag, void *u)
+{
+	struct pw_ctx *c = u;
+	size_t n;
+
+	(void)rwflag;
+	c->asked = 1;
+	if (c->password == NULL)
+		return -1;
+	n = strlen(c->password);
+	if (n > (size_t)size)
+		return -1;
+	memcpy(buf, c->password, n);
+	return (int)n;
+}
+
+int
+ck_ca_load_key(struct ck_ca *ca, const char *password, struct ck_err *err)
+{
+	struct pw_ctx c = { password, 0 };
+	char *p = path_join(ca->dir, CK_CA_KEY_FILE);
+	FILE *fp;
+
+	if (p == NULL)
+		return ck_err_set(err, CK_E_NOMEM, "out of memory");
+	if ((fp = fopen(p, "r")) == NULL) {
+		ck_err_set(err, CK_E_IO, "'%s': %s", p, strerror(errno));
+		free(p);
+		return -1;
+	}
+	ca->key = PEM_read_PrivateKey(fp, NULL, pw_cb, &c);
+	fclose(fp);
+	if (ca->key == NULL) {
+		ERR_clear_error();
+		if (c.asked && password == NULL)
+			ck_err_set(err, CK_E_PASSWORD, "'%s': the CA key is encrypted: give --key-password-file", p);
+		else if (c.asked)
+			ck_err_set(err, CK_E_PASSWORD, "'%s': wrong password for the CA key", p);
+		else
+			ck_err_set(err, CK_E_PARSE, "'%s': not a PEM private key", p);
+		free(p);
+		return -1;
+	}
+	if (X509_check_private_key(ca->cert, ca->key) != 1) {
+		ERR_clear_error();
+		ck_err_set(err, CK_E_CRYPTO, "'%s': key does not match %s", p, CK_CA_CERT_FILE);
+		free(p);
+		EVP_PKEY_free(ca->key);
+		ca->key = NULL;
+		return -1;
+	}
+	free(p);
+	return 0;
+}
+
+void
+ck_ca_free(struct ck_ca *ca)
+{
+	if (ca == NULL)
+		return;
+	free(ca->dir);
+	X509_free(ca->cert);
+	EVP_PKEY_free(ca->key);
+	free(ca->aia_url);
+	free(ca->crl_url);
+	free(ca->ocsp_url);
+	free(ca->policy);
+	free(ca);
+}
+
+/* ---- CSRs ---- */
+
+static X509_REQ *
+csr_verify(X509_REQ *req, const char *what, struct ck_err *err)
+{
+	EVP_PKEY *k = X509_REQ_get0_pubkey(req);
+
+	if (k == NULL) {
+		X509_REQ_free(req);
+		ck_err_ssl(err, CK_E_PARSE, "%s: unreadable public key", what);
+		return NULL;
+	}
+	if (X509_REQ_verify(req, k) != 1) {
+		X509_REQ_free(req);
+		ERR_clear_error();
+		ck_err_set(err, CK_E_POLICY, "%s: bad CSR signature (the request was altered or not signed by its key)", what);
+		return NULL;
+	}
+	return req;
+}
+
+X509_REQ *
+ck_csr_from_der(const unsigned char *der, size_t len, struct ck_err *err)
+{
+	const unsigned char *p = der;
+	X509_REQ *req = d2i_X509_REQ(NULL, &p, (long)len);
+
+	if (req == NULL || p != der + len) {
+		X509_REQ_free(req);
+		ck_err_ssl(err, CK_E_PARSE, "not a certificate request");
+		return NULL;
+	}
+	return csr_verify(req, "request", err);
+}
+
+X509_REQ *
+ck_csr_read(const char *path, struct ck_err *err)
+{
+	BIO *b = strcmp(path, "-") == 0 ? BIO_new_fp(stdin, BIO_NOCLOSE) : BIO_new_file(path, "rb");
+	X509_REQ *req = NULL;
+	unsigned char buf[65536];
+	int n, total = 0;
+
+	if (b == NULL) {
+		ERR_clear_error();
+		ck_err_set(err, CK_E_IO, "%s", strerror(errno ? errno : ENOENT));
+		return NULL;
+	}
+	while (total < (int)sizeof(buf) && (n = BIO_read(b, buf + total, (int)sizeof(buf) - total)) > 0)
+		total += n;
+	BIO_free(b);
+	if (total == (int)sizeof(buf)) {
+		ck_err_set(err, CK_E_LIMIT, "request larger than %zu bytes", sizeof(buf));
+		return NULL;
+	}
+	if (total > 10 && memmem(buf, (size_t)total, "-----BEGIN", 10)) {
+		BIO *m = BIO_new_mem_buf(buf, total);
+		if (m)
+			req = PEM_read_bio_X509_REQ(m, NULL, NULL, NULL);
+		BIO_free(m);
+		if (req == NULL) {
+			ck_err_ssl(err, CK_E_PARSE, "not a PEM certificate request");
+			return NULL;
+		}
+		return csr_verify(req, "request", err);
+	}
+	return ck_csr_from_der(buf, (size_t)total, err);
+}
+
+/* ---- templates ---- */
+
+static json_t *
+tmpl_load_file(const char *path, struct ck_err *err)
+{
+	json_error_t je;
+	json_t *t = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+	const char *kind;
+
+	if (t == NULL) {
+		ck_err_set(err, CK_E_PARSE, "template '%s': %s (line %d)", path, je.text, je.line);
+		return NULL;
+	}
+	kind = json_string_value(json_object_get(t, "kind"));
+	if (!json_is_object(t) || kind == NULL || strcmp(kind, "template") != 0 ||
+	    !json_is_string(json_object_get(t, "name"))) {
+		json_decref(t);
+		ck_err_set(err, CK_E_PARSE, "template '%s': not a template record (kind \"template\" with a name)", path);
+		return NULL;
+	}
+	return t;
+}
+
+json_t *
+ck_tmpl_find(const char *name, const char *const *dirs, size_t ndirs,
+    struct ck_err *err)
+{
+	size_t i;
+	char *p;
+	json_t *t;
+
+	if (strchr(name, '/') || access(name, F_OK) == 0)
+		return tmpl_load_file(name, err);
+	for (i = 0; i < ndirs; i++) {
+		size_t n;
+		DIR *d;
+		struct dirent *de;
+
+		if (dirs[i] == NULL)
+			continue;
+		n = strlen(dirs[i]) + strlen(name) + 8;
+		if ((p = malloc(n)) == NULL)
+			break;
+		snprintf(p, n, "%s/%s.json", dirs[i], name);
+		if (access(p, F_OK) == 0) {
+			t = tmpl_load_file(p, err);
+			free(p);
+			return t;
+		}
+		free(p);
+		/* Else a template whose "name" is NAME (display names differ from file names). */
+		if ((d = opendir(dirs[i])) == NULL)
+			continue;
+		while ((de = readdir(d)) != NULL) {
+			size_t dl = strlen(de->d_name);
+			struct ck_err e2;
+			if (dl < 6 || strcmp(de->d_name + dl - 5, ".json") != 0)
+				continue;
+			if ((p = malloc(strlen(dirs[i]) + dl + 2)) == NULL)
+				break;
+			snprintf(p, strlen(dirs[i]) + dl + 2, "%s/%s", dirs[i], de->d_name);
+			t = tmpl_load_file(p, &e2);
+			free(p);
+			if (t && strcasecmp(json_string_value(json_object_get(t, "name")), name) == 0) {
+				closedir(d);
+				return t;
+			}
+			json_decref(t);
+		}
+		closedir(d);
+	}
+	ck_err_set(err, CK_E_NOTFOUND, "unknown template '%s'", name);
+	return NULL;
+}
+
+static uint32_t
+tmpl_flags(const json_t *tmpl, enum ck_adcs_attr attr, const char *field)
+{
+	const json_t *v = json_object_get(tmpl, field);
+	struct ck_err e;
+	uint32_t out = 0;
+
+	if (v == NULL || ck_adcs_flags_value(attr, v, &out, &e) == -1)
+		return 0;
+	return out;
+}
+
+int
+ck_tmpl_pending(const json_t *tmpl)
+{
+	json_int_t ra = json_integer_value(json_object_get(tmpl, "ra_signatures"));
+
+	return (tmpl_flags(tmpl, CK_ADCS_ENROLLMENT_FLAG, "enrollment_flag") &
+	    CK_ADCS_PEND_ALL_REQUESTS) != 0 || ra > 0;
+}
+
+int
+ck_tmpl_enrollee_subject(const json_t *tmpl)
+{
+	return (tmpl_flags(tmpl, CK_ADCS_NAME_FLAG, "name_flag") &
+	    CK_ADCS_ENROLLEE_SUPPLIES_SUBJECT) != 0;
+}
+
+static int
+tmpl_enrollee_san(const json_t *tmpl)
+{
+	return (tmpl_flags(tmpl, CK_ADCS_NAME_FLAG, "name_flag") &
+	    (CK_ADCS_ENROLLEE_SUPPLIES_SUBJECT | CK_ADCS_ENROLLEE_SUPPLIES_SUBJECT_ALT_NAME)) != 0;
+}
+
+/* The key algorithm a template demands: its key_algorithm/key_type field, else RSA for schema 1-2. */
+static const char *
+tmpl_key_alg(const json_t *tmpl)
+{
+	const char *a = json_string_value(json_object_get(tmpl, "key_algorithm"));
+
+	if (a == NULL)
+		a = json_string_value(json_object_get(tmpl, "key_type"));
+	if (a)
+		return a;
+	/* Version 1 and 2 templates use legacy CSPs: RSA only. */
+	if (json_integer_value(json_object_get(tmpl, "schema_version")) < 3)
+		return "rsa";
+	return NULL;
+}
+
+int
+ck_csr_check(X509_REQ *req, const json_t *tmpl, struct ck_err *err)
+{
+	EVP_PKEY *k = X509_REQ_get0_pubkey(req);
+	const char *want = tmpl_key_alg(tmpl), *tn;
+	json_int_t min = json_integer_value(json_object_get(tmpl, "min_key_bits"));
+
+	tn = json_string_value(json_object_get(tmpl, "name"));
+	if (k == NULL)
+		return ck_err_set(err, CK_E_PARSE, "request has no usable public key");
+	if (want && strcasecmp(want, key_alg(k)) != 0)
+		return ck_err_set(err, CK_E_POLICY, "template '%s' needs a %s key; the request has %s",
+		    tn, want, key_alg(k));
+	if (min > 0 && EVP_PKEY_get_bits(k) < min)
+		return ck_err_set(err, CK_E_POLICY,
+		    "template '%s' needs keys of at least %lld bits; the request has %s %d bits",
+		    tn, (long long)min, key_alg(k), EVP_PKEY_get_bits(k));
+	return 0;
+}
+
+/* ---- certificate building ---- */
+
+static const struct { const char *name, *oid; } eku_names[] = {
+	{ "server_auth", "1.3.6.1.5.5.7.3.1" },
+	{ "client_auth", "1.3.6.1.5.5.7.3.2" },
+	{ "code_signing", "1.3.6.1.5.5.7.3.3" },
+	{ "email_protection", "1.3.6.1.5.5.7.3.4" },
+	{ "ipsec_ike", "1.3.6.1.5.5.7.3.17" },
+	{ "time_stamping", "1.3.6.1.5.5.7.3.8" },
+	{ "ocsp_signing", "1.3.6.1.5.5.7.3.9" },
+	{ "amt_provisioning", "2.16.840.1.113741.1.2.3" },
+	{ "smart_card_logon", "1.3.6.1.4.1.311.20.2.2" },
+	{ "certificate_request_agent", "1.3.6.1.4.1.311.20.2.1" },
+	{ "pkinit_client", "1.3.6.1.5.2.3.4" },
+	{ "pkinit_kdc", "1.3.6.1.5.2.3.5" },
+	{ "efs", "1.3.6.1.4.1.311.10.3.4" },
+	{ "any_purpose", "2.5.29.37.0" },
+};
+
+static const struct { const char *name, *conf; } ku_names[] = {
+	{ "digital_signature", "digitalSignature" },
+	{ "non_repudiation", "nonRepudiation" },
+	{ "key_encipherment", "keyEncipherment" },
+	{ "data_encipherment", "dataEncipherment" },
+	{ "key_agreement", "keyAgreement" },
+	{ "key_cert_sign", "keyCertSign" },
+	{ "crl_sign", "cRLSign" },
+	{ "encipher_only", "encipherOnly" },
+	{ "decipher_only", "decipherOnly" },
+};
+
+static int
+is_dotted(const char *s)
+{
+	size_t i;
+
+	if (!*s)
+		return 0;
+	for (i = 0; s[i]; i++)
+		if (!(s[i] == '.' || (s[i] >= '0' && s[i] <= '9')))
+			return 0;
+	return strchr(s, '.') != NULL;
+}
+
+static int
+eku_list(const json_t *tmpl, char *buf, size_t cap, struct ck_err *err)
+{
+	const json_t *a = json_object_get(tmpl, "eku"), *v;
+	size_t i, k;
+
+	buf[0] = '\0';
+	if (!json_is_array(a) || json_array_size(a) == 0)
+		a = json_object_get(tmpl, "application_policies");
+	json_array_foreach(a, i, v) {
+		const char *s = json_string_value(v), *oid = NULL;
+		if (s == NULL)
+			return ck_err_set(err, CK_E_PARSE, "template eku: not a string");
+		for (k = 0; k < sizeof(eku_names) / sizeof(eku_names[0]); k++)
+			if (strcmp(s, eku_names[k].name) == 0)
+				oid = eku_names[k].oid;
+		if (oid == NULL && is_dotted(s))
+			oid = s;
+		if (oid == NULL)
+			return ck_err_set(err, CK_E_PARSE, "template eku '%s': unknown name (use a dotted OID)", s);
+		if (list_add(buf, cap, oid) == -1)
+			return ck_err_set(err, CK_E_LIMIT, "template eku: too many");
+	}
+	return 0;
+}
+
+static int
+ku_list(const json_t *tmpl, char *buf, size_t cap, struct ck_err *err)
+{
+	const json_t *a = json_object_get(tmpl, "key_usage"), *v;
+	size_t i, k;
+
+	buf[0] = '\0';
+	json_array_foreach(a, i, v) {
+		const char *s = json_string_value(v), *c = NULL;
+		for (k = 0; s && k < sizeof(ku_names) / sizeof(ku_names[0]); k++)
+			if (strcmp(s, ku_names[k].name) == 0 || strcmp(s, ku_names[k].conf) == 0)
+				c = ku_names[k].conf;
+		if (c == NULL)
+			return ck_err_set(err, CK_E_PARSE, "template key_usage '%s': unknown name",
+			    s ? s : "?");
+		if (list_add(buf, cap, c) == -1)
+			return ck_err_set(err, CK_E_LIMIT, "template key_usage: too many");
+	}
+	return 0;
+}
+
+/* "dns:a,ip:1.2.3.4" -> "DNS:a,IP:1.2.3.4" as OpenSSL's subjectAltName syntax wants. */
+static int
+san_conf(const char *san, char *buf, size_t cap, struct ck_err *err)
+{
+	static const struct { const char *in, *out; } map[] = {
+		{ "dns:", "DNS:" }, { "ip:", "IP:" }, { "email:", "email:" },
+		{ "uri:", "URI:" }, { "upn:", "otherName:msUPN;UTF8:" },
+	};
+	const char *s = san;
+
+	buf[0] = '\0';
+	while (*s) {
+		const char *e = strchr(s, ','), *pre = NULL;
+		size_t n = e ? (size_t)(e - s) : strlen(s), k, pl = 0, used;
+		while (*s == ' ' && n) {
+			s++;
+			n--;
+		}
+		for (k = 0; k < sizeof(map) / sizeof(map[0]); k++) {
+			pl = strlen(map[k].in);
+			if (n > pl && strncasecmp(s, map[k].in, pl) == 0) {
+				pre = map[k].out;
+				break;
+			}
+		}
+		if (pre == NULL)
+			return ck_err_set(err, CK_E_USAGE,
+			    "bad --san item '%.*s': use dns:, ip:, email:, uri: or upn:", (int)n, s);
+		used = strlen(buf);
+		if (snprintf(buf + used, cap - used, "%s%s%.*s", used ? "," : "", pre,
+		    (int)(n - pl), s + pl) >= (int)(cap - used))
+			return ck_err_set(err, CK_E_LIMIT, "--san too long");
+		s = e ? e + 1 : s + n;
+	}
+	return 0;
+}
+
+int
+ck_issue_precheck(const struct ck_issue_req *r, struct ck_err *err)
+{
+	char buf[4096];
+	const char *tn = json_string_value(json_object_get(r->tmpl, "name"));
+
+	if (eku_list(r->tmpl, buf, sizeof(buf), err) == -1 ||
+	    ku_list(r->tmpl, buf, sizeof(buf), err) == -1)
+		return -1;
+	if (ck_tmpl_enrollee_subject(r->tmpl)) {
+		if (r->subject)
+			return ck_err_set(err, CK_E_USAGE,
+			    "template '%s' takes the subject from the request: --subject not allowed", tn);
+		if (X509_NAME_entry_count(X509_REQ_get_subject_name(r->csr)) == 0)
+			return ck_err_set(err, CK_E_POLICY,
+			    "template '%s' takes the subject from the request, and the request has none", tn);
+	} else if (r->subject == NULL) {
+		return ck_err_set(err, CK_E_USAGE,
+		    "template '%s' does not take the subject from the request: give --subject", tn);
+	}
+	if (r->san && tmpl_enrollee_san(r->tmpl))
+		return ck_err_set(err, CK_E_USAGE,
+		    "template '%s' takes the subject alternative names from the request: --san not allowed", tn);
+	if (r->subject) {
+		X509_NAME *n = ck_dn_parse(r->subject, err);
+		if (n == NULL)
+			return -1;
+		X509_NAME_free(n);
+	}
+	if (r->san && san_conf(r->san, buf, sizeof(buf), err) == -1)
+		return -1;
+	return 0;
+}
+
+/* Copies the subjectAltName extension of the CSR (if any) into x. */
+static int
+copy_csr_san(X509 *x, X509_REQ *req, struct ck_err *err)
+{
+	STACK_OF(X509_EXTENSION) *exts = X509_REQ_get_extensions(req);
+	int i, rv = 0;
+
+	for (i = 0; i < sk_X509_EXTENSION_num(exts); i++) {
+		X509_EXTENSION *e = sk_X509_EXTENSION_value(exts, i);
+		if (OBJ_obj2nid(X509_EXTENSION_get_object(e)) == NID_subject_alt_name) {
+			if (!X509_add_ext(x, e, -1))
+				rv = ck_err_ssl(err, CK_E_CRYPTO, "subjectAltName");
+			break;
+		}
+	}
+	sk_X509_EXTENSION_pop_free(exts, X509_EXTENSION_free);
+	return rv;
+}
+
+int
+ck_issue_cert(struct ck_ca *ca, const struct ck_issue_req *r,
+    unsigned char **der, size_t *len, char **serial, char **subject,
+    char *not_after, struct ck_err *err)
+{
+	X509 *x = NULL;
+	X509_NAME *name = NULL;
+	BIGNUM *bn = NULL;
+	X509V3_CTX ctx;
+	char buf[4096];
+	unsigned char *d = NULL;
+	long days = r->days;
+	int rv = -1, n;
+
+	*der = NULL;
+	*serial = NULL;
+	*subject = NULL;
+	if (ca->key == NULL)
+		return ck_err_set(err, CK_E_USAGE, "CA key not loaded");
+	if (ck_issue_precheck(r, err) == -1)
+		return -1;
+	if (days <= 0)
+		days = (long)json_integer_value(json_object_get(r->tmpl, "validity_days"));
+	if (days <= 0)
+		days = 365;
+	if (ck_tmpl_enrollee_subject(r->tmpl))
+		name = X509_NAME_dup(X509_REQ_get_subject_name(r->csr));
+	else
+		name = ck_dn_parse(r->subject, err);
+	if (name == NULL) {
+		if (err->code == CK_E_NONE)
+			ck_err_set(err, CK_E_NOMEM, "out of memory");
+		goto out;
+	}
+	if ((x = X509_new()) == NULL || !X509_set_version(x, 2) ||
+	    (bn = random_serial(serial, err)) == NULL ||
+	    !BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(x)) ||
+	    !X509_set_subject_name(x, name) ||
+	    !X509_set_issuer_name(x, X509_get_subject_name(ca->cert)) ||
+	    !X509_set_pubkey(x, X509_REQ_get0_pubkey(r->csr))) {
+		if (err->code == CK_E_NONE)
+			ck_err_ssl(err, CK_E_CRYPTO, "building the certificate");
+		goto out;
+	}
+	if (set_validity(x, r->now, days, ca->cert, not_after, err) == -1)
+		goto out;
+	X509V3_set_ctx(&ctx, ca->cert, x, NULL, NULL, 0);
+	if (add_ext(x, &ctx, NID_basic_constraints, "critical,CA:FALSE", err) == -1)
+		goto out;
+	if (ku_list(r->tmpl, buf, sizeof(buf), err) == -1)
+		goto out;
+	if (buf[0]) {
+		char v[4200];
+		snprintf(v, sizeof(v), "critical,%s", buf);
+		if (add_ext(x, &ctx, NID_key_usage, v, err) == -1)
+			goto out;
+	}
+	if (eku_list(r->tmpl, buf, sizeof(buf), err) == -1)
+		goto out;
+	if (buf[0] && add_ext(x, &ctx, NID_ext_key_usage, buf, err) == -1)
+		goto out;
+	if (tmpl_enrollee_san(r->tmpl)) {
+		if (copy_csr_san(x, r->csr, err) == -1)
+			goto out;
+	} else if (r->san) {
+		if (san_conf(r->san, buf, sizeof(buf), err) == -1 ||
+		    add_ext(x, &ctx, NID_subject_alt_name, buf, err) == -1)
+			goto out;
+	}
+	if (add_ext(x, &ctx, NID_subject_key_identifier, "hash", err) == -1 ||
+	    add_ext(x, &ctx, NID_authority_key_identifier, "keyid:always", err) == -1 ||
+	    add_aia_cdp(x, &ctx, ca, err) == -1)
+		goto out;
+	if (!X509_sign(x, ca->key, md_for(ca->key))) {
+		ck_err_ssl(err, CK_E_CRYPTO, "signing");
+		goto out;
+	}
+	if ((n = i2d_X509(x, &d)) <= 0) {
+		ck_err_ssl(err, CK_E_CRYPTO, "encoding");
+		goto out;
+	}
+	if ((*der = malloc((size_t)n)) == NULL ||
+	    (*subject = ck_dn_string(X509_get_subject_name(x))) == NULL) {
+		ck_err_set(err, CK_E_NOMEM, "out of memory");
+		goto out;
+	}
+	memcpy(*der, d, (size_t)n);
+	*len = (size_t)n;
+	rv = 0;
+out:
+	if (rv == -1) {
+		free(*der);
+		free(*serial);
+		free(*subject);
+		*der = NULL;
+		*serial = NULL;
+		*subject = NULL;
+	}
+	OPENSSL_free(d);
+	X509_free(x);
+	X509_NAME_free(name);
+	BN_free(bn);
+	return rv;
+}
+
+/* ---- CRL ---- */
+
+int
+ck_issue_crl(struct ck_ca *ca, const struct ck_ledger_revoked *rv, size_t n,
+    long long number, time_t this_update, time_t next_update,
+    unsigned char **der, size_t *len, struct ck_err *err)
+{
+	X509_CRL *crl = NULL;
+	ASN1_TIME *t = NULL;
+	ASN1_INTEGER *num = NULL;
+	X509V3_CTX ctx;
+	X509_EXTENSION *e = NULL;
+	unsigned char *d = NULL;
+	int ret = -1, dl;
+	size_t i;
+
+	*der = NULL;
+	if (ca->key == NULL)
+		return ck_err_set(err, CK_E_USAGE, "CA key not loaded");
+	if ((crl = X509_CRL_new()) == NULL || !X509_CRL_set_version(crl, 1) ||
+	    !X509_CRL_set_issuer_name(crl, X509_get_subject_name(ca->cert)) ||
+	    (t = ASN1_TIME_set(NULL, this_update)) == NULL ||
+	    !X509_CRL_set1_lastUpdate(crl, t) ||
+	    !ASN1_TIME_set(t, next_update) || !X509_CRL_set1_nextUpdate(crl, t)) {
+		ck_err_ssl(err, CK_E_CRYPTO, "building the CRL");
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		X509_REVOKED *r = X509_REVOKED_new();
+		BIGNUM *bn = NULL;
+		ASN1_INTEGER *sn = NULL;
+		ASN1_TIME *rt = NULL;
+		time_t when;
+		int code = ck_ledger_reason_code(rv[i].reason, NULL), ok;
+
+		if (ck_time_parse(rv[i].revoked_at, &when, err) == -1) {
+			X509_REVOKED_free(r);
+			goto out;
+		}
+		ok = r && BN_hex2bn(&bn, rv[i].serial) &&
+		    (sn = BN_to_ASN1_INTEGER(bn, NULL)) != NULL &&
+		    X509_REVOKED_set_serialNumber(r, sn) &&
+		    (rt = ASN1_TIME_set(NULL, when)) != NULL &&
+		    X509_REVOKED_set_revocationDate(r, rt);
+		/* RFC 5280 5.3.1: reason code unspecified (0) SHOULD be absent. */
+		if (ok && code > 0) {
+			ASN1_ENUMERATED *en = ASN1_ENUMERATED_new();
+			ok = en && ASN1_ENUMERATED_set(en, code) &&
+			    X509_REVOKED_add1_ext_i2d(r, NID_crl_reason, en, 0, 0);
+			ASN1_ENUMERATED_free(en);
+		}
+		if (ok)
+			ok = X509_CRL_add0_revoked(crl, r);
+		BN_free(bn);
+		ASN1_INTEGER_free(sn);
+		ASN1_TIME_free(rt);
+		if (!ok) {
+			X509_REVOKED_free(r);
+			ck_err_ssl(err, CK_E_CRYPTO, "CRL entry %s", rv[i].serial);
+			goto out;
+		}
+	}
+	X509_CRL_sort(crl);
+	if ((num = ASN1_INTEGER_new()) == NULL || !ASN1_INTEGER_set_int64(num, number) ||
+	    !X509_CRL_add1_ext_i2d(crl, NID_crl_number, num, 0, 0)) {
+		ck_err_ssl(err, CK_E_CRYPTO, "CRL number");
+		goto out;
+	}
+	X509V3_set_ctx(&ctx, ca->cert, NULL, NULL, crl, 0);
+	if ((e = X509V3_EXT_conf_nid(NULL, &ctx, NID_authority_key_identifier,
+	    "keyid:always")) == NULL || !X509_CRL_add_ext(crl, e, -1)) {
+		ck_err_ssl(err, CK_E_CRYPTO, "CRL authority key identifier");
+		goto out;
+	}
+	if (!X509_CRL_sign(crl, ca->key, md_for(ca->key))) {
+		ck_err_ssl(err, CK_E_CRYPTO, "signing the CRL");
+		goto out;
+	}
+	if ((dl = i2d_X509_CRL(crl, &d)) <= 0 || (*der = malloc((size_t)dl)) == NULL) {
+		ck_err_ssl(err, CK_E_CRYPTO, "encoding the CRL");
+		goto out;
+	}
+	memcpy(*der, d, (size_t)dl);
+	*len = (size_t)dl;
+	ret = 0;
+out:
+	X509_EXTENSION_free(e);
+	ASN1_INTEGER_free(num);
+	ASN1_TIME_free(t);
+	X509_CRL_free(crl);
+	OPENSSL_free(d);
+	return ret;
+}

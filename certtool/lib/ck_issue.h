@@ -1,0 +1,122 @@
+/*
+ * ck_issue: a small local CA for cert-issue: CA creation (root or
+ * subordinate), CSR checks against a `template` record, certificate
+ * building from the template, CRLs.  Key material stays in OpenSSL
+ * objects; the CA key is loaded only when something must be signed.
+ */
+#ifndef CK_ISSUE_H
+#define CK_ISSUE_H
+
+#include <stddef.h>
+#include <time.h>
+#include <jansson.h>
+#include <openssl/x509.h>
+
+#include "ck_err.h"
+#include "ck_ledger.h"
+
+#define CK_CA_CERT_FILE "ca.pem"
+#define CK_CA_KEY_FILE "ca.key"
+#define CK_CA_CHAIN_FILE "chain.pem"
+
+/* An opened CA directory. */
+struct ck_ca {
+	char *dir;
+	X509 *cert;		/* DIR/ca.pem */
+	EVP_PKEY *key;		/* NULL until ck_ca_load_key() */
+	char *aia_url;		/* config of the ledger, NULL when unset */
+	char *crl_url;
+	char *ocsp_url;
+	char *policy;
+};
+
+struct ck_ca_init_opts {
+	const char *dir;
+	const char *subject;	/* DN, RFC 4514 ("CN=x,O=y") or "/O=y/CN=x" */
+	const char *key_type;	/* "rsa" (default) or "ec" */
+	int bits;		/* 0: 2048 for RSA, 256 for EC */
+	long days;		/* 0: 3650 root, 1825 subordinate */
+	const char *policy;	/* NULL or "amt" */
+	const char *password;	/* encrypts the key when non-NULL */
+	struct ck_ca *parent;	/* subordinate: the parent, key loaded */
+	struct ck_ledger *parent_ledger;
+	const char *aia_url, *crl_url, *ocsp_url;
+	time_t now;
+	const char *who;	/* audit actor */
+};
+
+/*
+ * Creates DIR/ca.key (0600, PKCS#8, AES-256 encrypted when a password is
+ * given), DIR/ca.pem, DIR/chain.pem (subordinates) and DIR/ledger.db.  A
+ * subordinate is recorded as issued in the parent's ledger before any file
+ * is written.  Fails with CK_E_POLICY when the policy refuses the key.
+ */
+int ck_ca_init(const struct ck_ca_init_opts *o, struct ck_err *err);
+
+/* Opens DIR: reads ca.pem and the ledger's configuration. */
+struct ck_ca *ck_ca_open(const char *dir, struct ck_ledger *l, struct ck_err *err);
+/* Reads DIR/ca.key.  password may be NULL (an encrypted key then fails). */
+int ck_ca_load_key(struct ck_ca *ca, const char *password, struct ck_err *err);
+void ck_ca_free(struct ck_ca *ca);
+
+/*
+ * Checks a key against a policy: "amt" refuses non-RSA keys and RSA keys
+ * over 2048 bits (FACTS 1).  NULL policy accepts everything; an unknown
+ * name is CK_E_USAGE.  what names the key in the message.
+ */
+int ck_policy_check_key(const char *policy, EVP_PKEY *key, const char *what,
+    struct ck_err *err);
+
+/* Reads a CSR (PEM or DER) and verifies its self-signature (CK_E_POLICY when bad). */
+X509_REQ *ck_csr_read(const char *path, struct ck_err *err);
+X509_REQ *ck_csr_from_der(const unsigned char *der, size_t len, struct ck_err *err);
+
+/*
+ * Template lookup: NAME is a file when it contains '/' or names an existing
+ * file; else DIR/NAME.json or a template whose "name" equals NAME in the
+ * first of dirs that has one.  Returns a new reference or NULL
+ * (CK_E_NOTFOUND for an unknown template).
+ */
+json_t *ck_tmpl_find(const char *name, const char *const *dirs, size_t ndirs,
+    struct ck_err *err);
+/* 1 when the template holds requests for approval (PEND_ALL_REQUESTS or ra_signatures > 0). */
+int ck_tmpl_pending(const json_t *tmpl);
+/* 1 when the enrollee supplies the subject (name_flag ENROLLEE_SUPPLIES_SUBJECT). */
+int ck_tmpl_enrollee_subject(const json_t *tmpl);
+
+/* Checks the CSR's key against the template (key type, min_key_bits): CK_E_POLICY. */
+int ck_csr_check(X509_REQ *req, const json_t *tmpl, struct ck_err *err);
+
+/* What to issue. */
+struct ck_issue_req {
+	X509_REQ *csr;
+	const json_t *tmpl;
+	const char *subject;	/* DN when the template does not take it from the CSR */
+	const char *san;	/* "dns:a,ip:1.2.3.4,email:x@y,uri:u" or NULL */
+	long days;		/* 0: the template's validity_days (else 365) */
+	time_t now;
+};
+
+/*
+ * Builds and signs a certificate (CA key loaded) with a fresh random
+ * 126-bit serial.  *der (malloc'd), *serial (malloc'd lower-case hex),
+ * *subject (malloc'd RFC 4514) and *not_after (RFC 3339, CK_TIME_LEN).
+ */
+int ck_issue_cert(struct ck_ca *ca, const struct ck_issue_req *r,
+    unsigned char **der, size_t *len, char **serial, char **subject,
+    char *not_after, struct ck_err *err);
+
+/* Validates what ck_issue_cert will need before any key is read (subject source, EKU names...). */
+int ck_issue_precheck(const struct ck_issue_req *r, struct ck_err *err);
+
+/* Signs a CRL with the revoked certificates; number, AKI, reasons. */
+int ck_issue_crl(struct ck_ca *ca, const struct ck_ledger_revoked *rv, size_t n,
+    long long number, time_t this_update, time_t next_update,
+    unsigned char **der, size_t *len, struct ck_err *err);
+
+/* DN text -> X509_NAME (RFC 4514, or OpenSSL "/C=../CN=.." form). */
+X509_NAME *ck_dn_parse(const char *s, struct ck_err *err);
+/* X509_NAME -> RFC 4514 string (malloc'd). */
+char *ck_dn_string(const X509_NAME *n);
+
+#endif /* CK_ISSUE_H */
