@@ -32,13 +32,15 @@ ck_expiry_classify(const struct ck_expiry_policy *p, time_t not_before,
 {
 	long long left = (long long)not_after - (long long)p->now;
 
+	int nyv = p->now < not_before;
+
 	if (not_yet_valid != NULL)
-		*not_yet_valid = p->now < not_before;
+		*not_yet_valid = nyv;
 	if (left < 0)
 		return CK_EXPIRY_EXPIRED;
 	if (left <= p->crit)
 		return CK_EXPIRY_CRITICAL;
-	if (left <= p->warn)
+	if (left <= p->warn || nyv)
 		return CK_EXPIRY_WARNING;
 	return CK_EXPIRY_OK;
 }
@@ -227,10 +229,8 @@ judge_cert(struct ck_expiry_set *s, json_t *cert, struct ck_err *err, long *idx)
 			return ck_err_prefix(err, "certificate '%s': not_before", serial);
 		it.has_not_before = 1;
 	}
-	it.state = ck_expiry_classify(&s->policy, it.not_before, it.not_after,
-	    &it.not_yet_valid);
-	if (!it.has_not_before)
-		it.not_yet_valid = 0;
+	it.state = ck_expiry_classify(&s->policy,
+	    it.has_not_before ? it.not_before : (time_t)0, it.not_after, &it.not_yet_valid);
 	it.left = (long long)it.not_after - (long long)s->policy.now;
 	jidx = json_object_get(src, "index");
 	it.index = json_is_integer(jidx) ? (long)json_integer_value(jidx) : -1;
@@ -265,10 +265,8 @@ judge_crl(struct ck_expiry_set *s, json_t *crl, struct ck_err *err)
 		return ck_err_prefix(err, "crl of '%s': next_update", cn);
 	if (tu != NULL && ck_time_parse(tu, &it.not_before, err) == 0)
 		it.has_not_before = 1;
-	it.state = ck_expiry_classify(&s->policy, it.not_before, it.not_after,
-	    &it.not_yet_valid);
-	if (!it.has_not_before)
-		it.not_yet_valid = 0;
+	it.state = ck_expiry_classify(&s->policy,
+	    it.has_not_before ? it.not_before : (time_t)0, it.not_after, &it.not_yet_valid);
 	it.left = (long long)it.not_after - (long long)s->policy.now;
 	it.index = -1;
 	ex = expiry_object(&it);
@@ -533,8 +531,8 @@ ck_expiry_write_text(FILE *fp, const struct ck_expiry_set *s, int all,
 
 		if (!all && !is_problem(it))
 			continue;
-		printable(it->subject_cn, a, sizeof(a));
-		printable(it->issuer_cn, b, sizeof(b));
+		printable(*it->subject_cn ? it->subject_cn : "-", a, sizeof(a));
+		printable(*it->issuer_cn ? it->issuer_cn : "-", b, sizeof(b));
 		source_text(it, src, sizeof(src));
 		ck_time_format(it->not_after, na);
 		if (colour)

@@ -9,7 +9,8 @@
  *   - left = not_after - now; "critical" when left <= crit, "warning" when
  *     left <= warn, else "ok" (the boundaries belong to the worse state);
  *   - a certificate whose notBefore is still in the future is flagged
- *     not_yet_valid and counts at least as a warning.
+ *     not_yet_valid and is at least a "warning" (a certificate installed
+ *     too early, or a clock that is wrong, needs a look, not a page).
  *
  * Ownership: a struct ck_expiry_set owns copies of every string it keeps;
  * records passed in are only modified (an `expiry` object is added), never
@@ -46,8 +47,9 @@ struct ck_expiry_policy {
 void ck_expiry_policy_init(struct ck_expiry_policy *p, time_t now);
 
 /*
- * The state of a certificate valid from not_before to not_after.
- * *not_yet_valid (may be NULL) is set to 1 when now < not_before.
+ * The state of a certificate valid from not_before to not_after (pass 0
+ * when not_before is unknown).  *not_yet_valid (may be NULL) is set to 1
+ * when now < not_before; the state is then at least CK_EXPIRY_WARNING.
  */
 int ck_expiry_classify(const struct ck_expiry_policy *p, time_t not_before,
     time_t not_after, int *not_yet_valid);
