@@ -310,6 +310,7 @@ check_enroll(struct judge *j, const json_t *tmpl, const char *tname,
     const struct ck_requester *rq, struct ck_err *err)
 {
 	const json_t *acl = json_object_get(tmpl, "acl"), *ace;
+	char via[400] = "";
 	size_t i;
 	int denied = 0, allowed = 0;
 
@@ -338,11 +339,12 @@ check_enroll(struct judge *j, const json_t *tmpl, const char *tname,
 			    "a deny ACE for '%s' (%s) on template '%s' takes Enroll away from '%s'",
 			    ace_name(ace, rq, idx, sid), sid, tname, rq->name);
 		} else if (allowed++ == 0) {
-			reason(j, "approve.enroll_granted", "notice", REF_ENROLL,
-			    "'%s' may enroll in template '%s' through '%s' (%s)", rq->name, tname,
-			    ace_name(ace, rq, idx, sid), sid);
+			snprintf(via, sizeof(via), "'%s' (%s)", ace_name(ace, rq, idx, sid), sid);
 		}
 	}
+	if (allowed && !denied)
+		reason(j, "approve.enroll_granted", "notice", REF_ENROLL,
+		    "'%s' may enroll in template '%s' through %s", rq->name, tname, via);
 	if (!allowed)
 		reason(j, "approve.no_enroll_right", "critical", REF_ENROLL,
 		    "no ACE on template '%s' grants Enroll to '%s', its groups, Everyone or "

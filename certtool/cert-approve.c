@@ -1,0 +1,497 @@
+/*
+ * cert-approve: would the CA issue this requester's request automatically?
+ * Reads template, ca and principal records; writes approval records.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "ck_approve.h"
+#include "ck_caconfig.h"
+#include "ck_err.h"
+#include "ck_record.h"
+#include "ck_tool.h"
+
+#define CONFIG_MAX_BYTES (1024 * 1024)
+#define NAMES_MAX 64
+
+struct vec {
+	json_t **v;
+	size_t n;
+};
+
+/* A tool-local configuration (STYLE 4 allows one in a main). */
+static struct {
+	const char *requester;
+	const char *cas[NAMES_MAX];
+	size_t ncas;
+	const char *templates[NAMES_MAX];
+	size_t ntemplates;
+	const char *configs[NAMES_MAX];
+	size_t nconfigs;
+	int format;
+} cfg;
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp,
+	    "usage: cert-approve --requester name|sid [--ca name]... [--template name]...\n"
+	    "                    [--ca-config file]... [--format json|text] [file ...]\n"
+	    "       cert-approve -h | --help | --version\n");
+}
+
+static int
+vec_push(struct vec *a, json_t *rec)
+{
+	json_t **n = realloc(a->v, (a->n + 1) * sizeof(*n));
+
+	if (n == NULL)
+		return -1;
+	a->v = n;
+	a->v[a->n++] = json_incref(rec);
+	return 0;
+}
+
+static void
+vec_free(struct vec *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->n; i++)
+		json_decref(a->v[i]);
+	free(a->v);
+}
+
+static int
+add_name(const char **list, size_t *n, const char *opt, const char *val)
+{
+	if (*n >= NAMES_MAX) {
+		ck_warnx("too many %s options (at most %d)", opt, NAMES_MAX);
+		return -1;
+	}
+	list[(*n)++] = val;
+	return 0;
+}
+
+/* "-" -> stdin, else the file: every record into all (in order). Returns a status. */
+static int
+read_records(const char *path, struct vec *all, FILE *out)
+{
+	struct ck_reader *r;
+	struct ck_err err = { 0 };
+	FILE *fp = stdin;
+	json_t *rec;
+	int st = CK_OK, rc;
+
+	if (strcmp(path, "-") != 0 && (fp = fopen(path, "r")) == NULL) {
+		ck_err_set(&err, CK_E_IO, "%s", strerror(errno));
+		ck_report(out, path, &err);
+		return CK_UNKNOWN;
+	}
+	if ((r = ck_reader_new(fp, strcmp(path, "-") == 0 ? "stdin" : path)) == NULL) {
+		ck_err_set(&err, CK_E_NOMEM, "out of memory");
+		ck_report(out, path, &err);
+		st = CK_UNKNOWN;
+		goto out;
+	}
+	while ((rc = ck_reader_next(r, &rec, &err)) != CK_READ_EOF) {
+		if (rc == CK_READ_FAIL) {
+			ck_report(out, path, &err);
+			st = CK_UNKNOWN;
+			break;
+		}
+		if (rc == CK_READ_BROKEN) {
+			fprintf(stderr, "%s: '%s': %s\n", ck_prog(), path, err.msg);
+			st = CK_UNKNOWN;
+		} else if (ck_record_is(rec, "error")) {
+			/* An upstream stage could not read something: the picture is incomplete. */
+			st = CK_UNKNOWN;
+		}
+		if (vec_push(all, rec) < 0) {
+			json_decref(rec);
+			ck_err_set(&err, CK_E_NOMEM, "out of memory");
+			ck_report(out, path, &err);
+			st = CK_UNKNOWN;
+			break;
+		}
+		json_decref(rec);
+	}
+	ck_reader_free(r);
+out:
+	if (fp != stdin)
+		fclose(fp);
+	return st;
+}
+
+static int
+read_config(const char *path, struct ck_caconfig *c, size_t max, struct ck_err *err)
+{
+	FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	char *buf;
+	size_t n;
+	int rv;
+
+	if (fp == NULL)
+		return ck_err_set(err, CK_E_IO, "%s", strerror(errno));
+	if ((buf = malloc(CONFIG_MAX_BYTES + 1)) == NULL) {
+		if (fp != stdin)
+			fclose(fp);
+		return ck_err_set(err, CK_E_NOMEM, "out of memory");
+	}
+	n = fread(buf, 1, CONFIG_MAX_BYTES + 1, fp);
+	if (ferror(fp))
+		rv = ck_err_set(err, CK_E_IO, "read error");
+	else if (n > CONFIG_MAX_BYTES)
+		rv = ck_err_set(err, CK_E_LIMIT, "larger than %d bytes", CONFIG_MAX_BYTES);
+	else
+		rv = ck_caconfig_parse(buf, n, c, max, err);
+	free(buf);
+	if (fp != stdin)
+		fclose(fp);
+	return rv;
+}
+
+/* Applies one config entry to the CA records it names.  Returns 0 or -1 (err set). */
+static int
+apply_config(const struct ck_caconfig *c, struct vec *cas, struct ck_err *err)
+{
+	const char *target = c->ca;
+	size_t i, hit = 0;
+
+	if (target[0] == '\0') {
+		if (cfg.ncas == 1)
+			target = cfg.cas[0];
+		else if (cas->n == 1)
+			target = json_string_value(json_object_get(cas->v[0], "name"));
+		if (target == NULL || target[0] == '\0')
+			return ck_err_set(err, CK_E_USAGE, "no registry path names the CA and "
+			    "there is not exactly one CA: give --ca NAME");
+	}
+	for (i = 0; i < cas->n; i++) {
+		if (!ck_approve_ca_named(cas->v[i], target))
+			continue;
+		if (ck_caconfig_apply(c, cas->v[i], err) < 0)
+			return -1;
+		hit++;
+	}
+	if (hit == 0)
+		ck_warnx("CA settings for '%s' ignored: no ca record of that name", target);
+	return 0;
+}
+
+/* Finds the principal record for --requester.  Returns 1 found, 0 none, -1 ambiguous. */
+static int
+find_requester(const struct vec *principals, const json_t **found)
+{
+	size_t i;
+	int best = 0, count = 0;
+
+	*found = NULL;
+	for (i = 0; i < principals->n; i++) {
+		int m = ck_approve_principal_match(principals->v[i], cfg.requester);
+
+		if (m > best) {
+			best = m;
+			count = 1;
+			*found = principals->v[i];
+		} else if (m == best && m > 0) {
+			count++;
+		}
+	}
+	if (count > 1)
+		return -1;
+	return best > 0;
+}
+
+static int
+in_scope(const json_t *rec, const char **names, size_t n, int (*named)(const json_t *, const char *))
+{
+	size_t i;
+
+	if (n == 0)
+		return 1;
+	for (i = 0; i < n; i++)
+		if (named(rec, names[i]))
+			return 1;
+	return 0;
+}
+
+/* Each --ca/--template NAME must name a record.  Returns CK_OK or CK_UNKNOWN. */
+static int
+check_named(const char **names, size_t n, const struct vec *recs,
+    int (*named)(const json_t *, const char *), const char *what, FILE *out)
+{
+	struct ck_err err = { 0 };
+	size_t i, k;
+	int st = CK_OK;
+
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < recs->n; k++)
+			if (named(recs->v[k], names[i]))
+				break;
+		if (k == recs->n) {
+			ck_err_set(&err, CK_E_NOTFOUND, "no %s record of that name in the input", what);
+			ck_report(out, names[i], &err);
+			st = CK_UNKNOWN;
+		}
+	}
+	return st;
+}
+
+static int
+emit(json_t *rec, FILE *out)
+{
+	struct ck_err err = { 0 };
+
+	if (cfg.format == CK_FMT_TEXT) {
+		char *line;
+
+		if (!ck_record_is(rec, "approval"))
+			return 0;
+		if ((line = ck_approval_text(rec)) == NULL)
+			return -1;
+		fprintf(out, "%s\n", line);
+		free(line);
+		return 0;
+	}
+	return ck_record_write(out, rec, &err);
+}
+
+/* Judges every pair in scope and writes the approvals.  Returns a status. */
+static int
+judge_all(const struct vec *tmpls, const struct vec *cas, const struct ck_requester *rq,
+    FILE *out)
+{
+	struct ck_err err = { 0 };
+	size_t t, c;
+	int st = CK_OK;
+
+	for (t = 0; t < tmpls->n; t++) {
+		const json_t *tm = tmpls->v[t];
+		const char *tname = json_string_value(json_object_get(tm, "name"));
+		int publishers = 0;
+
+		if (!in_scope(tm, cfg.templates, cfg.ntemplates, ck_approve_template_named))
+			continue;
+		/*
+		 * Without --ca a template is judged on the CAs that publish it; one
+		 * that no CA publishes is judged on every CA (each says why not).
+		 */
+		if (cfg.ncas == 0 && tname != NULL) {
+			for (c = 0; c < cas->n; c++) {
+				const json_t *list = json_object_get(cas->v[c], "templates");
+				const json_t *v;
+				size_t i;
+
+				json_array_foreach(list, i, v)
+					if (json_is_string(v) && strcasecmp(json_string_value(v), tname) == 0)
+						publishers++;
+			}
+		}
+		for (c = 0; c < cas->n; c++) {
+			json_t *a;
+
+			if (!in_scope(cas->v[c], cfg.cas, cfg.ncas, ck_approve_ca_named))
+				continue;
+			if (cfg.ncas == 0 && publishers > 0) {
+				const json_t *list = json_object_get(cas->v[c], "templates"), *v;
+				size_t i;
+				int pub = 0;
+
+				json_array_foreach(list, i, v)
+					if (json_is_string(v) && strcasecmp(json_string_value(v), tname) == 0)
+						pub = 1;
+				if (!pub)
+					continue;
+			}
+			if ((a = ck_approve_judge(tm, cas->v[c], rq, &err)) == NULL) {
+				ck_report(cfg.format == CK_FMT_JSON ? out : NULL,
+				    tname ? tname : "template", &err);
+				st = ck_status_worse(st, CK_UNKNOWN);
+				continue;
+			}
+			st = ck_status_worse(st, ck_approval_status(a));
+			if (emit(a, out) < 0)
+				st = ck_status_worse(st, CK_UNKNOWN);
+			json_decref(a);
+		}
+	}
+	return st;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "requester", required_argument, NULL, 'r' },
+		{ "ca", required_argument, NULL, 'c' },
+		{ "template", required_argument, NULL, 't' },
+		{ "ca-config", required_argument, NULL, 'C' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct vec all = { 0 }, tmpls = { 0 }, cas = { 0 }, principals = { 0 };
+	struct ck_caconfig *conf = NULL;
+	struct ck_requester rq = { 0 };
+	struct ck_err err = { 0 };
+	const char *format = NULL;
+	const json_t *who;
+	FILE *out = stdout, *rep;
+	size_t i, k, nconf = 0;
+	size_t conf_src[NAMES_MAX * CK_CACONFIG_MAX];
+	int ch, st = CK_OK, judge = 1, r;
+
+	ck_tool_init("cert-approve");
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'r':
+			cfg.requester = optarg;
+			break;
+		case 'c':
+			if (add_name(cfg.cas, &cfg.ncas, "--ca", optarg) < 0)
+				return CK_UNKNOWN;
+			break;
+		case 't':
+			if (add_name(cfg.templates, &cfg.ntemplates, "--template", optarg) < 0)
+				return CK_UNKNOWN;
+			break;
+		case 'C':
+			if (add_name(cfg.configs, &cfg.nconfigs, "--ca-config", optarg) < 0)
+				return CK_UNKNOWN;
+			break;
+		case 'f':
+			format = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return CK_OK;
+		case 'V':
+			ck_print_version();
+			return CK_OK;
+		default:
+			usage(stderr);
+			return CK_UNKNOWN;
+		}
+	}
+	if ((cfg.format = ck_format_parse(format, stdout)) < 0) {
+		ck_warnx("--format: '%s': expected json or text", format);
+		usage(stderr);
+		return CK_UNKNOWN;
+	}
+	if (cfg.requester == NULL || cfg.requester[0] == '\0') {
+		ck_warnx("--requester is required");
+		usage(stderr);
+		return CK_UNKNOWN;
+	}
+	rep = cfg.format == CK_FMT_JSON ? out : NULL;
+
+	/* CA settings first: an unparseable one makes every verdict doubtful. */
+	if (cfg.nconfigs > 0 &&
+	    (conf = calloc(cfg.nconfigs * CK_CACONFIG_MAX, sizeof(*conf))) == NULL) {
+		ck_warnx("out of memory");
+		return CK_UNKNOWN;
+	}
+	for (i = 0; i < cfg.nconfigs; i++) {
+		r = read_config(cfg.configs[i], conf + nconf, CK_CACONFIG_MAX, &err);
+		if (r < 0) {
+			ck_report(rep, cfg.configs[i], &err);
+			st = CK_UNKNOWN;
+			judge = 0;
+			continue;
+		}
+		for (k = 0; k < (size_t)r; k++)
+			conf_src[nconf + k] = i;
+		nconf += (size_t)r;
+	}
+
+	if (optind == argc) {
+		st = ck_status_worse(st, read_records("-", &all, out));
+	} else {
+		for (i = (size_t)optind; i < (size_t)argc; i++)
+			st = ck_status_worse(st, read_records(argv[i], &all, out));
+	}
+	for (i = 0; i < all.n; i++) {
+		json_t *rec = all.v[i];
+		int bad = 0;
+
+		if (ck_record_is(rec, "template"))
+			bad = vec_push(&tmpls, rec);
+		else if (ck_record_is(rec, "ca"))
+			bad = vec_push(&cas, rec);
+		else if (ck_record_is(rec, "principal"))
+			bad = vec_push(&principals, rec);
+		if (bad < 0) {
+			ck_warnx("out of memory");
+			st = CK_UNKNOWN;
+			goto out;
+		}
+	}
+
+	for (i = 0; judge && i < nconf; i++) {
+		if (apply_config(&conf[i], &cas, &err) < 0) {
+			ck_report(rep, cfg.configs[conf_src[i]], &err);
+			st = CK_UNKNOWN;
+			judge = 0;
+		}
+	}
+
+	/* Records pass through in order (ca records with their settings applied). */
+	for (i = 0; i < all.n; i++)
+		if (emit(all.v[i], out) < 0)
+			st = CK_UNKNOWN;
+
+	if (!judge)
+		goto out;
+	if (tmpls.n == 0 || cas.n == 0) {
+		ck_err_set(&err, CK_E_NOTFOUND, "no %s records in the input (pipe cert-ad output "
+		    "or give record files)", tmpls.n == 0 ? "template" : "ca");
+		ck_report(rep, NULL, &err);
+		st = CK_UNKNOWN;
+		goto out;
+	}
+	r = check_named(cfg.templates, cfg.ntemplates, &tmpls, ck_approve_template_named,
+	    "template", rep);
+	r = ck_status_worse(r, check_named(cfg.cas, cfg.ncas, &cas, ck_approve_ca_named, "ca", rep));
+	if (r != CK_OK) {
+		st = CK_UNKNOWN;
+		goto out;
+	}
+	r = find_requester(&principals, &who);
+	if (r < 0) {
+		ck_err_set(&err, CK_E_USAGE, "several principal records match; give the "
+		    "DOMAIN\\name or the SID");
+		ck_report(rep, cfg.requester, &err);
+		st = CK_UNKNOWN;
+		goto out;
+	}
+	if (r == 1)
+		r = ck_requester_from_principal(&rq, who, &err);
+	else if (ck_approve_is_sid(cfg.requester))
+		r = ck_requester_from_sid(&rq, cfg.requester, &err);
+	else
+		r = ck_err_set(&err, CK_E_NOTFOUND, "no principal record for this requester "
+		    "(run cert-ad --principal NAME, or give its SID)");
+	if (r < 0) {
+		ck_report(rep, cfg.requester, &err);
+		st = CK_UNKNOWN;
+		goto out;
+	}
+	/* Input errors (UNKNOWN) lose to a verdict that is not "issue" (CRITICAL). */
+	st = ck_status_worse(st, judge_all(&tmpls, &cas, &rq, out));
+out:
+	ck_requester_release(&rq);
+	free(conf);
+	vec_free(&all);
+	vec_free(&tmpls);
+	vec_free(&cas);
+	vec_free(&principals);
+	if (ck_close_stdout() < 0)
+		st = ck_status_worse(st, CK_UNKNOWN);
+	return st;
+}
