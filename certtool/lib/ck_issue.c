@@ -1,7 +1,6 @@
 /*
  * ck_issue: local CA operations (see ck_issue.h).
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -21,6 +20,7 @@
 #include "ck_adcs.h"
 #include "ck_clock.h"
 #include "ck_issue.h"
+#include "ck_tmpl.h"
 
 /* ---- small helpers ---- */
 
@@ -784,79 +784,6 @@ ck_csr_read(const char *path, struct ck_err *err)
 
 /* ---- templates ---- */
 
-static json_t *
-tmpl_load_file(const char *path, struct ck_err *err)
-{
-	json_error_t je;
-	json_t *t = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
-	const char *kind;
-
-	if (t == NULL) {
-		ck_err_set(err, CK_E_PARSE, "template '%s': %s (line %d)", path, je.text, je.line);
-		return NULL;
-	}
-	kind = json_string_value(json_object_get(t, "kind"));
-	if (!json_is_object(t) || kind == NULL || strcmp(kind, "template") != 0 ||
-	    !json_is_string(json_object_get(t, "name"))) {
-		json_decref(t);
-		ck_err_set(err, CK_E_PARSE, "template '%s': not a template record (kind \"template\" with a name)", path);
-		return NULL;
-	}
-	return t;
-}
-
-json_t *
-ck_tmpl_find(const char *name, const char *const *dirs, size_t ndirs,
-    struct ck_err *err)
-{
-	size_t i;
-	char *p;
-	json_t *t;
-
-	if (strchr(name, '/') || access(name, F_OK) == 0)
-		return tmpl_load_file(name, err);
-	for (i = 0; i < ndirs; i++) {
-		size_t n;
-		DIR *d;
-		struct dirent *de;
-
-		if (dirs[i] == NULL)
-			continue;
-		n = strlen(dirs[i]) + strlen(name) + 8;
-		if ((p = malloc(n)) == NULL)
-			break;
-		snprintf(p, n, "%s/%s.json", dirs[i], name);
-		if (access(p, F_OK) == 0) {
-			t = tmpl_load_file(p, err);
-			free(p);
-			return t;
-		}
-		free(p);
-		/* Else a template whose "name" is NAME (display names differ from file names). */
-		if ((d = opendir(dirs[i])) == NULL)
-			continue;
-		while ((de = readdir(d)) != NULL) {
-			size_t dl = strlen(de->d_name);
-			struct ck_err e2;
-			if (dl < 6 || strcmp(de->d_name + dl - 5, ".json") != 0)
-				continue;
-			if ((p = malloc(strlen(dirs[i]) + dl + 2)) == NULL)
-				break;
-			snprintf(p, strlen(dirs[i]) + dl + 2, "%s/%s", dirs[i], de->d_name);
-			t = tmpl_load_file(p, &e2);
-			free(p);
-			if (t && strcasecmp(json_string_value(json_object_get(t, "name")), name) == 0) {
-				closedir(d);
-				return t;
-			}
-			json_decref(t);
-		}
-		closedir(d);
-	}
-	ck_err_set(err, CK_E_NOTFOUND, "unknown template '%s'", name);
-	return NULL;
-}
-
 static uint32_t
 tmpl_flags(const json_t *tmpl, enum ck_adcs_attr attr, const char *field)
 {
@@ -870,7 +797,7 @@ tmpl_flags(const json_t *tmpl, enum ck_adcs_attr attr, const char *field)
 }
 
 int
-ck_tmpl_pending(const json_t *tmpl)
+ck_issue_pending(const json_t *tmpl)
 {
 	json_int_t ra = json_integer_value(json_object_get(tmpl, "ra_signatures"));
 
@@ -879,7 +806,7 @@ ck_tmpl_pending(const json_t *tmpl)
 }
 
 int
-ck_tmpl_enrollee_subject(const json_t *tmpl)
+ck_issue_enrollee_subject(const json_t *tmpl)
 {
 	return (tmpl_flags(tmpl, CK_ADCS_NAME_FLAG, "name_flag") &
 	    CK_ADCS_ENROLLEE_SUPPLIES_SUBJECT) != 0;
@@ -896,7 +823,10 @@ tmpl_enrollee_san(const json_t *tmpl)
 static const char *
 tmpl_key_alg(const json_t *tmpl)
 {
-	const char *a = json_string_value(json_object_get(tmpl, "key_algorithm"));
+	const char *a = json_string_value(json_object_get(tmpl, "key_alg"));
+
+	if (a == NULL)
+		a = json_string_value(json_object_get(tmpl, "key_algorithm"));
 
 	if (a == NULL)
 		a = json_string_value(json_object_get(tmpl, "key_type"));
@@ -985,7 +915,8 @@ eku_list(const json_t *tmpl, char *buf, size_t cap, struct ck_err *err)
 		const char *s = json_string_value(v), *oid = NULL;
 		if (s == NULL)
 			return ck_err_set(err, CK_E_PARSE, "template eku: not a string");
-		for (k = 0; k < sizeof(eku_names) / sizeof(eku_names[0]); k++)
+		oid = ck_tmpl_eku_oid(s);
+		for (k = 0; !oid && k < sizeof(eku_names) / sizeof(eku_names[0]); k++)
 			if (strcmp(s, eku_names[k].name) == 0)
 				oid = eku_names[k].oid;
 		if (oid == NULL && is_dotted(s))
@@ -1065,7 +996,7 @@ ck_issue_precheck(const struct ck_issue_req *r, struct ck_err *err)
 	if (eku_list(r->tmpl, buf, sizeof(buf), err) == -1 ||
 	    ku_list(r->tmpl, buf, sizeof(buf), err) == -1)
 		return -1;
-	if (ck_tmpl_enrollee_subject(r->tmpl)) {
+	if (ck_issue_enrollee_subject(r->tmpl)) {
 		if (r->subject)
 			return ck_err_set(err, CK_E_USAGE,
 			    "template '%s' takes the subject from the request: --subject not allowed", tn);
@@ -1134,7 +1065,7 @@ ck_issue_cert(struct ck_ca *ca, const struct ck_issue_req *r,
 		days = (long)json_integer_value(json_object_get(r->tmpl, "validity_days"));
 	if (days <= 0)
 		days = 365;
-	if (ck_tmpl_enrollee_subject(r->tmpl))
+	if (ck_issue_enrollee_subject(r->tmpl))
 		name = X509_NAME_dup(X509_REQ_get_subject_name(r->csr));
 	else
 		name = ck_dn_parse(r->subject, err);

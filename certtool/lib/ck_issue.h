@@ -71,18 +71,10 @@ int ck_policy_check_key(const char *policy, EVP_PKEY *key, const char *what,
 X509_REQ *ck_csr_read(const char *path, struct ck_err *err);
 X509_REQ *ck_csr_from_der(const unsigned char *der, size_t len, struct ck_err *err);
 
-/*
- * Template lookup: NAME is a file when it contains '/' or names an existing
- * file; else DIR/NAME.json or a template whose "name" equals NAME in the
- * first of dirs that has one.  Returns a new reference or NULL
- * (CK_E_NOTFOUND for an unknown template).
- */
-json_t *ck_tmpl_find(const char *name, const char *const *dirs, size_t ndirs,
-    struct ck_err *err);
 /* 1 when the template holds requests for approval (PEND_ALL_REQUESTS or ra_signatures > 0). */
-int ck_tmpl_pending(const json_t *tmpl);
+int ck_issue_pending(const json_t *tmpl);
 /* 1 when the enrollee supplies the subject (name_flag ENROLLEE_SUPPLIES_SUBJECT). */
-int ck_tmpl_enrollee_subject(const json_t *tmpl);
+int ck_issue_enrollee_subject(const json_t *tmpl);
 
 /* Checks the CSR's key against the template (key type, min_key_bits): CK_E_POLICY. */
 int ck_csr_check(X509_REQ *req, const json_t *tmpl, struct ck_err *err);
