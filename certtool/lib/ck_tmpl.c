@@ -25,7 +25,10 @@
 #define CK_DATADIR "/usr/local/share/certkit"
 #endif
 
-/* EKU short names, the same the cert decoder uses (ck_eku_short_name). */
+/*
+ * EKU short names, the same the cert decoder uses (ck_eku_short_name in
+ * ck_cert.c; test_adcs checks that both tables agree).
+ */
 static const struct {
 	const char *name;
 	const char *oid;
@@ -34,8 +37,24 @@ static const struct {
 	{ "client_auth", "1.3.6.1.5.5.7.3.2" },
 	{ "code_signing", "1.3.6.1.5.5.7.3.3" },
 	{ "email_protection", "1.3.6.1.5.5.7.3.4" },
+	{ "ipsec_end_system", "1.3.6.1.5.5.7.3.5" },
+	{ "ipsec_tunnel", "1.3.6.1.5.5.7.3.6" },
+	{ "ipsec_user", "1.3.6.1.5.5.7.3.7" },
 	{ "time_stamping", "1.3.6.1.5.5.7.3.8" },
 	{ "ocsp_signing", "1.3.6.1.5.5.7.3.9" },
+	{ "ipsec_ike", "1.3.6.1.5.5.7.3.17" },
+	{ "any_purpose", "2.5.29.37.0" },
+	{ "smartcard_logon", "1.3.6.1.4.1.311.20.2.2" },
+	{ "certificate_request_agent", "1.3.6.1.4.1.311.20.2.1" },
+	{ "pkinit_client_auth", "1.3.6.1.5.2.3.4" },
+	{ "kdc_auth", "1.3.6.1.5.2.3.5" },
+	{ "efs", "1.3.6.1.4.1.311.10.3.4" },
+	{ "efs_recovery", "1.3.6.1.4.1.311.10.3.4.1" },
+	{ "document_signing", "1.3.6.1.4.1.311.10.3.12" },
+	{ "ca_exchange", "1.3.6.1.4.1.311.21.5" },
+	{ "key_recovery_agent", "1.3.6.1.4.1.311.21.6" },
+	{ "ms_trust_list_signing", "1.3.6.1.4.1.311.10.3.1" },
+	{ "remote_desktop_auth", "1.3.6.1.4.1.311.54.1.2" },
 	{ "amt_provisioning", "2.16.840.1.113741.1.2.3" },
 };
 #define N_EKUS (sizeof(ekus) / sizeof(ekus[0]))
