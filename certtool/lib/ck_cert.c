@@ -308,6 +308,8 @@ decode_name(const struct ck_der_elem *name, int *setup_ou)
 	if (dn == NULL)
 		goto bad;
 	dn[0] = '\0';
+	/* "dn" first in the object; its value is set at the end. */
+	json_object_set_new_nocheck(o, "dn", json_null());
 	ck_der_enter(name, &seq);
 	while (ck_der_more(&seq)) {
 		if (ck_der_expect(&seq, CK_DER_SET, &rdn) != 0 || nrdn == RDN_MAX)

@@ -94,11 +94,32 @@ ck_der_enter(const struct ck_der_elem *e, struct ck_der *inner)
 	ck_der_init(inner, e->p, e->len);
 }
 
+/* Appends v in decimal; returns the new offset or 0 when it does not fit. */
+static size_t
+put_arc(char *buf, size_t size, size_t off, unsigned long long v, int dot)
+{
+	char tmp[24];
+	int n = 0;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	if (off + (size_t)n + (dot ? 1 : 0) + 1 > size)
+		return 0;
+	if (dot)
+		buf[off++] = '.';
+	while (n)
+		buf[off++] = tmp[--n];
+	buf[off] = '\0';
+	return off;
+}
+
 int
 ck_der_oid_str(const unsigned char *p, size_t len, char *buf, size_t size)
 {
 	size_t off = 0, i = 0;
-	int first = 1, n;
+	int first = 1;
 
 	if (len == 0 || size == 0)
 		return -1;
@@ -117,14 +138,15 @@ ck_der_oid_str(const unsigned char *p, size_t len, char *buf, size_t size)
 		if (first) {
 			unsigned long long a = v < 40 ? 0 : v < 80 ? 1 : 2;
 
-			n = snprintf(buf + off, size - off, "%llu.%llu", a, v - a * 40);
+			off = put_arc(buf, size, 0, a, 0);
+			if (off)
+				off = put_arc(buf, size, off, v - a * 40, 1);
 			first = 0;
 		} else {
-			n = snprintf(buf + off, size - off, ".%llu", v);
+			off = put_arc(buf, size, off, v, 1);
 		}
-		if (n < 0 || (size_t)n >= size - off)
+		if (off == 0)
 			return -1;
-		off += (size_t)n;
 	}
 	return 0;
 }

@@ -219,37 +219,213 @@ ck_reader_next(struct ck_reader *r, json_t **out, struct ck_err *err)
 	return CK_READ_RECORD;
 }
 
+/*
+ * The serialiser.  jansson's json_dumpb escapes strings one character at a
+ * time through a callback; records carry kilobytes of PEM, so this writer
+ * copies runs of plain characters at once.  Output is the same compact JSON
+ * (key order as inserted, UTF-8 unescaped, "/" unescaped).
+ */
+struct sbuf {
+	char *p;
+	size_t n, cap;
+	int oom;
+};
+
+static int
+sb_grow(struct sbuf *b, size_t more)
+{
+	size_t cap;
+	char *np;
+
+	if (b->oom)
+		return -1;
+	if (b->n + more <= b->cap)
+		return 0;
+	cap = b->cap ? b->cap : 4096;
+	while (cap < b->n + more)
+		cap *= 2;
+	np = realloc(b->p, cap);
+	if (np == NULL) {
+		b->oom = 1;
+		return -1;
+	}
+	b->p = np;
+	b->cap = cap;
+	return 0;
+}
+
+static void
+sb_put(struct sbuf *b, const char *s, size_t n)
+{
+	if (sb_grow(b, n) != 0)
+		return;
+	memcpy(b->p + b->n, s, n);
+	b->n += n;
+}
+
+/* 1 for the bytes JSON strings must escape: controls, '"' and '\\'. */
+static const unsigned char needs_escape[256] = {
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	['"'] = 1, ['\\'] = 1
+};
+
+static void
+sb_str(struct sbuf *b, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i = 0, run;
+
+	sb_put(b, "\"", 1);
+	while (i < n) {
+		run = i;
+		while (run < n && !needs_escape[(unsigned char)s[run]])
+			run++;
+		if (run > i)
+			sb_put(b, s + i, run - i);
+		if (run >= n)
+			break;
+		{
+			unsigned char c = (unsigned char)s[run];
+			char esc[6] = { '\\', 0, 0, 0, 0, 0 };
+			size_t el = 2;
+
+			switch (c) {
+			case '"': esc[1] = '"'; break;
+			case '\\': esc[1] = '\\'; break;
+			case '\n': esc[1] = 'n'; break;
+			case '\r': esc[1] = 'r'; break;
+			case '\t': esc[1] = 't'; break;
+			case '\b': esc[1] = 'b'; break;
+			case '\f': esc[1] = 'f'; break;
+			default:
+				esc[1] = 'u';
+				esc[2] = '0';
+				esc[3] = '0';
+				esc[4] = hex[c >> 4];
+				esc[5] = hex[c & 15];
+				el = 6;
+			}
+			sb_put(b, esc, el);
+		}
+		i = run + 1;
+	}
+	sb_put(b, "\"", 1);
+}
+
+static void
+sb_value(struct sbuf *b, const json_t *v, int depth)
+{
+	char num[64];
+	int n;
+
+	if (depth > 512) {	/* deeper than any record: refuse rather than recurse on */
+		b->oom = 1;
+		return;
+	}
+	switch (json_typeof(v)) {
+	case JSON_OBJECT: {
+		const char *k;
+		json_t *x;
+		int first = 1;
+
+		sb_put(b, "{", 1);
+		json_object_foreach((json_t *)v, k, x) {
+			if (!first)
+				sb_put(b, ",", 1);
+			first = 0;
+			sb_str(b, k, strlen(k));
+			sb_put(b, ":", 1);
+			sb_value(b, x, depth + 1);
+		}
+		sb_put(b, "}", 1);
+		break;
+	}
+	case JSON_ARRAY: {
+		size_t i;
+		json_t *x;
+
+		sb_put(b, "[", 1);
+		json_array_foreach(v, i, x) {
+			if (i > 0)
+				sb_put(b, ",", 1);
+			sb_value(b, x, depth + 1);
+		}
+		sb_put(b, "]", 1);
+		break;
+	}
+	case JSON_STRING:
+		sb_str(b, json_string_value(v), json_string_length(v));
+		break;
+	case JSON_INTEGER:
+		n = snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		sb_put(b, num, (size_t)n);
+		break;
+	case JSON_REAL: {
+		double d = json_real_value(v);
+
+		n = snprintf(num, sizeof(num), "%.17g", d);
+		/* Shortest form that reads back the same, and always looks like a real. */
+		for (int prec = 1; prec < 17; prec++) {
+			char t[64];
+
+			snprintf(t, sizeof(t), "%.*g", prec, d);
+			if (strtod(t, NULL) == d) {
+				n = snprintf(num, sizeof(num), "%s", t);
+				break;
+			}
+		}
+		if (strspn(num, "-0123456789") == (size_t)n && (size_t)n + 2 < sizeof(num)) {
+			memcpy(num + n, ".0", 3);
+			n += 2;
+		}
+		sb_put(b, num, (size_t)n);
+		break;
+	}
+	case JSON_TRUE:
+		sb_put(b, "true", 4);
+		break;
+	case JSON_FALSE:
+		sb_put(b, "false", 5);
+		break;
+	case JSON_NULL:
+		sb_put(b, "null", 4);
+		break;
+	}
+}
+
 char *
 ck_record_dumps(const json_t *rec)
 {
-	return json_dumps(rec, JSON_COMPACT);
+	struct sbuf b = { 0 };
+
+	sb_value(&b, rec, 0);
+	sb_put(&b, "", 1);
+	if (b.oom) {
+		free(b.p);
+		return NULL;
+	}
+	return b.p;
 }
 
 int
 ck_record_write(FILE *fp, const json_t *rec, struct ck_err *err)
 {
-	char stackbuf[16384], *buf = stackbuf;
-	size_t n;
+	struct sbuf b = { 0 };
 	int rv = -1;
 
-	n = json_dumpb(rec, stackbuf, sizeof(stackbuf) - 1, JSON_COMPACT);
-	if (n == 0)
-		return ck_err_set(err, CK_E_PARSE, "record could not be serialised");
-	if (n >= sizeof(stackbuf) - 1) {
-		buf = malloc(n + 1);
-		if (buf == NULL)
-			return ck_err_set(err, CK_E_NOMEM, "out of memory");
-		if (json_dumpb(rec, buf, n, JSON_COMPACT) != n)
-			goto out;
+	sb_value(&b, rec, 0);
+	sb_put(&b, "\n", 1);
+	if (b.oom) {
+		ck_err_set(err, CK_E_NOMEM, "record could not be serialised");
+		goto out;
 	}
-	buf[n++] = '\n';
-	if (fwrite(buf, 1, n, fp) != n) {
+	if (fwrite(b.p, 1, b.n, fp) != b.n) {
 		ck_err_set(err, CK_E_IO, "write failed: %s", strerror(errno));
 		goto out;
 	}
 	rv = 0;
 out:
-	if (buf != stackbuf)
-		free(buf);
+	free(b.p);
 	return rv;
 }
