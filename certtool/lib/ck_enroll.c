@@ -1,0 +1,186 @@
+/*
+ * ck_enroll: CFSSL API client (see ck_enroll.h).
+ *
+ * ck_http() drops the body of an answer with status >= 400, and CFSSL puts
+ * its error messages exactly there, so the POST is done here with libcurl,
+ * under the same rules as ck_fetch: timeout, size cap, TLS verified unless
+ * insecure, no proxies.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <curl/curl.h>
+#include <jansson.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+#include "ck_enroll.h"
+#include "ck_fetch.h"
+#include "ck_record.h"
+
+#define ENROLL_PATH "/api/v1/cfssl/sign"
+#define ENROLL_MAX (1024u * 1024)
+
+char *
+ck_enroll_url(const char *base)
+{
+	size_t n = strlen(base), pl = strlen(ENROLL_PATH);
+	char *u;
+
+	if (n >= pl && strcmp(base + n - pl, ENROLL_PATH) == 0)
+		return strdup(base);
+	while (n > 0 && base[n - 1] == '/')
+		n--;
+	if ((u = malloc(n + pl + 1)) == NULL)
+		return NULL;
+	memcpy(u, base, n);
+	memcpy(u + n, ENROLL_PATH, pl + 1);
+	return u;
+}
+
+int
+ck_enroll_parse(const char *body, size_t body_len, long http_status,
+    unsigned char **der, size_t *len, struct ck_err *err)
+{
+	json_t *j = json_loadb(body, body_len, 0, NULL), *e0;
+	const char *pem, *msg;
+	X509 *x = NULL;
+	BIO *b;
+	unsigned char *p = NULL;
+	int n, rv = -1;
+
+	*der = NULL;
+	if (!json_is_object(j)) {
+		if (http_status >= 400)
+			ck_err_set(err, CK_E_NET, "remote CA: http status %ld", http_status);
+		else
+			ck_err_set(err, CK_E_NET, "remote CA: answer is not a CFSSL API envelope");
+		goto out;
+	}
+	e0 = json_array_get(json_object_get(j, "errors"), 0);
+	msg = json_string_value(json_object_get(e0, "message"));
+	if (!json_is_true(json_object_get(j, "success")) || http_status >= 400) {
+		if (msg)
+			ck_err_set(err, CK_E_NET, "remote CA: code %lld: %s",
+			    (long long)json_integer_value(json_object_get(e0, "code")), msg);
+		else
+			ck_err_set(err, CK_E_NET, "remote CA: request failed (http status %ld)", http_status);
+		goto out;
+	}
+	pem = json_string_value(json_object_get(json_object_get(j, "result"), "certificate"));
+	if (pem == NULL) {
+		ck_err_set(err, CK_E_NET, "remote CA: answer has no result.certificate");
+		goto out;
+	}
+	if ((b = BIO_new_mem_buf(pem, -1)) != NULL) {
+		x = PEM_read_bio_X509(b, NULL, NULL, NULL);
+		BIO_free(b);
+	}
+	if (x == NULL || (n = i2d_X509(x, &p)) <= 0) {
+		ck_err_ssl(err, CK_E_PARSE, "remote CA: result.certificate is not a PEM certificate");
+		goto out;
+	}
+	if ((*der = malloc((size_t)n)) == NULL) {
+		ck_err_set(err, CK_E_NOMEM, "out of memory");
+		goto out;
+	}
+	memcpy(*der, p, (size_t)n);
+	*len = (size_t)n;
+	rv = 0;
+out:
+	OPENSSL_free(p);
+	X509_free(x);
+	json_decref(j);
+	return rv;
+}
+
+struct sink {
+	char *buf;
+	size_t len;
+};
+
+static size_t
+sink_write(char *data, size_t size, size_t nmemb, void *arg)
+{
+	struct sink *s = arg;
+	size_t n = size * nmemb;
+	char *p;
+
+	if (s->len + n > ENROLL_MAX)
+		return 0;
+	if ((p = realloc(s->buf, s->len + n + 1)) == NULL)
+		return 0;
+	s->buf = p;
+	memcpy(s->buf + s->len, data, n);
+	s->len += n;
+	s->buf[s->len] = '\0';
+	return n;
+}
+
+int
+ck_enroll_cfssl(const struct ck_enroll_opts *o, const char *csr_pem,
+    unsigned char **der, size_t *len, struct ck_err *err)
+{
+	json_t *req = json_object();
+	struct curl_slist *h = NULL;
+	struct sink s = { NULL, 0 };
+	char *url = NULL, *body = NULL, ebuf[CURL_ERROR_SIZE] = "";
+	CURL *c = NULL;
+	CURLcode rc;
+	long code = 0, tmo = o->timeout_ms > 0 ? o->timeout_ms : CK_FETCH_TIMEOUT_MS;
+	int rv = -1;
+
+	*der = NULL;
+	if (o->url == NULL || (strncmp(o->url, "http://", 7) != 0 &&
+	    strncmp(o->url, "https://", 8) != 0)) {
+		ck_err_set(err, CK_E_USAGE, "--url must be http:// or https://");
+		goto out;
+	}
+	if (req == NULL || json_object_set_new(req, "certificate_request", json_string(csr_pem)) ||
+	    (o->profile && json_object_set_new(req, "profile", json_string(o->profile))) ||
+	    (o->label && json_object_set_new(req, "label", json_string(o->label))) ||
+	    (body = ck_record_dumps(req)) == NULL || (url = ck_enroll_url(o->url)) == NULL) {
+		ck_err_set(err, CK_E_NOMEM, "out of memory");
+		goto out;
+	}
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK ||
+	    (c = curl_easy_init()) == NULL ||
+	    (h = curl_slist_append(NULL, "Content-Type: application/json")) == NULL) {
+		ck_err_set(err, CK_E_NET, "libcurl initialisation failed");
+		goto out;
+	}
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, ebuf);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, tmo);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, tmo);
+	curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, o->insecure ? 0L : 1L);
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, o->insecure ? 0L : 2L);
+	if (o->cacert)
+		curl_easy_setopt(c, CURLOPT_CAINFO, o->cacert);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+	curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+	curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(body));
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, sink_write);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &s);
+	rc = curl_easy_perform(c);
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+	if (rc != CURLE_OK) {
+		ck_err_set(err, rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CONNECT_ERROR ?
+		    CK_E_TLS : CK_E_NET, "'%s': %s", url, ebuf[0] ? ebuf : curl_easy_strerror(rc));
+		goto out;
+	}
+	rv = ck_enroll_parse(s.buf ? s.buf : "", s.len, code, der, len, err);
+out:
+	curl_slist_free_all(h);
+	if (c)
+		curl_easy_cleanup(c);
+	free(s.buf);
+	free(url);
+	free(body);
+	json_decref(req);
+	return rv;
+}
