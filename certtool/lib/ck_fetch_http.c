@@ -8,6 +8,7 @@
 #include "ck_fetch_int.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,7 +75,7 @@ lower_first(char *s)
 
 static int
 curl_error(struct ck_err *err, CURLcode rc, char *ebuf, const struct sink *s,
-    long timeout_ms)
+    long timeout_ms, long os_errno)
 {
 	const char *detail = ebuf[0] != '\0' ? lower_first(ebuf) : curl_easy_strerror(rc);
 
@@ -99,8 +100,12 @@ curl_error(struct ck_err *err, CURLcode rc, char *ebuf, const struct sink *s,
 	case CURLE_COULDNT_RESOLVE_PROXY:
 		return ck_err_set(err, CK_E_NET, "cannot resolve host: %s", detail);
 	case CURLE_COULDNT_CONNECT:
+		if (os_errno == ECONNREFUSED)
+			return ck_err_set(err, CK_E_NET, "connection refused");
 		return ck_err_set(err, CK_E_NET, "cannot connect: %s", detail);
 	case CURLE_PEER_FAILED_VERIFICATION:
+		return ck_err_set(err, CK_E_TLS, "server certificate not trusted: %s",
+		    detail);
 	case CURLE_SSL_CACERT_BADFILE:
 	case CURLE_SSL_CONNECT_ERROR:
 	case CURLE_SSL_CERTPROBLEM:
@@ -130,7 +135,7 @@ ck_http(const char *url, const char *body, size_t body_len,
 	char ctype[256];
 	CURL *c = NULL;
 	CURLcode rc;
-	long code = 0;
+	long code = 0, os_errno = 0;
 	int rv = -1;
 
 	*out = NULL;
@@ -198,10 +203,12 @@ ck_http(const char *url, const char *body, size_t body_len,
 		*status = code;
 	if (rc != CURLE_OK) {
 		/* An error page larger than the cap still reports its status. */
-		if (code >= 400 && (rc == CURLE_WRITE_ERROR || rc == CURLE_FILESIZE_EXCEEDED))
+		if (code >= 400 && (rc == CURLE_WRITE_ERROR || rc == CURLE_FILESIZE_EXCEEDED)) {
 			ck_err_set(err, CK_E_NET, "http status %ld", code);
-		else
-			curl_error(err, rc, ebuf, &s, o->timeout_ms);
+		} else {
+			curl_easy_getinfo(c, CURLINFO_OS_ERRNO, &os_errno);
+			curl_error(err, rc, ebuf, &s, o->timeout_ms, os_errno);
+		}
 		goto out;
 	}
 	if (code >= 400) {

@@ -27,4 +27,14 @@ long long ck_mono_ms(void);
 /* 1 when s is an IPv4 or IPv6 address literal (no brackets). */
 int ck_is_ip_literal(const char *s);
 
+/*
+ * Resolves host (a name or an address literal without brackets) and
+ * connects to the first address that accepts, all before deadline
+ * (ck_mono_ms() time).  Returns a non-blocking, close-on-exec socket, or
+ * -1 with err set (CK_E_NET: refused, timed out, unresolvable).
+ */
+struct ck_err;
+int ck_net_connect(const char *host, const char *port, long long deadline,
+    long timeout_ms, struct ck_err *err);
+
 #endif /* CK_FETCH_INT_H */

@@ -4,7 +4,15 @@
  *
  * Each call has its own LDAP handle and its own TLS context
  * (LDAP_OPT_X_TLS_NEWCTX), so calls from several threads never share
- * settings.  Referrals are not chased: a referral would send the bind
+ * settings.
+ *
+ * The TCP connection is made here, not by libldap, and handed over with
+ * ldap_init_fd(): libldap 2.5 with GnuTLS spins in the ldaps handshake
+ * against a server that accepts but never answers, ignoring
+ * LDAP_OPT_NETWORK_TIMEOUT (and retrying after SO_RCVTIMEO).  A watchdog
+ * thread that shuts the socket down at the deadline bounds the handshake
+ * and every request instead, and connecting ourselves tells "refused"
+ * apart from a TLS failure.  Referrals are not chased: a referral would send the bind
  * password to a server the user did not name.
  */
 #include "ck_fetch.h"
@@ -16,8 +24,15 @@
 #include <strings.h>
 #include <sys/time.h>
 
+#include <fcntl.h>
+#include <pthread.h>
+#include <time.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <lber.h>
 #include <ldap.h>
+#include <openldap.h>
 
 #define CK_LDAP_SIZELIMIT 1000	/* entries per search */
 #define CK_LDAP_MAX_ATTRS 16	/* attributes named in one URL */
@@ -127,6 +142,98 @@ seen_in_entry(const struct ck_blobs *v, size_t from, const struct berval *bv)
 	return 0;
 }
 
+/*
+ * A watchdog thread shuts the socket down at the deadline, which makes any
+ * read or write libldap is blocked in fail at once.  It is joined before
+ * the handle (and so the socket) is released.
+ */
+struct watchdog {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	pthread_t thread;
+	int fd;
+	long long deadline;
+	int stop, fired, running;
+};
+
+static void *
+watchdog_main(void *arg)
+{
+	struct watchdog *w = arg;
+	struct timespec ts;
+	long long left;
+
+	pthread_mutex_lock(&w->mu);
+	while (!w->stop) {
+		left = w->deadline - ck_mono_ms();
+		if (left <= 0) {
+			shutdown(w->fd, SHUT_RDWR);
+			w->fired = 1;
+			break;
+		}
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += left / 1000;
+		ts.tv_nsec += (left % 1000) * 1000000;
+		if (ts.tv_nsec >= 1000000000) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000;
+		}
+		pthread_cond_timedwait(&w->cv, &w->mu, &ts);
+	}
+	pthread_mutex_unlock(&w->mu);
+	return NULL;
+}
+
+static int
+watchdog_start(struct watchdog *w, int fd, long long deadline)
+{
+	w->fd = fd;
+	w->deadline = deadline;
+	w->stop = w->fired = 0;
+	pthread_mutex_init(&w->mu, NULL);
+	pthread_cond_init(&w->cv, NULL);
+	w->running = pthread_create(&w->thread, NULL, watchdog_main, w) == 0;
+	if (!w->running) {
+		pthread_cond_destroy(&w->cv);
+		pthread_mutex_destroy(&w->mu);
+		return -1;
+	}
+	return 0;
+}
+
+/* Stops and joins the watchdog; returns 1 if it fired. */
+static int
+watchdog_stop(struct watchdog *w)
+{
+	if (!w->running)
+		return 0;
+	pthread_mutex_lock(&w->mu);
+	w->stop = 1;
+	pthread_cond_signal(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+	pthread_join(w->thread, NULL);
+	pthread_cond_destroy(&w->cv);
+	pthread_mutex_destroy(&w->mu);
+	w->running = 0;
+	return w->fired;
+}
+
+static int
+tls_fail(const struct ldap_call *c, struct ck_err *err)
+{
+	char *diag = NULL;
+	int rv;
+
+	if (ldap_get_option(c->ld, LDAP_OPT_DIAGNOSTIC_MESSAGE, &diag) == LDAP_OPT_SUCCESS &&
+	    diag != NULL && diag[0] != '\0' && diag[0] != '(')
+		rv = ck_err_set(err, CK_E_TLS, "tls handshake failed: %s", diag);
+	else
+		rv = ck_err_set(err, CK_E_TLS,
+		    "tls handshake failed: server certificate not trusted for this host, or no common protocol");
+	ldap_memfree(diag);
+	return rv;
+}
+
 static int
 set_options(struct ldap_call *c, const struct ck_fetch_opts *o, struct ck_err *err)
 {
@@ -138,7 +245,6 @@ set_options(struct ldap_call *c, const struct ck_fetch_opts *o, struct ck_err *e
 	req = o->insecure ? LDAP_OPT_X_TLS_NEVER : LDAP_OPT_X_TLS_HARD;
 	if (ldap_set_option(c->ld, LDAP_OPT_PROTOCOL_VERSION, &v3) != LDAP_OPT_SUCCESS ||
 	    ldap_set_option(c->ld, LDAP_OPT_REFERRALS, LDAP_OPT_OFF) != LDAP_OPT_SUCCESS ||
-	    ldap_set_option(c->ld, LDAP_OPT_NETWORK_TIMEOUT, &tv) != LDAP_OPT_SUCCESS ||
 	    ldap_set_option(c->ld, LDAP_OPT_TIMEOUT, &tv) != LDAP_OPT_SUCCESS ||
 	    ldap_set_option(c->ld, LDAP_OPT_X_TLS_REQUIRE_CERT, &req) != LDAP_OPT_SUCCESS)
 		return ck_err_set(err, CK_E_LDAP, "cannot set ldap options");
@@ -166,12 +272,14 @@ ck_ldap_url_values(const char *url, const struct ck_fetch_opts *o,
 	struct timeval tv;
 	char *attrs[2 * CK_LDAP_MAX_ATTRS + 1];
 	char bin[2 * CK_LDAP_MAX_ATTRS][128];
-	char uri[600], *a;
+	char uri[600], portstr[16], *a;
 	const char *filter;
 	size_t total = 0, first = values->n, entry_first;
-	int rc, rv = -1, scope, nattrs = 0, port, i, nvalues;
+	struct watchdog wd;
+	int rc, rv = -1, scope, nattrs = 0, port, i, nvalues, fd = -1, fl;
 
 	memset(attrs, 0, sizeof(attrs));
+	memset(&wd, 0, sizeof(wd));
 	if (o == NULL) {
 		ck_fetch_opts_init(&defaults);
 		o = &defaults;
@@ -225,14 +333,33 @@ ck_ldap_url_values(const char *url, const struct ck_fetch_opts *o,
 
 	c.timeout_ms = o->timeout_ms > 0 ? o->timeout_ms : CK_FETCH_TIMEOUT_MS;
 	c.deadline = ck_mono_ms() + c.timeout_ms;
-	rc = ldap_initialize(&c.ld, uri);
+	snprintf(portstr, sizeof(portstr), "%d", port);
+	if ((fd = ck_net_connect(lud->lud_host, portstr, c.deadline, c.timeout_ms,
+	    err)) < 0)
+		goto out;
+	/* libldap expects a blocking socket; the watchdog bounds it. */
+	if ((fl = fcntl(fd, F_GETFL)) < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0 ||
+	    watchdog_start(&wd, fd, c.deadline) != 0) {
+		ck_err_set(err, CK_E_NET, "cannot prepare the socket");
+		goto out;
+	}
+	rc = ldap_init_fd(fd, LDAP_PROTO_TCP, uri, &c.ld);
 	if (rc != LDAP_SUCCESS) {
-		ck_err_set(err, CK_E_USAGE, "cannot use ldap server '%s': %s", uri,
+		ck_err_set(err, CK_E_LDAP, "cannot use ldap server '%s': %s", uri,
 		    ldap_err2string(rc));
 		goto out;
 	}
+	fd = -1;	/* the handle owns it now */
 	if (set_options(&c, o, err) != 0)
 		goto out;
+	if (c.ldaps) {
+		rc = ldap_install_tls(c.ld);
+		if (rc != LDAP_SUCCESS) {
+			if (ck_mono_ms() < c.deadline)
+				tls_fail(&c, err);
+			goto out;
+		}
+	}
 
 	/* A DN without a password would be an unauthenticated bind (RFC 4513 5.1.2). */
 	if (o->bind_dn != NULL && o->bind_dn[0] != '\0' &&
@@ -310,8 +437,12 @@ out:
 	if (ber != NULL)
 		ber_free(ber, 0);
 	ldap_msgfree(res);
+	if (watchdog_stop(&wd) && rv != 0)
+		ck_err_set(err, CK_E_NET, "timed out after %ld ms", c.timeout_ms);
 	if (c.ld != NULL)
 		ldap_unbind_ext_s(c.ld, NULL, NULL);
+	if (fd >= 0)
+		close(fd);
 	ldap_free_urldesc(lud);
 	ck_sigpipe_restore(&sp);
 	return rv;

@@ -221,6 +221,20 @@ connect_any(const struct addrinfo *ai, long long deadline, long timeout_ms,
 	return ck_err_set(err, CK_E_NET, "cannot connect: %s", strerror(e));
 }
 
+int
+ck_net_connect(const char *host, const char *port, long long deadline,
+    long timeout_ms, struct ck_err *err)
+{
+	struct addrinfo *ai = NULL;
+	int fd;
+
+	if (resolve(host, port, deadline, &ai, err) != 0)
+		return -1;
+	fd = connect_any(ai, deadline, timeout_ms, err);
+	freeaddrinfo(ai);
+	return fd;
+}
+
 static SSL_CTX *
 client_ctx(struct ck_err *err)
 {
@@ -287,7 +301,6 @@ ck_tls_chain(const char *host, const char *port, const char *sni,
 	struct ck_fetch_opts defaults;
 	struct ck_sigpipe sp;
 	char hbuf[CK_HOST_MAX];
-	struct addrinfo *ai = NULL;
 	STACK_OF(X509) *peer;
 	SSL_CTX *ctx = NULL;
 	SSL *ssl = NULL;
@@ -317,9 +330,7 @@ ck_tls_chain(const char *host, const char *port, const char *sni,
 	deadline = ck_mono_ms() + timeout_ms;
 
 	ck_sigpipe_block(&sp);
-	if (resolve(hbuf, port, deadline, &ai, err) != 0)
-		goto out;
-	if ((fd = connect_any(ai, deadline, timeout_ms, err)) < 0)
+	if ((fd = ck_net_connect(hbuf, port, deadline, timeout_ms, err)) < 0)
 		goto out;
 	if ((ctx = client_ctx(err)) == NULL)
 		goto out;
@@ -375,8 +386,6 @@ out:
 	SSL_CTX_free(ctx);
 	if (fd >= 0)
 		close(fd);
-	if (ai != NULL)
-		freeaddrinfo(ai);
 	ERR_clear_error();
 	ck_sigpipe_restore(&sp);
 	return rv;
