@@ -81,6 +81,7 @@ add_name(const char **list, size_t *n, const char *opt, const char *val)
 static int
 read_records(const char *path, struct vec *all, FILE *out)
 {
+	const char *name = strcmp(path, "-") == 0 ? "stdin" : path;
 	struct ck_reader *r;
 	struct ck_err err = { 0 };
 	FILE *fp = stdin;
@@ -92,7 +93,7 @@ read_records(const char *path, struct vec *all, FILE *out)
 		ck_report(out, path, &err);
 		return CK_UNKNOWN;
 	}
-	if ((r = ck_reader_new(fp, strcmp(path, "-") == 0 ? "stdin" : path)) == NULL) {
+	if ((r = ck_reader_new(fp, name)) == NULL) {
 		ck_err_set(&err, CK_E_NOMEM, "out of memory");
 		ck_report(out, path, &err);
 		st = CK_UNKNOWN;
@@ -105,7 +106,7 @@ read_records(const char *path, struct vec *all, FILE *out)
 			break;
 		}
 		if (rc == CK_READ_BROKEN) {
-			fprintf(stderr, "%s: '%s': %s\n", ck_prog(), path, err.msg);
+			fprintf(stderr, "%s: '%s': %s\n", ck_prog(), name, err.msg);
 			st = CK_UNKNOWN;
 		} else if (ck_record_is(rec, "error")) {
 			/* An upstream stage could not read something: the picture is incomplete. */
