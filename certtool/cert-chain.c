@@ -1,0 +1,505 @@
+/*
+ * cert-chain: build and validate certification paths, with a maximum CA
+ * key size (AMT), SHA-1 ban, path length and root hash policies, AIA
+ * fetching, CRL and OCSP.  The work is in ck_chain; this file reads
+ * records, groups them into candidate chains, runs the checks on worker
+ * threads and prints the results in input order.
+ */
+#include <getopt.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ck_chain.h"
+#include "ck_clock.h"
+#include "ck_err.h"
+#include "ck_load.h"
+#include "ck_num.h"
+#include "ck_policy.h"
+#include "ck_record.h"
+#include "ck_tool.h"
+
+static const char usage_text[] =
+    "usage: cert-chain [--roots FILE|DIR] [--system-roots] [--untrusted FILE]\n"
+    "                  [--amt-hashes FILE] [--purpose server|client|any|OID] [--host NAME]\n"
+    "                  [--at TIME] [--policy NAME] [--amt-version V] [--max-ca-bits N]\n"
+    "                  [--min-bits N] [--max-depth N] [--no-sha1] [--ca-key-alg ALG]\n"
+    "                  [--no-fetch] [--crl-check] [--ocsp] [--require-revocation]\n"
+    "                  [--timeout SECONDS] [--jobs N] [--format json|text] [FILE ...]\n";
+
+enum {
+	OPT_ROOTS = 256, OPT_SYSROOTS, OPT_UNTRUSTED, OPT_HASHES, OPT_PURPOSE, OPT_HOST,
+	OPT_AT, OPT_POLICY, OPT_AMTVER, OPT_MAXCA, OPT_MINBITS, OPT_MAXDEPTH, OPT_NOSHA1,
+	OPT_CAALG, OPT_NOFETCH, OPT_CRL, OPT_OCSP, OPT_REQREV, OPT_TIMEOUT, OPT_JOBS,
+	OPT_FORMAT, OPT_VERSION
+};
+
+static const struct option longopts[] = {
+	{ "roots", required_argument, NULL, OPT_ROOTS },
+	{ "system-roots", no_argument, NULL, OPT_SYSROOTS },
+	{ "untrusted", required_argument, NULL, OPT_UNTRUSTED },
+	{ "amt-hashes", required_argument, NULL, OPT_HASHES },
+	{ "purpose", required_argument, NULL, OPT_PURPOSE },
+	{ "host", required_argument, NULL, OPT_HOST },
+	{ "at", required_argument, NULL, OPT_AT },
+	{ "policy", required_argument, NULL, OPT_POLICY },
+	{ "amt-version", required_argument, NULL, OPT_AMTVER },
+	{ "max-ca-bits", required_argument, NULL, OPT_MAXCA },
+	{ "min-bits", required_argument, NULL, OPT_MINBITS },
+	{ "max-depth", required_argument, NULL, OPT_MAXDEPTH },
+	{ "no-sha1", no_argument, NULL, OPT_NOSHA1 },
+	{ "ca-key-alg", required_argument, NULL, OPT_CAALG },
+	{ "no-fetch", no_argument, NULL, OPT_NOFETCH },
+	{ "crl-check", no_argument, NULL, OPT_CRL },
+	{ "ocsp", no_argument, NULL, OPT_OCSP },
+	{ "require-revocation", no_argument, NULL, OPT_REQREV },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "jobs", required_argument, NULL, OPT_JOBS },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 }
+};
+
+#define MAX_LIST 64
+#define BATCH 512
+
+/* One output slot: a record to pass through, or a candidate chain to check. */
+struct item {
+	json_t *pass;		/* passed through as is (other kinds, errors) */
+	json_t *certs;		/* candidate: array of cert records, leaf first */
+	char source[512];	/* for messages */
+	json_t *result;		/* chain record, or an error record */
+	int status;
+};
+
+static struct {
+	struct ck_chain_ctx *ctx;
+	int format;
+	int status;
+	long jobs;
+	struct item *items;
+	size_t n, cap, ncand, next;
+	pthread_mutex_t mu;
+	/* the candidate being collected */
+	json_t *cur;
+	char cur_key[1024];
+} g;
+
+static int
+push_item(struct item *it)
+{
+	if (g.n == g.cap) {
+		size_t nc = g.cap ? g.cap * 2 : 256;
+		struct item *ni = realloc(g.items, nc * sizeof(*ni));
+
+		if (ni == NULL)
+			return -1;
+		g.items = ni;
+		g.cap = nc;
+	}
+	g.items[g.n++] = *it;
+	return 0;
+}
+
+static void
+check_item(struct item *it)
+{
+	struct ck_err err;
+
+	ck_err_clear(&err);
+	it->result = ck_chain_check(g.ctx, it->certs, &it->status, &err);
+	if (it->result == NULL) {
+		it->result = ck_error_record_err(it->source, &err);
+		it->status = CK_UNKNOWN;
+	}
+}
+
+static void *
+worker(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		size_t i;
+
+		pthread_mutex_lock(&g.mu);
+		while (g.next < g.n && g.items[g.next].certs == NULL)
+			g.next++;
+		if (g.next >= g.n) {
+			pthread_mutex_unlock(&g.mu);
+			return NULL;
+		}
+		i = g.next++;
+		pthread_mutex_unlock(&g.mu);
+		check_item(&g.items[i]);
+	}
+}
+
+static void
+print_record(const json_t *rec)
+{
+	struct ck_err err;
+
+	if (g.format == CK_FMT_JSON) {
+		if (ck_record_write(stdout, rec, &err) != 0)
+			g.status = ck_status_worse(g.status, CK_UNKNOWN);
+	} else if (ck_record_is(rec, "chain")) {
+		ck_chain_print_text(stdout, rec);
+	} else if (ck_record_is(rec, "error")) {
+		printf("error  %s: %s\n", json_string_value(json_object_get(rec, "source")),
+		    json_string_value(json_object_get(rec, "message")));
+	} else {
+		printf("(%s record passed through)\n", ck_record_kind(rec));
+	}
+}
+
+/* Checks the collected items (in parallel) and prints them in order. */
+static void
+flush_items(void)
+{
+	pthread_t th[256];
+	long nth = g.jobs, started = 0, t;
+	size_t i;
+
+	g.next = 0;
+	if (nth > (long)g.ncand)
+		nth = (long)g.ncand;
+	if (nth > 1)
+		for (t = 0; t < nth; t++)
+			if (pthread_create(&th[t], NULL, worker, NULL) == 0)
+				started++;
+	if (started == 0)
+		worker(NULL);
+	for (t = 0; t < started; t++)
+		pthread_join(th[t], NULL);
+	for (i = 0; i < g.n; i++) {
+		struct item *it = &g.items[i];
+
+		if (it->pass != NULL) {
+			print_record(it->pass);
+			json_decref(it->pass);
+			continue;
+		}
+		if (ck_record_is(it->result, "error"))
+			fprintf(stderr, "%s: '%s': %s\n", ck_prog(), it->source,
+			    json_string_value(json_object_get(it->result, "message")));
+		print_record(it->result);
+		g.status = ck_status_worse(g.status, it->status);
+		json_decref(it->result);
+		json_decref(it->certs);
+	}
+	g.n = 0;
+	g.ncand = 0;
+}
+
+/* Ends the candidate being collected. */
+static void
+close_candidate(void)
+{
+	struct item it;
+
+	if (g.cur == NULL)
+		return;
+	memset(&it, 0, sizeof(it));
+	it.certs = g.cur;
+	snprintf(it.source, sizeof(it.source), "%s", g.cur_key[0] ? strchr(g.cur_key, ' ') + 1 : "-");
+	g.cur = NULL;
+	g.cur_key[0] = '\0';
+	if (push_item(&it) != 0) {
+		json_decref(it.certs);
+		g.status = ck_status_worse(g.status, CK_UNKNOWN);
+		return;
+	}
+	if (++g.ncand >= BATCH)
+		flush_items();
+}
+
+static void
+pass_record(json_t *rec)
+{
+	struct item it;
+
+	close_candidate();
+	memset(&it, 0, sizeof(it));
+	it.pass = rec;
+	if (push_item(&it) != 0) {
+		print_record(rec);
+		json_decref(rec);
+	}
+}
+
+/* Takes one incoming record (steals it). */
+static int
+take(void *ctx, json_t *rec)
+{
+	(void)ctx;
+	if (ck_record_is(rec, "cert")) {
+		const json_t *src = json_object_get(rec, "source");
+		const char *type = json_string_value(json_object_get(src, "type"));
+		const char *uri = json_string_value(json_object_get(src, "uri"));
+		json_int_t idx = json_integer_value(json_object_get(src, "index"));
+		char key[1024];
+
+		if (type != NULL && uri != NULL)
+			snprintf(key, sizeof(key), "%s %s", type, uri);
+		else
+			key[0] = '\0';
+		/*
+		 * Same source = same candidate; a record without a source, or
+		 * index 0 again (a new file of the same name), starts a new one.
+		 */
+		if (g.cur != NULL && (key[0] == '\0' || strcmp(key, g.cur_key) != 0 || idx == 0))
+			close_candidate();
+		if (g.cur == NULL) {
+			g.cur = json_array();
+			snprintf(g.cur_key, sizeof(g.cur_key), "%s", key[0] ? key : "- -");
+		}
+		json_array_append_new(g.cur, rec);
+		return 0;
+	}
+	if (ck_record_is(rec, "error")) {
+		const char *src = json_string_value(json_object_get(rec, "source"));
+
+		fprintf(stderr, "%s: '%s': %s\n", ck_prog(), src ? src : "-",
+		    json_string_value(json_object_get(rec, "message")));
+		g.status = ck_status_worse(g.status, CK_UNKNOWN);
+	}
+	pass_record(rec);
+	return 0;
+}
+
+static void
+read_stream(FILE *fp, const char *name)
+{
+	struct ck_reader *r = ck_reader_new(fp, name);
+	struct ck_err err;
+	json_t *rec;
+	int rc;
+
+	if (r == NULL) {
+		ck_err_set(&err, CK_E_NOMEM, "out of memory");
+		ck_report(g.format == CK_FMT_JSON ? stdout : NULL, name, &err);
+		g.status = ck_status_worse(g.status, CK_UNKNOWN);
+		return;
+	}
+	while ((rc = ck_reader_next(r, &rec, &err)) != CK_READ_EOF) {
+		if (rc == CK_READ_FAIL) {
+			close_candidate();
+			flush_items();
+			ck_report(g.format == CK_FMT_JSON ? stdout : NULL, name, &err);
+			g.status = ck_status_worse(g.status, CK_UNKNOWN);
+			break;
+		}
+		take(NULL, rec);	/* a broken line is an error record: reported and counted */
+	}
+	ck_reader_free(r);
+}
+
+static int
+usage_error(const struct ck_err *e)
+{
+	if (e != NULL)
+		ck_warnx("%s", e->msg);
+	fputs(usage_text, stderr);
+	return CK_UNKNOWN;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct ck_chain_opts o;
+	struct ck_clock clk;
+	struct ck_err err;
+	struct ck_load_opts lo;
+	const char *roots[MAX_LIST], *untrusted[MAX_LIST], *hashes = NULL, *format = NULL;
+	const char *at = NULL, *policy = NULL, *amtver = NULL, *caalg = NULL;
+	long maxca = -1, minbits = -1, maxdepth = -1, timeout = 10, v;
+	size_t nroots = 0, nuntrusted = 0, i;
+	int c, sysroots = 0, nosha1 = 0;
+
+	ck_tool_init("cert-chain");
+	ck_chain_opts_init(&o);
+	ck_err_clear(&err);
+	g.jobs = sysconf(_SC_NPROCESSORS_ONLN);
+	if (g.jobs < 1)
+		g.jobs = 1;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_ROOTS:
+			if (nroots == MAX_LIST)
+				return usage_error(NULL);
+			roots[nroots++] = optarg;
+			break;
+		case OPT_SYSROOTS:
+			sysroots = 1;
+			break;
+		case OPT_UNTRUSTED:
+			if (nuntrusted == MAX_LIST)
+				return usage_error(NULL);
+			untrusted[nuntrusted++] = optarg;
+			break;
+		case OPT_HASHES:
+			hashes = optarg;
+			break;
+		case OPT_PURPOSE:
+			if (strcmp(optarg, "server") == 0)
+				o.purpose = CK_PURPOSE_SERVER;
+			else if (strcmp(optarg, "client") == 0)
+				o.purpose = CK_PURPOSE_CLIENT;
+			else if (strcmp(optarg, "any") == 0)
+				o.purpose = CK_PURPOSE_ANY;
+			else if (strspn(optarg, "0123456789.") == strlen(optarg) &&
+			    strchr(optarg, '.') != NULL && strlen(optarg) < sizeof(o.purpose_oid)) {
+				o.purpose = CK_PURPOSE_OID;
+				snprintf(o.purpose_oid, sizeof(o.purpose_oid), "%s", optarg);
+			} else {
+				ck_err_set(&err, CK_E_USAGE, "'%s': not a purpose", optarg);
+				return usage_error(&err);
+			}
+			break;
+		case OPT_HOST:
+			o.host = optarg;
+			break;
+		case OPT_AT:
+			at = optarg;
+			break;
+		case OPT_POLICY:
+			policy = optarg;
+			break;
+		case OPT_AMTVER:
+			amtver = optarg;
+			break;
+		case OPT_MAXCA:
+		case OPT_MINBITS:
+		case OPT_MAXDEPTH:
+			if (ck_parse_long(optarg, 1, 1000000, &v, &err) != 0)
+				return usage_error(&err);
+			*(c == OPT_MAXCA ? &maxca : c == OPT_MINBITS ? &minbits : &maxdepth) = v;
+			break;
+		case OPT_NOSHA1:
+			nosha1 = 1;
+			break;
+		case OPT_CAALG:
+			if (strcmp(optarg, "rsa") != 0 && strcmp(optarg, "ec") != 0 &&
+			    strcmp(optarg, "dsa") != 0 && strcmp(optarg, "ed25519") != 0 &&
+			    strcmp(optarg, "ed448") != 0) {
+				ck_err_set(&err, CK_E_USAGE, "'%s': not a key algorithm", optarg);
+				return usage_error(&err);
+			}
+			caalg = optarg;
+			break;
+		case OPT_NOFETCH:
+			o.fetch = 0;
+			break;
+		case OPT_CRL:
+			o.crl_check = 1;
+			break;
+		case OPT_OCSP:
+			o.ocsp = 1;
+			break;
+		case OPT_REQREV:
+			o.require_revocation = 1;
+			break;
+		case OPT_TIMEOUT:
+			if (ck_parse_long(optarg, 1, 3600, &timeout, &err) != 0)
+				return usage_error(&err);
+			break;
+		case OPT_JOBS:
+			if (ck_parse_long(optarg, 1, 256, &g.jobs, &err) != 0)
+				return usage_error(&err);
+			break;
+		case OPT_FORMAT:
+			format = optarg;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return CK_OK;
+		case OPT_VERSION:
+			ck_print_version();
+			return CK_OK;
+		default:
+			return usage_error(NULL);
+		}
+	}
+	if ((g.format = ck_format_parse(format, stdout)) < 0) {
+		ck_err_set(&err, CK_E_USAGE, "'%s': not a format", format);
+		return usage_error(&err);
+	}
+	if (amtver != NULL && policy == NULL) {
+		ck_err_set(&err, CK_E_USAGE, "--amt-version needs --policy");
+		return usage_error(&err);
+	}
+	if (ck_clock_init(&clk, at, &err) != 0)
+		return usage_error(&err);
+	o.at = ck_clock_now(&clk);
+	if (policy != NULL && ck_policy_load(&o.policy, policy, amtver, &err) != 0) {
+		ck_warnx("'%s': %s", policy, err.msg);
+		return CK_UNKNOWN;
+	}
+	/* Command line options override the policy file. */
+	if (maxca > 0)
+		o.policy.max_ca_bits = maxca;
+	if (minbits > 0)
+		o.policy.min_bits = minbits;
+	if (maxdepth > 0)
+		o.policy.max_depth = maxdepth;
+	if (nosha1)
+		o.policy.no_sha1 = 1;
+	if (caalg != NULL)
+		snprintf(o.policy.ca_key_alg, sizeof(o.policy.ca_key_alg), "%s", caalg);
+	o.net.timeout_ms = timeout * 1000;
+
+	ck_chain_fast_keys();
+	if ((g.ctx = ck_chain_ctx_new(&o, &err)) == NULL) {
+		ck_warnx("%s", err.msg);
+		return CK_UNKNOWN;
+	}
+	/* Unusable trust material is a configuration error: nothing can be judged. */
+	for (i = 0; i < nroots; i++)
+		if (ck_chain_add_roots(g.ctx, roots[i], &err) < 0) {
+			ck_warnx("'%s': %s", roots[i], err.msg);
+			ck_chain_ctx_free(g.ctx);
+			return CK_UNKNOWN;
+		}
+	for (i = 0; i < nuntrusted; i++)
+		if (ck_chain_add_untrusted(g.ctx, untrusted[i], &err) < 0) {
+			ck_warnx("'%s': %s", untrusted[i], err.msg);
+			ck_chain_ctx_free(g.ctx);
+			return CK_UNKNOWN;
+		}
+	if (sysroots && ck_chain_add_system_roots(g.ctx, &err) != 0) {
+		ck_warnx("%s", err.msg);
+		ck_chain_ctx_free(g.ctx);
+		return CK_UNKNOWN;
+	}
+	if (hashes != NULL && ck_chain_load_hashes(g.ctx, hashes, &err) < 0) {
+		ck_warnx("'%s': %s", hashes, err.msg);
+		ck_chain_ctx_free(g.ctx);
+		return CK_UNKNOWN;
+	}
+	pthread_mutex_init(&g.mu, NULL);
+
+	ck_load_opts_init(&lo);
+	lo.fetch = o.net;
+	if (optind == argc) {
+		read_stream(stdin, "stdin");
+	} else {
+		for (; optind < argc; optind++) {
+			if (strcmp(argv[optind], "-") == 0) {
+				read_stream(stdin, "stdin");
+				continue;
+			}
+			close_candidate();
+			ck_load_source(argv[optind], &lo, take, NULL);
+			close_candidate();
+		}
+	}
+	close_candidate();
+	flush_items();
+	free(g.items);
+	ck_chain_ctx_free(g.ctx);
+	pthread_mutex_destroy(&g.mu);
+	return ck_close_stdout() != 0 ? ck_status_worse(g.status, CK_UNKNOWN) : g.status;
+}

@@ -1,0 +1,89 @@
+/*
+ * ck_chain: certification path building and validation for cert-chain.
+ *
+ * OpenSSL's X509_verify_cert is the engine for RFC 5280 semantics; this
+ * module feeds it (trust anchors, an untrusted pool, the candidate's
+ * certificates, AIA-fetched intermediates), collects every error it
+ * reports as a stable `chain.<reason>` finding, then applies the policy
+ * checks OpenSSL has no notion of (a *maximum* CA key size, SHA-1 ban, path
+ * length, CA key algorithm, AMT root hashes) and revocation (CRL, OCSP).
+ *
+ * A context is built once, then ck_chain_check may be called from several
+ * threads at the same time.  Distinct certificates are parsed once and
+ * kept (by SHA-256) for the whole run, as are fetched AIA/CRL URLs.
+ */
+#ifndef CK_CHAIN_H
+#define CK_CHAIN_H
+
+#include <time.h>
+#include <jansson.h>
+
+#include "ck_err.h"
+#include "ck_fetch.h"
+#include "ck_policy.h"
+
+enum ck_chain_purpose {
+	CK_PURPOSE_ANY = 0,
+	CK_PURPOSE_SERVER,
+	CK_PURPOSE_CLIENT,
+	CK_PURPOSE_OID		/* the leaf's EKU must contain purpose_oid */
+};
+
+struct ck_chain_opts {
+	struct ck_policy policy;
+	time_t at;			/* validation time */
+	int purpose;			/* enum ck_chain_purpose */
+	char purpose_oid[128];
+	const char *host;		/* --host, or NULL */
+	int fetch;			/* AIA caIssuers fetching allowed (http, ldap) */
+	int crl_check;
+	int ocsp;
+	int require_revocation;		/* unreachable revocation info is critical */
+	int max_fetch;			/* AIA URLs fetched per candidate (loop/depth bound) */
+	struct ck_fetch_opts net;
+};
+
+void ck_chain_opts_init(struct ck_chain_opts *o);
+
+struct ck_chain_ctx;
+
+/* Copies o.  Returns NULL with err set. */
+struct ck_chain_ctx *ck_chain_ctx_new(const struct ck_chain_opts *o, struct ck_err *err);
+void ck_chain_ctx_free(struct ck_chain_ctx *c);
+
+/* Trust anchors from a PEM/DER file or a directory of them.  Returns the number added, or -1. */
+int ck_chain_add_roots(struct ck_chain_ctx *c, const char *path, struct ck_err *err);
+/* The system's default trust store (OpenSSL's default paths).  Returns 0 or -1. */
+int ck_chain_add_system_roots(struct ck_chain_ctx *c, struct ck_err *err);
+/* Extra intermediates offered to every candidate.  Returns the number added, or -1. */
+int ck_chain_add_untrusted(struct ck_chain_ctx *c, const char *path, struct ck_err *err);
+/*
+ * A list of allowed anchor hashes: a JSON file like policy/amt-root-hashes.json
+ * ({"hashes": [{"name":..,"sha1"|"sha256"|"sha384": hex}]}) or plain text,
+ * one hex hash per line.  Returns the number of hashes, or -1.
+ */
+int ck_chain_load_hashes(struct ck_chain_ctx *c, const char *path, struct ck_err *err);
+
+/*
+ * Validates one candidate: certs is an array of `cert` records (borrowed),
+ * leaf first; only their "pem" is used.  Returns a new `chain` record and
+ * sets *status (enum ck_status).  Returns NULL with err set when the
+ * candidate cannot be checked at all (no usable certificate): the caller
+ * reports it and counts UNKNOWN.
+ */
+json_t *ck_chain_check(struct ck_chain_ctx *c, const json_t *certs, int *status,
+    struct ck_err *err);
+
+/* Writes a chain record as a readable tree (for --format text). Returns 0 or -1. */
+int ck_chain_print_text(FILE *fp, const json_t *chain);
+
+/*
+ * Makes OpenSSL 3.0 decode RSA and EC public keys through its fast legacy
+ * path when certificates are parsed (d2i_X509 otherwise builds a provider
+ * decoder chain per key, ~10x the rest of the parse).  Process-wide; call
+ * once before any thread starts.  Signature results are unchanged.
+ * Returns 0 or -1 (then nothing changed).
+ */
+int ck_chain_fast_keys(void);
+
+#endif /* CK_CHAIN_H */

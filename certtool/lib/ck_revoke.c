@@ -1,0 +1,275 @@
+#include "ck_revoke.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/err.h>
+#include <openssl/ocsp.h>
+#include <openssl/pem.h>
+#include <openssl/x509v3.h>
+
+#include "ck_clock.h"
+
+#define OCSP_LEEWAY 300
+
+const char *
+ck_rev_status_name(int s)
+{
+	switch (s) {
+	case CK_REV_GOOD: return "good";
+	case CK_REV_REVOKED: return "revoked";
+	default: return "unknown";
+	}
+}
+
+static void
+set_unknown(struct ck_rev_result *res, const char *method, const char *url, const char *why)
+{
+	res->status = CK_REV_UNKNOWN;
+	snprintf(res->method, sizeof(res->method), "%s", method);
+	snprintf(res->url, sizeof(res->url), "%s", url != NULL ? url : "");
+	snprintf(res->why, sizeof(res->why), "%s", why);
+}
+
+static int
+url_usable(const char *u)
+{
+	return strncmp(u, "http://", 7) == 0 || strncmp(u, "https://", 8) == 0 ||
+	    strncmp(u, "ldap://", 7) == 0 || strncmp(u, "ldaps://", 8) == 0;
+}
+
+/* A CRL in DER or PEM. */
+static X509_CRL *
+parse_crl(const unsigned char *buf, size_t len)
+{
+	const unsigned char *p = buf;
+	X509_CRL *crl = d2i_X509_CRL(NULL, &p, (long)len);
+	BIO *b;
+
+	if (crl != NULL)
+		return crl;
+	if ((b = BIO_new_mem_buf(buf, (int)len)) == NULL)
+		return NULL;
+	crl = PEM_read_bio_X509_CRL(b, NULL, NULL, NULL);
+	BIO_free(b);
+	ERR_clear_error();
+	return crl;
+}
+
+/* Checks one CRL; returns 1 when it decided (good/revoked), 0 when unusable (why set). */
+static int
+crl_decide(X509_CRL *crl, X509 *x, X509 *issuer, time_t at, struct ck_rev_result *res)
+{
+	EVP_PKEY *ik = X509_get0_pubkey(issuer);
+	const ASN1_TIME *lu = X509_CRL_get0_lastUpdate(crl), *nu = X509_CRL_get0_nextUpdate(crl);
+	X509_REVOKED *rev = NULL;
+	time_t t;
+
+	if (X509_NAME_cmp(X509_CRL_get_issuer(crl), X509_get_subject_name(issuer)) != 0) {
+		snprintf(res->why, sizeof(res->why), "crl issuer is not the certificate's issuer");
+		return 0;
+	}
+	if (ik == NULL || X509_CRL_verify(crl, ik) != 1) {
+		ERR_clear_error();
+		snprintf(res->why, sizeof(res->why), "crl signature does not verify");
+		return 0;
+	}
+	if (lu == NULL || ck_asn1_time(lu, &t) != 0 || t > at) {
+		snprintf(res->why, sizeof(res->why), "crl is not yet valid");
+		return 0;
+	}
+	if (nu != NULL && (ck_asn1_time(nu, &t) != 0 || t < at)) {
+		snprintf(res->why, sizeof(res->why), "crl is stale (nextUpdate passed)");
+		return 0;
+	}
+	if (X509_CRL_get0_by_cert(crl, &rev, x) == 1) {
+		char tb[CK_TIME_LEN] = "";
+
+		if (ck_asn1_time(X509_REVOKED_get0_revocationDate(rev), &t) == 0)
+			ck_time_format(t, tb);
+		res->status = CK_REV_REVOKED;
+		snprintf(res->why, sizeof(res->why), "revoked on %s", tb);
+		return 1;
+	}
+	res->status = CK_REV_GOOD;
+	res->why[0] = '\0';
+	return 1;
+}
+
+int
+ck_revoke_crl(X509 *x, X509 *issuer, time_t at, ck_rev_fetch_fn fetch, void *fctx,
+    struct ck_rev_result *res, struct ck_err *err)
+{
+	STACK_OF(DIST_POINT) *dps;
+	int i, j, tried = 0;
+
+	(void)err;
+	set_unknown(res, "crl", NULL, "no crl distribution point");
+	dps = X509_get_ext_d2i(x, NID_crl_distribution_points, NULL, NULL);
+	for (i = 0; i < sk_DIST_POINT_num(dps); i++) {
+		DIST_POINT *dp = sk_DIST_POINT_value(dps, i);
+
+		if (dp->distpoint == NULL || dp->distpoint->type != 0)
+			continue;
+		for (j = 0; j < sk_GENERAL_NAME_num(dp->distpoint->name.fullname); j++) {
+			GENERAL_NAME *gn = sk_GENERAL_NAME_value(dp->distpoint->name.fullname, j);
+			const char *u;
+			unsigned char *buf = NULL;
+			size_t len = 0;
+			struct ck_err fe = { 0 };
+			X509_CRL *crl;
+			int decided;
+
+			if (gn->type != GEN_URI)
+				continue;
+			u = (const char *)ASN1_STRING_get0_data(gn->d.uniformResourceIdentifier);
+			if (!url_usable(u))
+				continue;
+			tried = 1;
+			snprintf(res->url, sizeof(res->url), "%s", u);
+			if (fetch(fctx, u, NULL, 0, NULL, &buf, &len, &fe) != 0) {
+				snprintf(res->why, sizeof(res->why), "crl unreachable: %.200s", fe.msg);
+				continue;
+			}
+			crl = parse_crl(buf, len);
+			free(buf);
+			if (crl == NULL) {
+				snprintf(res->why, sizeof(res->why), "not a crl");
+				continue;
+			}
+			decided = crl_decide(crl, x, issuer, at, res);
+			X509_CRL_free(crl);
+			if (decided)
+				goto out;
+		}
+	}
+	if (!tried && sk_DIST_POINT_num(dps) > 0)
+		snprintf(res->why, sizeof(res->why), "no usable crl url");
+out:
+	sk_DIST_POINT_pop_free(dps, DIST_POINT_free);
+	return 0;
+}
+
+static int
+ocsp_one(const char *url, X509 *x, X509 *issuer, X509_STORE *store, time_t at,
+    ck_rev_fetch_fn fetch, void *fctx, struct ck_rev_result *res)
+{
+	OCSP_REQUEST *req = NULL;
+	OCSP_CERTID *id = NULL;
+	OCSP_RESPONSE *resp = NULL;
+	OCSP_BASICRESP *bs = NULL;
+	STACK_OF(X509) *certs = NULL;
+	unsigned char *der = NULL, *body = NULL;
+	const unsigned char *p;
+	size_t len = 0;
+	int dlen, st, reason, decided = 0;
+	ASN1_GENERALIZEDTIME *revt = NULL, *thisu = NULL, *nextu = NULL;
+	struct ck_err fe = { 0 };
+	time_t t;
+
+	snprintf(res->url, sizeof(res->url), "%s", url);
+	if ((req = OCSP_REQUEST_new()) == NULL ||
+	    (id = OCSP_cert_to_id(NULL, x, issuer)) == NULL ||
+	    OCSP_request_add0_id(req, id) == NULL) {
+		if (req != NULL && OCSP_request_onereq_count(req) == 0)
+			OCSP_CERTID_free(id);
+		id = NULL;
+		snprintf(res->why, sizeof(res->why), "cannot build ocsp request");
+		goto out;
+	}
+	if ((id = OCSP_cert_to_id(NULL, x, issuer)) == NULL ||
+	    OCSP_request_add1_nonce(req, NULL, -1) != 1 ||
+	    (dlen = i2d_OCSP_REQUEST(req, &der)) <= 0) {
+		snprintf(res->why, sizeof(res->why), "cannot build ocsp request");
+		goto out;
+	}
+	if (fetch(fctx, url, der, (size_t)dlen, "application/ocsp-request", &body, &len, &fe) != 0) {
+		snprintf(res->why, sizeof(res->why), "ocsp unreachable: %.200s", fe.msg);
+		goto out;
+	}
+	p = body;
+	if ((resp = d2i_OCSP_RESPONSE(NULL, &p, (long)len)) == NULL) {
+		snprintf(res->why, sizeof(res->why), "not an ocsp response");
+		goto out;
+	}
+	if ((st = OCSP_response_status(resp)) != OCSP_RESPONSE_STATUS_SUCCESSFUL) {
+		snprintf(res->why, sizeof(res->why), "ocsp responder says: %s",
+		    OCSP_response_status_str(st));
+		goto out;
+	}
+	if ((bs = OCSP_response_get1_basic(resp)) == NULL) {
+		snprintf(res->why, sizeof(res->why), "ocsp response is not basic");
+		goto out;
+	}
+	if (OCSP_check_nonce(req, bs) != 1) {
+		snprintf(res->why, sizeof(res->why), "ocsp nonce missing or different");
+		goto out;
+	}
+	if ((certs = sk_X509_new_null()) == NULL || !sk_X509_push(certs, issuer))
+		goto out;
+	if (OCSP_basic_verify(bs, certs, store, 0) != 1) {
+		snprintf(res->why, sizeof(res->why), "ocsp response signature does not verify");
+		goto out;
+	}
+	if (OCSP_resp_find_status(bs, id, &st, &reason, &revt, &thisu, &nextu) != 1) {
+		snprintf(res->why, sizeof(res->why), "ocsp response does not name the certificate");
+		goto out;
+	}
+	if (thisu == NULL || ck_asn1_time(thisu, &t) != 0 || t > at + OCSP_LEEWAY) {
+		snprintf(res->why, sizeof(res->why), "ocsp response is not yet valid");
+		goto out;
+	}
+	if (nextu != NULL && (ck_asn1_time(nextu, &t) != 0 || t < at - OCSP_LEEWAY)) {
+		snprintf(res->why, sizeof(res->why), "ocsp response is stale");
+		goto out;
+	}
+	decided = 1;
+	if (st == V_OCSP_CERTSTATUS_GOOD) {
+		res->status = CK_REV_GOOD;
+		res->why[0] = '\0';
+	} else if (st == V_OCSP_CERTSTATUS_REVOKED) {
+		char tb[CK_TIME_LEN] = "";
+
+		if (revt != NULL && ck_asn1_time(revt, &t) == 0)
+			ck_time_format(t, tb);
+		res->status = CK_REV_REVOKED;
+		snprintf(res->why, sizeof(res->why), "revoked on %s (%s)", tb,
+		    OCSP_crl_reason_str(reason));
+	} else {
+		decided = 0;
+		snprintf(res->why, sizeof(res->why), "ocsp responder does not know the certificate");
+	}
+out:
+	ERR_clear_error();
+	sk_X509_free(certs);
+	OCSP_CERTID_free(id);
+	OCSP_BASICRESP_free(bs);
+	OCSP_RESPONSE_free(resp);
+	OCSP_REQUEST_free(req);
+	OPENSSL_free(der);
+	free(body);
+	return decided;
+}
+
+int
+ck_revoke_ocsp(X509 *x, X509 *issuer, X509_STORE *store, time_t at,
+    ck_rev_fetch_fn fetch, void *fctx, struct ck_rev_result *res, struct ck_err *err)
+{
+	STACK_OF(OPENSSL_STRING) *urls;
+	int i;
+
+	(void)err;
+	set_unknown(res, "ocsp", NULL, "no ocsp url");
+	urls = X509_get1_ocsp(x);
+	for (i = 0; i < sk_OPENSSL_STRING_num(urls); i++) {
+		const char *u = sk_OPENSSL_STRING_value(urls, i);
+
+		if (strncmp(u, "http://", 7) != 0 && strncmp(u, "https://", 8) != 0)
+			continue;
+		if (ocsp_one(u, x, issuer, store, at, fetch, fctx, res))
+			break;
+	}
+	X509_email_free(urls);
+	return 0;
+}
