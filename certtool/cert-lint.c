@@ -1,0 +1,368 @@
+/*
+ * cert-lint: judges cert, chain, template and ca records with the rules of
+ * policy profiles, adds "findings" to each record it judges, passes every
+ * record through in order, and exits by the worst finding.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ck_err.h"
+#include "ck_lint.h"
+#include "ck_num.h"
+#include "ck_record.h"
+#include "ck_rules.h"
+#include "ck_tool.h"
+
+#ifndef CK_DATADIR
+#define CK_DATADIR "/usr/local/share/certkit"
+#endif
+
+#define USAGE "usage: cert-lint [--profile NAME]... [--policy FILE]... [--amt-version V]\n" \
+	"                 [--fail-on critical|warning] [--list-rules] [--format json|text] [FILE ...]\n"
+
+static struct {
+	int format;
+	int fail_on_warning;
+	int worst;		/* 0 notice/none, 1 warning, 2 critical */
+	int status;
+	unsigned long judged, counts[3];
+} cfg;
+
+static void
+usage(FILE *fp)
+{
+	fputs(USAGE, fp);
+}
+
+/* Profiles live in $CERTKIT_POLICY, the source tree (run from a build), CK_DATADIR/policy. */
+static int
+add_dirs(struct ck_lint *l, struct ck_err *err)
+{
+	const char *env = getenv("CERTKIT_POLICY");
+	char exe[PATH_MAX], dir[PATH_MAX + 32], *s;
+	struct stat st;
+	ssize_t n;
+
+	if (env != NULL && *env && stat(env, &st) == 0 && S_ISDIR(st.st_mode) &&
+	    ck_lint_add_dir(l, env, err) < 0)
+		return -1;
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		/* <top>/<build>/bin/cert-lint -> <top>/policy */
+		if ((s = strrchr(exe, '/')) != NULL) {
+			*s = '\0';
+			if ((s = strrchr(exe, '/')) != NULL) {
+				*s = '\0';
+				if ((s = strrchr(exe, '/')) != NULL) {
+					*s = '\0';
+					snprintf(dir, sizeof(dir), "%s/policy", exe);
+					if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode) &&
+					    ck_lint_add_dir(l, dir, err) < 0)
+						return -1;
+				}
+			}
+		}
+	}
+	return ck_lint_add_dir(l, CK_DATADIR "/policy", err);
+}
+
+static int
+list_rules(const struct ck_lint *l, int all)
+{
+	const struct ck_rule *t;
+	struct ck_err err;
+	size_t n, i;
+
+	n = all ? 0 : ck_lint_count(l);
+	if (all)
+		t = ck_rules_all(&n);
+	for (i = 0; i < n; i++) {
+		const char *sev = NULL;
+		const struct ck_rule *r = all ? &t[i] : ck_lint_rule(l, i, &sev);
+		json_t *j;
+
+		if (cfg.format == CK_FMT_TEXT) {
+			json_t *a = ck_apply_json(r->applies_to);
+			char *apps = ck_record_dumps(a);
+
+			printf("%-36s %-8s %-34s %s\n", r->id, sev ? sev : r->severity,
+			    apps ? apps : "", r->description);
+			free(apps);
+			json_decref(a);
+			continue;
+		}
+		j = ck_rule_json(r, sev);
+		if (j == NULL || ck_record_write(stdout, j, &err) < 0) {
+			json_decref(j);
+			return -1;
+		}
+		json_decref(j);
+	}
+	return 0;
+}
+
+static void
+text_out(const json_t *rec)
+{
+	const json_t *f = json_object_get(rec, "findings"), *v;
+	const char *k = ck_record_kind(rec), *s = ck_rule_subject(rec);
+	size_t i;
+
+	if (k != NULL && strcmp(k, "error") == 0) {
+		printf("error '%s': %s\n", json_string_value(json_object_get(rec, "source")),
+		    json_string_value(json_object_get(rec, "message")));
+		return;
+	}
+	if (!json_is_array(f))
+		return;
+	if (json_array_size(f) == 0) {
+		printf("%s '%s': ok\n", k, s ? s : "?");
+		return;
+	}
+	printf("%s '%s':\n", k, s ? s : "?");
+	json_array_foreach(f, i, v)
+		printf("  %-8s %s: %s\n", json_string_value(json_object_get(v, "severity")),
+		    json_string_value(json_object_get(v, "rule")),
+		    json_string_value(json_object_get(v, "message")));
+}
+
+/* Judges (when a rule applies) and writes one record. */
+static void
+emit(const struct ck_lint *l, json_t *rec)
+{
+	struct ck_err err;
+	int before = 0, n;
+	const json_t *f = json_object_get(rec, "findings");
+
+	if (json_is_array(f))
+		before = (int)json_array_size(f);
+	n = ck_lint_judge(l, rec, &cfg.worst);
+	if (n >= 0) {
+		size_t i;
+
+		cfg.judged++;
+		f = json_object_get(rec, "findings");
+		for (i = (size_t)before; i < json_array_size(f); i++) {
+			int lv = ck_severity_level(json_string_value(json_object_get(json_array_get(f, i),
+			    "severity")));
+
+			if (lv >= 0)
+				cfg.counts[lv]++;
+		}
+	}
+	if (cfg.format == CK_FMT_TEXT)
+		text_out(rec);
+	else if (ck_record_write(stdout, rec, &err) < 0) {
+		ck_warnx("%s", err.msg);
+		cfg.status = ck_status_worse(cfg.status, CK_UNKNOWN);
+	}
+}
+
+/*
+ * Certificates stream straight through.  From the first template, ca or
+ * chain record on, records are held until the end of the input, because
+ * their rules look at records that may come later (the CAs that publish a
+ * template, the certificates of a chain); order is kept.
+ */
+static void
+run(struct ck_lint *l, FILE *fp, const char *name, json_t *held)
+{
+	struct ck_reader *r = ck_reader_new(fp, name);
+	struct ck_err err;
+	json_t *rec;
+	int rc;
+
+	if (r == NULL) {
+		ck_err_set(&err, CK_E_NOMEM, "out of memory");
+		ck_report(NULL, name, &err);
+		cfg.status = ck_status_worse(cfg.status, CK_UNKNOWN);
+		return;
+	}
+	while ((rc = ck_reader_next(r, &rec, &err)) != CK_READ_EOF) {
+		if (rc == CK_READ_FAIL) {
+			ck_report(cfg.format == CK_FMT_JSON ? stdout : NULL, name, &err);
+			cfg.status = ck_status_worse(cfg.status, CK_UNKNOWN);
+			break;
+		}
+		if (rc == CK_READ_BROKEN) {
+			ck_report(NULL, name, &err);
+			cfg.status = ck_status_worse(cfg.status, CK_UNKNOWN);
+			if (json_array_size(held) > 0) {
+				json_array_append_new(held, rec);
+				continue;
+			}
+		} else {
+			unsigned t = ck_lint_target(rec);
+
+			ck_lint_index(l, rec);
+			if (t == CK_APPLY_TEMPLATE || t == CK_APPLY_CA || t == CK_APPLY_CHAIN) {
+				if (json_array_size(held) == 0 && !ck_lint_wants(l, t))
+					t = 0;	/* nothing judges it: no need to hold */
+			} else if (json_array_size(held) == 0)
+				t = 0;
+			if (t != 0 || json_array_size(held) > 0) {
+				json_array_append_new(held, rec);
+				continue;
+			}
+		}
+		emit(l, rec);
+		json_decref(rec);
+	}
+	ck_reader_free(r);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "profile", required_argument, NULL, 'p' },
+		{ "policy", required_argument, NULL, 'P' },
+		{ "amt-version", required_argument, NULL, 'a' },
+		{ "fail-on", required_argument, NULL, 'f' },
+		{ "list-rules", no_argument, NULL, 'l' },
+		{ "format", required_argument, NULL, 'F' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct ck_lint *l = NULL;
+	struct ck_err err;
+	const char *format = NULL, *envpol;
+	char **profiles = NULL, **policies = NULL;
+	size_t np = 0, nf = 0, i;
+	int c, list = 0, rv = CK_UNKNOWN;
+	long amt = -1;
+	json_t *held = NULL;
+	struct stat st;
+
+	ck_tool_init("cert-lint");
+	profiles = calloc((size_t)argc, sizeof(*profiles));
+	policies = calloc((size_t)argc + 1, sizeof(*policies));
+	if (profiles == NULL || policies == NULL) {
+		ck_warnx("out of memory");
+		goto out;
+	}
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			profiles[np++] = optarg;
+			break;
+		case 'P':
+			policies[nf++] = optarg;
+			break;
+		case 'a':
+			if (ck_parse_long(optarg, 1, 99, &amt, &err) < 0) {
+				ck_warnx("--amt-version: %s", err.msg);
+				goto out;
+			}
+			break;
+		case 'f':
+			if (strcmp(optarg, "warning") == 0)
+				cfg.fail_on_warning = 1;
+			else if (strcmp(optarg, "critical") != 0) {
+				ck_warnx("--fail-on: '%s': expected critical or warning", optarg);
+				goto out;
+			}
+			break;
+		case 'l':
+			list = 1;
+			break;
+		case 'F':
+			format = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			rv = CK_OK;
+			goto out;
+		case 'V':
+			ck_print_version();
+			rv = CK_OK;
+			goto out;
+		default:
+			usage(stderr);
+			goto out;
+		}
+	}
+	if ((cfg.format = ck_format_parse(format, stdout)) < 0) {
+		ck_warnx("--format: '%s': expected json or text", format);
+		goto out;
+	}
+	if ((l = ck_lint_new()) == NULL || add_dirs(l, &err) < 0) {
+		ck_warnx("out of memory");
+		goto out;
+	}
+	if (amt > 0)
+		ck_lint_set_amt_version(l, amt);
+	envpol = getenv("CERTKIT_POLICY");
+	if (envpol != NULL && *envpol && stat(envpol, &st) == 0 && !S_ISDIR(st.st_mode))
+		policies[nf++] = (char *)envpol;
+	if (list && np == 0 && nf == 0) {
+		rv = list_rules(l, 1) < 0 ? CK_UNKNOWN : CK_OK;
+		goto out;
+	}
+	if (np == 0 && nf == 0)
+		profiles[np++] = "default";
+	for (i = 0; i < np; i++)
+		if (ck_lint_add_profile(l, profiles[i], &err) < 0) {
+			ck_warnx("%s", err.msg);
+			goto out;
+		}
+	for (i = 0; i < nf; i++)
+		if (ck_lint_add_policy_file(l, policies[i], &err) < 0) {
+			ck_warnx("%s", err.msg);
+			goto out;
+		}
+	if (list) {
+		rv = list_rules(l, 0) < 0 ? CK_UNKNOWN : CK_OK;
+		goto out;
+	}
+	if ((held = json_array()) == NULL) {
+		ck_warnx("out of memory");
+		goto out;
+	}
+	cfg.status = CK_OK;
+	if (optind == argc)
+		run(l, stdin, "stdin", held);
+	for (i = (size_t)optind; i < (size_t)argc; i++) {
+		FILE *fp;
+
+		if (strcmp(argv[i], "-") == 0) {
+			run(l, stdin, "stdin", held);
+			continue;
+		}
+		if ((fp = fopen(argv[i], "r")) == NULL) {
+			ck_err_set(&err, CK_E_IO, "%s", strerror(errno));
+			ck_report(NULL, argv[i], &err);
+			json_array_append_new(held, ck_error_record_err(argv[i], &err));
+			cfg.status = ck_status_worse(cfg.status, CK_UNKNOWN);
+			continue;
+		}
+		run(l, fp, argv[i], held);
+		fclose(fp);
+	}
+	for (i = 0; i < json_array_size(held); i++)
+		emit(l, json_array_get(held, i));
+	if (cfg.format == CK_FMT_TEXT)
+		printf("%lu judged: %lu critical, %lu warning, %lu notice\n", cfg.judged,
+		    cfg.counts[2], cfg.counts[1], cfg.counts[0]);
+	rv = cfg.status;
+	if (cfg.worst == 2 || (cfg.worst == 1 && cfg.fail_on_warning))
+		rv = ck_status_worse(rv, CK_CRITICAL);
+	else if (cfg.worst == 1)
+		rv = ck_status_worse(rv, CK_WARNING);
+out:
+	json_decref(held);
+	ck_lint_free(l);
+	free(profiles);
+	free(policies);
+	if (ck_close_stdout() < 0)
+		rv = CK_UNKNOWN;
+	return rv;
+}

@@ -1,0 +1,459 @@
+/*
+ * ck_lint: loading profiles (policy/NAME.json) and judging records with the
+ * rules they select.  Profile format: policy/README.md.
+ */
+#include "ck_lint.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ck_record.h"
+
+#define INCLUDE_DEPTH_MAX 8
+
+struct sel {
+	const struct ck_rule *rule;
+	char *severity;		/* profile override or NULL */
+	json_t *params;		/* object, owned */
+};
+
+struct ck_lint {
+	struct sel *sel;
+	size_t nsel, cap;
+	char **dirs;
+	size_t ndirs;
+	long amt_version;
+	int has_amt_version;
+	json_t *certs;		/* id -> summary */
+	json_t *cas;		/* ca records seen */
+};
+
+struct ck_lint *
+ck_lint_new(void)
+{
+	struct ck_lint *l = calloc(1, sizeof(*l));
+
+	if (l == NULL)
+		return NULL;
+	l->certs = json_object();
+	l->cas = json_array();
+	if (l->certs == NULL || l->cas == NULL) {
+		ck_lint_free(l);
+		return NULL;
+	}
+	return l;
+}
+
+void
+ck_lint_free(struct ck_lint *l)
+{
+	size_t i;
+
+	if (l == NULL)
+		return;
+	for (i = 0; i < l->nsel; i++) {
+		free(l->sel[i].severity);
+		json_decref(l->sel[i].params);
+	}
+	free(l->sel);
+	for (i = 0; i < l->ndirs; i++)
+		free(l->dirs[i]);
+	free(l->dirs);
+	json_decref(l->certs);
+	json_decref(l->cas);
+	free(l);
+}
+
+int
+ck_lint_add_dir(struct ck_lint *l, const char *dir, struct ck_err *err)
+{
+	char **d = realloc(l->dirs, (l->ndirs + 1) * sizeof(*d));
+
+	if (d == NULL)
+		return ck_err_set(err, CK_E_NOMEM, "out of memory");
+	l->dirs = d;
+	if ((d[l->ndirs] = strdup(dir)) == NULL)
+		return ck_err_set(err, CK_E_NOMEM, "out of memory");
+	l->ndirs++;
+	return 0;
+}
+
+void
+ck_lint_set_amt_version(struct ck_lint *l, long version)
+{
+	l->amt_version = version;
+	l->has_amt_version = 1;
+}
+
+int
+ck_severity_level(const char *s)
+{
+	if (s == NULL)
+		return -1;
+	if (strcmp(s, "critical") == 0)
+		return 2;
+	if (strcmp(s, "warning") == 0)
+		return 1;
+	if (strcmp(s, "notice") == 0)
+		return 0;
+	return -1;
+}
+
+static int
+name_ok(const char *n)
+{
+	const char *p;
+
+	if (n == NULL || *n == '\0' || *n == '.' || strlen(n) > 64)
+		return 0;
+	for (p = n; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-' ||
+		    *p == '_' || *p == '.'))
+			return 0;
+	return 1;
+}
+
+static int load_file(struct ck_lint *l, const char *path, int depth, struct ck_err *err);
+
+/* Finds NAME.json: first in dir_first (the including file's dir), then the search path. */
+static int
+load_name(struct ck_lint *l, const char *name, const char *dir_first, int depth,
+    struct ck_err *err)
+{
+	char path[4096];
+	size_t i;
+
+	if (!name_ok(name))
+		return ck_err_set(err, CK_E_NOTFOUND, "unknown profile '%s'", name);
+	if (dir_first != NULL) {
+		snprintf(path, sizeof(path), "%s/%s.json", dir_first, name);
+		if (access(path, F_OK) == 0)
+			return load_file(l, path, depth, err);
+	}
+	for (i = 0; i < l->ndirs; i++) {
+		snprintf(path, sizeof(path), "%s/%s.json", l->dirs[i], name);
+		if (access(path, F_OK) == 0)
+			return load_file(l, path, depth, err);
+	}
+	return ck_err_set(err, CK_E_NOTFOUND, "unknown profile '%s' (not found in %s)", name,
+	    l->ndirs ? l->dirs[0] : "any policy directory");
+}
+
+static int
+selected(const struct ck_lint *l, const struct ck_rule *r)
+{
+	size_t i;
+
+	for (i = 0; i < l->nsel; i++)
+		if (l->sel[i].rule == r)
+			return 1;
+	return 0;
+}
+
+/* Profile parameters with amt_versions applied; new reference. */
+static json_t *
+resolve_params(const struct ck_lint *l, const json_t *prof, const char *path, struct ck_err *err)
+{
+	const json_t *p = json_object_get(prof, "params");
+	const json_t *vers = json_object_get(prof, "amt_versions"), *v;
+	json_t *out;
+	json_int_t ver;
+	size_t i;
+
+	if (p != NULL && !json_is_object(p)) {
+		ck_err_set(err, CK_E_PARSE, "'%s': \"params\" must be an object", path);
+		return NULL;
+	}
+	out = p ? json_deep_copy(p) : json_object();
+	if (out == NULL) {
+		ck_err_set(err, CK_E_NOMEM, "out of memory");
+		return NULL;
+	}
+	if (l->has_amt_version)
+		json_object_set_new(out, "amt_version", json_integer(l->amt_version));
+	if (vers == NULL)
+		return out;
+	if (!json_is_array(vers)) {
+		ck_err_set(err, CK_E_PARSE, "'%s': \"amt_versions\" must be an array", path);
+		goto bad;
+	}
+	ver = json_integer_value(json_object_get(out, "amt_version"));
+	json_array_foreach(vers, i, v) {
+		const json_t *from = json_object_get(v, "from"), *vp = json_object_get(v, "params");
+
+		if (!json_is_integer(from) || !json_is_object(vp)) {
+			ck_err_set(err, CK_E_PARSE, "'%s': amt_versions[%zu] needs an integer \"from\" "
+			    "and a \"params\" object", path, i);
+			goto bad;
+		}
+		if (json_integer_value(from) <= ver)
+			json_object_update(out, (json_t *)vp);
+	}
+	return out;
+bad:
+	json_decref(out);
+	return NULL;
+}
+
+static int
+add_sel(struct ck_lint *l, const struct ck_rule *r, const char *sev, json_t *params,
+    struct ck_err *err)
+{
+	struct sel *s;
+
+	if (l->nsel == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 32;
+
+		if ((s = realloc(l->sel, cap * sizeof(*s))) == NULL)
+			return ck_err_set(err, CK_E_NOMEM, "out of memory");
+		l->sel = s;
+		l->cap = cap;
+	}
+	s = &l->sel[l->nsel];
+	s->rule = r;
+	s->severity = sev ? strdup(sev) : NULL;
+	s->params = json_incref(params);
+	l->nsel++;
+	return 0;
+}
+
+static int
+load_file(struct ck_lint *l, const char *path, int depth, struct ck_err *err)
+{
+	json_error_t je;
+	json_t *prof = NULL, *params = NULL;
+	const json_t *inc, *rules, *v;
+	const char *key;
+	char dir[4096], *slash;
+	size_t i;
+	int rv = -1;
+
+	if (depth > INCLUDE_DEPTH_MAX)
+		return ck_err_set(err, CK_E_PARSE, "'%s': profiles include each other too deeply", path);
+	prof = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+	if (prof == NULL) {
+		if (access(path, R_OK) != 0)
+			return ck_err_set(err, errno == ENOENT ? CK_E_NOTFOUND : CK_E_IO,
+			    "'%s': %s", path, strerror(errno));
+		return ck_err_set(err, CK_E_PARSE, "'%s': broken policy file: line %d: %s", path,
+		    je.line, je.text);
+	}
+	if (!json_is_object(prof)) {
+		ck_err_set(err, CK_E_PARSE, "'%s': broken policy file: not a JSON object", path);
+		goto out;
+	}
+	snprintf(dir, sizeof(dir), "%s", path);
+	if ((slash = strrchr(dir, '/')) != NULL)
+		*slash = '\0';
+	else
+		snprintf(dir, sizeof(dir), ".");
+	inc = json_object_get(prof, "include");
+	if (inc != NULL && !json_is_array(inc)) {
+		ck_err_set(err, CK_E_PARSE, "'%s': \"include\" must be an array of profile names", path);
+		goto out;
+	}
+	rules = json_object_get(prof, "rules");
+	if (rules != NULL && !json_is_object(rules)) {
+		ck_err_set(err, CK_E_PARSE, "'%s': \"rules\" must be an object of rule ids", path);
+		goto out;
+	}
+	if ((params = resolve_params(l, prof, path, err)) == NULL)
+		goto out;
+	json_object_foreach((json_t *)rules, key, v) {
+		const struct ck_rule *r = ck_rule_find(key);
+		const json_t *sev = json_object_get(v, "severity"), *rp = json_object_get(v, "params");
+		json_t *p;
+
+		if (r == NULL) {
+			ck_err_set(err, CK_E_PARSE, "'%s': unknown rule '%s' (see cert-lint --list-rules)",
+			    path, key);
+			goto out;
+		}
+		if (!json_is_object(v) || (sev != NULL && ck_severity_level(json_string_value(sev)) < 0) ||
+		    (rp != NULL && !json_is_object(rp))) {
+			ck_err_set(err, CK_E_PARSE, "'%s': rule '%s': expected {\"severity\": "
+			    "\"critical|warning|notice\", \"params\": {...}}", path, key);
+			goto out;
+		}
+		if (selected(l, r))
+			continue;
+		if (rp != NULL) {
+			if ((p = json_deep_copy(params)) == NULL ||
+			    json_object_update(p, (json_t *)rp) < 0) {
+				json_decref(p);
+				ck_err_set(err, CK_E_NOMEM, "out of memory");
+				goto out;
+			}
+		} else
+			p = json_incref(params);
+		if (add_sel(l, r, json_string_value(sev), p, err) < 0) {
+			json_decref(p);
+			goto out;
+		}
+		json_decref(p);
+	}
+	json_array_foreach(inc, i, v) {
+		if (!json_is_string(v)) {
+			ck_err_set(err, CK_E_PARSE, "'%s': \"include\" must be an array of profile names",
+			    path);
+			goto out;
+		}
+		if (load_name(l, json_string_value(v), dir, depth + 1, err) < 0) {
+			if (err->code == CK_E_NOTFOUND)
+				ck_err_prefix(err, "'%s': include", path);
+			goto out;
+		}
+	}
+	rv = 0;
+out:
+	json_decref(params);
+	json_decref(prof);
+	return rv;
+}
+
+int
+ck_lint_add_profile(struct ck_lint *l, const char *name, struct ck_err *err)
+{
+	return load_name(l, name, NULL, 0, err);
+}
+
+int
+ck_lint_add_policy_file(struct ck_lint *l, const char *path, struct ck_err *err)
+{
+	return load_file(l, path, 0, err);
+}
+
+size_t
+ck_lint_count(const struct ck_lint *l)
+{
+	return l->nsel;
+}
+
+const struct ck_rule *
+ck_lint_rule(const struct ck_lint *l, size_t i, const char **severity)
+{
+	if (i >= l->nsel)
+		return NULL;
+	if (severity != NULL)
+		*severity = l->sel[i].severity ? l->sel[i].severity : l->sel[i].rule->severity;
+	return l->sel[i].rule;
+}
+
+unsigned
+ck_lint_target(const json_t *rec)
+{
+	const char *k = ck_record_kind(rec);
+
+	if (k == NULL)
+		return 0;
+	if (strcmp(k, "cert") == 0)
+		return json_is_true(json_object_get(rec, "ca")) ? CK_APPLY_CA_CERT : CK_APPLY_LEAF;
+	if (strcmp(k, "chain") == 0)
+		return CK_APPLY_CHAIN;
+	if (strcmp(k, "template") == 0)
+		return CK_APPLY_TEMPLATE;
+	if (strcmp(k, "ca") == 0)
+		return CK_APPLY_CA;
+	return 0;
+}
+
+int
+ck_lint_wants(const struct ck_lint *l, unsigned target)
+{
+	size_t i;
+
+	for (i = 0; i < l->nsel; i++)
+		if (l->sel[i].rule->applies_to & target)
+			return 1;
+	return 0;
+}
+
+static void
+index_cert(struct ck_lint *l, const json_t *c)
+{
+	const char *id = json_string_value(json_object_get(c, "id"));
+	static const char *const keep[] = { "id", "key", "sig_alg", "ca", "subject", "self_signed" };
+	json_t *s;
+	size_t i;
+
+	if (id == NULL || json_object_get(l->certs, id) != NULL || (s = json_object()) == NULL)
+		return;
+	for (i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
+		json_t *v = json_object_get(c, keep[i]);
+
+		if (v != NULL)
+			json_object_set(s, keep[i], v);
+	}
+	json_object_set_new(s, "kind", json_string("cert"));
+	json_object_set_new(l->certs, id, s);
+}
+
+void
+ck_lint_index(struct ck_lint *l, const json_t *rec)
+{
+	const char *k = ck_record_kind(rec);
+
+	if (k == NULL)
+		return;
+	if (strcmp(k, "cert") == 0)
+		index_cert(l, rec);
+	else if (strcmp(k, "ca") == 0) {
+		json_array_append(l->cas, (json_t *)rec);
+		if (json_is_object(json_object_get(rec, "cert")))
+			index_cert(l, json_object_get(rec, "cert"));
+	}
+}
+
+const json_t *
+ck_lint_cert(const struct ck_lint *l, const char *id)
+{
+	if (l == NULL || id == NULL)
+		return NULL;
+	return json_object_get(l->certs, id);
+}
+
+const json_t *
+ck_lint_cas(const struct ck_lint *l)
+{
+	return l ? l->cas : NULL;
+}
+
+int
+ck_lint_judge(const struct ck_lint *l, json_t *rec, int *worst)
+{
+	unsigned target = ck_lint_target(rec);
+	json_t *findings;
+	const char *subject;
+	int added = 0;
+	size_t i;
+
+	if (target == 0 || !ck_lint_wants(l, target))
+		return -1;
+	findings = json_object_get(rec, "findings");
+	if (!json_is_array(findings)) {
+		if ((findings = json_array()) == NULL || json_object_set_new(rec, "findings", findings) < 0)
+			return -1;
+	}
+	subject = ck_rule_subject(rec);
+	for (i = 0; i < l->nsel; i++) {
+		const struct sel *s = &l->sel[i];
+		struct ck_rule_env env = { s->params, l, target };
+		struct ck_hit hit = { NULL, "" };
+		const char *sev;
+		int lv;
+
+		if (!(s->rule->applies_to & target) || s->rule->check(&env, rec, &hit) != 1)
+			continue;
+		sev = s->severity ? s->severity : hit.severity ? hit.severity : s->rule->severity;
+		json_array_append_new(findings, ck_finding_new(s->rule->id, sev, hit.msg,
+		    s->rule->ref, subject));
+		added++;
+		lv = ck_severity_level(sev);
+		if (worst != NULL && lv > *worst)
+			*worst = lv;
+	}
+	return added;
+}

@@ -1,0 +1,156 @@
+/*
+ * ck_rules: the rule table.  The order here is the order of --list-rules
+ * and of the man page.  Severity is the worst a rule reports; rules with
+ * two levels (ESC17, SHA-1 before and after AMT 16, SKI on leaves) say so
+ * in their description.
+ */
+#include "ck_rules.h"
+#include "ck_rules_checks.h"
+
+#define LEAF CK_APPLY_LEAF
+#define CACERT CK_APPLY_CA_CERT
+#define CHAIN CK_APPLY_CHAIN
+#define TMPL CK_APPLY_TEMPLATE
+#define CA CK_APPLY_CA
+
+#define R5280 "RFC 5280"
+#define AMTSDK "Intel AMT SDK, Acquiring an Intel vPro Certificate"
+#define OOB_PREREQ "ConfigMgr 2007 SP1, Prerequisites for Out of Band Management (cc161785)"
+#define OOB_CERTS "ConfigMgr 2007, Certificate Requirements for Out of Band Management (cc431417)"
+#define CERTIPY "SpecterOps, Certified Pre-Owned; Certipy"
+
+static const struct ck_rule rules[] = {
+	/* RFC 5280 structure */
+	{ "rfc5280.version", "critical", LEAF | CACERT, R5280 " 4.1.2.1",
+	    "certificate is not version 3 (warning for leaves, critical for CA certificates)",
+	    ck_chk_version },
+	{ "rfc5280.serial_not_positive", "critical", LEAF | CACERT, R5280 " 4.1.2.2",
+	    "serial number is zero or negative", ck_chk_serial_not_positive },
+	{ "rfc5280.serial_too_long", "critical", LEAF | CACERT, R5280 " 4.1.2.2",
+	    "serial number is longer than 20 octets", ck_chk_serial_too_long },
+	{ "rfc5280.validity_order", "critical", LEAF | CACERT, R5280 " 4.1.2.5",
+	    "notAfter is before notBefore", ck_chk_validity_order },
+	{ "rfc5280.ca_key_usage", "critical", CACERT, R5280 " 4.2.1.3",
+	    "CA certificate has no key usage or lacks keyCertSign", ck_chk_ca_key_usage },
+	{ "rfc5280.key_cert_sign_not_ca", "critical", LEAF, R5280 " 4.2.1.3, 4.2.1.9",
+	    "keyCertSign asserted without basicConstraints cA", ck_chk_key_cert_sign_not_ca },
+	{ "rfc5280.path_len_not_ca", "critical", LEAF, R5280 " 4.2.1.9",
+	    "pathLenConstraint on a certificate that is not a CA", ck_chk_path_len_not_ca },
+	{ "rfc5280.san_missing", "critical", LEAF, R5280 " 4.1.2.6, 4.2.1.6; RFC 6125",
+	    "no subjectAltName: critical with an empty subject, warning on a TLS server certificate",
+	    ck_chk_san_missing },
+	{ "rfc5280.san_syntax", "critical", LEAF | CACERT, R5280 " 4.2.1.6",
+	    "a subjectAltName DNS name, IP address, e-mail address or URI is malformed",
+	    ck_chk_san_syntax },
+	{ "rfc5280.aki_missing", "critical", LEAF | CACERT, R5280 " 4.2.1.1",
+	    "certificate not self-signed has no authority key identifier", ck_chk_aki_missing },
+	{ "rfc5280.ski_missing", "critical", LEAF | CACERT, R5280 " 4.2.1.2",
+	    "no subject key identifier (critical on CA certificates, notice on leaves)",
+	    ck_chk_ski_missing },
+	{ "rfc5280.critical_unknown_extension", "critical", LEAF | CACERT, R5280 " 4.2",
+	    "a critical extension this profile does not know", ck_chk_critical_unknown_ext },
+	{ "rfc5280.weak_key", "critical", LEAF | CACERT, "NIST SP 800-131A; " R5280 " 4.1.2.7",
+	    "RSA key below min_rsa_bits (critical); DSA key or unusual EC curve (warning)",
+	    ck_chk_weak_key },
+	{ "rfc5280.weak_signature", "critical", LEAF | CACERT, "RFC 6151; NIST SP 800-131A",
+	    "signed with MD2, MD5 or SHA-1 (self-signatures of roots exempt unless sha1_self_signed is false)",
+	    ck_chk_weak_signature },
+
+	/* Intel AMT certificates (FACTS 1, 4, 12-16) */
+	{ "amt.server_auth_missing", "critical", LEAF, AMTSDK "; " OOB_CERTS,
+	    "AMT provisioning or web server certificate without Server Authentication EKU",
+	    ck_chk_amt_server_auth },
+	{ "amt.client_auth_missing", "critical", LEAF, "ConfigMgr 2007 SP2, 802.1X client certificates",
+	    "AMT 802.1X certificate without Client Authentication EKU", ck_chk_amt_client_auth },
+	{ "amt.provisioning_marker_missing", "critical", LEAF, AMTSDK,
+	    "provisioning certificate has neither the AMT provisioning OID 2.16.840.1.113741.1.2.3 nor the OU 'Intel(R) Client Setup Certificate'",
+	    ck_chk_amt_marker },
+	{ "amt.subject_fqdn_missing", "critical", LEAF, AMTSDK "; " OOB_CERTS,
+	    "subject common name is not a fully qualified domain name", ck_chk_amt_fqdn },
+	{ "amt.domain_suffix_mismatch", "critical", LEAF, AMTSDK "; " OOB_PREREQ,
+	    "subject FQDN is not in the domain_suffix parameter (DHCP option 15)",
+	    ck_chk_amt_domain_suffix },
+	{ "amt.key_size", "critical", LEAF, AMTSDK "; device-management-toolkit/deployment#165, #605",
+	    "leaf key is not RSA with one of the leaf_key_bits sizes of this AMT version",
+	    ck_chk_amt_key_size },
+	{ "amt.web_extra_eku", "warning", LEAF, "FACTS 28; " OOB_CERTS,
+	    "AMT web server certificate also carries Client Authentication or Any Purpose",
+	    ck_chk_amt_web_extra_eku },
+	{ "amt.ca_key_too_large", "critical", CACERT | CHAIN | CA, OOB_PREREQ,
+	    "CA key longer than ca_key_max_bits (2048 for AMT before 22)", ck_chk_amt_ca_key_too_large },
+	{ "amt.ca_key_not_rsa", "critical", CACERT | CHAIN | CA, AMTSDK,
+	    "CA key is not RSA", ck_chk_amt_ca_key_not_rsa },
+	{ "amt.sha1_signature", "critical", LEAF | CACERT | CHAIN,
+	    AMTSDK "; Intel ME 15/16 release notes",
+	    "SHA-1 signature in the chain: critical when sha1_forbidden (AMT/ME 16 on), else warning",
+	    ck_chk_amt_sha1 },
+	{ "amt.chain_too_long", "critical", CHAIN, "open-amt-cloud-toolkit rpc-go#413",
+	    "chain has more certificates than chain_max_len", ck_chk_amt_chain_too_long },
+	{ "amt.chain_too_short", "critical", CHAIN, "MeshCentral certoperations.js; " AMTSDK,
+	    "chain has fewer than 2 certificates (leaf and root)", ck_chk_amt_chain_too_short },
+
+	/* AD CS misconfigurations (FACTS 27) */
+	{ "adcs.esc1", "critical", TMPL, CERTIPY " ESC1",
+	    "enrollee supplies the subject of a client-authentication certificate, low-privileged principals enroll, no approval",
+	    ck_chk_esc1 },
+	{ "adcs.esc2", "critical", TMPL, CERTIPY " ESC2",
+	    "Any Purpose or no EKU, low-privileged principals enroll, no approval", ck_chk_esc2 },
+	{ "adcs.esc3", "critical", TMPL, CERTIPY " ESC3",
+	    "Certificate Request Agent EKU, low-privileged principals enroll, no approval", ck_chk_esc3 },
+	{ "adcs.esc4", "critical", TMPL, CERTIPY " ESC4",
+	    "a low-privileged principal owns the template or can change it (GenericAll, WriteDacl, WriteOwner, GenericWrite, WriteProperty)",
+	    ck_chk_esc4 },
+	{ "adcs.esc6", "critical", CA, CERTIPY " ESC6",
+	    "CA EditFlags has EDITF_ATTRIBUTESUBJECTALTNAME2 (0x40000)", ck_chk_esc6 },
+	{ "adcs.esc9", "warning", TMPL, "Certipy ESC9",
+	    "NO_SECURITY_EXTENSION on a client-authentication template low-privileged principals enroll in",
+	    ck_chk_esc9 },
+	{ "adcs.esc11", "critical", CA, "Certipy ESC11",
+	    "CA InterfaceFlags lacks IF_ENFORCEENCRYPTICERTREQUEST (0x200): RPC enrollment can be relayed",
+	    ck_chk_esc11 },
+	{ "adcs.esc13", "critical", TMPL, "Certipy ESC13",
+	    "an issuance policy of the template is linked to a group, low-privileged principals enroll",
+	    ck_chk_esc13 },
+	{ "adcs.esc15", "critical", TMPL, "Certipy ESC15 (CVE-2024-49019)",
+	    "schema version 1 template with enrollee-supplied subject, low-privileged principals enroll",
+	    ck_chk_esc15 },
+	{ "adcs.esc16", "critical", CA, "Certipy ESC16",
+	    "CA DisableExtensionList contains the SID security extension 1.3.6.1.4.1.311.25.2",
+	    ck_chk_esc16 },
+	{ "adcs.esc17", "critical", TMPL, "FACTS 27, 28; Certipy ESC17",
+	    "enrollee supplies the subject of a Server Authentication certificate without approval: warning when no broad group can enroll (the ConfigMgr 2007 AMT web server shape), critical when one can",
+	    ck_chk_esc17 },
+
+	/* ConfigMgr 2007 SP1/SP2 out of band management (FACTS 1-8, 26, 28) */
+	{ "oob.schema_version", "critical", TMPL, OOB_CERTS,
+	    "AMT template is not schema version 2", ck_chk_oob_schema_version },
+	{ "oob.pend_all_requests", "critical", TMPL, OOB_PREREQ "; MS-CRTD 2.26",
+	    "AMT template requires CA manager approval (PEND_ALL_REQUESTS)", ck_chk_oob_pend_all },
+	{ "oob.ra_signatures", "critical", TMPL, OOB_PREREQ "; MS-CRTD 2.22",
+	    "AMT template requires authorised signatures", ck_chk_oob_ra_signatures },
+	{ "oob.server_auth_missing", "critical", TMPL, OOB_CERTS,
+	    "AMT provisioning or web server template without Server Authentication", ck_chk_oob_server_auth },
+	{ "oob.amt_oid_missing", "warning", TMPL, AMTSDK "; " OOB_CERTS,
+	    "AMT provisioning template without the AMT provisioning OID (the subject OU alternative is then required)",
+	    ck_chk_oob_amt_oid },
+	{ "oob.web_client_auth", "critical", TMPL, "FACTS 28",
+	    "AMT web server template allows Client Authentication, Smart Card Logon, PKINIT or Any Purpose",
+	    ck_chk_oob_web_client_auth },
+	{ "oob.web_supply_subject", "critical", TMPL, "ConfigMgr 2007, About AMT Provisioning (cc161806)",
+	    "AMT web server template does not take the subject from the request", ck_chk_oob_web_supply_subject },
+	{ "oob.min_key_bits", "critical", TMPL, OOB_CERTS "; " AMTSDK,
+	    "AMT template minimum key size outside min_key_bits_range (1024-2048 for AMT 3.2-5.0)",
+	    ck_chk_oob_min_key_bits },
+	{ "oob.not_published", "warning", TMPL, "MS-CRTD; FACTS 17, 26",
+	    "AMT template is not published by any CA", ck_chk_oob_not_published },
+	{ "oob.ca_request_pending", "critical", CA, OOB_PREREQ "; MS-WCCE 3.2.1.4.2.1.4.5",
+	    "CA holds requests pending (RequestDisposition) instead of issuing automatically",
+	    ck_chk_oob_ca_pending },
+};
+
+const struct ck_rule *
+ck_rules_all(size_t *n)
+{
+	*n = sizeof(rules) / sizeof(rules[0]);
+	return rules;
+}
