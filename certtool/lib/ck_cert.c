@@ -9,6 +9,7 @@
  */
 #include "ck_cert.h"
 
+#include <arpa/inet.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -323,15 +324,23 @@ decode_name(const struct ck_der_elem *name, int *setup_ou)
 		size_t r = nrdn - 1 - k;
 		int first_in_rdn = 1;
 
+		struct ck_der_elem avas[16];
+		size_t navas = 0;
+
 		ck_der_init(&set, rdns[r].p, rdns[r].len);
 		if (!ck_der_more(&set))
 			goto bad;
 		while (ck_der_more(&set)) {
+			if (navas == 16 || ck_der_expect(&set, CK_DER_SEQUENCE, &avas[navas]) != 0)
+				goto bad;
+			navas++;
+		}
+		/* Within a multi-valued RDN, too, the last value comes first (as OpenSSL prints). */
+		while (navas > 0) {
 			const char *sn;
 			long vlen;
 
-			if (ck_der_expect(&set, CK_DER_SEQUENCE, &e) != 0)
-				goto bad;
+			e = avas[--navas];
 			ck_der_enter(&e, &atv);
 			if (ck_der_expect(&atv, CK_DER_OID, &oid) != 0 ||
 			    ck_der_next(&atv, &val) != 0 || ck_der_more(&atv) ||
@@ -646,12 +655,9 @@ decode_general_names(struct ck_der *d, json_t *san)
 				snprintf(buf, sizeof(buf), "%u.%u.%u.%u", gn.p[0], gn.p[1],
 				    gn.p[2], gn.p[3]);
 			} else if (gn.len == 16) {
-				size_t off = 0;
-
-				/* Full, lower-case form; no "::" compression, like OpenSSL prints. */
-				for (int i = 0; i < 16; i += 2)
-					off += (size_t)snprintf(buf + off, sizeof(buf) - off,
-					    "%s%x", i ? ":" : "", (gn.p[i] << 8) | gn.p[i + 1]);
+				/* RFC 5952 text form ("2001:db8::10"). */
+				if (inet_ntop(AF_INET6, gn.p, buf, sizeof(buf)) == NULL)
+					return -1;
 			} else {
 				return -1;
 			}
