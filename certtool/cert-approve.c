@@ -39,8 +39,8 @@ static void
 usage(FILE *fp)
 {
 	fprintf(fp,
-	    "usage: cert-approve --requester name|sid [--ca name]... [--template name]...\n"
-	    "                    [--ca-config file]... [--format json|text] [file ...]\n"
+	    "usage: cert-approve --requester name|sid [--ca name] ... [--template name] ...\n"
+	    "                    [--ca-config file] ... [--format json|text] [file ...]\n"
 	    "       cert-approve -h | --help | --version\n");
 }
 

@@ -34,7 +34,7 @@ rules() {
 	run -3 cert-approve --requester x --format xml "$R"
 	run -3 cert-approve --bogus
 	run -0 cert-approve --help
-	[[ "$output" == *"usage: cert-approve --requester name|sid"* ]]
+	[[ "$output" == *"usage: cert-approve --requester name|sid [--ca name] ... [--template name] ..."* ]]
 	run -0 cert-approve --version
 	[[ "$output" == *"cert-approve (certkit)"* ]]
 }
@@ -237,4 +237,21 @@ rules() {
 	run -3 bash -c "{ cat '$R'; echo '$bad'; } | cert-approve --requester '$SITE' --template Broken --template AMTWebServer --ca CORP-CA --ca-config '$A/getreg-disp-1.txt'"
 	[[ "$output" == *"ra_signatures"* ]]
 	jq_eq "$(approval AMTWebServer CORP-CA)" .verdict issue
+}
+
+# The man page's jq example, verbatim.
+example_jq() {
+	cert-approve --requester 'CORP\SITESRV01$' --ca-config getreg.txt records.jsonl | jq -r 'select(.kind == "approval") | [.verdict, .template, .ca] | @tsv'
+}
+
+@test "man EXAMPLES on the fixture records" {
+	cd "$BATS_TEST_TMPDIR"
+	cp "$A/getreg-disp-1.txt" getreg.txt
+	cp "$R" records.jsonl
+	run -0 cert-approve --requester 'CORP\SITESRV01$' --template AMTWebServer --ca-config getreg.txt records.jsonl --format text
+	[[ "$output" == "issue          AMTWebServer @ CORP-CA (requester CORP\\SITESRV01\$): approve.enroll_granted [notice]: "* ]]
+	run -0 example_jq
+	[ "$(printf '%s\n' "$output" | grep -c .)" -eq 8 ]
+	printf '%s\n' "$output" | grep -qx "$(printf 'pending\tAMTWebServerPend\tCORP-CA')"
+	printf '%s\n' "$output" | grep -qx "$(printf 'not_enrollable\tAdminOnly\tCORP-CA')"
 }
