@@ -19,9 +19,10 @@ enum { FMT_JSON, FMT_TEXT, FMT_LDIF };
 static void
 usage(FILE *fp)
 {
-	fputs("usage: cert-tmpl list [--templates DIR] [--format json|text]\n"
-	    "       cert-tmpl generate [--templates DIR] [--format json|ldif] [--forest-dn DN]\n"
-	    "                 [--name CN] [--oid-base OID] [--enroll SID]... NAME...\n"
+	fputs("usage: cert-tmpl list [--templates dir] [--format json|text]\n"
+	    "       cert-tmpl generate [--templates dir] [--format json|ldif]\n"
+	    "           [--forest-dn dn] [--name cn] [--oid-base oid] [--enroll sid] ...\n"
+	    "           name ...\n"
 	    "       cert-tmpl -h | --version\n", fp);
 }
 
