@@ -125,6 +125,41 @@ read_records(FILE *fp)
 	ck_reader_free(r);
 }
 
+/* Reads all of fp (at most STDIN_MAX bytes) into a new buffer. */
+static int
+slurp(FILE *fp, unsigned char **buf, size_t *len, struct ck_err *err)
+{
+	size_t cap = 1u << 16, n = 0, k;
+	unsigned char *b = malloc(cap), *nb;
+
+	if (b == NULL)
+		return ck_err_set(err, CK_E_NOMEM, "out of memory");
+	while ((k = fread(b + n, 1, cap - n, fp)) > 0) {
+		n += k;
+		if (n == cap) {
+			if (cap >= STDIN_MAX) {
+				free(b);
+				return ck_err_set(err, CK_E_LIMIT, "input larger than %u bytes",
+				    STDIN_MAX);
+			}
+			nb = realloc(b, cap * 2);
+			if (nb == NULL) {
+				free(b);
+				return ck_err_set(err, CK_E_NOMEM, "out of memory");
+			}
+			b = nb;
+			cap *= 2;
+		}
+	}
+	if (ferror(fp)) {
+		free(b);
+		return ck_err_set(err, CK_E_IO, "read failed");
+	}
+	*buf = b;
+	*len = n;
+	return 0;
+}
+
 /*
  * stdin holds either records (a pipeline: the first non-blank character is
  * '{') or certificates (PEM, DER, PKCS#7, PKCS#12) like any other SOURCE.
@@ -146,7 +181,8 @@ read_stdin(const struct ck_load_opts *lo)
 		read_records(stdin);
 		return;
 	}
-	if (ck_read_file("-", STDIN_MAX, &buf, &len, &err) == -1) {
+	/* Read through stdio: the character looked at is still in its buffer. */
+	if (slurp(stdin, &buf, &len, &err) == -1) {
 		json_t *e = ck_error_record_err("-", &err);
 
 		if (e != NULL) {
