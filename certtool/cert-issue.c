@@ -148,11 +148,15 @@ static int
 print_cert(const unsigned char *der, size_t len, long long id, struct ck_err *err)
 {
 	struct ck_source src = { "file", NULL, 0 };
-	char *lp = ledger_path();
+	char *lp = cfg.dir ? ledger_path() : NULL;
 	json_t *rec;
 
 	(void)id;
 	src.uri = lp;
+	if (cfg.dir == NULL) {
+		src.type = "url";
+		src.uri = cfg.url;
+	}
 	if (cfg.fmt == FMT_CFSSL) {
 		char *pem = ck_der_to_pem(der, len);
 		rec = json_object();
