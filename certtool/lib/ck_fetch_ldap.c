@@ -24,6 +24,7 @@
 #include <strings.h>
 #include <sys/time.h>
 
+#include <ctype.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <time.h>
@@ -61,6 +62,7 @@ ldap_fail(const struct ldap_call *c, int rc, const char *what, struct ck_err *er
 {
 	char *diag = NULL;
 	char detail[300];
+	const char *msg;
 	int code;
 
 	detail[0] = '\0';
@@ -115,7 +117,11 @@ ldap_fail(const struct ldap_call *c, int rc, const char *what, struct ck_err *er
 		code = CK_E_LDAP;
 		break;
 	}
-	return ck_err_set(err, code, "%s: %s%s", what, ldap_err2string(rc), detail);
+	msg = ldap_err2string(rc);
+	/* "Invalid credentials" -> "invalid credentials": our messages are lower case. */
+	return ck_err_set(err, code, "%s: %c%s%s", what,
+	    msg[0] != '\0' ? tolower((unsigned char)msg[0]) : ' ',
+	    msg[0] != '\0' ? msg + 1 : "", detail);
 }
 
 /* "cACertificate;binary" names cACertificate: compares up to the first ';'. */
