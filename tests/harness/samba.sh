@@ -309,7 +309,7 @@ samba_add_template() {
 			grep -qi "^$_k:" "$_tmp.args" || printf '%s\n' "$_d"
 		done <<EOF
 displayName: $_name
-flags: 131649
+flags: 131648
 revision: 100
 msPKI-Template-Schema-Version: 2
 msPKI-Template-Minor-Revision: 1
@@ -348,6 +348,12 @@ samba_add_ca() {
 }
 
 samba_add_ntauth() {
+	# Samba does not provision CN=NTAuthCertificates (AD CS setup creates it).
+	if ! samba_ldapsearch -b "CN=NTAuthCertificates,$SAMBA_PKS_DN" -s base dn >/dev/null 2>&1; then
+		printf 'dn: CN=NTAuthCertificates,%s\nobjectClass: top\nobjectClass: certificationAuthority\ncn: NTAuthCertificates\nauthorityRevocationList:: AA==\ncertificateRevocationList:: AA==\ncACertificate:: %s\n' \
+			"$SAMBA_PKS_DN" "$(_samba_der_b64 "$1" x509)" | samba_ldapadd -
+		return
+	fi
 	printf 'dn: CN=NTAuthCertificates,%s\nchangetype: modify\nadd: cACertificate\ncACertificate:: %s\n' \
 		"$SAMBA_PKS_DN" "$(_samba_der_b64 "$1" x509)" | samba_ldapmodify -
 }
