@@ -316,6 +316,15 @@ ck_ldap_url_values(const char *url, const struct ck_fetch_opts *o,
 		ck_err_set(err, CK_E_USAGE, "ldap url has critical extensions, not supported");
 		goto out;
 	}
+	/*
+	 * Checked before connecting.  A DN without a password would be an
+	 * unauthenticated bind (RFC 4513 5.1.2), which AD accepts as anonymous.
+	 */
+	if (o->bind_dn != NULL && o->bind_dn[0] != '\0' &&
+	    (o->bind_password == NULL || o->bind_password[0] == '\0')) {
+		ck_err_set(err, CK_E_AUTH, "bind: empty password for '%s'", o->bind_dn);
+		goto out;
+	}
 	/* Ask for every attribute both plain and with ;binary: servers differ. */
 	for (i = 0; lud->lud_attrs[i] != NULL; i++) {
 		if (i >= CK_LDAP_MAX_ATTRS ||
@@ -367,12 +376,6 @@ ck_ldap_url_values(const char *url, const struct ck_fetch_opts *o,
 		}
 	}
 
-	/* A DN without a password would be an unauthenticated bind (RFC 4513 5.1.2). */
-	if (o->bind_dn != NULL && o->bind_dn[0] != '\0' &&
-	    (o->bind_password == NULL || o->bind_password[0] == '\0')) {
-		ck_err_set(err, CK_E_AUTH, "bind: empty password for '%s'", o->bind_dn);
-		goto out;
-	}
 	cred.bv_val = o->bind_dn != NULL ? (char *)o->bind_password : NULL;
 	cred.bv_len = cred.bv_val != NULL ? strlen(cred.bv_val) : 0;
 	rc = ldap_sasl_bind_s(c.ld, o->bind_dn != NULL ? o->bind_dn : "",
