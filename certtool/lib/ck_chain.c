@@ -233,9 +233,10 @@ ck_chain_fast_keys(void)
 		ERR_clear_error();
 		return -1;
 	}
-	/* The engine tables keep their own reference. */
-	ENGINE_finish(e);
-	ENGINE_free(e);
+	/*
+	 * The engine tables do not hold a reference of their own: the engine
+	 * (and its functional reference) stays for the life of the process.
+	 */
 	return 0;
 }
 
@@ -1102,6 +1103,15 @@ ck_chain_check(struct ck_chain_ctx *c, const json_t *certs, int *status, struct 
 	}
 	for (j = 0; j < r->n; j++) {
 		char msg[512];
+		int k, dup = 0;
+
+		/* OpenSSL may say the same thing twice (no local issuer, cannot verify leaf). */
+		for (k = 0; k < j; k++)
+			if (r->v[k].depth == r->v[j].depth &&
+			    strcmp(verr_rule(r->v[k].code), verr_rule(r->v[j].code)) == 0)
+				dup = 1;
+		if (dup)
+			continue;
 
 		snprintf(msg, sizeof(msg), "%s (depth %d)",
 		    X509_verify_cert_error_string(r->v[j].code), r->v[j].depth);
