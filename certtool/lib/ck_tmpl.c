@@ -901,8 +901,14 @@ ck_tmpl_ldif(const json_t *t, const struct ck_tmpl_ldif_opts *o, struct ck_err *
 	v = json_object_get(t, "csps");
 	json_array_foreach(v, i, e) {
 		char line[600];
+		const char *csp = json_string_value(e);
+		size_t digits = strspn(csp, "0123456789");
 
-		snprintf(line, sizeof(line), "%zu,%s", i + 1, json_string_value(e));
+		/* "1,Name" as AD stores it (and cert-ad reads it) is kept; a bare name is numbered. */
+		if (digits > 0 && csp[digits] == ',')
+			snprintf(line, sizeof(line), "%s", csp);
+		else
+			snprintf(line, sizeof(line), "%zu,%s", i + 1, csp);
 		ldif_str(&b, "pKIDefaultCSPs", line);
 	}
 	if (o->n_enroll > 0) {

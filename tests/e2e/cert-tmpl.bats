@@ -71,7 +71,7 @@ eq("msPKI-Certificate-Application-Policy", sorted(attrs.get("mspki-certificate-a
    sorted(ekus.get(e, e) for e in t["application_policies"]))
 eq("pKICriticalExtensions", sorted(attrs.get("pkicriticalextensions", [])), sorted(t["critical_extensions"]))
 eq("pKIDefaultCSPs", sorted(attrs.get("pkidefaultcsps", [])),
-   sorted("%d,%s" % (i + 1, c) for i, c in enumerate(t["csps"])))
+   sorted(c if c.split(",")[0].isdigit() else "%d,%s" % (i + 1, c) for i, c in enumerate(t["csps"])))
 kub = one("pKIKeyUsage")
 eq("pKIKeyUsage", [ku[i] for i in range(9) if i // 8 < len(kub) and kub[i // 8] & (0x80 >> (i % 8))],
    t["key_usage"])
@@ -247,9 +247,16 @@ PY
 	trap samba_stop EXIT
 	samba_add_computer SITESRV01
 	sid=$(samba_sid SITESRV01)
+	# The forest's OID base, as an admin would take it from AD (cert-ad --what oids).
+	printf 'dn: CN=OID,%s\nchangetype: modify\nreplace: msPKI-Cert-Template-OID\nmsPKI-Cert-Template-OID: %s\n' \
+		"$SAMBA_PKS_DN" "$OIDB" | samba_ldapmodify -
+	run -0 cert-ad --uri "$SAMBA_LDAPS_URI" --cacert "$SAMBA_CACERT" --bind-dn "$SAMBA_ADMIN_DN" \
+		--password-file "$SAMBA_PWFILE" --what oids
+	base=$(printf '%s\n' "$output" | jq -r 'select(.kind == "forest") | .oid_base')
+	[ "$base" = "$OIDB" ]
 	for t in amt-web-server amt-provisioning amt-8021x-client; do
-		cert-tmpl generate "$t" --oid-base "$OIDB" --enroll "$sid" >>"$TMPD/want.jsonl"
-		cert-tmpl generate "$t" --format ldif --forest-dn "$SAMBA_BASE" --oid-base "$OIDB" --enroll "$sid" | samba_ldapadd -
+		cert-tmpl generate "$t" --oid-base "$base" --enroll "$sid" >>"$TMPD/want.jsonl"
+		cert-tmpl generate "$t" --format ldif --forest-dn "$SAMBA_BASE" --oid-base "$base" --enroll "$sid" | samba_ldapadd -
 	done
 	run -0 cert-ad --uri "$SAMBA_LDAPS_URI" --cacert "$SAMBA_CACERT" --bind-dn "$SAMBA_ADMIN_DN" \
 		--password-file "$SAMBA_PWFILE" --what templates
@@ -258,8 +265,9 @@ PY
 		want=$(jq -c --arg n "$name" 'select(.name == $n)' "$TMPD/want.jsonl")
 		got=$(jq -c --arg n "$name" 'select(.name == $n)' "$TMPD/got.jsonl")
 		[ -n "$got" ]
-		for f in display_name oid schema_version flags enrollment_flag name_flag private_key_flag \
-		    ra_signatures min_key_bits eku application_policies key_usage validity_days renewal_days; do
+		for f in display_name oid schema_version revision minor_revision flags enrollment_flag \
+		    name_flag private_key_flag ra_signatures min_key_bits default_key_spec max_issuing_depth \
+		    eku application_policies critical_extensions csps key_usage validity_days renewal_days; do
 			w=$(printf '%s\n' "$want" | jq -cS ".$f")
 			g=$(printf '%s\n' "$got" | jq -cS ".$f")
 			[ "$w" = "$g" ] || { echo "$name.$f: cert-ad $g, template $w"; false; }
