@@ -230,8 +230,10 @@ ck_ledger_open(const char *path, int busy_ms, struct ck_err *err)
 		db_err(l, err, path);
 		goto fail;
 	}
-	if (configure(l, busy_ms, err) == -1)
+	if (configure(l, busy_ms, err) == -1) {
+		ck_err_prefix(err, "'%s'", path);
 		goto fail;
+	}
 	if (pragma_int(l, "PRAGMA application_id", &app, err) == -1 ||
 	    pragma_int(l, "PRAGMA user_version", &ver, err) == -1) {
 		ck_err_prefix(err, "'%s'", path);
