@@ -37,8 +37,9 @@ then
 	exit 0
 fi
 now() { date +%s.%N; }
-since() { echo "$(now) - $1" | bc -l; }
-fmt() { printf '%.3f' "$1"; }
+since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.3f", b - a }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a / b }'; }
+fmt() { printf '%s' "$1"; }
 
 t=$(now)
 CERTKIT_NOW=2026-06-01T00:00:00Z cert-expiry --format nagios "$dir/bundle.pem" >"$dir/nagios.out"
@@ -50,7 +51,7 @@ if command -v certtool >/dev/null 2>&1; then
 	t=$(now)
 	certtool -i --infile "$dir/bundle.pem" >/dev/null 2>&1
 	gt=$(since "$t")
-	echo "certtool -i, $N certificates: $(fmt "$gt") s  (cert-expiry is $(printf '%.1f' "$(echo "$gt / $ck" | bc -l)")x faster)"
+	echo "certtool -i, $N certificates: $(fmt "$gt") s  (cert-expiry is $(ratio "$gt" "$ck")x faster)"
 else
 	echo "certtool not installed (apt-get install gnutls-bin)"
 fi
@@ -60,5 +61,5 @@ for f in "$dir"/files/*.pem; do
 	openssl x509 -checkend 2592000 -noout -in "$f" >/dev/null 2>&1
 done
 ol=$(since "$t")
-ox=$(echo "$ol * $N / $LOOP" | bc -l)
-echo "openssl x509 -checkend loop: $(fmt "$ol") s for $LOOP files, $(fmt "$ox") s extrapolated to $N  (cert-expiry is $(printf '%.1f' "$(echo "$ox / $ck" | bc -l)")x faster)"
+ox=$(awk -v a="$ol" -v n="$N" -v l="$LOOP" 'BEGIN { printf "%.1f", a * n / l }')
+echo "openssl x509 -checkend loop: $(fmt "$ol") s for $LOOP files, $(fmt "$ox") s extrapolated to $N  (cert-expiry is $(ratio "$ox" "$ck")x faster)"
