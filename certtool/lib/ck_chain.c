@@ -106,6 +106,9 @@ struct centry {
 	unsigned char id[32];
 	X509 *x;
 	json_t *rec;		/* `cert` record, made on first use */
+	const char *src_type;	/* where it was first seen: file|url (static string) */
+	char *src_uri;
+	long src_index;
 	struct centry *next;
 };
 
@@ -182,6 +185,7 @@ ck_chain_ctx_free(struct ck_chain_ctx *c)
 			n = e->next;
 			X509_free(e->x);
 			json_decref(e->rec);
+			free(e->src_uri);
 			free(e);
 		}
 	}
@@ -250,7 +254,8 @@ slot_of(const unsigned char id[32])
 
 /* Returns a new reference to the cached or freshly parsed certificate. */
 static X509 *
-cache_get(struct ck_chain_ctx *c, const unsigned char *der, size_t len, int keep)
+cache_get(struct ck_chain_ctx *c, const unsigned char *der, size_t len, int keep,
+    const char *src_type, const char *src_uri, long src_index)
 {
 	unsigned char id[32];
 	struct centry *e;
@@ -278,6 +283,9 @@ cache_get(struct ck_chain_ctx *c, const unsigned char *der, size_t len, int keep
 		return x;
 	memcpy(e->id, id, 32);
 	e->x = x;
+	e->src_type = src_type;
+	e->src_uri = src_uri != NULL ? strdup(src_uri) : NULL;
+	e->src_index = src_index;
 	X509_up_ref(x);
 	pthread_mutex_lock(&c->mu);
 	e->next = c->tab[slot_of(id)];
@@ -287,7 +295,8 @@ cache_get(struct ck_chain_ctx *c, const unsigned char *der, size_t len, int keep
 }
 
 static X509 *
-cache_x509(struct ck_chain_ctx *c, X509 *x)
+cache_x509(struct ck_chain_ctx *c, X509 *x, const char *src_type, const char *src_uri,
+    long src_index)
 {
 	unsigned char *der = NULL;
 	int len = i2d_X509(x, &der);
@@ -295,7 +304,7 @@ cache_x509(struct ck_chain_ctx *c, X509 *x)
 
 	if (len <= 0)
 		return NULL;
-	y = cache_get(c, der, (size_t)len, 1);
+	y = cache_get(c, der, (size_t)len, 1, src_type, src_uri, src_index);
 	OPENSSL_free(der);
 	return y;
 }
@@ -322,23 +331,32 @@ cache_record(struct ck_chain_ctx *c, X509 *x)
 	unsigned char *der = NULL;
 	int len;
 	json_t *rec = NULL;
-	struct ck_source src = { "chain", "", 0 };
+	struct ck_source src = { "file", "", 0 };
 	struct ck_err err;
+	char *uri = NULL;
 
 	X509_digest(x, EVP_sha256(), md, &n);
 	pthread_mutex_lock(&c->mu);
 	for (e = c->tab[slot_of(md)]; e != NULL; e = e->next)
-		if (memcmp(e->id, md, 32) == 0 && e->rec != NULL) {
-			rec = json_incref(e->rec);
+		if (memcmp(e->id, md, 32) == 0) {
+			if (e->rec != NULL)
+				rec = json_incref(e->rec);
+			else if (e->src_type != NULL) {
+				src.type = e->src_type;
+				src.index = e->src_index;
+				uri = e->src_uri != NULL ? strdup(e->src_uri) : NULL;
+			}
 			break;
 		}
 	pthread_mutex_unlock(&c->mu);
 	if (rec != NULL)
 		return rec;
+	src.uri = uri != NULL ? uri : "";
 	if ((len = i2d_X509(x, &der)) <= 0)
 		return NULL;
 	rec = ck_cert_record(der, (size_t)len, &src, 0, &err);
 	OPENSSL_free(der);
+	free(uri);
 	if (rec == NULL)
 		return NULL;
 	pthread_mutex_lock(&c->mu);
@@ -355,7 +373,8 @@ cache_record(struct ck_chain_ctx *c, X509 *x)
 /* ---- loading trust material ---- */
 
 static int
-blob_certs(struct ck_chain_ctx *c, const unsigned char *buf, size_t len, STACK_OF(X509) *out)
+blob_certs(struct ck_chain_ctx *c, const unsigned char *buf, size_t len, STACK_OF(X509) *out,
+    const char *type, const char *uri)
 {
 	const unsigned char *p = buf;
 	X509 *x;
@@ -364,7 +383,7 @@ blob_certs(struct ck_chain_ctx *c, const unsigned char *buf, size_t len, STACK_O
 	PKCS7 *p7;
 
 	if ((x = d2i_X509(NULL, &p, (long)len)) != NULL && p == buf + len) {
-		X509 *y = cache_x509(c, x);
+		X509 *y = cache_x509(c, x, type, uri, 0);
 
 		X509_free(x);
 		if (y != NULL && sk_X509_push(out, y))
@@ -380,7 +399,7 @@ blob_certs(struct ck_chain_ctx *c, const unsigned char *buf, size_t len, STACK_O
 		if (PKCS7_type_is_signed(p7) && p7->d.sign != NULL)
 			cs = p7->d.sign->cert;
 		for (i = 0; i < sk_X509_num(cs) && n < MAX_CERTS_PER_BLOB; i++) {
-			X509 *y = cache_x509(c, sk_X509_value(cs, i));
+			X509 *y = cache_x509(c, sk_X509_value(cs, i), type, uri, n);
 
 			if (y != NULL && sk_X509_push(out, y))
 				n++;
@@ -394,7 +413,7 @@ blob_certs(struct ck_chain_ctx *c, const unsigned char *buf, size_t len, STACK_O
 	if ((b = BIO_new_mem_buf(buf, (int)len)) == NULL)
 		return 0;
 	while (n < MAX_CERTS_PER_BLOB && (x = PEM_read_bio_X509(b, NULL, NULL, NULL)) != NULL) {
-		X509 *y = cache_x509(c, x);
+		X509 *y = cache_x509(c, x, type, uri, n);
 
 		X509_free(x);
 		if (y != NULL && sk_X509_push(out, y))
@@ -416,7 +435,7 @@ file_certs(struct ck_chain_ctx *c, const char *path, STACK_OF(X509) *out, struct
 
 	if (ck_read_file(path, MAX_FILE_BYTES, &buf, &len, err) != 0)
 		return -1;
-	n = blob_certs(c, buf, len, out);
+	n = blob_certs(c, buf, len, out, "file", path);
 	free(buf);
 	if (n == 0)
 		return ck_err_set(err, CK_E_PARSE, "no certificate");
@@ -839,7 +858,8 @@ aia_fetch(struct ck_chain_ctx *c, X509 *x, STACK_OF(X509) *pool, json_t *visited
 
 			if (got == NULL)
 				break;
-			blob_certs(c, b.v[k].data, b.v[k].len, got);
+			blob_certs(c, b.v[k].data, b.v[k].len, got,
+			    strncmp(u, "ldap", 4) == 0 ? "ldap" : "url", u);
 			for (j = 0; j < sk_X509_num(got); j++) {
 				X509 *y = sk_X509_value(got, j);
 				int m, dup = 0;
@@ -1048,7 +1068,7 @@ ck_chain_check(struct ck_chain_ctx *c, const json_t *certs, int *status, struct 
 			ck_err_prefix(err, "certificate %zu", i);
 			goto fail;
 		}
-		x = cache_get(c, der, len, i > 0);
+		x = cache_get(c, der, len, i > 0, NULL, NULL, 0);
 		free(der);
 		if (x == NULL) {
 			ck_err_set(err, CK_E_PARSE, "certificate %zu: not a certificate", i);
