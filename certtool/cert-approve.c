@@ -262,18 +262,52 @@ emit(json_t *rec, FILE *out)
 	return ck_record_write(out, rec, &err);
 }
 
+/* Lower-case ASCII copy of s in buf (truncated to its size). */
+static const char *
+lower(const char *s, char *buf, size_t size)
+{
+	size_t i;
+
+	for (i = 0; s[i] != '\0' && i + 1 < size; i++)
+		buf[i] = (char)((s[i] >= 'A' && s[i] <= 'Z') ? s[i] - 'A' + 'a' : s[i]);
+	buf[i] = '\0';
+	return buf;
+}
+
+/* The set (object keyed by lower-case name) of the templates a ca record publishes. */
+static json_t *
+published_set(const json_t *ca)
+{
+	json_t *set = json_object(), *v;
+	char buf[512];
+	size_t i;
+
+	json_array_foreach(json_object_get(ca, "templates"), i, v)
+		if (json_is_string(v))
+			json_object_set_new(set, lower(json_string_value(v), buf, sizeof(buf)),
+			    json_true());
+	return set;
+}
+
 /* Judges every pair in scope and writes the approvals.  Returns a status. */
 static int
 judge_all(const struct vec *tmpls, const struct vec *cas, const struct ck_requester *rq,
     FILE *out)
 {
 	struct ck_err err = { 0 };
+	json_t **sets;
 	size_t t, c;
 	int st = CK_OK;
 
-	for (t = 0; t < tmpls->n; t++) {
+	if ((sets = calloc(cas->n, sizeof(*sets))) == NULL)
+		return CK_UNKNOWN;
+	for (c = 0; c < cas->n; c++)
+		if ((sets[c] = published_set(cas->v[c])) == NULL)
+			st = CK_UNKNOWN;
+	for (t = 0; st != CK_UNKNOWN && t < tmpls->n; t++) {
 		const json_t *tm = tmpls->v[t];
 		const char *tname = json_string_value(json_object_get(tm, "name"));
+		char key[512] = "";
 		int publishers = 0;
 
 		if (!in_scope(tm, cfg.templates, cfg.ntemplates, ck_approve_template_named))
@@ -282,33 +316,19 @@ judge_all(const struct vec *tmpls, const struct vec *cas, const struct ck_reques
 		 * Without --ca a template is judged on the CAs that publish it; one
 		 * that no CA publishes is judged on every CA (each says why not).
 		 */
-		if (cfg.ncas == 0 && tname != NULL) {
-			for (c = 0; c < cas->n; c++) {
-				const json_t *list = json_object_get(cas->v[c], "templates");
-				const json_t *v;
-				size_t i;
-
-				json_array_foreach(list, i, v)
-					if (json_is_string(v) && strcasecmp(json_string_value(v), tname) == 0)
-						publishers++;
-			}
-		}
+		if (tname != NULL)
+			lower(tname, key, sizeof(key));
+		if (cfg.ncas == 0 && tname != NULL)
+			for (c = 0; c < cas->n; c++)
+				if (json_object_get(sets[c], key) != NULL)
+					publishers++;
 		for (c = 0; c < cas->n; c++) {
 			json_t *a;
 
 			if (!in_scope(cas->v[c], cfg.cas, cfg.ncas, ck_approve_ca_named))
 				continue;
-			if (cfg.ncas == 0 && publishers > 0) {
-				const json_t *list = json_object_get(cas->v[c], "templates"), *v;
-				size_t i;
-				int pub = 0;
-
-				json_array_foreach(list, i, v)
-					if (json_is_string(v) && strcasecmp(json_string_value(v), tname) == 0)
-						pub = 1;
-				if (!pub)
-					continue;
-			}
+			if (cfg.ncas == 0 && publishers > 0 && json_object_get(sets[c], key) == NULL)
+				continue;
 			if ((a = ck_approve_judge(tm, cas->v[c], rq, &err)) == NULL) {
 				ck_report(cfg.format == CK_FMT_JSON ? out : NULL,
 				    tname ? tname : "template", &err);
@@ -321,6 +341,9 @@ judge_all(const struct vec *tmpls, const struct vec *cas, const struct ck_reques
 			json_decref(a);
 		}
 	}
+	for (c = 0; c < cas->n; c++)
+		json_decref(sets[c]);
+	free(sets);
 	return st;
 }
 

@@ -234,8 +234,9 @@ rules() {
 
 @test "malformed template fields: error record, exit 3, other pairs still judged" {
 	bad='{"kind":"template","v":1,"name":"Broken","ra_signatures":"two","acl":[]}'
-	run -3 bash -c "{ cat '$R'; echo '$bad'; } | cert-approve --requester '$SITE' --template Broken --template AMTWebServer --ca CORP-CA --ca-config '$A/getreg-disp-1.txt'"
-	[[ "$output" == *"ra_signatures"* ]]
+	run -3 --separate-stderr bash -c "{ cat '$R'; echo '$bad'; } | cert-approve --requester '$SITE' --template Broken --template AMTWebServer --ca CORP-CA --ca-config '$A/getreg-disp-1.txt'"
+	[[ "$stderr" == "cert-approve: 'Broken': template 'Broken': \"ra_signatures\" is not a non-negative integer" ]]
+	[ "$(lines_of error)" -eq 1 ]
 	jq_eq "$(approval AMTWebServer CORP-CA)" .verdict issue
 }
 
