@@ -23,8 +23,8 @@ usage(FILE *fp)
 	fputs("usage: cert-ad --uri ldap[s]://HOST[:PORT] [--base DN]\n"
 	    "               [--bind-dn DN --password-file F | --password-env VAR | --sasl gssapi]\n"
 	    "               [--starttls] [--cacert F | --insecure] [--timeout SECONDS]\n"
-	    "               [--max-entries N] [--what LIST] [--principal NAME]...\n"
-	    "               [--template NAME]... [--format json|text]\n"
+	    "               [--max-entries N] [--what LIST] [--principal NAME ...]\n"
+	    "               [--template NAME ...] [--format json|text]\n"
 	    "       cert-ad -h | --version\n", fp);
 }
 

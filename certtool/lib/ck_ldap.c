@@ -8,6 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
 
@@ -80,6 +84,55 @@ conn_error(struct ck_ldap *l, int rc, const char *what, struct ck_err *err)
 		    ldap_err2string(rc), d[0] ? ": " : "", d);
 	return ck_err_set(err, code, "%s: %s%s%s", what, ldap_err2string(rc),
 	    d[0] ? ": " : "", d);
+}
+
+/*
+ * 1 when a plain TCP connection to the URI's host and port succeeds within
+ * timeout seconds.  Tells "TLS failed" from "nothing answers": libldap's
+ * GnuTLS backend reports both as LDAP_SERVER_DOWN without a diagnostic.
+ */
+static int
+tcp_reachable(const char *uri, int timeout)
+{
+	LDAPURLDesc *lud = NULL;
+	struct addrinfo hints, *res = NULL, *ai;
+	char port[16];
+	int ok = 0, fd, fl, soerr;
+	socklen_t sl;
+	struct pollfd pfd;
+
+	if (ldap_url_parse(uri, &lud) != LDAP_URL_SUCCESS || lud == NULL)
+		return 0;
+	snprintf(port, sizeof(port), "%d", lud->lud_port ? lud->lud_port :
+	    (strncmp(uri, "ldaps://", 8) == 0 ? 636 : 389));
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_socktype = SOCK_STREAM;
+	if (getaddrinfo(lud->lud_host && *lud->lud_host ? lud->lud_host : "localhost", port,
+	    &hints, &res) != 0)
+		goto out;
+	for (ai = res; ai != NULL && !ok; ai = ai->ai_next) {
+		fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
+		if (fd < 0)
+			continue;
+		fl = fcntl(fd, F_GETFL, 0);
+		fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) {
+			ok = 1;
+		} else if (errno == EINPROGRESS) {
+			pfd.fd = fd;
+			pfd.events = POLLOUT;
+			sl = sizeof(soerr);
+			if (poll(&pfd, 1, timeout * 1000) == 1 &&
+			    getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) == 0 && soerr == 0)
+				ok = 1;
+		}
+		close(fd);
+	}
+out:
+	if (res != NULL)
+		freeaddrinfo(res);
+	ldap_free_urldesc(lud);
+	return ok;
 }
 
 static int
@@ -159,6 +212,11 @@ ck_ldap_open(const struct ck_ldap_opts *o, struct ck_err *err)
 	rc = ldap_connect(l->ld);
 	if (rc != LDAP_SUCCESS) {
 		conn_error(l, rc, "connect", err);
+		if (err != NULL && err->code == CK_E_NET && strncmp(o->uri, "ldaps://", 8) == 0 &&
+		    tcp_reachable(o->uri, l->timeout))
+			ck_err_set(err, CK_E_TLS, "tls handshake or server certificate "
+			    "verification failed%s", o->insecure ? "" :
+			    " (check --cacert and that the certificate names the host)");
 		goto fail;
 	}
 	/* Cap what one LDAP message may make the library allocate. */
@@ -170,9 +228,12 @@ ck_ldap_open(const struct ck_ldap_opts *o, struct ck_err *err)
 		rc = ldap_start_tls_s(l->ld, NULL, NULL);
 		if (rc != LDAP_SUCCESS) {
 			if (rc == LDAP_CONNECT_ERROR || rc == LDAP_SERVER_DOWN)
-				rc = LDAP_CONNECT_ERROR;
-			conn_error(l, rc, "starttls", err);
-			if (err != NULL && err->code != CK_E_TLS)
+				ck_err_set(err, CK_E_TLS, "starttls: tls handshake or server "
+				    "certificate verification failed%s", o->insecure ? "" :
+				    " (check --cacert and that the certificate names the host)");
+			else
+				conn_error(l, rc, "starttls", err);
+			if (err != NULL)
 				err->code = CK_E_TLS;
 			goto fail;
 		}
