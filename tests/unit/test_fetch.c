@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include <arpa/inet.h>
+#include <pthread.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -111,6 +112,164 @@ test_http_bad_urls(void **state)
 	/* A malformed http URL is refused by libcurl, still as usage. */
 	assert_int_equal(ck_http("http://[zz/", NULL, 0, NULL, &o, &out, &len, NULL, &err), -1);
 	assert_int_equal(err.code, CK_E_USAGE);
+}
+
+/*
+ * A one-request HTTP server on 127.0.0.1 in a thread: it records the
+ * request it got and answers with a canned response.  Real sockets, real
+ * libcurl; nothing is mocked.
+ */
+struct mini_httpd {
+	int lfd;
+	unsigned short port;
+	const char *response;	/* whole response, headers and body */
+	size_t response_len;
+	char request[4096];
+	size_t request_len;
+	pthread_t thread;
+};
+
+static void *
+mini_httpd_main(void *arg)
+{
+	struct mini_httpd *h = arg;
+	ssize_t n;
+	size_t off = 0;
+	int fd = accept(h->lfd, NULL, NULL);
+	const char *body;
+	long want = -1;
+
+	if (fd < 0)
+		return NULL;
+	/* Reads the headers and, when Content-Length says so, the body. */
+	while (off < sizeof(h->request) - 1 &&
+	    (n = read(fd, h->request + off, sizeof(h->request) - 1 - off)) > 0) {
+		off += (size_t)n;
+		h->request[off] = '\0';
+		if ((body = strstr(h->request, "\r\n\r\n")) == NULL)
+			continue;
+		body += 4;
+		if (want < 0) {
+			const char *cl = strcasestr(h->request, "\r\nContent-Length: ");
+
+			want = cl != NULL ? strtol(cl + 18, NULL, 10) : 0;
+		}
+		if ((long)(off - (size_t)(body - h->request)) >= want)
+			break;
+	}
+	h->request_len = off;
+	for (size_t w = 0; w < h->response_len; w += (size_t)n)
+		if ((n = write(fd, h->response + w, h->response_len - w)) <= 0)
+			break;
+	close(fd);
+	return NULL;
+}
+
+static void
+mini_httpd_start(struct mini_httpd *h, const char *response, size_t len)
+{
+	struct sockaddr_in a;
+	socklen_t alen = sizeof(a);
+
+	memset(h, 0, sizeof(*h));
+	h->response = response;
+	h->response_len = len;
+	memset(&a, 0, sizeof(a));
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	h->lfd = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(h->lfd >= 0);
+	assert_int_equal(bind(h->lfd, (struct sockaddr *)&a, sizeof(a)), 0);
+	assert_int_equal(listen(h->lfd, 1), 0);
+	assert_int_equal(getsockname(h->lfd, (struct sockaddr *)&a, &alen), 0);
+	h->port = ntohs(a.sin_port);
+	assert_int_equal(pthread_create(&h->thread, NULL, mini_httpd_main, h), 0);
+}
+
+static void
+mini_httpd_stop(struct mini_httpd *h)
+{
+	pthread_join(h->thread, NULL);
+	close(h->lfd);
+}
+
+static const char ok_response[] =
+    "HTTP/1.0 200 OK\r\nContent-Type: application/ocsp-response\r\n"
+    "Content-Length: 5\r\n\r\nhello";
+
+static void
+test_http_post(void **state)
+{
+	struct mini_httpd h;
+	struct ck_fetch_opts o;
+	struct ck_err err;
+	char url[64];
+	unsigned char *out = NULL;
+	size_t len = 0;
+	long status = 0;
+	static const char body[] = "\x30\x03\x02\x01\x00 binary\0body";
+
+	(void)state;
+	ck_fetch_opts_init(&o);
+	mini_httpd_start(&h, ok_response, sizeof(ok_response) - 1);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%u/ocsp", h.port);
+	assert_int_equal(ck_http(url, body, sizeof(body) - 1, "application/ocsp-request",
+	    &o, &out, &len, &status, &err), 0);
+	mini_httpd_stop(&h);
+	assert_int_equal(status, 200);
+	assert_int_equal(len, 5);
+	assert_memory_equal(out, "hello", 5);
+	assert_int_equal(out[5], '\0');	/* NUL-terminated, not counted */
+	free(out);
+	assert_true(strncmp(h.request, "POST /ocsp HTTP/1.1\r\n", 21) == 0);
+	assert_non_null(strcasestr(h.request, "\r\nContent-Type: application/ocsp-request\r\n"));
+	assert_non_null(strcasestr(h.request, "\r\nUser-Agent: certkit/0.1\r\n"));
+	/* The body arrives intact, embedded NUL included. */
+	assert_true(h.request_len >= sizeof(body) - 1);
+	assert_memory_equal(h.request + h.request_len - (sizeof(body) - 1), body,
+	    sizeof(body) - 1);
+}
+
+static void
+test_http_get_status_and_cap(void **state)
+{
+	static const char not_found[] =
+	    "HTTP/1.0 404 Not Found\r\nContent-Length: 3\r\n\r\nno!";
+	struct mini_httpd h;
+	struct ck_fetch_opts o;
+	struct ck_err err;
+	char url[64];
+	unsigned char *out = NULL;
+	size_t len = 0;
+	long status = 0;
+
+	(void)state;
+	ck_fetch_opts_init(&o);
+	mini_httpd_start(&h, not_found, sizeof(not_found) - 1);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%u/x.crt", h.port);
+	assert_int_equal(ck_http(url, NULL, 0, NULL, &o, &out, &len, &status, &err), -1);
+	mini_httpd_stop(&h);
+	assert_true(strncmp(h.request, "GET /x.crt HTTP/1.1\r\n", 21) == 0);
+	assert_int_equal(status, 404);
+	assert_int_equal(err.code, CK_E_NET);
+	assert_string_equal(err.msg, "http status 404");
+	assert_null(out);
+
+	/* Exactly at the cap is fine; one byte less cap is not. */
+	o.max_bytes = 5;
+	mini_httpd_start(&h, ok_response, sizeof(ok_response) - 1);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%u/x.crt", h.port);
+	assert_int_equal(ck_http(url, NULL, 0, NULL, &o, &out, &len, &status, &err), 0);
+	mini_httpd_stop(&h);
+	free(out);
+	o.max_bytes = 4;
+	mini_httpd_start(&h, ok_response, sizeof(ok_response) - 1);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%u/x.crt", h.port);
+	assert_int_equal(ck_http(url, NULL, 0, NULL, &o, &out, &len, &status, &err), -1);
+	mini_httpd_stop(&h);
+	assert_int_equal(err.code, CK_E_LIMIT);
+	assert_string_equal(err.msg, "response larger than 4 bytes");
+	assert_null(out);
 }
 
 /* A loopback port that nothing listens on (bound, then closed). */
@@ -254,6 +413,8 @@ main(void)
 		cmocka_unit_test(test_ip_literal),
 		cmocka_unit_test(test_http_bad_urls),
 		cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_http_post),
+		cmocka_unit_test(test_http_get_status_and_cap),
 		cmocka_unit_test(test_tls_bad_args),
 		cmocka_unit_test(test_ldap_bad_urls),
 		cmocka_unit_test(test_ldap_dn_without_password),
