@@ -1,0 +1,765 @@
+#!/usr/bin/env bats
+# cert-lint: every rule fires on a fixture made to break it and stays
+# silent on one that follows it (test names "<rule> fires" / "<rule> silent",
+# checked by tests/fixtures/lint/rules-covered.sh); profiles over mixed
+# streams; broken input and broken policies.
+load helper
+bats_require_minimum_version 1.5.0
+
+L="$FIX/lint"
+
+lint_c() { _p=$1 _c=$2; shift 2; cert-read "$L/certs/$_c.pem" | cert-lint --profile "$_p" "$@"; }
+lint_t() { _p=$1 _t=$2; shift 2; jq -c . "$L/templates/$_t.json" | cert-lint --profile "$_p" "$@"; }
+lint_ca() { _p=$1 _t=$2; shift 2; jq -c . "$L/cas/$_t.json" | cert-lint --profile "$_p" "$@"; }
+
+# chain_of CERT...: the certificates' records, then a chain record over them
+# (leaf first, the last one the anchor), as cert-chain writes it.
+chain_of() {
+	for _c in "$@"; do cert-read "$L/certs/$_c.pem"; done >"$BATS_TEST_TMPDIR/certs.jsonl"
+	cat "$BATS_TEST_TMPDIR/certs.jsonl"
+	jq -sc '{kind: "chain", v: 1, id: "t", leaf: .[0].id, path: [.[].id], anchor: .[-1].id,
+		status: "ok", findings: []}' "$BATS_TEST_TMPDIR/certs.jsonl"
+}
+lint_chain() { _p=$1; shift; chain_of "$@" | cert-lint --profile "$_p"; }
+
+# has RULE [SEVERITY] [KIND]: some record (of KIND) has a finding RULE (of SEVERITY).
+has() {
+	printf '%s\n' "$output" | jq -se --arg r "$1" --arg s "${2:-}" --arg k "${3:-}" \
+		'[.[] | select($k == "" or .kind == $k) | .findings[]? | select(.rule == $r and ($s == "" or .severity == $s))] | length > 0' \
+		>/dev/null || { echo "expected $1 ${2:-} ${3:-} in: $output"; return 1; }
+}
+# hasnt RULE: no record has a finding RULE.
+hasnt() {
+	if printf '%s\n' "$output" | jq -se --arg r "$1" '[.[] | .findings[]? | select(.rule == $r)] | length > 0' >/dev/null; then
+		echo "unexpected $1 in: $output"
+		return 1
+	fi
+}
+msg_of() { printf '%s\n' "$output" | jq -r --arg r "$1" '.findings[]? | select(.rule == $r) | .message'; }
+
+# --- RFC 5280 --------------------------------------------------------
+
+@test "cert-lint: rfc5280.version fires (v1 leaf warning, v1 CA critical)" {
+	run -1 sh -c "cert-read '$L/certs/serial-neg.pem' | cert-lint --profile rfc5280 --fail-on critical | jq -c '.findings |= map(select(.rule == \"rfc5280.version\"))' | tee /dev/stderr | jq -e '.findings | length == 1' >/dev/null; cert-read '$L/certs/serial-neg.pem' | cert-lint --profile rfc5280 >/dev/null; exit 1"
+	run -2 lint_c rfc5280 serial-neg
+	has rfc5280.version warning
+	run -2 sh -c "cert-read '$L/certs/root.pem' | jq -c '.version = 1' | cert-lint --profile rfc5280"
+	has rfc5280.version critical
+}
+
+@test "cert-lint: rfc5280.version silent on a v3 certificate" {
+	run -0 lint_c rfc5280 web-good
+	hasnt rfc5280.version
+	jq_eq "$output" '.findings | length' 0
+}
+
+@test "cert-lint: rfc5280.serial_not_positive fires on zero and negative serials" {
+	run -2 lint_c rfc5280 serial-zero
+	has rfc5280.serial_not_positive critical
+	run -2 lint_c rfc5280 serial-neg
+	has rfc5280.serial_not_positive critical
+}
+
+@test "cert-lint: rfc5280.serial_not_positive silent on a positive serial" {
+	run -0 lint_c rfc5280 web-good
+	hasnt rfc5280.serial_not_positive
+}
+
+@test "cert-lint: rfc5280.serial_too_long fires on a 21-octet serial" {
+	run -2 lint_c rfc5280 serial-long
+	has rfc5280.serial_too_long critical
+	[[ "$(msg_of rfc5280.serial_too_long)" == *"21-octet"* ]]
+}
+
+@test "cert-lint: rfc5280.serial_too_long silent on a 15-octet serial" {
+	run -0 lint_c rfc5280 web-good
+	hasnt rfc5280.serial_too_long
+}
+
+@test "cert-lint: rfc5280.validity_order fires when notAfter precedes notBefore" {
+	run -2 sh -c "cert-read '$L/certs/web-good.pem' | jq -c '.not_after = \"2024-01-01T00:00:00Z\"' | cert-lint --profile rfc5280"
+	has rfc5280.validity_order critical
+}
+
+@test "cert-lint: rfc5280.validity_order silent on an ordered validity" {
+	run -0 lint_c rfc5280 web-good
+	hasnt rfc5280.validity_order
+}
+
+@test "cert-lint: rfc5280.ca_key_usage fires on CA certs without keyCertSign" {
+	run -2 lint_c rfc5280 ca-noku
+	has rfc5280.ca_key_usage critical
+	run -2 lint_c rfc5280 ca-nokcs
+	has rfc5280.ca_key_usage critical
+}
+
+@test "cert-lint: rfc5280.ca_key_usage silent on a proper CA" {
+	run -0 lint_c rfc5280 root
+	hasnt rfc5280.ca_key_usage
+}
+
+@test "cert-lint: rfc5280.key_cert_sign_not_ca fires" {
+	run -2 lint_c rfc5280 kcs-leaf
+	has rfc5280.key_cert_sign_not_ca critical
+}
+
+@test "cert-lint: rfc5280.key_cert_sign_not_ca silent" {
+	run -0 lint_c rfc5280 web-good
+	hasnt rfc5280.key_cert_sign_not_ca
+}
+
+@test "cert-lint: rfc5280.path_len_not_ca fires" {
+	run -2 lint_c rfc5280 pathlen-leaf
+	has rfc5280.path_len_not_ca critical
+}
+
+@test "cert-lint: rfc5280.path_len_not_ca silent" {
+	run -0 lint_c rfc5280 web-good
+	hasnt rfc5280.path_len_not_ca
+}
+
+@test "cert-lint: rfc5280.san_missing fires (warning on TLS server, critical with empty subject)" {
+	run -1 lint_c rfc5280 nosan
+	has rfc5280.san_missing warning
+	run -2 lint_c rfc5280 emptysubj
+	has rfc5280.san_missing critical
+}
+
+@test "cert-lint: rfc5280.san_missing silent with a SAN" {
+	run -0 lint_c rfc5280 web-good
+	hasnt rfc5280.san_missing
+}
+
+@test "cert-lint: rfc5280.san_syntax fires on a malformed DNS name" {
+	run -2 lint_c rfc5280 badsan
+	has rfc5280.san_syntax critical
+	[[ "$(msg_of rfc5280.san_syntax)" == *"'-bad..corp.example'"* ]]
+}
+
+@test "cert-lint: rfc5280.san_syntax silent on good names" {
+	run -0 lint_c rfc5280 web-good
+	hasnt rfc5280.san_syntax
+}
+
+@test "cert-lint: rfc5280.aki_missing fires" {
+	run -2 lint_c rfc5280 noaki
+	has rfc5280.aki_missing critical
+}
+
+@test "cert-lint: rfc5280.aki_missing silent (leaf with AKI; self-signed root)" {
+	run -0 lint_c rfc5280 web-good
+	hasnt rfc5280.aki_missing
+	run -0 lint_c rfc5280 root
+	hasnt rfc5280.aki_missing
+}
+
+@test "cert-lint: rfc5280.ski_missing fires (notice on leaves, critical on CAs)" {
+	run -0 lint_c rfc5280 noski
+	has rfc5280.ski_missing notice
+	run -2 lint_c rfc5280 ca-noski
+	has rfc5280.ski_missing critical
+}
+
+@test "cert-lint: rfc5280.ski_missing silent" {
+	run -0 lint_c rfc5280 web-good
+	hasnt rfc5280.ski_missing
+}
+
+@test "cert-lint: rfc5280.critical_unknown_extension fires" {
+	run -2 lint_c rfc5280 critext
+	has rfc5280.critical_unknown_extension critical
+	[[ "$(msg_of rfc5280.critical_unknown_extension)" == *"1.2.3.4"* ]]
+}
+
+@test "cert-lint: rfc5280.critical_unknown_extension silent (critical BC and KU are known)" {
+	run -0 lint_c rfc5280 web-good
+	hasnt rfc5280.critical_unknown_extension
+}
+
+@test "cert-lint: rfc5280.weak_key fires on RSA 1024" {
+	run -2 lint_c rfc5280 web-1024
+	has rfc5280.weak_key critical
+}
+
+@test "cert-lint: rfc5280.weak_key silent on RSA 2048 and when the policy lowers min_rsa_bits" {
+	run -0 lint_c rfc5280 web-good
+	hasnt rfc5280.weak_key
+	printf '{"params":{"min_rsa_bits":1024},"rules":{"rfc5280.weak_key":{}}}\n' >"$BATS_TEST_TMPDIR/p.json"
+	run -0 sh -c "cert-read '$L/certs/web-1024.pem' | cert-lint --policy '$BATS_TEST_TMPDIR/p.json'"
+	hasnt rfc5280.weak_key
+}
+
+@test "cert-lint: rfc5280.weak_signature fires on SHA-1" {
+	run -2 lint_c rfc5280 web-sha1
+	has rfc5280.weak_signature critical
+	run -2 lint_c rfc5280 ca-sha1
+	has rfc5280.weak_signature critical
+}
+
+@test "cert-lint: rfc5280.weak_signature silent on SHA-256" {
+	run -0 lint_c rfc5280 web-good
+	hasnt rfc5280.weak_signature
+}
+
+# --- Intel AMT ----------------------------------------------------------
+
+@test "cert-lint: amt.server_auth_missing fires" {
+	run -2 lint_c amt-web-server client-8021x
+	has amt.server_auth_missing critical
+}
+
+@test "cert-lint: amt.server_auth_missing silent" {
+	run -0 lint_c amt-web-server web-good
+	hasnt amt.server_auth_missing
+}
+
+@test "cert-lint: amt.client_auth_missing fires" {
+	run -2 lint_c amt-8021x web-good
+	has amt.client_auth_missing critical
+}
+
+@test "cert-lint: amt.client_auth_missing silent" {
+	run -0 lint_c amt-8021x client-8021x
+	hasnt amt.client_auth_missing
+}
+
+@test "cert-lint: amt.provisioning_marker_missing fires (no OID, no OU; OU with a trailing period)" {
+	run -2 lint_c amt-provisioning prov-none
+	has amt.provisioning_marker_missing critical
+	run -2 lint_c amt-provisioning prov-ou-bad
+	has amt.provisioning_marker_missing critical
+	[[ "$(msg_of amt.provisioning_marker_missing)" == *"compares it exactly"* ]]
+}
+
+@test "cert-lint: amt.provisioning_marker_missing silent (AMT OID; exact OU)" {
+	run -0 lint_c amt-provisioning prov-good
+	hasnt amt.provisioning_marker_missing
+	run -0 lint_c amt-provisioning prov-ou
+	hasnt amt.provisioning_marker_missing
+}
+
+@test "cert-lint: amt.subject_fqdn_missing fires" {
+	run -2 lint_c amt-web-server web-shortname
+	has amt.subject_fqdn_missing critical
+}
+
+@test "cert-lint: amt.subject_fqdn_missing silent" {
+	run -0 lint_c amt-web-server web-good
+	hasnt amt.subject_fqdn_missing
+}
+
+@test "cert-lint: amt.domain_suffix_mismatch fires when domain_suffix is set" {
+	printf '{"params":{"domain_suffix":"corp.example"},"rules":{"amt.domain_suffix_mismatch":{}}}\n' >"$BATS_TEST_TMPDIR/d.json"
+	run -2 sh -c "cert-read '$L/certs/prov-other-domain.pem' | cert-lint --policy '$BATS_TEST_TMPDIR/d.json'"
+	has amt.domain_suffix_mismatch critical
+}
+
+@test "cert-lint: amt.domain_suffix_mismatch silent (in the domain; no domain_suffix)" {
+	printf '{"params":{"domain_suffix":"corp.example"},"rules":{"amt.domain_suffix_mismatch":{}}}\n' >"$BATS_TEST_TMPDIR/d.json"
+	run -0 sh -c "cert-read '$L/certs/prov-good.pem' | cert-lint --policy '$BATS_TEST_TMPDIR/d.json'"
+	hasnt amt.domain_suffix_mismatch
+	run -0 lint_c amt-provisioning prov-other-domain
+	hasnt amt.domain_suffix_mismatch
+}
+
+@test "cert-lint: amt.key_size fires (3072 and EC on AMT 5; 1024 on AMT 16)" {
+	run -2 lint_c amt-web-server web-3072
+	has amt.key_size critical
+	run -2 lint_c amt-web-server web-ec
+	has amt.key_size critical
+	run -2 lint_c amt-web-server web-1024 --amt-version 16
+	has amt.key_size critical
+}
+
+@test "cert-lint: amt.key_size silent (2048; 1024 before AMT 16; 4096 from AMT 6)" {
+	run -0 lint_c amt-web-server web-good
+	hasnt amt.key_size
+	run -0 lint_c amt-web-server web-1024
+	hasnt amt.key_size
+	run -2 lint_c amt-web-server web-3072 --amt-version 16
+	has amt.key_size
+}
+
+@test "cert-lint: amt.web_extra_eku fires" {
+	run -1 lint_c amt-web-server web-clientauth
+	has amt.web_extra_eku warning
+}
+
+@test "cert-lint: amt.web_extra_eku silent" {
+	run -0 lint_c amt-web-server web-good
+	hasnt amt.web_extra_eku
+}
+
+@test "cert-lint: amt.ca_key_too_large fires on a CA cert, a chain and a ca record" {
+	run -2 lint_c amt-provisioning ca4096
+	has amt.ca_key_too_large critical
+	[[ "$(msg_of amt.ca_key_too_large)" == *"4096-bit"* ]]
+	run -2 lint_chain amt-web-server web-big-ca ca4096 root
+	has amt.ca_key_too_large critical chain
+	run -2 sh -c "cert-read '$L/certs/ca4096.pem' | jq -c '{kind: \"ca\", v: 1, name: \"BIG-CA\", cert: .}' | cert-lint --profile oob-2007"
+	has amt.ca_key_too_large critical ca
+}
+
+@test "cert-lint: amt.ca_key_too_large silent on 2048-bit CAs and chains" {
+	run -0 lint_c amt-provisioning root
+	hasnt amt.ca_key_too_large
+	run -0 lint_chain amt-web-server web-ica ica root
+	hasnt amt.ca_key_too_large
+}
+
+@test "cert-lint: amt.ca_key_not_rsa fires" {
+	run -2 lint_c amt-provisioning caec
+	has amt.ca_key_not_rsa critical
+}
+
+@test "cert-lint: amt.ca_key_not_rsa silent" {
+	run -0 lint_c amt-provisioning root
+	hasnt amt.ca_key_not_rsa
+}
+
+@test "cert-lint: amt.sha1_signature fires (warning before AMT 16, critical from 16)" {
+	run -1 lint_c amt-web-server web-sha1
+	has amt.sha1_signature warning
+	run -2 lint_c amt-web-server web-sha1 --amt-version 16
+	has amt.sha1_signature critical
+	run -2 lint_chain amt-web-server web-good ca-sha1 --amt-version 16 || true
+	run -1 sh -c "cert-read '$L/certs/ca-sha1.pem' | cert-lint --profile amt-web-server"
+	has amt.sha1_signature warning
+}
+
+@test "cert-lint: amt.sha1_signature silent on SHA-256" {
+	run -0 lint_c amt-web-server web-good --amt-version 16
+	hasnt amt.sha1_signature
+}
+
+@test "cert-lint: amt.chain_too_long fires on 4 certificates" {
+	run -2 lint_chain amt-provisioning web-deep ica2 ica root
+	has amt.chain_too_long critical chain
+	[[ "$(msg_of amt.chain_too_long)" == *"4 certificates"* ]]
+}
+
+@test "cert-lint: amt.chain_too_long silent on 3 certificates" {
+	run -0 lint_chain amt-provisioning prov-good root
+	hasnt amt.chain_too_long
+	run -2 lint_chain amt-provisioning web-ica ica root
+	hasnt amt.chain_too_long
+}
+
+@test "cert-lint: amt.chain_too_short fires on a lone leaf" {
+	run -2 sh -c "cert-read '$L/certs/prov-good.pem' | jq -c '., {kind: \"chain\", v: 1, id: \"t\", leaf: .id, path: [.id], anchor: null, findings: []}' | cert-lint --profile amt-provisioning"
+	has amt.chain_too_short critical chain
+}
+
+@test "cert-lint: amt.chain_too_short silent on leaf + root" {
+	run -0 lint_chain amt-provisioning prov-good root
+	hasnt amt.chain_too_short
+}
+
+# --- AD CS (ESC) ----------------------------------------------------------
+
+@test "cert-lint: adcs.esc1 fires" {
+	run -2 lint_t adcs esc1
+	has adcs.esc1 critical
+	[[ "$(msg_of adcs.esc1)" == *"Domain Users"* ]]
+}
+
+@test "cert-lint: adcs.esc1 silent (deny ACE, manager approval, AMT web template)" {
+	run -0 lint_t adcs esc1-denied
+	hasnt adcs.esc1
+	run -0 lint_t adcs esc1-approval
+	hasnt adcs.esc1
+	run -1 lint_t adcs web-good
+	hasnt adcs.esc1
+}
+
+@test "cert-lint: adcs.esc2 fires (Any Purpose; no EKU)" {
+	run -2 lint_t adcs esc2
+	has adcs.esc2 critical
+	run -2 lint_t adcs esc2-noeku
+	has adcs.esc2 critical
+}
+
+@test "cert-lint: adcs.esc2 silent" {
+	run -1 lint_t adcs web-good
+	hasnt adcs.esc2
+}
+
+@test "cert-lint: adcs.esc3 fires" {
+	run -2 lint_t adcs esc3
+	has adcs.esc3 critical
+}
+
+@test "cert-lint: adcs.esc3 silent" {
+	run -1 lint_t adcs web-good
+	hasnt adcs.esc3
+}
+
+@test "cert-lint: adcs.esc4 fires (write_dacl for Domain Users; low-privileged owner)" {
+	run -2 lint_t adcs esc4
+	has adcs.esc4 critical
+	run -2 lint_t adcs esc4-owner
+	has adcs.esc4 critical
+	[[ "$(msg_of adcs.esc4)" == *"bob"* ]]
+}
+
+@test "cert-lint: adcs.esc4 silent (only Domain Admins can write)" {
+	run -1 lint_t adcs web-good
+	hasnt adcs.esc4
+}
+
+@test "cert-lint: adcs.esc6 fires" {
+	run -2 lint_ca adcs ca-esc6
+	has adcs.esc6 critical
+}
+
+@test "cert-lint: adcs.esc6 silent" {
+	run -0 lint_ca adcs ca-good
+	hasnt adcs.esc6
+}
+
+@test "cert-lint: adcs.esc9 fires" {
+	run -1 lint_t adcs esc9
+	has adcs.esc9 warning
+}
+
+@test "cert-lint: adcs.esc9 silent without NO_SECURITY_EXTENSION" {
+	run -2 lint_t adcs esc1
+	hasnt adcs.esc9
+}
+
+@test "cert-lint: adcs.esc11 fires" {
+	run -2 lint_ca adcs ca-esc11
+	has adcs.esc11 critical
+}
+
+@test "cert-lint: adcs.esc11 silent" {
+	run -0 lint_ca adcs ca-good
+	hasnt adcs.esc11
+}
+
+@test "cert-lint: adcs.esc13 fires" {
+	run -2 lint_t adcs esc13
+	has adcs.esc13 critical
+}
+
+@test "cert-lint: adcs.esc13 silent without a group link" {
+	run -2 lint_t adcs esc1
+	hasnt adcs.esc13
+}
+
+@test "cert-lint: adcs.esc15 fires" {
+	run -2 lint_t adcs esc15
+	has adcs.esc15 critical
+}
+
+@test "cert-lint: adcs.esc15 silent on schema version 2" {
+	run -1 lint_t adcs web-good
+	hasnt adcs.esc15
+}
+
+@test "cert-lint: adcs.esc16 fires" {
+	run -2 lint_ca adcs ca-esc16
+	has adcs.esc16 critical
+}
+
+@test "cert-lint: adcs.esc16 silent" {
+	run -0 lint_ca adcs ca-good
+	hasnt adcs.esc16
+}
+
+@test "cert-lint: adcs.esc17 fires (warning for the site server only, critical for Domain Users)" {
+	run -1 lint_t adcs web-good
+	has adcs.esc17 warning
+	[[ "$(msg_of adcs.esc17)" == *'SITESRV01$'* ]]
+	run -2 lint_t adcs web-broad
+	has adcs.esc17 critical
+	[[ "$(msg_of adcs.esc17)" == *"Domain Users"* ]]
+}
+
+@test "cert-lint: adcs.esc17 silent (manager approval; no server auth)" {
+	run -0 lint_t adcs web-pend-broad
+	hasnt adcs.esc17
+	run -0 lint_t adcs client-good
+	hasnt adcs.esc17
+}
+
+# --- ConfigMgr 2007 out of band management ---------------------------
+
+@test "cert-lint: oob.schema_version fires (v3, v1)" {
+	run -2 lint_t oob-2007 web-v3
+	has oob.schema_version critical
+	[[ "$(msg_of oob.schema_version)" == *"version 2"* ]]
+	run -2 lint_t oob-2007 web-v1
+	has oob.schema_version critical
+	[[ "$(msg_of oob.schema_version)" == *"ESC15"* ]]
+}
+
+@test "cert-lint: oob.schema_version silent (v2; built-in templates are not AMT templates)" {
+	run -1 lint_t oob-2007 web-good
+	hasnt oob.schema_version
+	run -1 lint_t oob-2007 builtin-webserver
+	hasnt oob.schema_version
+	hasnt adcs.esc15
+}
+
+@test "cert-lint: oob.pend_all_requests fires" {
+	run -2 lint_t oob-2007 web-pend
+	has oob.pend_all_requests critical
+	[[ "$(msg_of oob.pend_all_requests)" == *'clear "CA certificate manager approval" on its Issuance Requirements tab'* ]]
+}
+
+@test "cert-lint: oob.pend_all_requests silent" {
+	run -1 lint_t oob-2007 web-good
+	hasnt oob.pend_all_requests
+}
+
+@test "cert-lint: oob.ra_signatures fires" {
+	run -2 lint_t oob-2007 web-ra
+	has oob.ra_signatures critical
+}
+
+@test "cert-lint: oob.ra_signatures silent" {
+	run -1 lint_t oob-2007 web-good
+	hasnt oob.ra_signatures
+}
+
+@test "cert-lint: oob.server_auth_missing fires" {
+	run -2 lint_t oob-2007 prov-noserverauth
+	has oob.server_auth_missing critical
+}
+
+@test "cert-lint: oob.server_auth_missing silent" {
+	run -0 lint_t oob-2007 prov-good
+	hasnt oob.server_auth_missing
+}
+
+@test "cert-lint: oob.amt_oid_missing fires on a provisioning template without the OID" {
+	run -1 lint_t oob-2007 prov-nooid
+	has oob.amt_oid_missing warning
+}
+
+@test "cert-lint: oob.amt_oid_missing silent" {
+	run -0 lint_t oob-2007 prov-good
+	hasnt oob.amt_oid_missing
+}
+
+@test "cert-lint: oob.web_client_auth fires" {
+	run -2 lint_t oob-2007 web-clientauth
+	has oob.web_client_auth critical
+}
+
+@test "cert-lint: oob.web_client_auth silent" {
+	run -1 lint_t oob-2007 web-good
+	hasnt oob.web_client_auth
+}
+
+@test "cert-lint: oob.web_supply_subject fires" {
+	run -2 lint_t oob-2007 web-nosupply
+	has oob.web_supply_subject critical
+}
+
+@test "cert-lint: oob.web_supply_subject silent" {
+	run -1 lint_t oob-2007 web-good
+	hasnt oob.web_supply_subject
+}
+
+@test "cert-lint: oob.min_key_bits fires on 4096 for AMT 5" {
+	run -2 lint_t oob-2007 web-4096
+	has oob.min_key_bits critical
+}
+
+@test "cert-lint: oob.min_key_bits silent on 2048" {
+	run -1 lint_t oob-2007 web-good
+	hasnt oob.min_key_bits
+}
+
+@test "cert-lint: oob.not_published fires" {
+	run -1 lint_t oob-2007 web-unpublished
+	has oob.not_published warning
+}
+
+@test "cert-lint: oob.not_published silent (published_by; a ca record later in the stream)" {
+	run -1 lint_t oob-2007 web-good
+	hasnt oob.not_published
+	run -1 sh -c "jq -c . '$L/templates/web-unpublished.json' '$L/cas/ca-good.json' | cert-lint --profile oob-2007"
+	hasnt oob.not_published
+	run -1 sh -c "jq -c . '$L/templates/web-unpublished.json' '$L/cas/ca-none.json' | cert-lint --profile oob-2007"
+	has oob.not_published
+}
+
+@test "cert-lint: oob.ca_request_pending fires (action; raw value)" {
+	run -2 lint_ca oob-2007 ca-pending
+	has oob.ca_request_pending critical
+	run -2 lint_ca oob-2007 ca-pending-raw
+	has oob.ca_request_pending critical
+}
+
+@test "cert-lint: oob.ca_request_pending silent" {
+	run -0 lint_ca oob-2007 ca-good
+	hasnt oob.ca_request_pending
+}
+
+# --- the tool ------------------------------------------------------------
+
+@test "cert-lint: --list-rules prints one JSON line per rule with every field" {
+	run -0 cert-lint --list-rules
+	[ "$(printf '%s\n' "$output" | wc -l)" -ge 40 ]
+	printf '%s\n' "$output" | jq -e 'select((.id|type) != "string" or (.severity|IN("critical","warning","notice")|not)
+		or (.applies_to|length) == 0 or (.description|length) == 0 or (.ref|length) == 0)' && false
+	run -0 cert-lint --list-rules --profile adcs
+	[ "$(printf '%s\n' "$output" | wc -l)" -eq 11 ]
+}
+
+@test "cert-lint: every rule has a test that fires it and one that keeps it silent" {
+	run -0 sh "$CK_TOP/tests/fixtures/lint/rules-covered.sh"
+}
+
+@test "cert-lint: the man page lists every rule (generated from --list-rules)" {
+	run -0 sh "$CK_TOP/tests/fixtures/lint/gen-man.sh" --check
+}
+
+@test "cert-lint: unknown profile exits 3 with a clear message" {
+	run -3 --separate-stderr cert-lint --profile nope </dev/null
+	[[ "$stderr" == "cert-lint: unknown profile 'nope'"* ]]
+	run -3 --separate-stderr cert-lint --profile ../etc/passwd </dev/null
+	[[ "$stderr" == *"unknown profile"* ]]
+}
+
+@test "cert-lint: broken policy files exit 3 with a clear message" {
+	printf '{"rules": {' >"$BATS_TEST_TMPDIR/bad.json"
+	run -3 --separate-stderr cert-lint --policy "$BATS_TEST_TMPDIR/bad.json" </dev/null
+	[[ "$stderr" == *"bad.json': broken policy file: line"* ]]
+	printf '{"rules": {"rfc5280.nope": {}}}' >"$BATS_TEST_TMPDIR/bad.json"
+	run -3 --separate-stderr cert-lint --policy "$BATS_TEST_TMPDIR/bad.json" </dev/null
+	[[ "$stderr" == *"unknown rule 'rfc5280.nope'"* ]]
+	printf '{"rules": {"adcs.esc1": {"severity": "bad"}}}' >"$BATS_TEST_TMPDIR/bad.json"
+	run -3 cert-lint --policy "$BATS_TEST_TMPDIR/bad.json" </dev/null
+	printf '{"include": ["nope"]}' >"$BATS_TEST_TMPDIR/bad.json"
+	run -3 --separate-stderr cert-lint --policy "$BATS_TEST_TMPDIR/bad.json" </dev/null
+	[[ "$stderr" == *"include: unknown profile 'nope'"* ]]
+	run -3 cert-lint --policy "$BATS_TEST_TMPDIR/missing.json" </dev/null
+	run -3 cert-lint --fail-on sometimes </dev/null
+	run -3 cert-lint --amt-version x </dev/null
+}
+
+@test "cert-lint: a policy can lower a rule's severity" {
+	printf '{"include": ["adcs"], "rules": {"adcs.esc17": {"severity": "notice"}}}' >"$BATS_TEST_TMPDIR/p.json"
+	run -0 sh -c "jq -c . '$L/templates/web-broad.json' | cert-lint --policy '$BATS_TEST_TMPDIR/p.json'"
+	has adcs.esc17 notice
+}
+
+@test "cert-lint: CERTKIT_POLICY names a directory searched first" {
+	mkdir -p "$BATS_TEST_TMPDIR/pol"
+	printf '{"rules": {"rfc5280.weak_key": {}}, "params": {"min_rsa_bits": 4096}}' >"$BATS_TEST_TMPDIR/pol/rfc5280.json"
+	CERTKIT_POLICY="$BATS_TEST_TMPDIR/pol" run -2 lint_c rfc5280 web-good
+	has rfc5280.weak_key critical
+	jq_eq "$output" '.findings | length' 1
+}
+
+@test "cert-lint: --fail-on warning turns warnings into exit 2" {
+	run -1 lint_t oob-2007 web-good
+	run -2 lint_t oob-2007 web-good --fail-on warning
+	run -0 lint_t oob-2007 prov-good --fail-on warning
+}
+
+@test "cert-lint: mixed stream keeps order, passes unknown kinds, adds findings only to judged records" {
+	{
+		echo '{"kind":"note","v":1,"text":"first"}'
+		cert-read "$L/certs/web-good.pem"
+		jq -c . "$L/templates/web-pend.json"
+		echo '{"kind":"error","v":1,"source":"x","message":"upstream","code":"io"}'
+		cert-read "$L/certs/web-1024.pem"
+		jq -c . "$L/cas/ca-esc6.json"
+		echo '{"kind":"note","v":1,"text":"last"}'
+	} >"$BATS_TEST_TMPDIR/mixed.jsonl"
+	run -2 cert-lint --profile rfc5280 --profile adcs --profile oob-2007 "$BATS_TEST_TMPDIR/mixed.jsonl"
+	jq_eq "$output" '.kind' "$(printf 'note\ncert\ntemplate\nerror\ncert\nca\nnote')"
+	jq_eq "$output" 'select(.kind == "note" or .kind == "error") | has("findings")' "$(printf 'false\nfalse\nfalse')"
+	has rfc5280.weak_key critical cert
+	has oob.pend_all_requests critical template
+	has adcs.esc6 critical ca
+	jq_eq "$output" 'select(.kind == "note") | .text' "$(printf 'first\nlast')"
+}
+
+@test "cert-lint: broken lines give one stderr line, an error record, exit 3; the rest is judged" {
+	{
+		jq -c . "$L/templates/web-good.json"
+		echo '{not json'
+		cert-read "$L/certs/web-1024.pem"
+	} >"$BATS_TEST_TMPDIR/in.jsonl"
+	run -2 --separate-stderr cert-lint --profile rfc5280 --profile oob-2007 <"$BATS_TEST_TMPDIR/in.jsonl"
+	[ "$(printf '%s\n' "$stderr" | grep -c .)" -eq 1 ]
+	[[ "$stderr" == "cert-lint: 'stdin': "* ]]
+	jq_eq "$output" '.kind' "$(printf 'template\nerror\ncert')"
+	has rfc5280.weak_key
+	echo '{not json' | { run -3 cert-lint --profile rfc5280; }
+	run -3 sh -c "echo '[1,2]' | cert-lint --profile rfc5280"
+	run -3 --separate-stderr cert-lint --profile rfc5280 "$BATS_TEST_TMPDIR/none.jsonl"
+	[[ "$stderr" == "cert-lint: '$BATS_TEST_TMPDIR/none.jsonl': "* ]]
+	jq_eq "$output" '.kind' error
+}
+
+@test "cert-lint: wrongly typed fields never crash it" {
+	printf '%s\n' '{"kind":"cert","v":1,"key":5,"san":"x","eku":{"a":1},"subject":[],"serial":7,"ca":"yes","key_usage":"x","pem":"junk"}' \
+		'{"kind":"template","v":1,"name":7,"acl":[1,"x",{"rights":5}],"eku":"x","name_flag":"bad","schema_version":"2"}' \
+		'{"kind":"ca","v":1,"edit_flags":"zz","request_disposition":{"raw":"x"},"cert":5}' \
+		'{"kind":"chain","v":1,"path":[1,null],"anchor":7}' >"$BATS_TEST_TMPDIR/odd.jsonl"
+	for p in rfc5280 adcs oob-2007 amt-provisioning amt-web-server amt-8021x; do
+		run cert-lint --profile "$p" "$BATS_TEST_TMPDIR/odd.jsonl"
+		[ "$status" -le 2 ]
+		[ "$(printf '%s\n' "$output" | grep -c .)" -eq 4 ]
+	done
+}
+
+@test "cert-lint: findings are appended to a chain record's own findings" {
+	run -2 sh -c "cert-read '$L/certs/prov-good.pem' | jq -c '., {kind: \"chain\", v: 1, id: \"t\", leaf: .id, path: [.id], anchor: null, findings: [{rule: \"chain.x\", severity: \"critical\", message: \"m\"}]}' | cert-lint --profile amt-provisioning"
+	jq_eq "$output" 'select(.kind == "chain") | [.findings[].rule] | join(",")' "chain.x,amt.chain_too_short"
+}
+
+@test "cert-lint: text format lists findings per record and a summary" {
+	run -2 lint_t oob-2007 web-pend --format text
+	[[ "${lines[0]}" == "template 'AMTWebServer':" ]]
+	[[ "$output" == *"critical oob.pend_all_requests: template 'AMTWebServer' requires CA manager approval"* ]]
+	[[ "${lines[-1]}" == "1 judged: 1 critical, 0 warning, 0 notice" ]]
+	run -0 cert-lint --list-rules --format text
+	[[ "${lines[0]}" == "rfc5280.version "* ]]
+}
+
+@test "cert-lint: the shipped templates pass oob-2007 except publication and the ESC17 shape" {
+	run -1 sh -c "jq -c . '$CK_TOP'/templates/*.json | cert-lint --profile oob-2007"
+	jq_eq "$output" '[.findings[].rule] | unique | join(",")' "$(printf 'oob.not_published\nadcs.esc17,oob.not_published' | sort -u)" || \
+	jq_eq "$(printf '%s\n' "$output" | jq -sc '[.[].findings[].rule] | unique')" '. | join(",")' "adcs.esc17,oob.not_published"
+}
+
+@test "cert-lint: output validates against the record schemas" {
+	[ -f "$CK_TOP/tests/schema/validate.py" ] || skip "needs tests/schema/validate.py"
+	{
+		lint_c rfc5280 web-1024 || true
+		lint_t oob-2007 web-pend || true
+		lint_ca adcs ca-esc6 || true
+	} >"$BATS_TEST_TMPDIR/out.jsonl"
+	run -0 python3 "$CK_TOP/tests/schema/validate.py" <"$BATS_TEST_TMPDIR/out.jsonl"
+}
+
+@test "cert-lint: -h prints the synopsis, --version the version" {
+	run -0 cert-lint -h
+	[[ "${lines[0]}" == "usage: cert-lint [--profile NAME]..."* ]]
+	run -0 cert-lint --version
+	[[ "$output" == "cert-lint "* ]]
+	run -3 cert-lint --bogus
+}
+
+# --- man page EXAMPLES (run verbatim) -----------------------------------
+
+@test "cert-lint: man EXAMPLES run" {
+	cd "$BATS_TEST_TMPDIR"
+	cp "$L/certs/web-good.pem" "$L/certs/root.pem" "$L/certs/web-1024.pem" .
+	cp "$CK_TOP"/templates/*.json .
+	jq -c . "$L/templates/web-broad.json" "$L/cas/ca-esc6.json" >ad-export.jsonl
+	run -2 sh -c 'cert-read web-1024.pem | cert-lint --profile rfc5280'
+	run -1 sh -c 'jq -c . amt-*.json | cert-lint --profile oob-2007'
+	run -2 sh -c 'cert-lint --profile adcs --profile oob-2007 ad-export.jsonl'
+	run -0 sh -c 'cert-read web-good.pem root.pem | cert-lint --profile amt-web-server --amt-version 16 --fail-on warning'
+	run -2 sh -c 'cert-read web-1024.pem root.pem | cert-lint --profile amt-web-server --amt-version 16 --fail-on warning'
+	run -0 sh -c 'cert-lint --list-rules --profile oob-2007 | jq -r .id'
+}
