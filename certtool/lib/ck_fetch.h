@@ -1,6 +1,19 @@
 /*
  * ck_fetch: bounded network access.  Every call has a timeout and a size
  * cap, and verifies TLS unless insecure is set explicitly.
+ *
+ * Common to every call (ck_fetch_*.c):
+ *  - thread-safe: no shared state but libcurl's one-time global init;
+ *    cert-read calls these from several threads (--jobs).
+ *  - o may be NULL (defaults of ck_fetch_opts_init).
+ *  - on failure a blob list is left as it was before the call (nothing
+ *    half-added), *out is NULL; err->msg never repeats the source (callers
+ *    print "prog: 'SOURCE': msg").
+ *  - SIGPIPE from a peer that hangs up is blocked for the call's thread.
+ *  - error codes: CK_E_USAGE bad URL/host/scheme; CK_E_NET refused,
+ *    unresolvable, "timed out after N ms", HTTP status; CK_E_TLS handshake
+ *    or verification; CK_E_AUTH bind refused; CK_E_LDAP other LDAP result;
+ *    CK_E_NOTFOUND no such object / no value; CK_E_LIMIT size cap.
  */
 #ifndef CK_FETCH_H
 #define CK_FETCH_H
@@ -49,6 +62,11 @@ int ck_http(const char *url, const char *body, size_t body_len,
  * The certificate chain a TLS server presents on host:port, in the order
  * sent, without verifying it (ingest is not validation).  sni may be NULL
  * (then host is used when it is a name, none for an IP literal).
+ * host may be a name, an IPv4 or IPv6 literal, with or without [brackets];
+ * port a number or service name.  timeout_ms bounds resolve + connect +
+ * handshake together.  TLS 1.0-1.3 at security level 0, so that old AMT
+ * firmware (SHA-1, 1024-bit RSA) is still recorded.  max_bytes caps the
+ * total DER size.
  */
 int ck_tls_chain(const char *host, const char *port, const char *sni,
     const struct ck_fetch_opts *o, struct ck_blobs *chain, struct ck_err *err);
@@ -57,6 +75,13 @@ int ck_tls_chain(const char *host, const char *port, const char *sni,
  * The values of the attribute named in an LDAP URL
  * (ldap[s]://host[:port]/DN?attr?scope?filter, RFC 4516), all entries, all
  * values.  The attribute is fetched as binary.
+ * Defaults: scope base, filter (objectClass=*); at most 1000 entries
+ * (more: CK_E_LIMIT).  Each attribute is requested plain and as
+ * "attr;binary"; a value both return is kept once per entry.  A search
+ * that yields no value at all is CK_E_NOTFOUND.  bind_dn without a
+ * password is refused (CK_E_AUTH) before connecting: it would be an
+ * unauthenticated bind.  Referrals are not followed.  timeout_ms bounds the
+ * whole call (connect, TLS, bind, search).
  */
 int ck_ldap_url_values(const char *url, const struct ck_fetch_opts *o,
     struct ck_blobs *values, struct ck_err *err);
