@@ -256,3 +256,10 @@ example_jq() {
 	printf '%s\n' "$output" | grep -qx "$(printf 'pending\tAMTWebServerPend\tCORP-CA')"
 	printf '%s\n' "$output" | grep -qx "$(printf 'not_enrollable\tAdminOnly\tCORP-CA')"
 }
+
+@test "usage text equals the man page SYNOPSIS" {
+	require_cmd mandoc
+	syn=$(mandoc -Tascii "$CK_TOP/man/cert-approve.1" | col -b | awk '/^SYNOPSIS/{f=1;next} /^[A-Z]/{f=0} f' | tr '\t\n' '  ' | tr -s ' ' | sed 's/^ //; s/ $//')
+	use=$(cert-approve --help | sed 's/^usage: //' | tr '\t\n' '  ' | tr -s ' ' | sed 's/^ //; s/ $//')
+	[ "$syn" = "$use" ]
+}
