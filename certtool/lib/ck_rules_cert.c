@@ -330,6 +330,27 @@ CK_CHECK(ck_chk_critical_unknown_ext)
 	size_t k;
 
 	(void)env;
+	/* cert-read lists the extensions with their criticality; use that when present. */
+	if (json_is_array(json_object_get(rec, "extensions"))) {
+		const json_t *e;
+		size_t j;
+
+		json_array_foreach(json_object_get(rec, "extensions"), j, e) {
+			const char *o = ck_js(e, "oid");
+
+			if (o == NULL || !ck_jb(e, "critical"))
+				continue;
+			found = 1;
+			for (k = 0; k < sizeof(known_ext) / sizeof(known_ext[0]); k++)
+				if (strcmp(o, known_ext[k]) == 0)
+					found = 0;
+			if (found) {
+				snprintf(oid, sizeof(oid), "%s", o);
+				break;
+			}
+		}
+		goto report;
+	}
 	if (pem == NULL || (b = BIO_new_mem_buf(pem, -1)) == NULL)
 		return 0;
 	x = PEM_read_bio_X509(b, NULL, NULL, NULL);
@@ -349,6 +370,7 @@ CK_CHECK(ck_chk_critical_unknown_ext)
 				found = 0;
 	}
 	X509_free(x);
+report:
 	if (!found)
 		return 0;
 	return ck_hit(hit, NULL, "%s '%s' has critical extension %s that RFC 5280 clients do "
@@ -589,6 +611,25 @@ CK_CHECK(ck_chk_amt_web_extra_eku)
  * itself (ca_cert), ca.cert (ca record), or every certificate of the path
  * after the leaf that the stream carried (chain).  Stops at the first hit.
  */
+/* A certificate of a chain: from the chain's own "certs", else from the stream. */
+static const json_t *
+chain_cert(const struct ck_rule_env *env, const json_t *chain, const char *id)
+{
+	const json_t *certs = json_object_get(chain, "certs"), *c;
+	size_t i;
+
+	if (id == NULL)
+		return NULL;
+	if (json_is_array(certs))
+		json_array_foreach(certs, i, c) {
+			const char *cid = ck_js(c, "id");
+
+			if (cid != NULL && strcmp(cid, id) == 0)
+				return c;
+		}
+	return ck_lint_cert(env->lint, id);
+}
+
 typedef int (*ca_fn)(const struct ck_rule_env *env, const json_t *cert, const char *where,
     struct ck_hit *hit);
 
@@ -618,7 +659,7 @@ each_ca_cert(const struct ck_rule_env *env, const json_t *rec, ca_fn fn, int inc
 
 		if (i == 0 && !include_leaf)
 			continue;
-		c = ck_lint_cert(env->lint, json_string_value(v));
+		c = chain_cert(env, rec, json_string_value(v));
 		if (c == NULL)
 			continue;
 		snprintf(where, sizeof(where), "in the chain of '%s'",
