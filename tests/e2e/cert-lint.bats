@@ -763,3 +763,31 @@ msg_of() { printf '%s\n' "$output" | jq -r --arg r "$1" '.findings[]? | select(.
 	run -2 sh -c 'cert-read web-1024.pem root.pem | cert-lint --profile amt-web-server --amt-version 16 --fail-on warning'
 	run -0 sh -c 'cert-lint --list-rules --profile oob-2007 | jq -r .id'
 }
+
+# --- with the real cert-chain ---------------------------------------------
+
+@test "cert-lint: judges cert-chain's chain records (length, CA key size)" {
+	cd "$L/certs"
+	run -2 sh -c 'cert-chain --roots root.pem --untrusted ica2.pem --untrusted ica.pem web-deep.pem | cert-lint --profile amt-provisioning'
+	has amt.chain_too_long critical chain
+	hasnt amt.ca_key_too_large
+	run -2 sh -c 'cert-chain --roots root.pem --untrusted ca4096.pem web-big-ca.pem | cert-lint --profile amt-web-server'
+	has amt.ca_key_too_large critical chain
+	run -0 sh -c 'cert-chain --roots root.pem --untrusted ica.pem web-ica.pem | cert-lint --profile amt-web-server'
+	jq_eq "$output" 'select(.kind == "chain") | [.findings[].rule | select(startswith("amt."))] | length' 0
+}
+
+@test "cert-lint: critical extensions are found from the PEM when the record lists none" {
+	run -2 sh -c "cert-read '$L/certs/critext.pem' | jq -c 'del(.extensions)' | cert-lint --profile rfc5280"
+	has rfc5280.critical_unknown_extension critical
+	run -0 sh -c "cert-read '$L/certs/web-good.pem' | jq -c 'del(.extensions)' | cert-lint --profile rfc5280"
+	hasnt rfc5280.critical_unknown_extension
+}
+
+@test "cert-lint: the committed AD export from the Samba harness lints" {
+	[ -f "$FIX/ad/sample-export.jsonl" ] || skip "needs tests/fixtures/ad/sample-export.jsonl"
+	run cert-lint --profile adcs --profile oob-2007 "$FIX/ad/sample-export.jsonl"
+	[ "$status" -le 2 ]
+	[ "$(printf '%s\n' "$output" | grep -c .)" -eq "$(grep -c . "$FIX/ad/sample-export.jsonl")" ]
+	printf '%s\n' "$output" | jq -se '[.[] | select(.kind == "template" or .kind == "ca") | has("findings")] | all'
+}
