@@ -1,0 +1,92 @@
+#!/usr/bin/env bats
+# The man pages: lint-clean, one per tool, and every EXAMPLES command
+# ("$ ..." lines) appears verbatim in an end-to-end test that runs it.
+bats_require_minimum_version 1.5.0
+load helper
+
+# examples PAGE: the "$ " lines of the EXAMPLES section of an mdoc page.
+examples() {
+	awk '/^\.Sh EXAMPLES/{f=1;next} /^\.Sh /{f=0} f && /^\$ /{sub(/^\$ /,""); print}' "$1"
+}
+
+@test "man: every tool has a page, and the overview pages exist" {
+	for src in "$CK_TOP"/certtool/cert-*.c; do
+		t=$(basename "$src" .c)
+		[ -f "$CK_TOP/man/$t.1" ] || { echo "no man/$t.1" >&2; return 1; }
+	done
+	[ -f "$CK_TOP/man/certkit-records.5" ]
+	[ -f "$CK_TOP/man/certkit.7" ]
+}
+
+@test "man: mandoc -Tlint finds nothing to warn about" {
+	require_cmd mandoc
+	for m in "$CK_TOP"/man/*.[157]; do
+		out=$(mandoc -Tlint -W warning "$m" 2>&1 || true)
+		# Cross references to pages of other projects are not errors here.
+		out=$(printf '%s\n' "$out" | grep -v 'referenced manual not found' || true)
+		[ -z "$out" ] || { echo "$out" >&2; return 1; }
+	done
+}
+
+@test "man: every EXAMPLES command is run verbatim by a test" {
+	missing=0
+	for m in "$CK_TOP"/man/*.[157]; do
+		while IFS= read -r cmd; do
+			[ -n "$cmd" ] || continue
+			# mdoc escapes: \e is a backslash, \(aq a quote, \- a hyphen.
+			plain=$(printf '%s' "$cmd" | sed 's/\\e/\\/g; s/\\(aq/'"'"'/g; s/\\-/-/g; s/\\&//g')
+			if ! grep -rqF -- "$plain" "$CK_TOP"/tests/e2e/*.bats; then
+				echo "$(basename "$m"): not tested: $plain" >&2
+				missing=$((missing + 1))
+			fi
+		done < <(examples "$m")
+	done
+	[ "$missing" -eq 0 ]
+}
+
+@test "man: each tool page has the sections users look for" {
+	for m in "$CK_TOP"/man/cert-*.1; do
+		for s in NAME SYNOPSIS DESCRIPTION OPTIONS "EXIT STATUS" EXAMPLES "SEE ALSO"; do
+			grep -q "^\.Sh $s" "$m" || { echo "$(basename "$m"): no $s" >&2; return 1; }
+		done
+	done
+}
+
+@test "completion: options come from each tool's --help" {
+	for t in cert-read cert-expiry; do
+		[ -x "$CK_BIN/$t" ] || continue
+		run -0 bash -c "source '$CK_TOP/completion/certkit.bash'; COMP_WORDS=($t --); COMP_CWORD=1; _certkit; printf '%s\n' \"\${COMPREPLY[@]}\""
+		[[ "$output" == *--format* ]]
+	done
+	run -0 bash -c "source '$CK_TOP/completion/certkit.bash'; COMP_WORDS=(cert-read --no); COMP_CWORD=1; _certkit; printf '%s\n' \"\${COMPREPLY[@]}\""
+	[ "$output" = "--no-pem" ]
+}
+
+@test "man cert-read: EXAMPLES run on a sample PKI" {
+	cd "$BATS_TEST_TMPDIR"
+	cp "$FIX/read/chain.pem" chain.pem
+	mkdir ca
+	cp "$FIX/read/root.pem" "$FIX/read/rsa4096-ca.pem" "$FIX/read/inter.pem" ca/
+	cp "$FIX/read/amt-prov.p12" provisioning.p12
+	cp "$FIX/read/p12-password.txt" pw.txt
+	run -0 bash -c "cert-read chain.pem | jq -r .subject.dn"
+	[ "${lines[2]}" = "CN=Example Root CA,O=Example Corp,C=US" ]
+	run -0 bash -c "cert-read -r ca/ | jq -r 'select(.ca and .key.bits > 2048) | .subject.dn'"
+	[ "$output" = "CN=Big Key CA,O=Example Corp" ]
+	run -0 bash -c "cert-read --password-file pw.txt provisioning.p12 | jq -c '{cn: .subject.cn, amt}'"
+	[ "${lines[0]}" = '{"cn":"provisionserver.corp.example.com","amt":{"provisioning_oid":true,"setup_ou":true}}' ]
+	run -0 cert-read --format text chain.pem
+	[ "${#lines[@]}" -eq 3 ]
+}
+
+@test "man cert-read: the AMT TLS port example against openssl s_server on 16993" {
+	require_cmd openssl
+	if (exec 3<>/dev/tcp/127.0.0.1/16993) 2>/dev/null; then skip "port 16993 is in use"; fi
+	cd "$BATS_TEST_TMPDIR"
+	openssl s_server -accept 127.0.0.1:16993 -cert "$FIX/read/root.pem" -key "$FIX/read/root.key" -quiet -naccept 1 >/dev/null 2>&1 &
+	pid=$!
+	wait_port 16993
+	run -0 bash -c "cert-read tls://127.0.0.1:16993 | jq -r '.subject.cn'"
+	kill "$pid" 2>/dev/null || true
+	[ "$output" = "Example Root CA" ]
+}
