@@ -61,6 +61,9 @@ ids() {
 	[ "$(printf '%s\n' "$output" | jq -r '.source.uri' | sort -u)" = "$src" ]
 	[ "$(printf '%s\n' "$output" | jq -r '.source.index' | sort | tr '\n' ' ')" = "0 1 " ]
 	[ -z "$stderr" ]
+	if [ -f "$CK_TOP/tests/schema/validate.py" ]; then
+		printf '%s\n' "$output" | python3 "$CK_TOP/tests/schema/validate.py"
+	fi
 }
 
 @test "cert-read ldap://: userCertificate of a user over plain LDAP" {
