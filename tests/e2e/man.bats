@@ -83,10 +83,28 @@ examples() {
 	require_cmd openssl
 	if (exec 3<>/dev/tcp/127.0.0.1/16993) 2>/dev/null; then skip "port 16993 is in use"; fi
 	cd "$BATS_TEST_TMPDIR"
-	openssl s_server -accept 127.0.0.1:16993 -cert "$FIX/read/root.pem" -key "$FIX/read/root.key" -quiet -naccept 1 >/dev/null 2>&1 &
+	openssl s_server -accept 127.0.0.1:16993 -cert "$FIX/read/root.pem" -key "$FIX/read/root.key" -quiet >/dev/null 2>&1 &
 	pid=$!
 	wait_port 16993
 	run -0 bash -c "cert-read tls://127.0.0.1:16993 | jq -r '.subject.cn'"
 	kill "$pid" 2>/dev/null || true
 	[ "$output" = "Example Root CA" ]
+}
+
+@test "man: certkit-records(5) documents every field of every record kind's schema" {
+	missing=0
+	for s in "$CK_TOP"/tests/schema/*.schema.json; do
+		kind=$(basename "$s" .schema.json)
+		[ "$kind" = finding ] && continue
+		grep -q "^\.Ss $kind\$" "$CK_TOP/man/certkit-records.5" || [ "$kind" = error ] ||
+			{ echo "no section for $kind" >&2; missing=$((missing + 1)); }
+		for f in $(jq -r '.properties | keys[]' "$s"); do
+			case $f in kind|v) continue ;; esac
+			if ! grep -qE "Cm ([a-z_]+ , )*$f( |,|\$)|Cm $f\$|Cm [a-z_ ,]* $f( |\$)" "$CK_TOP/man/certkit-records.5"; then
+				echo "$kind.$f is not documented" >&2
+				missing=$((missing + 1))
+			fi
+		done
+	done
+	[ "$missing" -eq 0 ]
 }
