@@ -29,6 +29,11 @@ _certkit() {
 		return 0 ;;
 	--profile|--policy)
 		local dir
+		# cert-lint --policy takes a profile file; --profile a name.
+		if [ "$tool" = cert-lint ] && [ "$prev" = --policy ]; then
+			COMPREPLY=($(compgen -f -- "$cur"))
+			return 0
+		fi
 		for dir in ./policy /usr/local/share/certkit/policy /usr/share/certkit/policy; do
 			[ -d "$dir" ] && COMPREPLY+=($(compgen -W "$(cd "$dir" && ls *.json 2>/dev/null | sed 's/\.json$//')" -- "$cur"))
 		done
