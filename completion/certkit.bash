@@ -45,12 +45,15 @@ _certkit() {
 		COMPREPLY=($(compgen -W "rsa ec" -- "$cur"))
 		return 0 ;;
 	--what)
-		COMPREPLY=($(compgen -W "templates cas ntauth aia cdp oids all" -- "$cur"))
+		COMPREPLY=($(compgen -W "templates cas ntauth aia cdp oids all none" -- "$cur"))
 		return 0 ;;
 	--fail-on)
 		COMPREPLY=($(compgen -W "critical warning" -- "$cur"))
 		return 0 ;;
-	--password-env|--sni|--jobs|--timeout|--at|--warn|--crit|--bind-dn|--requester|--ca|--principal|--subject|--san|--days|--bits|--uri|--base|--amt-version|--max-ca-bits|--min-bits|--max-depth|--host|--reason|--status|--url|--profile-name|--label|--name|--oid-base|--enroll|--forest-dn)
+	--sasl)
+		COMPREPLY=($(compgen -W "gssapi" -- "$cur"))
+		return 0 ;;
+	--password-env|--sni|--jobs|--timeout|--at|--warn|--crit|--bind-dn|--requester|--ca|--principal|--subject|--san|--days|--bits|--uri|--base|--amt-version|--max-ca-bits|--min-bits|--max-depth|--host|--reason|--status|--url|--profile-name|--label|--name|--oid-base|--enroll|--forest-dn|--template|--max-entries)
 		return 0 ;;
 	--dir|--parent|--templates|--roots)
 		COMPREPLY=($(compgen -d -- "$cur"))
