@@ -114,7 +114,7 @@ lint:
 
 # libFuzzer targets, built with clang into build-fuzz/.
 FUZZ_SECONDS ?= 60
-FUZZ_CFLAGS = -g -O1 -fsanitize=fuzzer-no-link,address,undefined -D_GNU_SOURCE \
+FUZZ_CFLAGS = -g -O1 -fsanitize=fuzzer-no-link,address,undefined -Wno-deprecated-declarations -D_GNU_SOURCE \
 	-DCK_DATADIR='"$(DATADIR)"' -Icerttool/lib $(PKG_CFLAGS)
 FUZZ_LIB_OBJ := $(LIB_SRC:%.c=build-fuzz/%.o)
 FUZZ_BINS := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
