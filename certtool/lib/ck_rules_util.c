@@ -165,7 +165,7 @@ static const struct {
 	{ CK_EKU_ANY_PURPOSE, { "2.5.29.37.0", "any_purpose", "anyExtendedKeyUsage", "any", NULL } },
 	{ CK_EKU_SMARTCARD_LOGON, { "1.3.6.1.4.1.311.20.2.2", "smartcard_logon",
 	    "smart_card_logon", "msSmartcardLogin", NULL } },
-	{ CK_EKU_PKINIT_CLIENT, { "1.3.6.1.5.2.3.4", "pkinit_client", "pkinit", "pkInitClientAuth", NULL } },
+	{ CK_EKU_PKINIT_CLIENT, { "1.3.6.1.5.2.3.4", "pkinit_client_auth", "pkinit_client", "pkinit", NULL } },
 	{ CK_EKU_REQUEST_AGENT, { "1.3.6.1.4.1.311.20.2.1", "certificate_request_agent",
 	    "enrollment_agent", "request_agent", NULL } },
 	{ CK_EKU_AMT_PROVISIONING, { CK_OID_AMT_PROVISIONING, "amt_provisioning", NULL } },
