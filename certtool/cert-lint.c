@@ -23,8 +23,9 @@
 #define CK_DATADIR "/usr/local/share/certkit"
 #endif
 
-#define USAGE "usage: cert-lint [--profile NAME]... [--policy FILE]... [--amt-version V]\n" \
-	"                 [--fail-on critical|warning] [--list-rules] [--format json|text] [FILE ...]\n"
+#define USAGE "usage: cert-lint [--profile NAME ...] [--policy FILE ...] [--amt-version V]\n" \
+	"                 [--fail-on critical|warning] [--list-rules]\n" \
+	"                 [--format json|text] [FILE ...]\n"
 
 static struct {
 	int format;

@@ -743,7 +743,8 @@ msg_of() { printf '%s\n' "$output" | jq -r --arg r "$1" '.findings[]? | select(.
 
 @test "cert-lint: -h prints the synopsis, --version the version" {
 	run -0 cert-lint -h
-	[[ "${lines[0]}" == "usage: cert-lint [--profile NAME]..."* ]]
+	[[ "${lines[0]}" == "usage: cert-lint [--profile NAME ...] [--policy FILE ...] [--amt-version V]" ]]
+	[[ "${lines[2]}" == *"[--format json|text] [FILE ...]" ]]
 	run -0 cert-lint --version
 	[[ "$output" == "cert-lint "* ]]
 	run -3 cert-lint --bogus
