@@ -154,8 +154,18 @@ set_str(json_t *o, const char *k, const char *v)
 static void
 set_hex(json_t *o, const char *k, const unsigned char *p, size_t len)
 {
-	char *h = ck_hex(p, len);
+	static const char digits[] = "0123456789abcdef";
+	char buf[129], *h;
 
+	if (len * 2 < sizeof(buf)) {
+		for (size_t i = 0; i < len; i++) {
+			buf[2 * i] = digits[p[i] >> 4];
+			buf[2 * i + 1] = digits[p[i] & 15];
+		}
+		json_object_set_new_nocheck(o, k, json_stringn_nocheck(buf, len * 2));
+		return;
+	}
+	h = ck_hex(p, len);
 	if (h != NULL) {
 		set_str(o, k, h);
 		free(h);
@@ -300,14 +310,11 @@ decode_name(const struct ck_der_elem *name, int *setup_ou)
 	struct ck_der_elem rdn, e, oid, val;
 	struct { const unsigned char *p; size_t len; } rdns[RDN_MAX];
 	size_t nrdn = 0, off = 0;
-	char *dn = NULL, oidbuf[OID_MAX], vbuf[2048];
+	char dn[DN_MAX], oidbuf[OID_MAX], vbuf[2048];
 	json_t *o = json_object(), *ou = NULL, *dc = NULL;
 
 	if (o == NULL)
 		return NULL;
-	dn = malloc(DN_MAX);
-	if (dn == NULL)
-		goto bad;
 	dn[0] = '\0';
 	/* "dn" first in the object; its value is set at the end. */
 	json_object_set_new_nocheck(o, "dn", json_null());
@@ -427,10 +434,8 @@ decode_name(const struct ck_der_elem *name, int *setup_ou)
 	json_object_set_new_nocheck(o, "ou", ou ? ou : json_array());
 	if (dc != NULL)
 		json_object_set_new_nocheck(o, "dc", dc);
-	free(dn);
 	return o;
 bad:
-	free(dn);
 	json_decref(ou);
 	json_decref(dc);
 	json_decref(o);
@@ -441,7 +446,6 @@ bad:
 static int
 decode_time(const struct ck_der_elem *e, time_t *t)
 {
-	char buf[32];
 	const unsigned char *p = e->p;
 	size_t n = e->len;
 	int year;
@@ -466,9 +470,28 @@ decode_time(const struct ck_der_elem *e, time_t *t)
 	} else {
 		return -1;
 	}
-	snprintf(buf, sizeof(buf), "%04d-%c%c-%c%cT%c%c:%c%c:%c%cZ", year, p[0], p[1],
-	    p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9]);
-	return ck_time_parse(buf, t, NULL);
+	{
+		int mon = (p[0] - '0') * 10 + (p[1] - '0'), day = (p[2] - '0') * 10 + (p[3] - '0');
+		int h = (p[4] - '0') * 10 + (p[5] - '0'), m = (p[6] - '0') * 10 + (p[7] - '0');
+		int sec = (p[8] - '0') * 10 + (p[9] - '0');
+		static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+		long long y = year, days;
+		unsigned um = (unsigned)mon, era_yoe, doy, doe;
+		long long era;
+
+		if (mon < 1 || mon > 12 || day < 1 || day > mdays[mon - 1] || h > 23 ||
+		    m > 59 || sec > 59)
+			return -1;
+		/* Days from the civil date (proleptic Gregorian), as ck_clock does. */
+		y -= um <= 2;
+		era = (y >= 0 ? y : y - 399) / 400;
+		era_yoe = (unsigned)(y - era * 400);
+		doy = (153 * (um + (um > 2 ? -3 : 9)) + 2) / 5 + (unsigned)day - 1;
+		doe = era_yoe * 365 + era_yoe / 4 - era_yoe / 100 + doy;
+		days = era * 146097 + (long long)doe - 719468;
+		*t = (time_t)(days * 86400 + h * 3600 + m * 60 + sec);
+		return 0;
+	}
 }
 
 static void
@@ -604,6 +627,17 @@ bad:
 	return NULL;
 }
 
+/* The common signature algorithms, named as OpenSSL names them (checked in tests). */
+static const struct oid_name sig_names[] = {
+	{ "1.2.840.113549.1.1.11", "sha256WithRSAEncryption" },
+	{ "1.2.840.10045.4.3.2", "ecdsa-with-SHA256" },
+	{ "1.2.840.10045.4.3.3", "ecdsa-with-SHA384" },
+	{ "1.2.840.113549.1.1.12", "sha384WithRSAEncryption" },
+	{ "1.2.840.113549.1.1.13", "sha512WithRSAEncryption" },
+	{ "1.2.840.113549.1.1.5", "sha1WithRSAEncryption" },
+	{ NULL, NULL }
+};
+
 /* Signature algorithm name as OpenSSL prints it ("sha256WithRSAEncryption"). */
 static void
 set_sig_alg(json_t *o, const struct ck_der_elem *alg)
@@ -619,6 +653,11 @@ set_sig_alg(json_t *o, const struct ck_der_elem *alg)
 		set_str(o, "sig_alg", "unknown");
 		return;
 	}
+	for (int i = 0; sig_names[i].oid != NULL; i++)
+		if (strcmp(sig_names[i].oid, oidbuf) == 0) {
+			set_str(o, "sig_alg", sig_names[i].name);
+			return;
+		}
 	nid = OBJ_txt2nid(oidbuf);
 	set_str(o, "sig_alg", nid != NID_undef ? OBJ_nid2ln(nid) : oidbuf);
 }

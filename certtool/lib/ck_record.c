@@ -229,6 +229,7 @@ struct sbuf {
 	char *p;
 	size_t n, cap;
 	int oom;
+	char *stack;	/* initial buffer owned by the caller, not freed */
 };
 
 static int
@@ -244,7 +245,13 @@ sb_grow(struct sbuf *b, size_t more)
 	cap = b->cap ? b->cap : 4096;
 	while (cap < b->n + more)
 		cap *= 2;
-	np = realloc(b->p, cap);
+	if (b->p == b->stack) {
+		np = malloc(cap);
+		if (np != NULL && b->n > 0)
+			memcpy(np, b->p, b->n);
+	} else {
+		np = realloc(b->p, cap);
+	}
 	if (np == NULL) {
 		b->oom = 1;
 		return -1;
@@ -254,13 +261,21 @@ sb_grow(struct sbuf *b, size_t more)
 	return 0;
 }
 
-static void
+static inline void
 sb_put(struct sbuf *b, const char *s, size_t n)
 {
-	if (sb_grow(b, n) != 0)
+	if (b->n + n > b->cap && sb_grow(b, n) != 0)
 		return;
 	memcpy(b->p + b->n, s, n);
 	b->n += n;
+}
+
+static inline void
+sb_ch(struct sbuf *b, char c)
+{
+	if (b->n + 1 > b->cap && sb_grow(b, 1) != 0)
+		return;
+	b->p[b->n++] = c;
 }
 
 /* 1 for the bytes JSON strings must escape: controls, '"' and '\\'. */
@@ -276,7 +291,7 @@ sb_str(struct sbuf *b, const char *s, size_t n)
 	static const char hex[] = "0123456789abcdef";
 	size_t i = 0, run;
 
-	sb_put(b, "\"", 1);
+	sb_ch(b, '"');
 	while (i < n) {
 		run = i;
 		while (run < n && !needs_escape[(unsigned char)s[run]])
@@ -310,7 +325,7 @@ sb_str(struct sbuf *b, const char *s, size_t n)
 		}
 		i = run + 1;
 	}
-	sb_put(b, "\"", 1);
+	sb_ch(b, '"');
 }
 
 static void
@@ -329,29 +344,29 @@ sb_value(struct sbuf *b, const json_t *v, int depth)
 		json_t *x;
 		int first = 1;
 
-		sb_put(b, "{", 1);
+		sb_ch(b, '{');
 		json_object_foreach((json_t *)v, k, x) {
 			if (!first)
-				sb_put(b, ",", 1);
+				sb_ch(b, ',');
 			first = 0;
 			sb_str(b, k, strlen(k));
-			sb_put(b, ":", 1);
+			sb_ch(b, ':');
 			sb_value(b, x, depth + 1);
 		}
-		sb_put(b, "}", 1);
+		sb_ch(b, '}');
 		break;
 	}
 	case JSON_ARRAY: {
 		size_t i;
 		json_t *x;
 
-		sb_put(b, "[", 1);
+		sb_ch(b, '[');
 		json_array_foreach(v, i, x) {
 			if (i > 0)
-				sb_put(b, ",", 1);
+				sb_ch(b, ',');
 			sb_value(b, x, depth + 1);
 		}
-		sb_put(b, "]", 1);
+		sb_ch(b, ']');
 		break;
 	}
 	case JSON_STRING:
@@ -411,7 +426,8 @@ ck_record_dumps(const json_t *rec)
 int
 ck_record_write(FILE *fp, const json_t *rec, struct ck_err *err)
 {
-	struct sbuf b = { 0 };
+	char stack[16384];
+	struct sbuf b = { stack, 0, sizeof(stack), 0, stack };
 	int rv = -1;
 
 	sb_value(&b, rec, 0);
@@ -426,6 +442,7 @@ ck_record_write(FILE *fp, const json_t *rec, struct ck_err *err)
 	}
 	rv = 0;
 out:
-	free(b.p);
+	if (b.p != b.stack)
+		free(b.p);
 	return rv;
 }
