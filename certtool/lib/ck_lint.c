@@ -29,6 +29,7 @@ struct ck_lint {
 	int has_amt_version;
 	json_t *certs;		/* id -> summary */
 	json_t *cas;		/* ca records seen */
+	json_t *oid_groups;	/* issuance policy OID -> linked group */
 };
 
 struct ck_lint *
@@ -40,7 +41,8 @@ ck_lint_new(void)
 		return NULL;
 	l->certs = json_object();
 	l->cas = json_array();
-	if (l->certs == NULL || l->cas == NULL) {
+	l->oid_groups = json_object();
+	if (l->certs == NULL || l->cas == NULL || l->oid_groups == NULL) {
 		ck_lint_free(l);
 		return NULL;
 	}
@@ -64,6 +66,7 @@ ck_lint_free(struct ck_lint *l)
 	free(l->dirs);
 	json_decref(l->certs);
 	json_decref(l->cas);
+	json_decref(l->oid_groups);
 	free(l);
 }
 
@@ -404,7 +407,21 @@ ck_lint_index(struct ck_lint *l, const json_t *rec)
 		json_array_append(l->cas, (json_t *)rec);
 		if (json_is_object(json_object_get(rec, "cert")))
 			index_cert(l, json_object_get(rec, "cert"));
+	} else if (strcmp(k, "oid") == 0) {
+		const char *oid = json_string_value(json_object_get(rec, "oid"));
+		const char *g = json_string_value(json_object_get(rec, "group_link"));
+
+		if (oid != NULL && g != NULL && *g != '\0')
+			json_object_set_new(l->oid_groups, oid, json_string(g));
 	}
+}
+
+const char *
+ck_lint_oid_group(const struct ck_lint *l, const char *oid)
+{
+	if (l == NULL || oid == NULL)
+		return NULL;
+	return json_string_value(json_object_get(l->oid_groups, oid));
 }
 
 const json_t *

@@ -58,13 +58,20 @@ int ck_lint_wants(const struct ck_lint *l, unsigned target);
 
 /*
  * Remembers what later records may ask about: cert records (by id: key,
- * signature algorithm, subject), ca records (the templates they publish).
+ * signature algorithm, subject), ca records (the templates they publish),
+ * oid records (issuance policies linked to groups).
  * Call for every record, before judging it.
  */
 void ck_lint_index(struct ck_lint *l, const json_t *rec);
 
 /* A remembered cert summary {id, key, sig_alg, ca, subject}, or NULL. */
 const json_t *ck_lint_cert(const struct ck_lint *l, const char *id);
+
+/*
+ * The group an issuance policy OID is linked to (msDS-OIDToGroupLink), from
+ * the `oid` records seen so far, or NULL.
+ */
+const char *ck_lint_oid_group(const struct ck_lint *l, const char *oid);
 
 /* The ca records seen so far (an array, possibly empty). */
 const json_t *ck_lint_cas(const struct ck_lint *l);

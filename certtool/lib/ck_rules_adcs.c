@@ -360,14 +360,18 @@ CK_CHECK(ck_chk_esc13)
 	struct enrollers en;
 	size_t i;
 
-	(void)env;
 	if (!json_is_array(pol) || !client_auth_capable(rec))
 		return 0;
+	/*
+	 * Entries are OIDs, linked to groups by the `oid` records cert-ad
+	 * writes (msDS-OIDToGroupLink), or {oid, group_link} objects.
+	 */
 	json_array_foreach(pol, i, p) {
-		const char *g = ck_js(p, "group_link");
+		const char *oid = json_is_string(p) ? json_string_value(p) : ck_js(p, "oid");
+		const char *g = json_is_object(p) ? ck_js(p, "group_link") : NULL;
 
 		if (g == NULL)
-			g = ck_js(p, "group");
+			g = ck_lint_oid_group(env->lint, oid);
 		if (g == NULL || *g == '\0')
 			continue;
 		if (!open_enroll(rec, &en))
@@ -375,7 +379,7 @@ CK_CHECK(ck_chk_esc13)
 		return ck_hit(hit, NULL, "template '%s' carries issuance policy %s, which is linked to "
 		    "group '%s'; %s can enroll and so act as members of that group (ESC13): remove the "
 		    "group link (msDS-OIDToGroupLink) or restrict Enroll", tname(rec),
-		    ck_js(p, "oid") ? ck_js(p, "oid") : "?", g, en.names);
+		    oid ? oid : "?", g, en.names);
 	}
 	return 0;
 }

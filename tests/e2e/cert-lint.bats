@@ -438,13 +438,18 @@ msg_of() { printf '%s\n' "$output" | jq -r --arg r "$1" '.findings[]? | select(.
 	hasnt adcs.esc11
 }
 
-@test "cert-lint: adcs.esc13 fires" {
-	run -2 lint_t adcs esc13
-	has adcs.esc13 critical
+@test "cert-lint: adcs.esc13 fires (oid record after or before the template)" {
+	run -2 sh -c "jq -c . '$L/templates/esc13.json' '$L/oids/tier0.json' | cert-lint --profile adcs"
+	has adcs.esc13 critical template
+	[[ "$(msg_of adcs.esc13)" == *"CN=Tier0 Admins"* ]]
+	run -2 sh -c "jq -c . '$L/oids/tier0.json' '$L/templates/esc13.json' | cert-lint --profile adcs"
+	has adcs.esc13 critical template
 }
 
-@test "cert-lint: adcs.esc13 silent without a group link" {
-	run -2 lint_t adcs esc1
+@test "cert-lint: adcs.esc13 silent (no group link known; no issuance policy)" {
+	run -0 lint_t adcs esc13
+	hasnt adcs.esc13
+	run -2 sh -c "jq -c . '$L/templates/esc1.json' '$L/oids/tier0.json' | cert-lint --profile adcs"
 	hasnt adcs.esc13
 }
 

@@ -244,6 +244,8 @@ static const struct judge_case judge_cases[] = {
 	{ "adcs.esc17", NULL, T(SUPPLY ",\"eku\":[\"server_auth\"],\"acl\":[" SITE "," DU "]"), "critical" },
 	{ "adcs.esc17", NULL, T(SUPPLY ",\"eku\":[\"server_auth\"],\"acl\":[{\"sid\":\"S-1-1-0\",\"allow\":true,\"rights\":[\"all_extended_rights\"]}]"), "critical" },
 	{ "adcs.esc17", NULL, T(SUPPLY ",\"enrollment_flag\":{\"raw\":2},\"eku\":[\"server_auth\"],\"acl\":[" DU "]"), NULL },
+	{ "adcs.esc13", NULL, T("\"eku\":[\"client_auth\"],\"issuance_policies\":[{\"oid\":\"1.2.3\",\"group_link\":\"CN=G\"}],\"acl\":[" DU "]"), "critical" },
+	{ "adcs.esc13", NULL, T("\"eku\":[\"client_auth\"],\"issuance_policies\":[\"1.2.3\"],\"acl\":[" DU "]"), NULL },
 	{ "adcs.esc4", NULL, T("\"acl\":[" DA "]"), NULL },
 	{ "adcs.esc4", NULL, T("\"acl\":[{\"sid\":\"S-1-5-11\",\"allow\":true,\"rights\":[\"generic_write\"]}]"), "critical" },
 	{ "adcs.esc4", NULL, T("\"owner\":\"S-1-5-21-1-2-3-1120\""), "critical" },
