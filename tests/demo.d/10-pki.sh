@@ -25,4 +25,5 @@ pki_cert amt01 "/CN=amt01.corp.example.com" issuing rsa:2048 \
 pki_cert bigroot "/DC=example/DC=corp/CN=Contoso Root CA 2024" self rsa:4096 \
 	20240101000000Z 20440101000000Z "$pki_ca_exts"
 cat provisioning.pem issuing.pem root.pem >chain.pem
-echo "# stage 10: sample PKI: $(ls "$DEMO/pki" | grep -c '\.pem$') certificates in $DEMO/pki"
+set -- ./*.pem
+echo "# stage 10: sample PKI: $# PEM files in $DEMO/pki"

@@ -1,0 +1,39 @@
+#!/usr/bin/env bats
+# The build's promises to users: make install PREFIX=..., make lint.
+bats_require_minimum_version 1.5.0
+load helper
+
+@test "make install PREFIX=...: tools, man pages, templates, policies, completion" {
+	dest="$BATS_TEST_TMPDIR/root"
+	run -0 make -C "$CK_TOP" --no-print-directory -s BUILD="$CK_BUILD" install PREFIX=/opt/certkit DESTDIR="$dest"
+	for src in "$CK_TOP"/certtool/cert-*.c; do
+		t=$(basename "$src" .c)
+		[ -x "$dest/opt/certkit/bin/$t" ] || { echo "no bin/$t" >&2; return 1; }
+		[ -f "$dest/opt/certkit/share/man/man1/$t.1" ] || { echo "no man1/$t.1" >&2; return 1; }
+		[ -f "$dest/opt/certkit/share/bash-completion/completions/$t" ] || { echo "no completion for $t" >&2; return 1; }
+	done
+	[ -f "$dest/opt/certkit/share/man/man5/certkit-records.5" ]
+	[ -f "$dest/opt/certkit/share/man/man7/certkit.7" ]
+	[ -f "$dest/opt/certkit/share/certkit/templates/amt-web-server.json" ]
+	ls "$dest"/opt/certkit/share/certkit/policy/*.json >/dev/null
+	# The installed tool runs on its own.
+	run -0 "$dest/opt/certkit/bin/cert-read" --version
+	run -0 make -C "$CK_TOP" --no-print-directory -s BUILD="$CK_BUILD" uninstall PREFIX=/opt/certkit DESTDIR="$dest"
+	[ ! -e "$dest/opt/certkit/bin/cert-read" ]
+}
+
+@test "make lint: no banned calls, man pages lint-clean, shell scripts pass shellcheck" {
+	require_cmd shellcheck mandoc
+	run -0 sh "$CK_TOP/tests/lint.sh"
+	[[ "$output" == *"lint: ok"* ]]
+}
+
+@test "lint catches a banned call (the check is not a no-op)" {
+	cp -r "$CK_TOP/tests/lint.sh" "$BATS_TEST_TMPDIR/"
+	mkdir -p "$BATS_TEST_TMPDIR/certtool/lib" "$BATS_TEST_TMPDIR/tests"
+	printf 'int f(char *d, const char *s) { strcpy(d, s); return 0; }\n' >"$BATS_TEST_TMPDIR/certtool/lib/bad.c"
+	cp "$CK_TOP/tests/lint.sh" "$BATS_TEST_TMPDIR/tests/lint.sh"
+	mkdir -p "$BATS_TEST_TMPDIR/.ci" && printf '#!/bin/sh\nexit 0\n' >"$BATS_TEST_TMPDIR/.ci/run"
+	run -1 sh "$BATS_TEST_TMPDIR/tests/lint.sh"
+	[[ "$output" == *"bad.c:1:"* ]]
+}
