@@ -1060,8 +1060,10 @@ ck_cert_record(const unsigned char *der, size_t len, const struct ck_source *src
 				free(h);
 				goto nomem;
 			}
+			const char *digits = h[0] == '0' && h[1] ? h + 1 : h;
+
 			sv[0] = '-';
-			memcpy(sv + 1, h[0] == '0' && h[1] ? h + 1 : h, strlen(h) + 1);
+			memcpy(sv + 1, digits, strlen(digits) + 1);
 			set_str(rec, "serial", sv);
 			free(sv);
 		}

@@ -626,7 +626,7 @@ ck_load_source(const char *source, const struct ck_load_opts *o, ck_emit_fn emit
 			ck_err_set(&err, CK_E_TLS, "server presented no certificate");
 			return emit_error(emit, ctx, source, &err);
 		}
-		r = emit_blobs(&chain, "tls", source + 6, o, emit, ctx);
+		r = emit_blobs(&chain, "tls", source, o, emit, ctx);
 		ck_blobs_release(&chain);
 		return r;
 	}

@@ -65,7 +65,7 @@ cert_id() {
 	jq_eq "$first" .id "$(cert_id "$N/leaf.pem")"
 	jq_eq "$first" .subject.cn localhost
 	jq_eq "$first" .source.type tls
-	jq_eq "$first" .source.uri "127.0.0.1:$TLS1"
+	jq_eq "$first" .source.uri "tls://127.0.0.1:$TLS1"
 	jq_eq "$first" .source.index 0
 	jq_eq "$second" .id "$(cert_id "$N/inter.pem")"
 	jq_eq "$second" .subject.cn "certkit Net Test Intermediate"
@@ -108,7 +108,7 @@ cert_id() {
 	run -0 cert-read "tls://[::1]:$p"
 	kill "$spid"
 	jq_eq "$output" .subject.cn localhost
-	jq_eq "$output" .source.uri "[::1]:$p"
+	jq_eq "$output" .source.uri "tls://[::1]:$p"
 }
 
 @test "cert-read --jobs 4: many endpoints in parallel keep the input order" {
@@ -116,14 +116,14 @@ cert_id() {
 		"tls://127.0.0.1:$TLS2" "tls://127.0.0.1:$TLS1" "tls://127.0.0.1:$DEAD" \
 		"tls://127.0.0.1:$TLS2" "http://127.0.0.1:$HTTP/leaf.der" "tls://127.0.0.1:$TLS1"
 	got=$(printf '%s\n' "$output" | jq -r '[.kind, (.source | if type == "object" then .uri + "#" + (.index | tostring) else . end), (.subject.cn // .code)] | join(" ")')
-	expected="cert 127.0.0.1:$TLS2#0 sni.certkit.test
-cert 127.0.0.1:$TLS1#0 localhost
-cert 127.0.0.1:$TLS1#1 certkit Net Test Intermediate
+	expected="cert tls://127.0.0.1:$TLS2#0 sni.certkit.test
+cert tls://127.0.0.1:$TLS1#0 localhost
+cert tls://127.0.0.1:$TLS1#1 certkit Net Test Intermediate
 error tls://127.0.0.1:$DEAD net
-cert 127.0.0.1:$TLS2#0 sni.certkit.test
+cert tls://127.0.0.1:$TLS2#0 sni.certkit.test
 cert http://127.0.0.1:$HTTP/leaf.der#0 localhost
-cert 127.0.0.1:$TLS1#0 localhost
-cert 127.0.0.1:$TLS1#1 certkit Net Test Intermediate"
+cert tls://127.0.0.1:$TLS1#0 localhost
+cert tls://127.0.0.1:$TLS1#1 certkit Net Test Intermediate"
 	[ "$got" = "$expected" ]
 }
 

@@ -223,3 +223,9 @@ field_check() {
 	run -0 bash -c "cert-read --no-pem '$BATS_TEST_TMPDIR/big.pem' | jq -r .source.index | tail -n 1"
 	[ "$output" = 9999 ]
 }
+
+@test "cert-read: negative and zero serials keep their sign and value" {
+	run -0 cert-read "$FIX/lint/certs/serial-neg.pem" "$FIX/lint/certs/serial-zero.pem"
+	[ "$(printf '%s\n' "$output" | jq -r .serial | paste -sd ' ')" = "-5 0" ]
+	[ "$(openssl x509 -in "$FIX/lint/certs/serial-neg.pem" -noout -serial)" = "serial=-05" ]
+}
