@@ -10,37 +10,8 @@ N=${CK_BENCH_CERTS:-10000}
 LOOP=200
 dir="$BENCH/cert-lint"
 mkdir -p "$dir/files"
-if ! python3 - "$dir" "$N" "$LOOP" <<'PY'
-import datetime, sys
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID, ExtendedKeyUsageOID
-d, n, loop = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-key = ec.generate_private_key(ec.SECP256R1())
-ca = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Bench CA")])
-t0 = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
-ski = x509.SubjectKeyIdentifier.from_public_key(key.public_key())
-aki = x509.AuthorityKeyIdentifier.from_issuer_public_key(key.public_key())
-out = open(d + "/bundle.pem", "wb")
-for i in range(n):
-    host = "host%05d.bench.example" % i
-    b = (x509.CertificateBuilder()
-         .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, host)]))
-         .issuer_name(ca).public_key(key.public_key()).serial_number(i + 1)
-         .not_valid_before(t0).not_valid_after(t0 + datetime.timedelta(days=365))
-         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-         .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
-         .add_extension(ski, critical=False))
-    if i % 3:	# every third certificate lacks SAN and AKI: findings to report
-        b = b.add_extension(x509.SubjectAlternativeName([x509.DNSName(host)]), critical=False)
-        b = b.add_extension(aki, critical=False)
-    pem = b.sign(key, hashes.SHA256()).public_bytes(serialization.Encoding.PEM)
-    out.write(pem)
-    if i < loop:
-        open("%s/files/%05d.pem" % (d, i), "wb").write(pem)
-out.close()
-PY
+here=$(cd "$(dirname "$0")" && pwd)
+if ! /usr/bin/python3 "$here/mkbundle.py" "$dir/bundle.pem" "$N" --files "$dir/files" "$LOOP" --flawed 3
 then
 	echo "cert-lint bench: needs python3 with cryptography (apt-get install python3-cryptography)"
 	exit 0
