@@ -93,6 +93,17 @@ ck_eku_short_name(const char *oid)
 	return oid ? lookup(eku_names, oid) : NULL;
 }
 
+const char *
+ck_eku_oid(const char *name)
+{
+	if (name == NULL)
+		return NULL;
+	for (const struct oid_name *t = eku_names; t->oid != NULL; t++)
+		if (strcmp(t->name, name) == 0)
+			return t->oid;
+	return NULL;
+}
+
 char *
 ck_hex(const unsigned char *buf, size_t len)
 {

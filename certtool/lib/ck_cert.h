@@ -48,6 +48,9 @@ int ck_cert_record_der(const json_t *rec, unsigned char **der, size_t *len,
 /* Short name of a dotted EKU OID ("server_auth", ...) or NULL when unknown. */
 const char *ck_eku_short_name(const char *oid);
 
+/* Dotted OID of an EKU short name, or NULL when the name is not one of ours. */
+const char *ck_eku_oid(const char *name);
+
 /* Base64 of der as PEM ("-----BEGIN CERTIFICATE-----\n...\n-----END..."). New malloc'd string. */
 char *ck_der_to_pem(const unsigned char *der, size_t len);
 

@@ -18,6 +18,7 @@
 #include <openssl/evp.h>
 
 #include "ck_adcs.h"
+#include "ck_cert.h"
 #include "ck_sid.h"
 #include "ck_tmpl.h"
 
@@ -25,69 +26,11 @@
 #define CK_DATADIR "/usr/local/share/certkit"
 #endif
 
-/*
- * EKU short names, the same the cert decoder uses (ck_eku_short_name in
- * ck_cert.c; test_adcs checks that both tables agree).
- */
-static const struct {
-	const char *name;
-	const char *oid;
-} ekus[] = {
-	{ "server_auth", "1.3.6.1.5.5.7.3.1" },
-	{ "client_auth", "1.3.6.1.5.5.7.3.2" },
-	{ "code_signing", "1.3.6.1.5.5.7.3.3" },
-	{ "email_protection", "1.3.6.1.5.5.7.3.4" },
-	{ "ipsec_end_system", "1.3.6.1.5.5.7.3.5" },
-	{ "ipsec_tunnel", "1.3.6.1.5.5.7.3.6" },
-	{ "ipsec_user", "1.3.6.1.5.5.7.3.7" },
-	{ "time_stamping", "1.3.6.1.5.5.7.3.8" },
-	{ "ocsp_signing", "1.3.6.1.5.5.7.3.9" },
-	{ "ipsec_ike", "1.3.6.1.5.5.7.3.17" },
-	{ "any_purpose", "2.5.29.37.0" },
-	{ "smartcard_logon", "1.3.6.1.4.1.311.20.2.2" },
-	{ "certificate_request_agent", "1.3.6.1.4.1.311.20.2.1" },
-	{ "pkinit_client_auth", "1.3.6.1.5.2.3.4" },
-	{ "kdc_auth", "1.3.6.1.5.2.3.5" },
-	{ "efs", "1.3.6.1.4.1.311.10.3.4" },
-	{ "efs_recovery", "1.3.6.1.4.1.311.10.3.4.1" },
-	{ "document_signing", "1.3.6.1.4.1.311.10.3.12" },
-	{ "ca_exchange", "1.3.6.1.4.1.311.21.5" },
-	{ "key_recovery_agent", "1.3.6.1.4.1.311.21.6" },
-	{ "ms_trust_list_signing", "1.3.6.1.4.1.311.10.3.1" },
-	{ "remote_desktop_auth", "1.3.6.1.4.1.311.54.1.2" },
-	{ "amt_provisioning", "2.16.840.1.113741.1.2.3" },
-};
-#define N_EKUS (sizeof(ekus) / sizeof(ekus[0]))
-
-size_t
-ck_tmpl_eku_count(void)
-{
-	return N_EKUS;
-}
-
-const char *
-ck_tmpl_eku_name_at(size_t i)
-{
-	return i < N_EKUS ? ekus[i].name : NULL;
-}
-
-const char *
-ck_tmpl_eku_oid_at(size_t i)
-{
-	return i < N_EKUS ? ekus[i].oid : NULL;
-}
-
+/* EKU short names are the cert decoder's (one table, in ck_cert.c). */
 const char *
 ck_tmpl_eku_oid(const char *name)
 {
-	size_t i;
-
-	if (name == NULL)
-		return NULL;
-	for (i = 0; i < N_EKUS; i++)
-		if (strcmp(name, ekus[i].name) == 0)
-			return ekus[i].oid;
-	return NULL;
+	return ck_eku_oid(name);
 }
 
 int

@@ -57,10 +57,6 @@ int ck_tmpl_check(json_t *tmpl, struct ck_err *err);
 
 /* EKU short name ("server_auth", "amt_provisioning") -> dotted OID, or NULL. */
 const char *ck_tmpl_eku_oid(const char *name);
-/* The EKU short names this module knows, in table order (i < count). */
-size_t ck_tmpl_eku_count(void);
-const char *ck_tmpl_eku_name_at(size_t i);
-const char *ck_tmpl_eku_oid_at(size_t i);
 
 /* 1 when s is a dotted-decimal OID (first arc 0-2, >= 2 arcs, no leading zeros). */
 int ck_oid_valid(const char *s);

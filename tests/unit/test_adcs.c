@@ -367,16 +367,17 @@ test_key_usage(void **state)
 static void
 test_eku_names_match_cert_decoder(void **state)
 {
-	size_t i;
+	/* One table serves both directions: every name maps back to itself. */
+	static const char *const names[] = { "server_auth", "client_auth", "any_purpose",
+		"smartcard_logon", "certificate_request_agent", "pkinit_client_auth",
+		"amt_provisioning", "efs", NULL };
 
 	(void)state;
-	assert_true(ck_tmpl_eku_count() > 5);
-	for (i = 0; i < ck_tmpl_eku_count(); i++) {
-		const char *n = ck_eku_short_name(ck_tmpl_eku_oid_at(i));
+	for (size_t i = 0; names[i] != NULL; i++) {
+		const char *oid = ck_tmpl_eku_oid(names[i]);
 
-		assert_non_null(n);
-		assert_string_equal(n, ck_tmpl_eku_name_at(i));
-		assert_string_equal(ck_tmpl_eku_oid(n), ck_tmpl_eku_oid_at(i));
+		assert_non_null(oid);
+		assert_string_equal(ck_eku_short_name(oid), names[i]);
 	}
 	assert_string_equal(ck_tmpl_eku_oid("amt_provisioning"), "2.16.840.1.113741.1.2.3");
 	assert_string_equal(ck_tmpl_eku_oid("server_auth"), "1.3.6.1.5.5.7.3.1");
