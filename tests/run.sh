@@ -18,6 +18,11 @@ failed=0
 skipped=0
 failures=""
 logdir=$(mktemp -d /tmp/certkit-tests.XXXXXX)
+t_start=$(date +%s)
+# stamp LABEL: prints how long the run has taken so far.
+stamp() {
+	echo "== $1 ($(($(date +%s) - t_start)) s since start)"
+}
 
 # count FILE LABEL: adds the TAP results in FILE to the totals.
 count() {
@@ -38,7 +43,7 @@ $(grep -E '^not ok ' "$1" | sed 's/^/  /')"
 suite() {
 	b=$1
 	label=$2
-	echo "== $label: unit tests ($b)"
+	stamp "$label: unit tests ($b)"
 	for t in "$b"/tests/test_*; do
 		[ -x "$t" ] || continue
 		log="$logdir/$label-$(basename "$t").tap"
@@ -52,7 +57,7 @@ suite() {
 		fi
 		count "$log" "$label $(basename "$t")"
 	done
-	echo "== $label: end-to-end tests ($b)"
+	stamp "$label: end-to-end tests ($b)"
 	files=${CK_E2E:-$(ls tests/e2e/*.bats 2>/dev/null)}
 	[ -n "$files" ] || return 0
 	log="$logdir/$label-e2e.tap"
@@ -73,7 +78,7 @@ suite() {
 suite "${CK_BUILD:-build}" plain
 
 if [ $full -eq 1 ]; then
-	echo "== building with ASan/UBSan"
+	stamp "building with ASan/UBSan"
 	if make --no-print-directory SANITIZE=address,undefined BUILD=build-san tests >"$logdir/san-build.log" 2>&1; then
 		# Leak checking is off: libldap and OpenSSL keep process-lifetime
 		# allocations that LSan reports; memory errors and UB still abort.
@@ -86,7 +91,7 @@ if [ $full -eq 1 ]; then
 		failures="$failures
 sanitizer build failed"
 	fi
-	echo "== fuzzing (${FUZZ_SECONDS:-20}s per target)"
+	stamp "fuzzing (${FUZZ_SECONDS:-20}s per target)"
 	log="$logdir/fuzz.tap"
 	make --no-print-directory fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-20}" >"$log" 2>&1
 	rc=$?
@@ -101,6 +106,7 @@ fi
 if [ -n "$failures" ]; then
 	echo "== failures:$failures"
 fi
+stamp "done"
 echo "logs: $logdir"
 if [ "$skipped" -gt 0 ]; then
 	echo "$passed passed, $failed failed, $skipped skipped"
