@@ -5,7 +5,8 @@
 #   make demo                 install missing packages, build, run the demo
 #   make install PREFIX=/usr/local [DESTDIR=...]
 #   make lint                 banned calls, mandoc -Tlint, shellcheck
-#   make SANITIZE=address,undefined check-quick   sanitizer build of the tests
+#   make SANITIZE=address,undefined check         the suite on a sanitizer build
+#   make check-quick          one build, unit + end-to-end only
 #   make fuzz [FUZZ_SECONDS=N]
 #   make bench
 #
@@ -83,7 +84,7 @@ deps:
 # ASan/UBSan, then a short fuzz run per target.  Ends with "N passed, N failed".
 check: deps
 	@$(MAKE) --no-print-directory tests
-	@sh tests/run.sh --full
+	@CK_BUILD=$(BUILD) sh tests/run.sh --full
 
 # One build, unit + end-to-end only (used by the sanitizer pass; handy locally).
 check-quick:
