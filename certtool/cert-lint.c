@@ -12,6 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ck_approve.h"
+#include "ck_caconfig.h"
 #include "ck_err.h"
 #include "ck_lint.h"
 #include "ck_num.h"
@@ -24,8 +26,11 @@
 #endif
 
 #define USAGE "usage: cert-lint [--profile NAME ...] [--policy FILE ...] [--amt-version V]\n" \
-	"                 [--fail-on critical|warning] [--list-rules]\n" \
-	"                 [--format json|text] [FILE ...]\n"
+	"                 [--ca-config FILE ...] [--ca NAME] [--fail-on critical|warning]\n" \
+	"                 [--list-rules] [--format json|text] [FILE ...]\n"
+
+#define CONFIG_MAX_BYTES (1024 * 1024)
+#define CONFIGS_MAX 16
 
 static struct {
 	int format;
@@ -33,6 +38,10 @@ static struct {
 	int worst;		/* 0 notice/none, 1 warning, 2 critical */
 	int status;
 	unsigned long judged, counts[3];
+	const char *ca;			/* --ca: the CA of settings without a registry path */
+	struct ck_caconfig *conf;	/* --ca-config settings, nconf entries */
+	const char *conf_src[CONFIGS_MAX * CK_CACONFIG_MAX];
+	size_t nconf;
 } cfg;
 
 static void
@@ -72,6 +81,96 @@ add_dirs(struct ck_lint *l, struct ck_err *err)
 		}
 	}
 	return ck_lint_add_dir(l, CK_DATADIR "/policy", err);
+}
+
+/* Reads one --ca-config file (certutil -getreg text or JSON) into cfg.conf. */
+static int
+read_config(const char *path, struct ck_err *err)
+{
+	FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	char *buf;
+	size_t n, k;
+	int r;
+
+	if (fp == NULL)
+		return ck_err_set(err, CK_E_IO, "%s", strerror(errno));
+	if ((buf = malloc(CONFIG_MAX_BYTES + 1)) == NULL) {
+		if (fp != stdin)
+			fclose(fp);
+		return ck_err_set(err, CK_E_NOMEM, "out of memory");
+	}
+	n = fread(buf, 1, CONFIG_MAX_BYTES + 1, fp);
+	if (ferror(fp))
+		r = ck_err_set(err, CK_E_IO, "read error");
+	else if (n > CONFIG_MAX_BYTES)
+		r = ck_err_set(err, CK_E_LIMIT, "larger than %d bytes", CONFIG_MAX_BYTES);
+	else
+		r = ck_caconfig_parse(buf, n, cfg.conf + cfg.nconf, CK_CACONFIG_MAX, err);
+	free(buf);
+	if (fp != stdin)
+		fclose(fp);
+	if (r < 0)
+		return -1;
+	for (k = 0; k < (size_t)r; k++)
+		cfg.conf_src[cfg.nconf + k] = path;
+	cfg.nconf += (size_t)r;
+	return 0;
+}
+
+/*
+ * Fills the held ca records with the --ca-config settings before any rule
+ * runs: an entry goes to the ca records its registry path names (name or
+ * DNS host), an entry without a path to --ca NAME or, failing that, to the
+ * only ca record of the input.  Records are changed in place, so the
+ * linter's index (which holds references) sees the settings too.
+ */
+static void
+apply_configs(json_t *held)
+{
+	struct ck_err err;
+	json_t *rec, *only = NULL;
+	size_t i, k, ncas = 0;
+
+	json_array_foreach(held, k, rec)
+		if (ck_record_is(rec, "ca")) {
+			ncas++;
+			only = rec;
+		}
+	for (i = 0; i < cfg.nconf; i++) {
+		const char *target = cfg.conf[i].ca;
+		json_t *want = NULL;	/* the only ca record, when the entry names none */
+		size_t hit = 0;
+
+		if (target[0] == '\0' && cfg.ca != NULL)
+			target = cfg.ca;
+		if (target[0] == '\0') {
+			if (ncas != 1) {
+				ck_err_set(&err, CK_E_USAGE, "no registry path names the CA and the input "
+				    "has %zu ca records: give --ca NAME", ncas);
+				ck_report(cfg.format == CK_FMT_JSON ? stdout : NULL, cfg.conf_src[i], &err);
+				cfg.status = ck_status_worse(cfg.status, CK_UNKNOWN);
+				continue;
+			}
+			want = only;
+			target = json_string_value(json_object_get(only, "name"));
+			if (target == NULL)
+				target = "(unnamed)";
+		}
+		json_array_foreach(held, k, rec) {
+			if (!ck_record_is(rec, "ca") ||
+			    (want != NULL ? rec != want : !ck_approve_ca_named(rec, target)))
+				continue;
+			if (ck_caconfig_apply(&cfg.conf[i], rec, &err) < 0) {
+				ck_report(NULL, cfg.conf_src[i], &err);
+				cfg.status = ck_status_worse(cfg.status, CK_UNKNOWN);
+				continue;
+			}
+			hit++;
+		}
+		if (hit == 0)
+			ck_warnx("'%s': settings for CA '%s' ignored: no ca record of that name",
+			    cfg.conf_src[i], target);
+	}
 }
 
 static int
@@ -204,7 +303,9 @@ run(struct ck_lint *l, FILE *fp, const char *name, json_t *held)
 
 			ck_lint_index(l, rec);
 			if (t == CK_APPLY_TEMPLATE || t == CK_APPLY_CA || t == CK_APPLY_CHAIN) {
-				if (json_array_size(held) == 0 && !ck_lint_wants(l, t))
+				/* ca records wait for --ca-config even when no rule judges them. */
+				if (json_array_size(held) == 0 && !ck_lint_wants(l, t) &&
+				    !(t == CK_APPLY_CA && cfg.nconf > 0))
 					t = 0;	/* nothing judges it: no need to hold */
 			} else if (json_array_size(held) == 0)
 				t = 0;
@@ -226,6 +327,8 @@ main(int argc, char **argv)
 		{ "profile", required_argument, NULL, 'p' },
 		{ "policy", required_argument, NULL, 'P' },
 		{ "amt-version", required_argument, NULL, 'a' },
+		{ "ca-config", required_argument, NULL, 'C' },
+		{ "ca", required_argument, NULL, 'c' },
 		{ "fail-on", required_argument, NULL, 'f' },
 		{ "list-rules", no_argument, NULL, 'l' },
 		{ "format", required_argument, NULL, 'F' },
@@ -237,7 +340,8 @@ main(int argc, char **argv)
 	struct ck_err err;
 	const char *format = NULL, *envpol;
 	char **profiles = NULL, **policies = NULL;
-	size_t np = 0, nf = 0, i;
+	const char *configs[CONFIGS_MAX];
+	size_t np = 0, nf = 0, nc = 0, i;
 	int c, list = 0, rv = CK_UNKNOWN;
 	long amt = -1;
 	json_t *held = NULL;
@@ -271,6 +375,20 @@ main(int argc, char **argv)
 				ck_warnx("--fail-on: '%s': expected critical or warning", optarg);
 				goto out;
 			}
+			break;
+		case 'C':
+			if (nc >= CONFIGS_MAX) {
+				ck_warnx("--ca-config: at most %d files", CONFIGS_MAX);
+				goto out;
+			}
+			configs[nc++] = optarg;
+			break;
+		case 'c':
+			if (cfg.ca != NULL) {
+				ck_warnx("--ca: given twice (name the CA in the certutil text instead)");
+				goto out;
+			}
+			cfg.ca = optarg;
 			break;
 		case 'l':
 			list = 1;
@@ -324,6 +442,16 @@ main(int argc, char **argv)
 		rv = list_rules(l, 0) < 0 ? CK_UNKNOWN : CK_OK;
 		goto out;
 	}
+	if (nc > 0 && (cfg.conf = calloc(nc * CK_CACONFIG_MAX, sizeof(*cfg.conf))) == NULL) {
+		ck_warnx("out of memory");
+		goto out;
+	}
+	/* A broken --ca-config is like a broken policy: nothing is judged. */
+	for (i = 0; i < nc; i++)
+		if (read_config(configs[i], &err) < 0) {
+			ck_warnx("--ca-config: '%s': %s", configs[i], err.msg);
+			goto out;
+		}
 	if ((held = json_array()) == NULL) {
 		ck_warnx("out of memory");
 		goto out;
@@ -348,6 +476,8 @@ main(int argc, char **argv)
 		run(l, fp, argv[i], held);
 		fclose(fp);
 	}
+	if (cfg.nconf > 0)
+		apply_configs(held);
 	for (i = 0; i < json_array_size(held); i++)
 		emit(l, json_array_get(held, i));
 	if (cfg.format == CK_FMT_TEXT)
@@ -363,6 +493,7 @@ out:
 	ck_lint_free(l);
 	free(profiles);
 	free(policies);
+	free(cfg.conf);
 	if (ck_close_stdout() < 0)
 		rv = CK_UNKNOWN;
 	return rv;

@@ -605,6 +605,123 @@ msg_of() { printf '%s\n' "$output" | jq -r --arg r "$1" '.findings[]? | select(.
 	hasnt oob.ca_request_pending
 }
 
+# --- CA registry settings (--ca-config) -----------------------------------
+# cert-ad's ca records carry no registry values; --ca-config fills them from
+# `certutil -getreg` text (the parser cert-approve uses) before the rules run.
+
+A="$FIX/approve"
+CC="$L/caconfig"
+# A ca record as cert-ad writes it: no edit_flags, interface_flags or disposition.
+bare_ca() { jq -c 'del(.edit_flags, .interface_flags, .request_disposition)' "$L/cas/ca-good.json"; }
+
+@test "cert-lint: --ca-config: the ca rules are silent without registry settings" {
+	bare_ca >"$BATS_TEST_TMPDIR/ca.jsonl"
+	run -0 cert-lint --profile adcs --profile oob-2007 "$BATS_TEST_TMPDIR/ca.jsonl"
+	hasnt adcs.esc6
+	hasnt adcs.esc11
+	hasnt oob.ca_request_pending
+	jq_eq "$output" 'has("edit_flags")' false
+}
+
+@test "cert-lint: --ca-config EditFlags: ESC6 fires with EDITF_ATTRIBUTESUBJECTALTNAME2, silent without" {
+	bare_ca >"$BATS_TEST_TMPDIR/ca.jsonl"
+	run -2 cert-lint --profile adcs --ca-config "$A/getreg-editflags.txt" "$BATS_TEST_TMPDIR/ca.jsonl"
+	has adcs.esc6 critical ca
+	jq_eq "$output" '.edit_flags.raw' 1376590
+	run -0 cert-lint --profile adcs --ca-config "$CC/getreg-editflags-clear.txt" "$BATS_TEST_TMPDIR/ca.jsonl"
+	hasnt adcs.esc6
+	jq_eq "$output" '.edit_flags.raw' 1114446
+}
+
+@test "cert-lint: --ca-config InterfaceFlags: ESC11 fires without IF_ENFORCEENCRYPTICERTREQUEST, silent with" {
+	bare_ca >"$BATS_TEST_TMPDIR/ca.jsonl"
+	run -2 cert-lint --profile adcs --ca-config "$CC/getreg-interfaceflags-noenc.txt" "$BATS_TEST_TMPDIR/ca.jsonl"
+	has adcs.esc11 critical ca
+	run -0 cert-lint --profile adcs --ca-config "$A/getreg-interfaceflags.txt" "$BATS_TEST_TMPDIR/ca.jsonl"
+	hasnt adcs.esc11
+	jq_eq "$output" '.interface_flags.raw' 1601
+}
+
+@test "cert-lint: --ca-config RequestDisposition: pending fires on 0x101, silent on 0x1" {
+	bare_ca >"$BATS_TEST_TMPDIR/ca.jsonl"
+	run -2 cert-lint --profile oob-2007 --ca-config "$A/getreg-disp-101.txt" "$BATS_TEST_TMPDIR/ca.jsonl"
+	has oob.ca_request_pending critical ca
+	jq_eq "$output" '.request_disposition | tojson' '{"raw":257,"action":"pending"}'
+	run -0 cert-lint --profile oob-2007 --ca-config "$A/getreg-disp-1.txt" "$BATS_TEST_TMPDIR/ca.jsonl"
+	hasnt oob.ca_request_pending
+}
+
+@test "cert-lint: --ca-config: several files, concatenated outputs, UTF-16 and JSON forms" {
+	bare_ca >"$BATS_TEST_TMPDIR/ca.jsonl"
+	run -2 cert-lint --profile adcs --profile oob-2007 --ca-config "$A/getreg-all.txt" "$BATS_TEST_TMPDIR/ca.jsonl"
+	[ "$(printf '%s\n' "$output" | jq -c '[.findings[].rule] | sort')" = '["adcs.esc6","oob.ca_request_pending"]' ]
+	run -2 cert-lint --profile adcs --ca-config "$CC/getreg-editflags-clear.txt" \
+		--ca-config "$CC/getreg-interfaceflags-noenc.txt" "$BATS_TEST_TMPDIR/ca.jsonl"
+	[ "$(printf '%s\n' "$output" | jq -c '[.findings[].rule]')" = '["adcs.esc11"]' ]
+	run -2 cert-lint --profile oob-2007 --ca-config "$A/getreg-utf16.txt" "$BATS_TEST_TMPDIR/ca.jsonl"
+	has oob.ca_request_pending critical
+	run -0 cert-lint --profile adcs --profile oob-2007 --ca-config "$A/ca-config.json" "$BATS_TEST_TMPDIR/ca.jsonl"
+	jq_eq "$output" 'has("request_disposition")' true
+}
+
+@test "cert-lint: --ca-config matches by registry path, by --ca NAME, or the only ca record" {
+	bare_ca >"$BATS_TEST_TMPDIR/one.jsonl"
+	{ bare_ca; bare_ca | jq -c '.name = "OTHER-CA" | .dns_host = "ca2.corp.example"'; } >"$BATS_TEST_TMPDIR/two.jsonl"
+	# The path names CORP-CA: OTHER-CA is left alone.
+	run -2 cert-lint --profile adcs --ca-config "$A/getreg-editflags.txt" "$BATS_TEST_TMPDIR/two.jsonl"
+	[ "$(printf '%s\n' "$output" | jq -c '[.name, [.findings[].rule]]' | paste -sd' ' -)" = '["CORP-CA",["adcs.esc6"]] ["OTHER-CA",[]]' ]
+	# No path, one ca record: it gets the settings.
+	run -2 cert-lint --profile adcs --ca-config "$CC/getreg-editflags-nopath.txt" "$BATS_TEST_TMPDIR/one.jsonl"
+	has adcs.esc6 critical
+	# No path, two ca records: --ca picks one (by name or DNS host) ...
+	run -2 cert-lint --profile adcs --ca ca2.corp.example --ca-config "$CC/getreg-editflags-nopath.txt" "$BATS_TEST_TMPDIR/two.jsonl"
+	[ "$(printf '%s\n' "$output" | jq -c '[.name, [.findings[].rule]]' | paste -sd' ' -)" = '["CORP-CA",[]] ["OTHER-CA",["adcs.esc6"]]' ]
+	# ... and without it the settings cannot be placed: an error, exit 3, nothing guessed.
+	run -3 --separate-stderr cert-lint --profile adcs --ca-config "$CC/getreg-editflags-nopath.txt" "$BATS_TEST_TMPDIR/two.jsonl"
+	[[ "$stderr" == *"give --ca NAME"* ]]
+	hasnt adcs.esc6
+	jq_eq "$output" 'select(.kind == "error") | .source' "$CC/getreg-editflags-nopath.txt"
+	# Settings for a CA that is not in the input: a warning on stderr, nothing changed.
+	run -0 --separate-stderr sh -c "jq -c '.name = \"X\" | .dns_host = \"x\"' '$BATS_TEST_TMPDIR/one.jsonl' | cert-lint --profile adcs --ca-config '$A/getreg-editflags.txt'"
+	[[ "$stderr" == *"settings for CA 'CORP-CA' ignored"* ]]
+	hasnt adcs.esc6
+}
+
+@test "cert-lint: --ca-config fills ca records even when no rule judges them; other records untouched" {
+	{ cert-read "$L/certs/web-good.pem"; bare_ca; jq -c . "$L/templates/web-good.json"; } >"$BATS_TEST_TMPDIR/mix.jsonl"
+	run -0 cert-lint --profile rfc5280 --ca-config "$A/getreg-all.txt" "$BATS_TEST_TMPDIR/mix.jsonl"
+	[ "$(printf '%s\n' "$output" | jq -r .kind | paste -sd, -)" = "cert,ca,template" ]
+	jq_eq "$output" 'select(.kind == "ca") | [.edit_flags.raw, .interface_flags.raw, .request_disposition.action] | tojson' '[1376590,1601,"pending"]'
+	jq_eq "$output" 'select(.kind == "template") | has("edit_flags")' false
+}
+
+@test "cert-lint: a broken or missing --ca-config exits 3 before judging anything" {
+	bare_ca >"$BATS_TEST_TMPDIR/ca.jsonl"
+	for f in bad-garbage.txt bad-hexdec.txt bad-type.txt bad-failed.txt bad-config.json; do
+		run -3 --separate-stderr cert-lint --profile adcs --ca-config "$A/$f" "$BATS_TEST_TMPDIR/ca.jsonl"
+		[[ "$stderr" == "cert-lint: --ca-config: '$A/$f': "* ]]
+		[ -z "$output" ]
+	done
+	run -3 --separate-stderr cert-lint --profile adcs --ca-config "$BATS_TEST_TMPDIR/nope.txt" "$BATS_TEST_TMPDIR/ca.jsonl"
+	[[ "$stderr" == *"No such file"* ]]
+	head -c 4096 /dev/urandom >"$BATS_TEST_TMPDIR/rand.bin"
+	run -3 cert-lint --profile adcs --ca-config "$BATS_TEST_TMPDIR/rand.bin" "$BATS_TEST_TMPDIR/ca.jsonl"
+	run -3 cert-lint --ca a --ca b "$BATS_TEST_TMPDIR/ca.jsonl"
+}
+
+@test "cert-lint: cert-approve --ca-config | cert-lint judges the ca records cert-approve filled" {
+	run -2 sh -c "cert-approve --requester 'CORP\\SITESRV01\$' --ca-config '$A/getreg-all.txt' '$A/records.jsonl' | cert-lint --profile adcs --profile oob-2007"
+	[ "$(printf '%s\n' "$output" | jq -c 'select(.kind == "ca") | [.name, ([.findings[].rule] | sort)]' | paste -sd' ' -)" = \
+		'["CORP-CA",["adcs.esc6","oob.ca_request_pending"]] ["CORP-SUB-CA",[]]' ]
+	# approval records pass through unchanged.
+	[ "$(printf '%s\n' "$output" | jq -c 'select(.kind == "approval")' | grep -c .)" -gt 0 ]
+	printf '%s\n' "$output" | jq -se '[.[] | select(.kind == "approval") | has("findings") | not] | all'
+	run -0 sh -c "cert-approve --requester 'CORP\\SITESRV01\$' --ca-config '$A/getreg-disp-1.txt' '$A/records.jsonl' | cert-lint --profile adcs --profile oob-2007 | jq -c 'select(.kind == \"ca\")'"
+	hasnt adcs.esc6
+	hasnt oob.ca_request_pending
+	jq_eq "$output" 'select(.name == "CORP-CA") | .request_disposition.action' issue
+}
+
 # --- the tool ------------------------------------------------------------
 
 @test "cert-lint: --list-rules prints one JSON line per rule with every field" {
@@ -769,6 +886,15 @@ msg_of() { printf '%s\n' "$output" | jq -r --arg r "$1" '.findings[]? | select(.
 	run -0 sh -c 'cert-read web-good.pem root.pem | cert-lint --profile amt-web-server --amt-version 16 --fail-on warning'
 	run -2 sh -c 'cert-read web-1024.pem root.pem | cert-lint --profile amt-web-server --amt-version 16 --fail-on warning'
 	run -0 sh -c 'cert-lint --list-rules --profile oob-2007 | jq -r .id'
+	# The CA's registry settings, directly and through cert-approve.
+	cp "$FIX/approve/getreg-all.txt" getreg.txt
+	jq -c 'select(.kind == "principal" and .name == "CORP\\SITESRV01$")' "$FIX/approve/records.jsonl" >>ad-export.jsonl
+	run -2 sh -c 'cert-lint --profile adcs --profile oob-2007 --ca-config getreg.txt ad-export.jsonl'
+	has adcs.esc6 critical ca
+	has oob.ca_request_pending critical ca
+	run -2 sh -c "cert-approve --requester 'CORP\SITESRV01$' --ca-config getreg.txt ad-export.jsonl | cert-lint --profile oob-2007"
+	has oob.ca_request_pending critical ca
+	jq_eq "$output" 'select(.kind == "approval") | .template' AMTWebServer
 }
 
 # --- with the real cert-chain ---------------------------------------------
