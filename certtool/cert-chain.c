@@ -65,75 +65,215 @@ static const struct option longopts[] = {
 
 #define MAX_LIST 64
 #define BATCH 512
+#define WINDOW_PER_JOB 64
 
-/* One output slot: a record to pass through, or a candidate chain to check. */
+/*
+ * One output slot, printed in input order: a record to pass through, a
+ * candidate chain read from stdin, or a FILE argument (loaded, grouped and
+ * checked by a worker).  Workers also serialise their output, so the main
+ * thread only writes bytes.
+ */
 struct item {
 	json_t *pass;		/* passed through as is (other kinds, errors) */
 	json_t *certs;		/* candidate: array of cert records, leaf first */
+	const char *file;	/* FILE argument */
 	char source[512];	/* for messages */
-	json_t *result;		/* chain record, or an error record */
+	json_t *out;		/* records to print (chain and error records) */
+	char *text;		/* JSON Lines of out, serialised by the worker */
 	int status;
+	int done;
 };
 
 static struct {
 	struct ck_chain_ctx *ctx;
+	struct ck_load_opts lo;
 	int format;
 	int status;
 	long jobs;
 	struct item *items;
-	size_t n, cap, ncand, next;
+	size_t n, cap, ncand, next, printed;
 	pthread_mutex_t mu;
-	/* the candidate being collected */
+	pthread_cond_t cv;
+	/* the candidate being collected from stdin */
 	json_t *cur;
 	char cur_key[1024];
 } g;
 
-static int
-push_item(struct item *it)
-{
-	if (g.n == g.cap) {
-		size_t nc = g.cap ? g.cap * 2 : 256;
-		struct item *ni = realloc(g.items, nc * sizeof(*ni));
+/* Grouping of cert records into candidates (same source = one candidate). */
+struct grouper {
+	json_t *cur;		/* array of cert records */
+	char key[1024];
+	void (*close)(void *arg, json_t *certs, const char *source);
+	void (*pass)(void *arg, json_t *rec);
+	void *arg;
+};
 
-		if (ni == NULL)
-			return -1;
-		g.items = ni;
-		g.cap = nc;
+static void
+group_close(struct grouper *gr)
+{
+	json_t *certs = gr->cur;
+
+	if (certs == NULL)
+		return;
+	gr->cur = NULL;
+	gr->close(gr->arg, certs, gr->key[0] != '\0' ? strchr(gr->key, ' ') + 1 : "-");
+	gr->key[0] = '\0';
+}
+
+/* Takes one record (steals it). */
+static void
+group_take(struct grouper *gr, json_t *rec)
+{
+	if (ck_record_is(rec, "cert")) {
+		const json_t *src = json_object_get(rec, "source");
+		const char *type = json_string_value(json_object_get(src, "type"));
+		const char *uri = json_string_value(json_object_get(src, "uri"));
+		json_int_t idx = json_integer_value(json_object_get(src, "index"));
+		char key[1024];
+
+		if (type != NULL && uri != NULL)
+			snprintf(key, sizeof(key), "%s %s", type, uri);
+		else
+			key[0] = '\0';
+		/*
+		 * Same source = same candidate; a record without a source, or
+		 * index 0 again (the same file named twice), starts a new one.
+		 */
+		if (gr->cur != NULL && (key[0] == '\0' || strcmp(key, gr->key) != 0 || idx == 0))
+			group_close(gr);
+		if (gr->cur == NULL) {
+			gr->cur = json_array();
+			snprintf(gr->key, sizeof(gr->key), "%s", key[0] ? key : "- -");
+		}
+		json_array_append_new(gr->cur, rec);
+		return;
 	}
-	g.items[g.n++] = *it;
+	group_close(gr);
+	gr->pass(gr->arg, rec);
+}
+
+/* Checks one candidate; appends the chain (or error) record to out. */
+static int
+check_certs(json_t *certs, const char *source, json_t *out)
+{
+	struct ck_err err;
+	int st = CK_UNKNOWN;
+	json_t *rec;
+
+	ck_err_clear(&err);
+	rec = ck_chain_check(g.ctx, certs, &st, &err);
+	if (rec == NULL) {
+		rec = ck_error_record_err(source, &err);
+		st = CK_UNKNOWN;
+	}
+	json_array_append_new(out, rec);
+	return st;
+}
+
+static void
+file_close(void *arg, json_t *certs, const char *source)
+{
+	struct item *it = arg;
+
+	it->status = ck_status_worse(it->status, check_certs(certs, source, it->out));
+	json_decref(certs);
+}
+
+static void
+file_pass(void *arg, json_t *rec)
+{
+	struct item *it = arg;
+
+	if (ck_record_is(rec, "error"))
+		it->status = ck_status_worse(it->status, CK_UNKNOWN);
+	json_array_append_new(it->out, rec);
+}
+
+static int
+file_emit(void *arg, json_t *rec)
+{
+	group_take(arg, rec);
 	return 0;
 }
 
 static void
-check_item(struct item *it)
+run_item(struct item *it)
 {
-	struct ck_err err;
+	size_t i;
+	json_t *r;
 
-	ck_err_clear(&err);
-	it->result = ck_chain_check(g.ctx, it->certs, &it->status, &err);
-	if (it->result == NULL) {
-		it->result = ck_error_record_err(it->source, &err);
-		it->status = CK_UNKNOWN;
+	it->out = json_array();
+	it->status = CK_OK;
+	if (it->file != NULL) {
+		struct grouper gr;
+
+		memset(&gr, 0, sizeof(gr));
+		gr.close = file_close;
+		gr.pass = file_pass;
+		gr.arg = it;
+		ck_load_source(it->file, &g.lo, file_emit, &gr);
+		group_close(&gr);
+	} else if (it->certs != NULL) {
+		it->status = check_certs(it->certs, it->source, it->out);
+		json_decref(it->certs);
+		it->certs = NULL;
+	}
+	if (g.format == CK_FMT_JSON) {
+		size_t len = 0, cap = 0;
+		char *buf = NULL;
+
+		json_array_foreach(it->out, i, r) {
+			char *line = ck_record_dumps(r);
+			size_t l = line != NULL ? strlen(line) : 0;
+
+			if (line == NULL || len + l + 2 > cap) {
+				char *nb;
+
+				cap = (len + l + 2) * 2;
+				if (line == NULL || (nb = realloc(buf, cap)) == NULL) {
+					free(line);
+					it->status = ck_status_worse(it->status, CK_UNKNOWN);
+					continue;
+				}
+				buf = nb;
+			}
+			memcpy(buf + len, line, l);
+			buf[len + l] = '\n';
+			len += l + 1;
+			buf[len] = '\0';
+			free(line);
+		}
+		it->text = buf;
 	}
 }
 
 static void *
 worker(void *arg)
 {
+	size_t window = (size_t)g.jobs * WINDOW_PER_JOB;
+
 	(void)arg;
 	for (;;) {
 		size_t i;
 
 		pthread_mutex_lock(&g.mu);
-		while (g.next < g.n && g.items[g.next].certs == NULL)
-			g.next++;
+		/* Stay within a window of the printer so memory stays bounded. */
+		while (g.next < g.n && g.next >= g.printed + window)
+			pthread_cond_wait(&g.cv, &g.mu);
+		while (g.next < g.n && g.items[g.next].pass != NULL)
+			g.items[g.next++].done = 1;
 		if (g.next >= g.n) {
+			pthread_cond_broadcast(&g.cv);
 			pthread_mutex_unlock(&g.mu);
 			return NULL;
 		}
 		i = g.next++;
 		pthread_mutex_unlock(&g.mu);
-		check_item(&g.items[i]);
+		run_item(&g.items[i]);
+		pthread_mutex_lock(&g.mu);
+		g.items[i].done = 1;
+		pthread_cond_broadcast(&g.cv);
+		pthread_mutex_unlock(&g.mu);
 	}
 }
 
@@ -155,15 +295,49 @@ print_record(const json_t *rec)
 	}
 }
 
-/* Checks the collected items (in parallel) and prints them in order. */
 static void
-flush_items(void)
+print_item(struct item *it)
+{
+	size_t i;
+	json_t *r;
+
+	if (it->pass != NULL) {
+		print_record(it->pass);
+		json_decref(it->pass);
+		it->pass = NULL;
+		return;
+	}
+	json_array_foreach(it->out, i, r)
+		if (ck_record_is(r, "error")) {
+			const char *src = json_string_value(json_object_get(r, "source"));
+
+			fprintf(stderr, "%s: '%s': %s\n", ck_prog(), src != NULL ? src : "-",
+			    json_string_value(json_object_get(r, "message")));
+		}
+	if (g.format == CK_FMT_JSON) {
+		if (it->text != NULL && fputs(it->text, stdout) == EOF)
+			g.status = ck_status_worse(g.status, CK_UNKNOWN);
+	} else {
+		json_array_foreach(it->out, i, r)
+			print_record(r);
+	}
+	g.status = ck_status_worse(g.status, it->status);
+	free(it->text);
+	it->text = NULL;
+	json_decref(it->out);
+	it->out = NULL;
+}
+
+/* Runs the items on worker threads and prints them in order as they finish. */
+static void
+run_items(void)
 {
 	pthread_t th[256];
 	long nth = g.jobs, started = 0, t;
 	size_t i;
 
 	g.next = 0;
+	g.printed = 0;
 	if (nth > (long)g.ncand)
 		nth = (long)g.ncand;
 	if (nth > 1)
@@ -172,108 +346,86 @@ flush_items(void)
 				started++;
 	if (started == 0)
 		worker(NULL);
+	for (i = 0; i < g.n; i++) {
+		pthread_mutex_lock(&g.mu);
+		while (!g.items[i].done)
+			pthread_cond_wait(&g.cv, &g.mu);
+		pthread_mutex_unlock(&g.mu);
+		print_item(&g.items[i]);
+		pthread_mutex_lock(&g.mu);
+		g.printed = i + 1;
+		pthread_cond_broadcast(&g.cv);
+		pthread_mutex_unlock(&g.mu);
+	}
 	for (t = 0; t < started; t++)
 		pthread_join(th[t], NULL);
-	for (i = 0; i < g.n; i++) {
-		struct item *it = &g.items[i];
-
-		if (it->pass != NULL) {
-			print_record(it->pass);
-			json_decref(it->pass);
-			continue;
-		}
-		if (ck_record_is(it->result, "error"))
-			fprintf(stderr, "%s: '%s': %s\n", ck_prog(), it->source,
-			    json_string_value(json_object_get(it->result, "message")));
-		print_record(it->result);
-		g.status = ck_status_worse(g.status, it->status);
-		json_decref(it->result);
-		json_decref(it->certs);
-	}
 	g.n = 0;
 	g.ncand = 0;
 }
 
-/* Ends the candidate being collected. */
+static int
+push_item(struct item *it)
+{
+	if (g.n == g.cap) {
+		size_t nc = g.cap ? g.cap * 2 : 256;
+		struct item *ni = realloc(g.items, nc * sizeof(*ni));
+
+		if (ni == NULL)
+			return -1;
+		g.items = ni;
+		g.cap = nc;
+	}
+	g.items[g.n++] = *it;
+	return 0;
+}
+
+/* stdin: a candidate is complete. */
 static void
-close_candidate(void)
+stdin_close(void *arg, json_t *certs, const char *source)
 {
 	struct item it;
 
-	if (g.cur == NULL)
-		return;
+	(void)arg;
 	memset(&it, 0, sizeof(it));
-	it.certs = g.cur;
-	snprintf(it.source, sizeof(it.source), "%s", g.cur_key[0] ? strchr(g.cur_key, ' ') + 1 : "-");
-	g.cur = NULL;
-	g.cur_key[0] = '\0';
+	it.certs = certs;
+	snprintf(it.source, sizeof(it.source), "%s", source);
 	if (push_item(&it) != 0) {
-		json_decref(it.certs);
+		json_decref(certs);
 		g.status = ck_status_worse(g.status, CK_UNKNOWN);
 		return;
 	}
 	if (++g.ncand >= BATCH)
-		flush_items();
+		run_items();
 }
 
 static void
-pass_record(json_t *rec)
+stdin_pass(void *arg, json_t *rec)
 {
 	struct item it;
 
-	close_candidate();
+	(void)arg;
+	/* Broken lines and upstream errors: the input could not be checked. */
+	if (ck_record_is(rec, "error"))
+		g.status = ck_status_worse(g.status, CK_UNKNOWN);
 	memset(&it, 0, sizeof(it));
 	it.pass = rec;
+	if (ck_record_is(rec, "error")) {
+		const char *src = json_string_value(json_object_get(rec, "source"));
+
+		fprintf(stderr, "%s: '%s': %s\n", ck_prog(), src ? src : "-",
+		    json_string_value(json_object_get(rec, "message")));
+	}
 	if (push_item(&it) != 0) {
 		print_record(rec);
 		json_decref(rec);
 	}
 }
 
-/* Takes one incoming record (steals it). */
-static int
-take(void *ctx, json_t *rec)
-{
-	(void)ctx;
-	if (ck_record_is(rec, "cert")) {
-		const json_t *src = json_object_get(rec, "source");
-		const char *type = json_string_value(json_object_get(src, "type"));
-		const char *uri = json_string_value(json_object_get(src, "uri"));
-		json_int_t idx = json_integer_value(json_object_get(src, "index"));
-		char key[1024];
-
-		if (type != NULL && uri != NULL)
-			snprintf(key, sizeof(key), "%s %s", type, uri);
-		else
-			key[0] = '\0';
-		/*
-		 * Same source = same candidate; a record without a source, or
-		 * index 0 again (a new file of the same name), starts a new one.
-		 */
-		if (g.cur != NULL && (key[0] == '\0' || strcmp(key, g.cur_key) != 0 || idx == 0))
-			close_candidate();
-		if (g.cur == NULL) {
-			g.cur = json_array();
-			snprintf(g.cur_key, sizeof(g.cur_key), "%s", key[0] ? key : "- -");
-		}
-		json_array_append_new(g.cur, rec);
-		return 0;
-	}
-	if (ck_record_is(rec, "error")) {
-		const char *src = json_string_value(json_object_get(rec, "source"));
-
-		fprintf(stderr, "%s: '%s': %s\n", ck_prog(), src ? src : "-",
-		    json_string_value(json_object_get(rec, "message")));
-		g.status = ck_status_worse(g.status, CK_UNKNOWN);
-	}
-	pass_record(rec);
-	return 0;
-}
-
 static void
 read_stream(FILE *fp, const char *name)
 {
 	struct ck_reader *r = ck_reader_new(fp, name);
+	struct grouper gr;
 	struct ck_err err;
 	json_t *rec;
 	int rc;
@@ -284,16 +436,21 @@ read_stream(FILE *fp, const char *name)
 		g.status = ck_status_worse(g.status, CK_UNKNOWN);
 		return;
 	}
+	memset(&gr, 0, sizeof(gr));
+	gr.close = stdin_close;
+	gr.pass = stdin_pass;
 	while ((rc = ck_reader_next(r, &rec, &err)) != CK_READ_EOF) {
 		if (rc == CK_READ_FAIL) {
-			close_candidate();
-			flush_items();
+			group_close(&gr);
+			run_items();
 			ck_report(g.format == CK_FMT_JSON ? stdout : NULL, name, &err);
 			g.status = ck_status_worse(g.status, CK_UNKNOWN);
 			break;
 		}
-		take(NULL, rec);	/* a broken line is an error record: reported and counted */
+		group_take(&gr, rec);	/* a broken line is an error record: reported and counted */
 	}
+	group_close(&gr);
+	run_items();
 	ck_reader_free(r);
 }
 
@@ -312,7 +469,6 @@ main(int argc, char **argv)
 	struct ck_chain_opts o;
 	struct ck_clock clk;
 	struct ck_err err;
-	struct ck_load_opts lo;
 	const char *roots[MAX_LIST], *untrusted[MAX_LIST], *hashes = NULL, *format = NULL;
 	const char *at = NULL, *policy = NULL, *amtver = NULL, *caalg = NULL;
 	long maxca = -1, minbits = -1, maxdepth = -1, timeout = 10, v;
@@ -480,26 +636,32 @@ main(int argc, char **argv)
 		return CK_UNKNOWN;
 	}
 	pthread_mutex_init(&g.mu, NULL);
-
-	ck_load_opts_init(&lo);
-	lo.fetch = o.net;
-	if (optind == argc) {
+	pthread_cond_init(&g.cv, NULL);
+	ck_load_opts_init(&g.lo);
+	g.lo.fetch = o.net;
+	if (optind == argc)
 		read_stream(stdin, "stdin");
-	} else {
-		for (; optind < argc; optind++) {
-			if (strcmp(argv[optind], "-") == 0) {
-				read_stream(stdin, "stdin");
-				continue;
-			}
-			close_candidate();
-			ck_load_source(argv[optind], &lo, take, NULL);
-			close_candidate();
+	for (; optind < argc; optind++) {
+		struct item it;
+
+		if (strcmp(argv[optind], "-") == 0) {
+			run_items();
+			read_stream(stdin, "stdin");
+			continue;
 		}
+		memset(&it, 0, sizeof(it));
+		it.file = argv[optind];
+		snprintf(it.source, sizeof(it.source), "%s", argv[optind]);
+		if (push_item(&it) != 0) {
+			g.status = ck_status_worse(g.status, CK_UNKNOWN);
+			continue;
+		}
+		g.ncand++;
 	}
-	close_candidate();
-	flush_items();
+	run_items();
 	free(g.items);
 	ck_chain_ctx_free(g.ctx);
 	pthread_mutex_destroy(&g.mu);
+	pthread_cond_destroy(&g.cv);
 	return ck_close_stdout() != 0 ? ck_status_worse(g.status, CK_UNKNOWN) : g.status;
 }

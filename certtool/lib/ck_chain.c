@@ -321,7 +321,7 @@ cert_id(X509 *x, char hex[65])
 		snprintf(hex + 2 * i, 3, "%02x", md[i]);
 }
 
-/* A `cert` record for a certificate not given as input (anchor, pool, AIA): cached. */
+/* A `cert` record (without pem) for a certificate not given as input (anchor, pool, AIA): cached. */
 static json_t *
 cache_record(struct ck_chain_ctx *c, X509 *x)
 {
@@ -354,7 +354,7 @@ cache_record(struct ck_chain_ctx *c, X509 *x)
 	src.uri = uri != NULL ? uri : "";
 	if ((len = i2d_X509(x, &der)) <= 0)
 		return NULL;
-	rec = ck_cert_record(der, (size_t)len, &src, 0, &err);
+	rec = ck_cert_record(der, (size_t)len, &src, CK_CERT_NO_PEM, &err);
 	OPENSSL_free(der);
 	free(uri);
 	if (rec == NULL)
@@ -1166,7 +1166,9 @@ ck_chain_check(struct ck_chain_ctx *c, const json_t *certs, int *status, struct 
 		json_array_append_new(jpath, json_string(hex));
 		for (k = 0; k < sk_X509_num(input); k++)
 			if (sk_X509_value(input, k) == x) {
-				cr = json_incref(json_array_get(certs, (size_t)k));
+				/* The path's records go without their pem: the ids name them. */
+				cr = json_copy(json_array_get(certs, (size_t)k));
+				json_object_del(cr, "pem");
 				break;
 			}
 		if (cr == NULL)

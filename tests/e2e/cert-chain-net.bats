@@ -257,3 +257,10 @@ rules() {
 	[ "$(rules)" = chain.revocation_unknown ]
 	run -2 cert-chain --ocsp --require-revocation --untrusted "$D/nint.pem" --no-fetch --timeout 2 --roots "$D/roots.pem" "$D/down.pem"
 }
+
+@test "cert-chain: man page EXAMPLE: a leaf alone, issuer by AIA, CRLs checked" {
+	cd "$D"
+	run -0 cert-chain --roots roots.pem --crl-check good.pem
+	jq_eq "$output" '.path | length' 3
+	jq_eq "$output" '[.revocation[].status] | join(",")' good,good
+}

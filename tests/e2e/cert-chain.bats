@@ -242,3 +242,35 @@ LIST
 	CERTKIT_NOW=2024-06-01T00:00:00Z run -0 cert-chain --roots "$CH/roots-main.pem" "$S/expired-leaf.pem"
 	CERTKIT_NOW=2025-06-01T00:00:00Z run -2 cert-chain --roots "$CH/roots-main.pem" "$S/expired-leaf.pem"
 }
+
+@test "cert-chain: man page EXAMPLES on disk" {
+	cd "$BATS_TEST_TMPDIR"
+	cp "$CH/roots-main.pem" roots.pem
+	cp "$S/ok.pem" bundle.pem
+	cp "$S/expired-leaf.pem" expired.pem
+	run -0 cert-chain --roots roots.pem bundle.pem
+	jq_eq "$output" .status ok
+	run -0 cert-chain --roots roots.pem --max-ca-bits 2048 --no-sha1 --format text bundle.pem
+	[[ "${lines[0]}" == "chain "*"  OK" ]]
+	out=$(cert-chain --roots roots.pem bundle.pem expired.pem | jq -c 'select(.status != "ok") | .findings')
+	[ "$(printf '%s\n' "$out" | grep -c .)" -eq 1 ]
+	[[ "$out" == *'"rule":"chain.expired"'* ]]
+}
+
+@test "cert-chain: man page EXAMPLE: the chain an AMT device presents on 16993" {
+	require_cmd cert-read
+	if (exec 3<>/dev/tcp/127.0.0.1/16993) 2>/dev/null; then skip "port 16993 is in use"; fi
+	cd "$BATS_TEST_TMPDIR"
+	cp "$CH/roots-all.pem" roots.pem
+	openssl s_server -quiet -accept 127.0.0.1:16993 -cert "$CH/pki/leaf_u_int4096.pem" \
+		-key "$CH/pki/k2048c.key" -cert_chain "$CH/pki/int4096.pem" >/dev/null 2>&1 &
+	srv=$!
+	wait_port 16993
+	export CERTKIT_POLICY_DIR="$CK_TOP/policy"
+	out=$(cert-read tls://127.0.0.1:16993 | cert-chain --roots roots.pem --policy amt --amt-version 11) || rc=$?
+	kill "$srv"
+	[ "${rc:-0}" -eq 2 ]
+	jq_eq "$out" '.path | length' 3
+	jq_eq "$out" '[.findings[].rule] | join(",")' chain.ca_key_too_large
+	jq_eq "$out" '.certs[0].source.type' tls
+}
