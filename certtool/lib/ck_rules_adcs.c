@@ -124,12 +124,40 @@ ace_broad(const json_t *ace)
 	return ck_js(ace, "name") != NULL && name_is_broad(ck_js(ace, "name"));
 }
 
+/*
+ * The names of the privileged principals of ck_sid_is_privileged(), for
+ * records that carry a name without a SID (a template record written by
+ * hand or by cert-tmpl may give an owner or ACE as "CORP\\Domain Admins").
+ */
+static int
+name_is_privileged(const char *n)
+{
+	static const char *const admin[] = {
+		"Domain Admins", "Enterprise Admins", "Administrators", "Domain Controllers",
+		"Cert Publishers", "Enterprise Read-only Domain Controllers",
+		"Read-only Domain Controllers", "Key Admins", "Enterprise Key Admins",
+		"Administrator", "SYSTEM", "LOCAL SYSTEM", "Enterprise Domain Controllers",
+		"ENTERPRISE DOMAIN CONTROLLERS",
+	};
+	const char *b = strrchr(n, '\\');
+	size_t i;
+
+	b = b ? b + 1 : n;
+	for (i = 0; i < sizeof(admin) / sizeof(admin[0]); i++)
+		if (strcasecmp(b, admin[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* A SID decides; without one, a well-known administrative name does. */
 static int
 ace_privileged(const json_t *ace)
 {
-	const char *s = ck_js(ace, "sid");
+	const char *s = ck_js(ace, "sid"), *n = ck_js(ace, "name");
 
-	return s != NULL && ck_sid_is_privileged(s);
+	if (s != NULL && *s)
+		return ck_sid_is_privileged(s);
+	return n != NULL && name_is_privileged(n);
 }
 
 static int
@@ -282,18 +310,42 @@ CK_CHECK(ck_chk_esc4)
 		return ck_hit(hit, NULL, "%s can change template '%s' (write rights on its ACL, owner "
 		    "or attributes; ESC4) and so turn it into an ESC1 template: on the Security tab "
 		    "leave Full Control and Write to administrators only", names, tname(rec));
+	/*
+	 * The owner comes as cert-ad writes it ({sid, name}, name possibly
+	 * null), as a bare string (a SID, or a name when it does not start with
+	 * "S-1-"), or null/absent (unknown: nothing to say).
+	 */
 	if (json_is_string(owner) || json_is_object(owner)) {
-		json_t *o = json_is_string(owner) ? json_pack("{ss}", "sid", json_string_value(owner)) :
-		    json_incref((json_t *)owner);
-		int low = o != NULL && ck_js(o, "sid") != NULL && !ace_privileged(o);
+		const char *os = NULL, *on = NULL, *v;
 		char who[NAMES_MAX];
 
-		snprintf(who, sizeof(who), "%s", o ? ace_name(o) : "?");
-		json_decref(o);
-		if (low)
-			return ck_hit(hit, NULL, "template '%s' is owned by %s, who can rewrite its ACL "
-			    "(ESC4): take ownership as Enterprise Admins (Security, Advanced, Owner)",
-			    tname(rec), who);
+		if (json_is_string(owner)) {
+			v = json_string_value(owner);
+			if (strncasecmp(v, "S-1-", 4) == 0)
+				os = v;
+			else
+				on = v;
+		} else {
+			os = ck_js(owner, "sid");
+			on = ck_js(owner, "name");
+		}
+		if (os != NULL && *os == '\0')
+			os = NULL;
+		if (on != NULL && *on == '\0')
+			on = NULL;
+		if (os == NULL && on == NULL)
+			return 0;
+		if (os != NULL ? ck_sid_is_privileged(os) : name_is_privileged(on))
+			return 0;
+		if (on != NULL && os != NULL)
+			snprintf(who, sizeof(who), "%s (%s)", on, os);
+		else if (on != NULL)
+			snprintf(who, sizeof(who), "%s", on);
+		else
+			snprintf(who, sizeof(who), "%s", ck_sid_wellknown_name(os) ? ck_sid_wellknown_name(os) : os);
+		return ck_hit(hit, NULL, "template '%s' is owned by %s, who can rewrite its ACL "
+		    "(ESC4): take ownership as Enterprise Admins (Security, Advanced, Owner)",
+		    tname(rec), who);
 	}
 	return 0;
 }

@@ -403,6 +403,66 @@ msg_of() { printf '%s\n' "$output" | jq -r --arg r "$1" '.findings[]? | select(.
 	[[ "$(msg_of adcs.esc4)" == *"bob"* ]]
 }
 
+# owner_is JSON: the esc4-owner template with .owner replaced, linted with adcs.
+owner_is() { jq -c --argjson o "$1" '.owner = $o' "$L/templates/esc4-owner.json" | cert-lint --profile adcs; }
+LOW=S-1-5-21-1111111111-2222222222-3333333333-1120
+DA=S-1-5-21-1111111111-2222222222-3333333333-512
+
+@test "cert-lint: adcs.esc4 fires on every owner shape naming a low-privileged principal" {
+	# cert-ad: {sid, name}; name may be null.
+	run -2 owner_is "{\"sid\": \"$LOW\", \"name\": \"CORP\\\\bob\"}"
+	has adcs.esc4 critical
+	[[ "$(msg_of adcs.esc4)" == *"owned by CORP\bob ($LOW)"* ]]
+	run -2 owner_is "{\"sid\": \"$LOW\", \"name\": null}"
+	[[ "$(msg_of adcs.esc4)" == *"owned by $LOW,"* ]]
+	# A bare SID string, a bare name string (cert-tmpl and hand-made records).
+	run -2 owner_is "\"$LOW\""
+	[[ "$(msg_of adcs.esc4)" == *"owned by $LOW,"* ]]
+	run -2 owner_is '"CORP\\bob"'
+	[[ "$(msg_of adcs.esc4)" == *"owned by CORP\bob,"* ]]
+	# A name without a SID: a broad group is not an administrator.
+	run -2 owner_is '{"name": "CORP\\Domain Users"}'
+	has adcs.esc4 critical
+}
+
+@test "cert-lint: adcs.esc4 silent on privileged, unknown and malformed owners" {
+	for o in "{\"sid\": \"$DA\", \"name\": \"CORP\\\\Domain Admins\"}" "{\"sid\": \"$DA\", \"name\": null}" \
+		"\"$DA\"" '"S-1-5-18"' '"CORP\\Enterprise Admins"' '{"name": "CORP\\Domain Admins"}' \
+		null '""' '{}' '{"sid": null, "name": null}' 42 '[]' '{"sid": 5, "name": []}' true; do
+		run -0 owner_is "$o"
+		hasnt adcs.esc4 || { echo "owner $o"; return 1; }
+	done
+	# No owner field at all.
+	run -0 sh -c "jq -c 'del(.owner)' '$L/templates/esc4-owner.json' | cert-lint --profile adcs"
+	hasnt adcs.esc4
+	# A privileged SID decides even when the name looks broad.
+	run -0 owner_is "{\"sid\": \"$DA\", \"name\": \"CORP\\\\Domain Users\"}"
+	hasnt adcs.esc4
+}
+
+@test "cert-lint: adcs.esc4 on cert-tmpl's records (owner absent or null): silent" {
+	run sh -c "cert-tmpl list --templates '$CK_TOP/templates' | jq -c 'select(.kind == \"template\")' | cert-lint --profile adcs"
+	[ "$status" -le 1 ]
+	[ "$(printf '%s\n' "$output" | jq -c 'select(.kind == "template")' | grep -c .)" -gt 0 ]
+	hasnt adcs.esc4
+	run cert-tmpl generate --templates "$CK_TOP/templates" --format json AMTWebServer
+	[ "$status" -eq 0 ]
+	printf '%s\n' "$output" | jq -e 'select(.kind == "template") | .owner == null'
+	run sh -c "cert-tmpl generate --templates '$CK_TOP/templates' --format json AMTWebServer | cert-lint --profile adcs"
+	[ "$status" -le 1 ]
+	hasnt adcs.esc4
+	# The same record with a low-privileged owner filled in fires: the silence is not blindness.
+	run -2 sh -c "cert-tmpl generate --templates '$CK_TOP/templates' --format json AMTWebServer | jq -c '.owner = \"$LOW\"' | cert-lint --profile adcs"
+	has adcs.esc4 critical
+}
+
+@test "cert-lint: name-only ACEs: administrators by name are privileged, others are not" {
+	run -2 sh -c "jq -c '.acl = [{allow: true, name: \"CORP\\\\Domain Users\", rights: [\"write_dacl\"]}] | del(.owner)' '$L/templates/esc4-owner.json' | cert-lint --profile adcs"
+	has adcs.esc4 critical
+	run -0 sh -c "jq -c '.acl = [{allow: true, name: \"CORP\\\\Domain Admins\", rights: [\"write_dacl\"]}] | del(.owner)' '$L/templates/esc4-owner.json' | cert-lint --profile adcs"
+	hasnt adcs.esc4
+}
+
 @test "cert-lint: adcs.esc4 silent (only Domain Admins can write)" {
 	run -1 lint_t adcs web-good
 	hasnt adcs.esc4
