@@ -54,3 +54,38 @@ rules_of() {
 	[ -z "$(rules_of AMTProvisioning)" ]
 	[ -z "$(rules_of LegacyUser)" ]
 }
+
+# ca_rules NAME: the sorted rules of the ca record NAME.
+ca_rules() {
+	printf '%s\n' "$output" | jq -r --arg n "$1" 'select(.kind == "ca" and .name == $n) | .findings[].rule' | sort | paste -sd, -
+}
+
+@test "cert-lint samba: cert-ad's ca record has no registry settings; the ca rules stay silent" {
+	[ "$(jq -c 'select(.kind == "ca" and .name == "CORP-CA") | [has("edit_flags"), has("interface_flags")]' "$OUT")" = "[false,false]" ]
+	run -2 cert-lint --profile adcs --profile oob-2007 "$OUT"
+	[ -z "$(ca_rules CORP-CA)" ]
+}
+
+@test "cert-lint samba: --ca-config EditFlags: ESC6 fires on 0x15014e, silent on 0x11014e" {
+	run -2 cert-lint --profile adcs --ca-config "$FIX/approve/getreg-editflags.txt" "$OUT"
+	[ "$(ca_rules CORP-CA)" = "adcs.esc6" ]
+	run -2 cert-lint --profile adcs --ca-config "$FIX/lint/caconfig/getreg-editflags-clear.txt" "$OUT"
+	[ -z "$(ca_rules CORP-CA)" ]
+	jq_eq "$output" 'select(.kind == "ca" and .name == "CORP-CA") | .edit_flags.raw' 1114446
+}
+
+@test "cert-lint samba: --ca-config InterfaceFlags: ESC11 fires on 0x441, silent on 0x641; disposition 0x101 pends" {
+	run -2 cert-lint --profile adcs --ca-config "$FIX/lint/caconfig/getreg-interfaceflags-noenc.txt" "$OUT"
+	[ "$(ca_rules CORP-CA)" = "adcs.esc11" ]
+	run -2 cert-lint --profile adcs --ca-config "$FIX/approve/getreg-interfaceflags.txt" "$OUT"
+	[ -z "$(ca_rules CORP-CA)" ]
+	run -2 cert-lint --profile adcs --profile oob-2007 --ca-config "$FIX/approve/getreg-all.txt" "$OUT"
+	[ "$(ca_rules CORP-CA)" = "adcs.esc6,oob.ca_request_pending" ]
+}
+
+@test "cert-lint samba: cert-approve --ca-config | cert-lint over the live export" {
+	run -2 sh -c "cert-approve --requester S-1-5-18 --ca-config '$FIX/approve/getreg-all.txt' '$OUT' | cert-lint --profile adcs --profile oob-2007"
+	[ "$(ca_rules CORP-CA)" = "adcs.esc6,oob.ca_request_pending" ]
+	run -2 sh -c "cert-approve --requester S-1-5-18 --ca-config '$FIX/approve/getreg-disp-1.txt' '$OUT' | cert-lint --profile adcs --profile oob-2007"
+	[ -z "$(ca_rules CORP-CA)" ]
+}
