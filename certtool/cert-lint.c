@@ -205,6 +205,13 @@ list_rules(const struct ck_lint *l, int all)
 		}
 		json_decref(j);
 	}
+	/* Text for people: also say which escalations nothing checks, and why. */
+	if (cfg.format == CK_FMT_TEXT) {
+		const struct ck_unchecked *u = ck_rules_unchecked(&n);
+
+		for (i = 0; i < n; i++)
+			printf("%-36s %-8s %s\n", u[i].id, "unchecked", u[i].why);
+	}
 	return 0;
 }
 

@@ -148,6 +148,23 @@ static const struct ck_rule rules[] = {
 	    ck_chk_oob_ca_pending },
 };
 
+static const struct ck_unchecked unchecked[] = {
+	{ "adcs.esc5", "dangerous ACLs on other PKI objects (CA computer account, "
+	    "Public Key Services container, NTAuthCertificates, pKIEnrollmentService): "
+	    "cert-ad reads the ACLs of templates only" },
+	{ "adcs.esc7", "ManageCA/ManageCertificates for low-privileged principals: the CA's "
+	    "own security descriptor is in its registry (CA\\Security), not in AD or any record" },
+	{ "adcs.esc8", "HTTP web enrollment (certsrv, CES) without EPA/channel binding: an IIS "
+	    "setting on the CA host; no record describes the CA's web endpoints" },
+};
+
+const struct ck_unchecked *
+ck_rules_unchecked(size_t *n)
+{
+	*n = sizeof(unchecked) / sizeof(unchecked[0]);
+	return unchecked;
+}
+
 const struct ck_rule *
 ck_rules_all(size_t *n)
 {

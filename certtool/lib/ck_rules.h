@@ -56,6 +56,19 @@ struct ck_rule {
 /* The table, in documentation order; *n gets its length. */
 const struct ck_rule *ck_rules_all(size_t *n);
 
+/*
+ * The AD CS escalations (FACTS 27) that no rule checks, each with why: the
+ * data they need is not in any record certkit writes.  Documentation only
+ * (cert-lint --list-rules --format text, the man page).
+ */
+struct ck_unchecked {
+	const char *id;
+	const char *why;
+};
+
+/* The table of unchecked escalations; *n gets its length. */
+const struct ck_unchecked *ck_rules_unchecked(size_t *n);
+
 /* The rule with this id, or NULL. */
 const struct ck_rule *ck_rule_find(const char *id);
 

@@ -793,6 +793,19 @@ bare_ca() { jq -c 'del(.edit_flags, .interface_flags, .request_disposition)' "$L
 	[ "$(printf '%s\n' "$output" | wc -l)" -eq 11 ]
 }
 
+@test "cert-lint: --list-rules says which escalations are not checked and why (text only)" {
+	run -0 cert-lint --list-rules --format text
+	for id in adcs.esc5 adcs.esc7 adcs.esc8; do
+		printf '%s\n' "$output" | grep -E "^$id +unchecked +[a-zA-Z].*: " || { echo "no $id"; return 1; }
+	done
+	# The JSON listing stays one line per rule: no unchecked entry, no fake rule.
+	run -0 cert-lint --list-rules
+	printf '%s\n' "$output" | jq -se '[.[] | select(.id == "adcs.esc5" or .id == "adcs.esc7" or .id == "adcs.esc8")] | length == 0'
+	# The man page and the policy README name them too.
+	grep -q '^\.It Sy adcs\.esc7$' "$CK_TOP/man/cert-lint.1"
+	for e in ESC5 ESC7 ESC8; do grep -q "^  - $e " "$CK_TOP/policy/README.md"; done
+}
+
 @test "cert-lint: every rule has a test that fires it and one that keeps it silent" {
 	run -0 sh "$CK_TOP/tests/fixtures/lint/rules-covered.sh"
 }
