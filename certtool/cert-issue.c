@@ -27,11 +27,13 @@
 
 static const char usage_text[] =
 "usage: cert-issue init --dir DIR --subject DN [--key-type rsa|ec] [--bits N]\n"
-"                  [--days N] [--parent DIR] [--parent-password-file F]\n"
+"                  [--days N] [--not-before TIME] [--not-after TIME]\n"
+"                  [--path-len N] [--parent DIR] [--parent-password-file F]\n"
 "                  [--policy amt] [--key-password-file F] [--aia-url URL]\n"
 "                  [--crl-url URL] [--ocsp-url URL]\n"
 "       cert-issue sign --dir DIR --template FILE|NAME --csr FILE ...\n"
-"                  [--requester NAME] [--days N] [--subject DN] [--san NAMES]\n"
+"                  [--requester NAME] [--days N] [--not-before TIME]\n"
+"                  [--not-after TIME] [--subject DN] [--san NAMES]\n"
 "                  [--templates DIR] [--key-password-file F]\n"
 "       cert-issue list --dir DIR [--status issued|pending|revoked|denied]\n"
 "       cert-issue show --dir DIR ID|SERIAL\n"
@@ -42,15 +44,17 @@ static const char usage_text[] =
 "       cert-issue enroll --url URL --csr FILE [--profile P] [--label L]\n"
 "                  [--cacert F]\n"
 "       common options: [--at TIME] [--format json|text|cfssl]\n"
-"                  [--lock-timeout SECONDS]\n";
+"                  [--lock-timeout SECONDS] [--sync normal|full]\n";
 
 static struct {
 	const char *cmd, *dir, *subject, *key_type, *parent, *parent_pw_file;
 	const char *policy, *pw_file, *aia, *crl, *ocsp, *tmpl, *requester, *san;
 	const char *templates, *status, *reason, *url, *profile, *label, *cacert, *at;
+	const char *sync;
 	const char **csrs;
 	size_t ncsr;
-	long bits, days, lock_s;
+	long bits, days, lock_s, path_len;
+	time_t not_before, not_after;
 	int fmt;
 	struct ck_clock clock;
 	char who[64];
@@ -94,6 +98,11 @@ open_ledger(const char *dir, struct ck_err *err)
 	snprintf(p, n, "%s/%s", dir, CK_LEDGER_FILE);
 	l = ck_ledger_open(p, (int)(cfg.lock_s * 1000), err);
 	free(p);
+	if (l && cfg.sync && strcmp(cfg.sync, "full") == 0 &&
+	    ck_ledger_set_sync(l, 1, err) == -1) {
+		ck_ledger_close(l);
+		return NULL;
+	}
 	return l;
 }
 
@@ -236,6 +245,9 @@ cmd_init(void)
 	o.key_type = cfg.key_type;
 	o.bits = (int)cfg.bits;
 	o.days = cfg.days;
+	o.path_len = (int)cfg.path_len;
+	o.not_before = cfg.not_before;
+	o.not_after = cfg.not_after;
 	o.policy = cfg.policy;
 	o.aia_url = cfg.aia;
 	o.crl_url = cfg.crl;
@@ -374,6 +386,10 @@ store_pending(struct ck_ledger *l, const struct ck_issue_req *ir, const json_t *
 	if (ir->san)
 		json_object_set_new(params, "san", json_string(ir->san));
 	json_object_set_new(params, "days", json_integer(ir->days));
+	if (ir->not_before)
+		json_object_set_new(params, "not_before", json_integer((json_int_t)ir->not_before));
+	if (ir->not_after)
+		json_object_set_new(params, "not_after", json_integer((json_int_t)ir->not_after));
 	if (ir->subject) {
 		X509_NAME *n = ck_dn_parse(ir->subject, err);
 		if (n == NULL)
@@ -459,6 +475,8 @@ cmd_sign(void)
 		ir.san = cfg.san;
 		ir.days = cfg.days;
 		ir.now = ck_clock_now(&cfg.clock);
+		ir.not_before = cfg.not_before;
+		ir.not_after = cfg.not_after;
 		if (ck_csr_check(req, tmpl, &e) == -1 || ck_issue_precheck(&ir, &e) == -1) {
 			st = ck_status_worse(st, fail(cfg.csrs[i], &e));
 			X509_REQ_free(req);
@@ -557,6 +575,8 @@ cmd_approve(const char *key)
 	ir.san = json_string_value(json_object_get(params, "san"));
 	ir.days = (long)json_integer_value(json_object_get(params, "days"));
 	ir.now = ck_clock_now(&cfg.clock);
+	ir.not_before = (time_t)json_integer_value(json_object_get(params, "not_before"));
+	ir.not_after = (time_t)json_integer_value(json_object_get(params, "not_after"));
 	if (load_key(ca, cfg.pw_file, &e) == -1) {
 		st = fail(cfg.dir, &e);
 		goto out;
@@ -793,7 +813,7 @@ enum {
 	O_DIR = 256, O_SUBJECT, O_KEYTYPE, O_BITS, O_DAYS, O_PARENT, O_PPW, O_POLICY,
 	O_PW, O_AIA, O_CRL, O_OCSP, O_TEMPLATE, O_CSR, O_REQUESTER, O_SAN, O_TEMPLATES,
 	O_STATUS, O_REASON, O_URL, O_PROFILE, O_LABEL, O_CACERT, O_AT, O_FORMAT,
-	O_LOCK, O_VERSION
+	O_LOCK, O_VERSION, O_NOTBEFORE, O_NOTAFTER, O_PATHLEN, O_SYNC
 };
 
 static const struct option longopts[] = {
@@ -823,10 +843,26 @@ static const struct option longopts[] = {
 	{ "at", required_argument, NULL, O_AT },
 	{ "format", required_argument, NULL, O_FORMAT },
 	{ "lock-timeout", required_argument, NULL, O_LOCK },
+	{ "not-before", required_argument, NULL, O_NOTBEFORE },
+	{ "not-after", required_argument, NULL, O_NOTAFTER },
+	{ "path-len", required_argument, NULL, O_PATHLEN },
+	{ "sync", required_argument, NULL, O_SYNC },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, O_VERSION },
 	{ NULL, 0, NULL, 0 }
 };
+
+static int
+time_opt(const char *s, time_t *out)
+{
+	struct ck_err e;
+
+	if (ck_time_parse(s, out, &e) == -1) {
+		ck_warnx("bad time '%s': %s", s, e.msg);
+		return -1;
+	}
+	return 0;
+}
 
 static int
 num_opt(const char *s, long min, long max, long *out)
@@ -850,6 +886,8 @@ main(int argc, char **argv)
 
 	ck_tool_init("cert-issue");
 	cfg.lock_s = 30;
+	cfg.path_len = -1;
+	cfg.sync = getenv("CERTKIT_LEDGER_SYNC");
 	if (argc >= 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
 		usage(stdout);
 		return CK_OK;
@@ -895,6 +933,10 @@ main(int argc, char **argv)
 		case O_AT: cfg.at = optarg; break;
 		case O_FORMAT: fmt = optarg; break;
 		case O_LOCK: if (num_opt(optarg, 0, 86400, &cfg.lock_s)) return CK_UNKNOWN; break;
+		case O_NOTBEFORE: if (time_opt(optarg, &cfg.not_before)) return CK_UNKNOWN; break;
+		case O_NOTAFTER: if (time_opt(optarg, &cfg.not_after)) return CK_UNKNOWN; break;
+		case O_PATHLEN: if (num_opt(optarg, 0, 255, &cfg.path_len)) return CK_UNKNOWN; break;
+		case O_SYNC: cfg.sync = optarg; break;
 		case O_VERSION: ck_print_version(); return CK_OK;
 		case 'h': usage(stdout); return CK_OK;
 		default: usage(stderr); return CK_UNKNOWN;
@@ -910,6 +952,23 @@ main(int argc, char **argv)
 		cfg.fmt = FMT_CFSSL;
 	} else if ((cfg.fmt = ck_format_parse(fmt, stdout)) == -1) {
 		ck_warnx("bad --format '%s': json|text|cfssl", fmt);
+		return CK_UNKNOWN;
+	}
+	if (cfg.sync && *cfg.sync && strcmp(cfg.sync, "normal") != 0 &&
+	    strcmp(cfg.sync, "full") != 0) {
+		ck_warnx("bad --sync '%s': normal|full", cfg.sync);
+		return CK_UNKNOWN;
+	}
+	if (cfg.not_after && cfg.days) {
+		ck_warnx("--days and --not-after exclude each other");
+		return CK_UNKNOWN;
+	}
+	if (cfg.not_before && cfg.not_after && cfg.not_after <= cfg.not_before) {
+		ck_warnx("--not-after must be later than --not-before");
+		return CK_UNKNOWN;
+	}
+	if (cfg.path_len >= 0 && strcmp(cfg.cmd, "init") != 0) {
+		ck_warnx("--path-len is an init option");
 		return CK_UNKNOWN;
 	}
 	if (ck_clock_init(&cfg.clock, cfg.at, &e) == -1) {

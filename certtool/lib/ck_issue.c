@@ -403,18 +403,33 @@ write_certs(const char *path, X509 *const *v, size_t n, struct ck_err *err)
 	return 0;
 }
 
+/*
+ * Sets notBefore = start and notAfter = end, or start + days when end is 0.
+ * A computed end never outlives the issuer (it is cut to the issuer's
+ * notAfter); an explicit end after the issuer's is refused, since the
+ * caller asked for that exact date.
+ */
 static int
-set_validity(X509 *x, time_t now, long days, X509 *issuer, char *not_after,
-    struct ck_err *err)
+set_validity(X509 *x, time_t start, time_t end, long days, X509 *issuer,
+    char *not_after, struct ck_err *err)
 {
-	time_t end = now + (time_t)days * 86400;
+	time_t iend;
 
-	if (issuer) {
-		time_t iend;
-		if (ck_asn1_time(X509_get0_notAfter(issuer), &iend) == 0 && iend < end)
-			end = iend;	/* never outlive the issuer */
+	if (end == 0)
+		end = start + (time_t)days * 86400;
+	if (end <= start)
+		return ck_err_set(err, CK_E_USAGE, "notAfter must be later than notBefore");
+	if (issuer && ck_asn1_time(X509_get0_notAfter(issuer), &iend) == 0 && iend < end) {
+		if (days == 0) {
+			char a[CK_TIME_LEN], b[CK_TIME_LEN];
+			ck_time_format(end, a);
+			ck_time_format(iend, b);
+			return ck_err_set(err, CK_E_POLICY,
+			    "notAfter %s is later than the issuing CA's notAfter %s", a, b);
+		}
+		end = iend;	/* never outlive the issuer */
 	}
-	if (!ASN1_TIME_set(X509_getm_notBefore(x), now) ||
+	if (!ASN1_TIME_set(X509_getm_notBefore(x), start) ||
 	    !ASN1_TIME_set(X509_getm_notAfter(x), end))
 		return ck_err_ssl(err, CK_E_CRYPTO, "validity");
 	if (not_after)
@@ -477,6 +492,7 @@ ck_ca_init(const struct ck_ca_init_opts *o, struct ck_err *err)
 	struct ck_ledger *l = NULL;
 	BIGNUM *bn = NULL;
 	char *serial = NULL, *subj = NULL, *p = NULL, not_after[CK_TIME_LEN];
+	char bc[64] = "critical,CA:TRUE";
 	unsigned char *der = NULL;
 	int rv = -1, len, kbits = o->bits;
 	long days = o->days ? o->days : (o->parent ? 1825 : 3650);
@@ -524,10 +540,13 @@ ck_ca_init(const struct ck_ca_init_opts *o, struct ck_err *err)
 			ck_err_ssl(err, CK_E_CRYPTO, "building the CA certificate");
 		goto out;
 	}
-	if (set_validity(x, o->now, days, o->parent ? o->parent->cert : NULL, not_after, err) == -1)
+	if (set_validity(x, o->not_before ? o->not_before : o->now, o->not_after,
+	    o->not_after ? 0 : days, o->parent ? o->parent->cert : NULL, not_after, err) == -1)
 		goto out;
 	X509V3_set_ctx(&ctx, o->parent ? o->parent->cert : x, x, NULL, NULL, 0);
-	if (add_ext(x, &ctx, NID_basic_constraints, "critical,CA:TRUE", err) == -1 ||
+	if (o->path_len >= 0)
+		snprintf(bc, sizeof(bc), "critical,CA:TRUE,pathlen:%d", o->path_len);
+	if (add_ext(x, &ctx, NID_basic_constraints, bc, err) == -1 ||
 	    add_ext(x, &ctx, NID_key_usage, "critical,digitalSignature,keyCertSign,cRLSign", err) == -1 ||
 	    add_ext(x, &ctx, NID_subject_key_identifier, "hash", err) == -1 ||
 	    add_ext(x, &ctx, NID_authority_key_identifier, "keyid:always", err) == -1)
@@ -1084,7 +1103,8 @@ ck_issue_cert(struct ck_ca *ca, const struct ck_issue_req *r,
 			ck_err_ssl(err, CK_E_CRYPTO, "building the certificate");
 		goto out;
 	}
-	if (set_validity(x, r->now, days, ca->cert, not_after, err) == -1)
+	if (set_validity(x, r->not_before ? r->not_before : r->now, r->not_after,
+	    r->not_after ? 0 : days, ca->cert, not_after, err) == -1)
 		goto out;
 	X509V3_set_ctx(&ctx, ca->cert, x, NULL, NULL, 0);
 	if (add_ext(x, &ctx, NID_basic_constraints, "critical,CA:FALSE", err) == -1)

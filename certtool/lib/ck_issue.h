@@ -36,6 +36,9 @@ struct ck_ca_init_opts {
 	const char *key_type;	/* "rsa" (default) or "ec" */
 	int bits;		/* 0: 2048 for RSA, 256 for EC */
 	long days;		/* 0: 3650 root, 1825 subordinate */
+	int path_len;		/* basicConstraints pathLenConstraint; -1: none */
+	time_t not_before;	/* 0: now */
+	time_t not_after;	/* 0: not_before + days */
 	const char *policy;	/* NULL or "amt" */
 	const char *password;	/* encrypts the key when non-NULL */
 	struct ck_ca *parent;	/* subordinate: the parent, key loaded */
@@ -87,6 +90,9 @@ struct ck_issue_req {
 	const char *san;	/* "dns:a,ip:1.2.3.4,email:x@y,uri:u" or NULL */
 	long days;		/* 0: the template's validity_days (else 365) */
 	time_t now;
+	time_t not_before;	/* 0: now */
+	time_t not_after;	/* 0: not_before + days, cut to the CA's notAfter;
+				   set: exactly this, refused (CK_E_POLICY) after the CA's */
 };
 
 /*

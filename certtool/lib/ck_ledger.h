@@ -64,6 +64,16 @@ struct ck_ledger *ck_ledger_create(const char *path, struct ck_err *err);
 struct ck_ledger *ck_ledger_open(const char *path, int busy_ms, struct ck_err *err);
 void ck_ledger_close(struct ck_ledger *l);
 
+/*
+ * Durability of commits.  A ledger opens with synchronous=NORMAL: in WAL
+ * mode every commit survives the process being killed (kill -9) at any
+ * moment, but a power loss or kernel crash may lose the last commits.
+ * full != 0 selects synchronous=FULL: every commit is fsynced before it
+ * returns, so it also survives a power loss, at the cost of one fsync per
+ * state change.
+ */
+int ck_ledger_set_sync(struct ck_ledger *l, int full, struct ck_err *err);
+
 /* Configuration (e.g. "aia_url").  *value is malloc'd, NULL when unset. */
 int ck_ledger_config_set(struct ck_ledger *l, const char *key, const char *value,
     struct ck_err *err);

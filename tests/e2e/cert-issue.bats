@@ -393,6 +393,90 @@ ledger_sum() {
 	openssl crl -in lab.crl -noout
 }
 
+@test "cert-issue: man page examples: subordinate with exact dates, provisioning certificate, --sync full" {
+	cp "$F/amt01.csr" .
+	openssl req -new -key "$F/amt01.key" -subj /CN=sccm01 -out sccm01.csr 2>/dev/null
+	cert-issue init --dir ca2 --subject 'CN=Lab AMT Root,O=Example' --policy amt --crl-url http://pki.example/lab.crl >/dev/null
+	run -0 sh -c "cert-issue init --dir sub --parent ca2 --subject 'CN=Lab Issuing CA,O=Example' --path-len 0 --not-before 2026-01-01T00:00:00Z --not-after 2030-01-01T00:00:00Z"
+	jq_eq "$output" '.path_len' 0
+	jq_eq "$output" '.not_before' '2026-01-01T00:00:00Z'
+	jq_eq "$output" '.not_after' '2030-01-01T00:00:00Z'
+	run -0 sh -c "cert-issue sign --dir sub --template amt-provisioning --csr sccm01.csr --subject '/O=Example/OU=Intel(R) Client Setup Certificate/CN=sccm01.corp.example' --san dns:sccm01.corp.example --not-after 2027-03-01T00:00:00Z"
+	jq_eq "$output" '.subject.dn' 'CN=sccm01.corp.example,OU=Intel(R) Client Setup Certificate,O=Example'
+	jq_eq "$output" '.amt.setup_ou' true
+	jq_eq "$output" '.eku | join(",")' 'server_auth,amt_provisioning'
+	jq_eq "$output" '.san.dns | join(",")' 'sccm01.corp.example'
+	jq_eq "$output" '.not_before' '2026-06-01T00:00:00Z'
+	jq_eq "$output" '.not_after' '2027-03-01T00:00:00Z'
+	run -0 sh -c "cert-issue sign --dir ca2 --sync full --template amt-web-server --csr amt01.csr"
+	jq_eq "$output" '.kind' cert
+}
+
+@test "cert-issue: --path-len, --not-before and --not-after shape the certificates exactly" {
+	run -0 cert-issue init --dir r --subject '/DC=example/DC=corp/CN=Exact Root' \
+		--not-before 2025-01-01T00:00:00Z --not-after 2035-01-01T00:00:00Z
+	jq_eq "$output" '.subject.dn' 'CN=Exact Root,DC=corp,DC=example'
+	jq_eq "$output" '.not_before' '2025-01-01T00:00:00Z'
+	jq_eq "$output" '.not_after' '2035-01-01T00:00:00Z'
+	jq_eq "$output" '.path_len' null
+	run -0 cert-issue init --dir i --parent r --subject 'CN=Exact Issuing' --path-len 0 \
+		--not-before 2025-01-01T00:00:00Z --days 10
+	jq_eq "$output" '.path_len' 0
+	jq_eq "$output" '.not_after' '2025-01-11T00:00:00Z'
+	openssl x509 -in i/ca.pem -noout -ext basicConstraints | grep -q 'CA:TRUE, pathlen:0'
+	# A leaf signed by the pathlen:0 CA verifies; a CA below it would not.
+	run -0 cert-issue sign --dir r --template amt-web-server --csr "$F/amt01.csr" \
+		--not-before 2026-01-01T00:00:00Z --not-after 2026-06-15T00:00:00Z
+	jq_eq "$output" '.not_before' '2026-01-01T00:00:00Z'
+	jq_eq "$output" '.not_after' '2026-06-15T00:00:00Z'
+	# --days from --not-before; without --not-before from now (--at).
+	run -0 cert-issue sign --dir r --template amt-web-server --csr "$F/amt01.csr" --days 2 \
+		--at 2026-03-01T12:00:00Z
+	jq_eq "$output" '.not_before' '2026-03-01T12:00:00Z'
+	jq_eq "$output" '.not_after' '2026-03-03T12:00:00Z'
+	# An exact end past the CA's own is refused (exit 2), nothing recorded.
+	sum=$(ledger_sum i)
+	run -2 cert-issue sign --dir i --template amt-web-server --csr "$F/amt01.csr" \
+		--not-before 2025-01-02T00:00:00Z --not-after 2026-01-01T00:00:00Z
+	[[ "$output" == *"later than the issuing CA's notAfter 2025-01-11T00:00:00Z"* ]]
+	[ "$(ledger_sum i)" = "$sum" ]
+	# Bad combinations are usage errors.
+	run -3 cert-issue sign --dir r --template amt-web-server --csr "$F/amt01.csr" --days 3 \
+		--not-after 2027-01-01T00:00:00Z
+	[[ "$output" == *"exclude each other"* ]]
+	run -3 cert-issue sign --dir r --template amt-web-server --csr "$F/amt01.csr" \
+		--not-before 2027-01-01T00:00:00Z --not-after 2026-01-01T00:00:00Z
+	run -3 cert-issue sign --dir r --template amt-web-server --csr "$F/amt01.csr" --not-after tomorrow
+	[[ "$output" == *"bad time 'tomorrow'"* ]]
+	run -3 cert-issue sign --dir r --template amt-web-server --csr "$F/amt01.csr" --path-len 1
+	run -3 cert-issue init --dir x --subject CN=x --path-len -1
+	[ ! -e x ]
+	# A pending request keeps its dates until approval.
+	run -0 cert-issue sign --dir r --template "$ISSUE_FIX/pending.json" --csr "$F/amt01.csr" \
+		--not-before 2026-02-01T00:00:00Z --not-after 2026-02-02T00:00:00Z
+	id=$(jq -r .id <<<"$output")
+	run -0 cert-issue approve --dir r "$id"
+	jq_eq "$(grep '"kind":"cert"' <<<"$output")" '.not_after' '2026-02-02T00:00:00Z'
+}
+
+@test "cert-issue: --sync full fsyncs every commit; the default (normal) does not" {
+	require_cmd strace
+	run -3 cert-issue list --dir ca --sync sometimes
+	[[ "$output" == *"bad --sync 'sometimes'"* ]]
+	strace -f -e trace=fsync,fdatasync -o full.trace \
+		cert-issue sign --dir ca --sync full --template amt-web-server --csr "$F/amt01.csr" >/dev/null
+	strace -f -e trace=fsync,fdatasync -o env.trace env CERTKIT_LEDGER_SYNC=full \
+		cert-issue sign --dir ca --template amt-web-server --csr "$F/amt01.csr" >/dev/null
+	strace -f -e trace=fsync,fdatasync -o normal.trace \
+		cert-issue sign --dir ca --template amt-web-server --csr "$F/amt01.csr" >/dev/null
+	[ "$(grep -c sync full.trace)" -ge 1 ]
+	[ "$(grep -c sync env.trace)" -ge 1 ]
+	[ "$(grep -c sync normal.trace)" -eq 0 ]
+	# All three are in the ledger, which is intact.
+	[ "$(sqlite3 ca/ledger.db "SELECT count(*) FROM certs WHERE subject = 'CN=amt01.corp.example'")" -eq 3 ]
+	[ "$(sqlite3 ca/ledger.db 'PRAGMA integrity_check')" = ok ]
+}
+
 @test "cert-issue: text list, show, records validate against their schemas" {
 	cert-issue sign --dir ca --template amt-web-server --csr "$F/amt01.csr" >/dev/null
 	cert-issue sign --dir ca --template "$ISSUE_FIX/pending.json" --csr "$F/amt01.csr" >/dev/null
@@ -411,6 +495,11 @@ ledger_sum() {
 	run cert-issue --help
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"cert-issue sign --dir DIR --template FILE|NAME --csr FILE"* ]]
+	# The same options, in the same order, as the man page's SYNOPSIS.
+	usage_opts=$(grep -o -- '--[a-z-]*' <<<"$output" | tr '\n' ' ')
+	man_opts=$(sed -n '/^\.Sh SYNOPSIS/,/^\.Sh DESCRIPTION/p' "$CK_TOP/man/cert-issue.1" |
+		grep -o -- 'Fl -[a-z-]*' | sed 's/^Fl -/--/' | tr '\n' ' ')
+	[ "$usage_opts" = "$man_opts" ]
 	run cert-issue frobnicate --dir ca
 	[ "$status" -eq 3 ]
 	run cert-issue
