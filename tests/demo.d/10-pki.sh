@@ -1,29 +1,62 @@
 #!/bin/sh
-# Demo stage 10: a small sample PKI with an AMT-style chain, in $DEMO/pki.
+# Demo stage 10: a small sample PKI with an AMT-style chain, built with
+# cert-issue (CA directories and their ledgers in $DEMO/ca), copied to
+# $DEMO/pki under the names the later stages use:
 #   root.pem        Contoso Root CA (RSA 2048)
-#   issuing.pem     Contoso Issuing CA (RSA 2048), signed by the root
+#   issuing.pem     Contoso Issuing CA (RSA 2048, path length 0), signed by the root
 #   provisioning.pem the out of band service point's AMT provisioning
 #                   certificate (Server Authentication + 2.16.840.1.113741.1.2.3)
 #   amt01.pem       an AMT web server certificate for amt01.corp.example.com
 #   chain.pem       provisioning + issuing + root, leaf first
 #   bigroot.pem     a 4096-bit root, which AMT firmware cannot use
-# Keys (*.key) stay beside them for later stages.
+# Keys (*.key) stay beside them for later stages.  The leaf keys and their
+# requests are made with openssl; every certificate is signed by cert-issue.
 set -eu
-top=$(cd "$(dirname "$0")/../.." && pwd)
-. "$top/tests/fixtures/pki.sh"
-mkdir -p "$DEMO/pki"
-cd "$DEMO/pki"
-pki_cert root "/DC=example/DC=corp/CN=Contoso Root CA" self rsa:2048 \
-	20250101000000Z 20350101000000Z "$pki_ca_exts"
-pki_cert issuing "/DC=example/DC=corp/CN=Contoso Issuing CA" root rsa:2048 \
-	20250101000000Z 20300101000000Z "$pki_ca_exts;basicConstraints=critical,CA:TRUE,pathlen:0"
-pki_cert provisioning "/O=Contoso/OU=Intel(R) Client Setup Certificate/CN=sccm01.corp.example.com" issuing rsa:2048 \
-	20260101000000Z 20270301000000Z \
-	"$(pki_leaf_exts sccm01.corp.example.com);extendedKeyUsage=serverAuth,2.16.840.1.113741.1.2.3"
-pki_cert amt01 "/CN=amt01.corp.example.com" issuing rsa:2048 \
-	20260101000000Z 20260615000000Z "$(pki_leaf_exts amt01.corp.example.com)"
-pki_cert bigroot "/DC=example/DC=corp/CN=Contoso Root CA 2024" self rsa:4096 \
-	20240101000000Z 20440101000000Z "$pki_ca_exts"
+export CERTKIT_NOW="${CERTKIT_NOW:-2026-06-01T00:00:00Z}"
+ca="$DEMO/ca"
+pki="$DEMO/pki"
+mkdir -p "$ca" "$pki"
+cd "$ca"
+
+# The CAs: --policy amt refuses keys AMT cannot use; the 4096-bit root is
+# made without it, on purpose.
+cert-issue init --dir root --policy amt --subject '/DC=example/DC=corp/CN=Contoso Root CA' \
+	--not-before 2025-01-01T00:00:00Z --not-after 2035-01-01T00:00:00Z >/dev/null
+cert-issue init --dir issuing --parent root --policy amt --path-len 0 \
+	--subject '/DC=example/DC=corp/CN=Contoso Issuing CA' \
+	--not-before 2025-01-01T00:00:00Z --not-after 2030-01-01T00:00:00Z >/dev/null
+cert-issue init --dir bigroot --bits 4096 --subject '/DC=example/DC=corp/CN=Contoso Root CA 2024' \
+	--not-before 2024-01-01T00:00:00Z --not-after 2044-01-01T00:00:00Z >/dev/null
+
+# The provisioning certificate: the template builds the subject from the
+# directory, so subject and name are given here, as AD would supply them.
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out provisioning.key 2>/dev/null
+openssl req -new -key provisioning.key -subj /CN=sccm01.corp.example.com -out provisioning.csr
+cert-issue sign --dir issuing --template amt-provisioning --csr provisioning.csr \
+	--requester 'CORP\SCCM01$' \
+	--subject '/O=Contoso/OU=Intel(R) Client Setup Certificate/CN=sccm01.corp.example.com' \
+	--san dns:sccm01.corp.example.com \
+	--not-before 2026-01-01T00:00:00Z --not-after 2027-03-01T00:00:00Z | jq -r .pem >provisioning.pem
+
+# The AMT web server certificate: subject and name come from the request, as
+# the site server sends them on behalf of the AMT computer.
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out amt01.key 2>/dev/null
+openssl req -new -key amt01.key -subj /CN=amt01.corp.example.com \
+	-addext subjectAltName=DNS:amt01.corp.example.com -out amt01.csr
+cert-issue sign --dir issuing --template amt-web-server --csr amt01.csr \
+	--requester 'CORP\SITESRV01$' \
+	--not-before 2026-01-01T00:00:00Z --not-after 2026-06-15T00:00:00Z | jq -r .pem >amt01.pem
+
+for n in root issuing bigroot; do
+	cp "$n/ca.pem" "$pki/$n.pem"
+	cp "$n/ca.key" "$pki/$n.key"
+done
+for n in provisioning amt01; do
+	cp "$n.pem" "$pki/$n.pem"
+	cp "$n.key" "$pki/$n.key"
+done
+cd "$pki"
+chmod 600 ./*.key
 cat provisioning.pem issuing.pem root.pem >chain.pem
-set -- ./*.pem
-echo "# stage 10: sample PKI: $# PEM files in $DEMO/pki"
+echo "# stage 10: sample PKI built with cert-issue: $(ls "$pki" | grep -c '\.pem$') certificates in $pki"
+cert-issue list --dir "$ca/issuing" --format text | sed 's/^/#   /'
