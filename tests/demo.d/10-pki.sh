@@ -58,5 +58,6 @@ done
 cd "$pki"
 chmod 600 ./*.key
 cat provisioning.pem issuing.pem root.pem >chain.pem
-echo "# stage 10: sample PKI built with cert-issue: $(ls "$pki" | grep -c '\.pem$') certificates in $pki"
+set -- "$pki"/*.pem
+echo "# stage 10: sample PKI built with cert-issue: $# certificate files in $pki"
 cert-issue list --dir "$ca/issuing" --format text | sed 's/^/#   /'
