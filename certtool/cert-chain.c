@@ -344,8 +344,17 @@ run_items(void)
 		for (t = 0; t < nth; t++)
 			if (pthread_create(&th[t], NULL, worker, NULL) == 0)
 				started++;
-	if (started == 0)
-		worker(NULL);
+	if (started == 0) {
+		/* One thread: check and print each item in turn. */
+		for (i = 0; i < g.n; i++) {
+			if (g.items[i].pass == NULL)
+				run_item(&g.items[i]);
+			print_item(&g.items[i]);
+		}
+		g.n = 0;
+		g.ncand = 0;
+		return;
+	}
 	for (i = 0; i < g.n; i++) {
 		pthread_mutex_lock(&g.mu);
 		while (!g.items[i].done)

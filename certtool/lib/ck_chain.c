@@ -135,7 +135,26 @@ struct ck_chain_ctx {
 	struct hash hashes[MAX_HASHES];
 	size_t nhashes;
 	int use_hashes;
+	int id_index;			/* X509 ex_data slot: the certificate's SHA-256 */
+	struct sentry *sigs[CACHE_SLOTS];	/* verified (subject, issuer) signatures */
 };
+
+/* A signature that verified: subject's id, issuer's id. */
+struct sentry {
+	unsigned char subject[32], issuer[32];
+	struct sentry *next;
+};
+
+static void
+free_id(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx, long argl, void *argp)
+{
+	(void)parent;
+	(void)ad;
+	(void)idx;
+	(void)argl;
+	(void)argp;
+	OPENSSL_free(ptr);
+}
 
 void
 ck_chain_opts_init(struct ck_chain_opts *o)
@@ -159,6 +178,7 @@ ck_chain_ctx_new(const struct ck_chain_opts *o, struct ck_err *err)
 	}
 	c->o = *o;
 	pthread_mutex_init(&c->mu, NULL);
+	c->id_index = X509_get_ex_new_index(0, NULL, NULL, NULL, free_id);
 	if ((c->store = X509_STORE_new()) == NULL || (c->pool = sk_X509_new_null()) == NULL) {
 		ck_err_ssl(err, CK_E_NOMEM, "out of memory");
 		ck_chain_ctx_free(c);
@@ -186,6 +206,14 @@ ck_chain_ctx_free(struct ck_chain_ctx *c)
 			X509_free(e->x);
 			json_decref(e->rec);
 			free(e->src_uri);
+			free(e);
+		}
+	}
+	for (i = 0; i < CACHE_SLOTS; i++) {
+		struct sentry *e = c->sigs[i], *n;
+
+		for (; e != NULL; e = n) {
+			n = e->next;
 			free(e);
 		}
 	}
@@ -277,6 +305,12 @@ cache_get(struct ck_chain_ctx *c, const unsigned char *der, size_t len, int keep
 		ERR_clear_error();
 		return NULL;
 	}
+	{
+		unsigned char *keepid = OPENSSL_memdup(id, 32);
+
+		if (keepid != NULL && !X509_set_ex_data(x, c->id_index, keepid))
+			OPENSSL_free(keepid);
+	}
 	if (!keep)
 		return x;
 	if ((e = calloc(1, sizeof(*e))) == NULL)
@@ -309,24 +343,46 @@ cache_x509(struct ck_chain_ctx *c, X509 *x, const char *src_type, const char *sr
 	return y;
 }
 
-static void
-cert_id(X509 *x, char hex[65])
+static const unsigned char *
+raw_id(struct ck_chain_ctx *c, X509 *x, unsigned char buf[32])
 {
-	unsigned char md[32];
+	const unsigned char *id = X509_get_ex_data(x, c->id_index);
 	unsigned int n = 0;
+
+	if (id != NULL)
+		return id;
+	X509_digest(x, EVP_sha256(), buf, &n);
+	return buf;
+}
+
+static void
+hex32(const unsigned char *md, char hex[65])
+{
+	static const char digits[] = "0123456789abcdef";
 	int i;
 
-	X509_digest(x, EVP_sha256(), md, &n);
-	for (i = 0; i < 32; i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	for (i = 0; i < 32; i++) {
+		hex[2 * i] = digits[md[i] >> 4];
+		hex[2 * i + 1] = digits[md[i] & 15];
+	}
+	hex[64] = '\0';
+}
+
+/* The certificate's id (SHA-256 of its DER, hex), computed once per object. */
+static void
+cert_id(struct ck_chain_ctx *c, X509 *x, char hex[65])
+{
+	unsigned char buf[32];
+
+	hex32(raw_id(c, x, buf), hex);
 }
 
 /* A `cert` record (without pem) for a certificate not given as input (anchor, pool, AIA): cached. */
 static json_t *
 cache_record(struct ck_chain_ctx *c, X509 *x)
 {
-	unsigned char md[32];
-	unsigned int n = 0;
+	unsigned char buf[32];
+	const unsigned char *md;
 	struct centry *e;
 	unsigned char *der = NULL;
 	int len;
@@ -335,7 +391,7 @@ cache_record(struct ck_chain_ctx *c, X509 *x)
 	struct ck_err err;
 	char *uri = NULL;
 
-	X509_digest(x, EVP_sha256(), md, &n);
+	md = raw_id(c, x, buf);
 	pthread_mutex_lock(&c->mu);
 	for (e = c->tab[slot_of(md)]; e != NULL; e = e->next)
 		if (memcmp(e->id, md, 32) == 0) {
@@ -728,6 +784,13 @@ struct vrun {
 	int n;
 };
 
+/* What the verify callbacks see (X509_STORE_CTX app data). */
+struct vctx {
+	struct ck_chain_ctx *c;
+	struct vrun *r;
+};
+
+
 static void
 name_of(X509 *x, char *buf, size_t size)
 {
@@ -753,7 +816,7 @@ verify_cb(int ok, X509_STORE_CTX *sc)
 
 	if (ok)
 		return ok;
-	r = X509_STORE_CTX_get_app_data(sc);
+	r = ((struct vctx *)X509_STORE_CTX_get_app_data(sc))->r;
 	code = X509_STORE_CTX_get_error(sc);
 	depth = X509_STORE_CTX_get_error_depth(sc);
 	for (i = 0; i < r->n; i++)
@@ -782,11 +845,156 @@ has_code(const struct vrun *r, int code)
 }
 
 static int
+sig_known(struct ck_chain_ctx *c, const unsigned char *s_id, const unsigned char *i_id)
+{
+	struct sentry *e;
+	int found = 0;
+
+	pthread_mutex_lock(&c->mu);
+	for (e = c->sigs[slot_of(s_id)]; e != NULL; e = e->next)
+		if (memcmp(e->subject, s_id, 32) == 0 && memcmp(e->issuer, i_id, 32) == 0) {
+			found = 1;
+			break;
+		}
+	pthread_mutex_unlock(&c->mu);
+	return found;
+}
+
+static void
+sig_remember(struct ck_chain_ctx *c, const unsigned char *s_id, const unsigned char *i_id)
+{
+	struct sentry *e = malloc(sizeof(*e));
+
+	if (e == NULL)
+		return;
+	memcpy(e->subject, s_id, 32);
+	memcpy(e->issuer, i_id, 32);
+	pthread_mutex_lock(&c->mu);
+	e->next = c->sigs[slot_of(s_id)];
+	c->sigs[slot_of(s_id)] = e;
+	pthread_mutex_unlock(&c->mu);
+}
+
+/* Reports an error the way OpenSSL's own checks do; returns the callback's verdict. */
+static int
+fail_cert(X509_STORE_CTX *sc, X509 *x, int depth, int code)
+{
+	X509_STORE_CTX_set_error_depth(sc, depth);
+	X509_STORE_CTX_set_current_cert(sc, x);
+	X509_STORE_CTX_set_error(sc, code);
+	return X509_STORE_CTX_get_verify_cb(sc)(0, sc);
+}
+
+/*
+ * The signature and validity pass of path validation, replacing OpenSSL
+ * 3.0's internal_verify() step for step (same order, same error codes,
+ * same callback calls) with one difference: a CA certificate's signature
+ * that verified once under an issuer is not verified again for the rest of
+ * the run (10 000 leaves under one intermediate check its signature once).
+ * Path building, extension, purpose, name and policy checks stay OpenSSL's.
+ * The differential tests compare every verdict with `openssl verify`.
+ */
+static int
+cached_verify(X509_STORE_CTX *sc)
+{
+	struct vctx *v = X509_STORE_CTX_get_app_data(sc);
+	struct ck_chain_ctx *c = v->c;
+	STACK_OF(X509) *chain = X509_STORE_CTX_get0_chain(sc);
+	X509_VERIFY_PARAM *vp = X509_STORE_CTX_get0_param(sc);
+	unsigned long flags = X509_VERIFY_PARAM_get_flags(vp);
+	time_t at = X509_VERIFY_PARAM_get_time(vp);
+	int n = sk_X509_num(chain) - 1;
+	X509 *xi = sk_X509_value(chain, n), *xs;
+
+	if (X509_check_issued(xi, xi) == X509_V_OK) {
+		xs = xi;
+	} else {
+		if ((flags & X509_V_FLAG_PARTIAL_CHAIN) != 0) {
+			xs = xi;
+			goto check_time;
+		}
+		if (n <= 0) {
+			if (!fail_cert(sc, xi, 0, X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE))
+				return 0;
+			xs = xi;
+			goto check_time;
+		}
+		n--;
+		X509_STORE_CTX_set_error_depth(sc, n);
+		xs = sk_X509_value(chain, n);
+	}
+	while (n >= 0) {
+		if (xs != xi || (flags & X509_V_FLAG_CHECK_SS_SIGNATURE) != 0) {
+			int issuer_depth = n + (xs == xi ? 0 : 1);
+			int ret = X509_V_OK;
+			EVP_PKEY *pkey;
+
+			/* ossl_x509_signing_allowed(): the issuer's key usage must allow it. */
+			if (!(xs == xi && (X509_get_extension_flags(xi) & EXFLAG_CA) == 0)) {
+				if ((X509_get_extension_flags(xs) & EXFLAG_PROXY) != 0) {
+					if ((X509_get_extension_flags(xi) & EXFLAG_KUSAGE) != 0 &&
+					    (X509_get_key_usage(xi) & KU_DIGITAL_SIGNATURE) == 0)
+						ret = X509_V_ERR_KEYUSAGE_NO_DIGITAL_SIGNATURE;
+				} else if ((X509_get_extension_flags(xi) & EXFLAG_KUSAGE) != 0 &&
+				    (X509_get_key_usage(xi) & KU_KEY_CERT_SIGN) == 0) {
+					ret = X509_V_ERR_KEYUSAGE_NO_CERTSIGN;
+				}
+			}
+			if (ret != X509_V_OK && !fail_cert(sc, xi, issuer_depth, ret))
+				return 0;
+			if ((pkey = X509_get0_pubkey(xi)) == NULL) {
+				if (!fail_cert(sc, xi, issuer_depth,
+				    X509_V_ERR_UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY))
+					return 0;
+			} else {
+				unsigned char b1[32], b2[32];
+				const unsigned char *sid = raw_id(c, xs, b1), *iid = raw_id(c, xi, b2);
+
+				if (n > 0 && sig_known(c, sid, iid)) {
+					/* verified earlier in this run */
+				} else if (X509_verify(xs, pkey) <= 0) {
+					ERR_clear_error();
+					if (!fail_cert(sc, xs, n, X509_V_ERR_CERT_SIGNATURE_FAILURE))
+						return 0;
+				} else if (n > 0) {
+					sig_remember(c, sid, iid);
+				}
+			}
+		}
+check_time:
+		/* check_cert_time(): at the configured time */
+		if ((flags & X509_V_FLAG_NO_CHECK_TIME) == 0) {
+			int i = X509_cmp_time(X509_get0_notBefore(xs), &at);
+
+			if (i == 0 && !fail_cert(sc, xs, n, X509_V_ERR_ERROR_IN_CERT_NOT_BEFORE_FIELD))
+				return 0;
+			if (i > 0 && !fail_cert(sc, xs, n, X509_V_ERR_CERT_NOT_YET_VALID))
+				return 0;
+			i = X509_cmp_time(X509_get0_notAfter(xs), &at);
+			if (i == 0 && !fail_cert(sc, xs, n, X509_V_ERR_ERROR_IN_CERT_NOT_AFTER_FIELD))
+				return 0;
+			if (i < 0 && !fail_cert(sc, xs, n, X509_V_ERR_CERT_HAS_EXPIRED))
+				return 0;
+		}
+		X509_STORE_CTX_set_current_cert(sc, xs);
+		X509_STORE_CTX_set_error_depth(sc, n);
+		if (!X509_STORE_CTX_get_verify_cb(sc)(1, sc))
+			return 0;
+		if (--n >= 0) {
+			xi = xs;
+			xs = sk_X509_value(chain, n);
+		}
+	}
+	return 1;
+}
+
+static int
 verify_once(struct ck_chain_ctx *c, X509 *leaf, STACK_OF(X509) *untrusted, struct vrun *r,
     STACK_OF(X509) **path, int *trusted)
 {
 	X509_STORE_CTX *sc = X509_STORE_CTX_new();
 	X509_VERIFY_PARAM *vp;
+	struct vctx v = { c, r };
 	int rv = -1;
 
 	memset(r, 0, sizeof(*r));
@@ -802,8 +1010,9 @@ verify_once(struct ck_chain_ctx *c, X509 *leaf, STACK_OF(X509) *untrusted, struc
 		X509_STORE_CTX_set_purpose(sc, X509_PURPOSE_SSL_CLIENT);
 	if (c->o.host != NULL)
 		X509_VERIFY_PARAM_set1_host(vp, c->o.host, 0);
-	X509_STORE_CTX_set_app_data(sc, r);
+	X509_STORE_CTX_set_app_data(sc, &v);
 	X509_STORE_CTX_set_verify_cb(sc, verify_cb);
+	X509_STORE_CTX_set_verify(sc, cached_verify);
 	if (X509_verify_cert(sc) <= 0 && r->n == 0) {
 		/* Failed without telling the callback (internal error): record it. */
 		r->v[0].code = X509_STORE_CTX_get_error(sc);
@@ -926,34 +1135,35 @@ policy_checks(struct ck_chain_ctx *c, STACK_OF(X509) *path, int trusted, json_t 
 		int is_ca = i > 0;
 		int rsa_like = strcmp(alg, "rsa") == 0 || strcmp(alg, "dsa") == 0;
 		int mdnid = NID_undef, pknid = NID_undef;
-		char subj[256];
+		char subj[256] = "";
 
-		name_of(x, subj, sizeof(subj));
+#define SUBJ (subj[0] != '\0' ? subj : (name_of(x, subj, sizeof(subj)), subj))
 		if (is_ca && p->max_ca_bits > 0 && rsa_like && bits > p->max_ca_bits)
-			finding(f, "chain.ca_key_too_large", "critical", REF_CM2007, subj,
+			finding(f, "chain.ca_key_too_large", "critical", REF_CM2007, SUBJ,
 			    "CA key is %s %d bits; the maximum is %ld (%s)", alg, bits,
 			    p->max_ca_bits, pname);
 		if (p->min_bits > 0 && rsa_like && bits < p->min_bits)
-			finding(f, "chain.key_too_small", "critical", REF_AMT_ME16, subj,
+			finding(f, "chain.key_too_small", "critical", REF_AMT_ME16, SUBJ,
 			    "key is %s %d bits; the minimum is %ld (%s)", alg, bits, p->min_bits, pname);
 		if (p->expect_min_bits > 0 && rsa_like && bits < p->expect_min_bits)
-			finding(f, "chain.key_size_expected", "warning", REF_AMT22, subj,
+			finding(f, "chain.key_size_expected", "warning", REF_AMT22, SUBJ,
 			    "key is %s %d bits; %ld expected (%s)", alg, bits, p->expect_min_bits, pname);
 		if (is_ca && p->ca_key_alg[0] != '\0' && strcmp(alg, p->ca_key_alg) != 0)
-			finding(f, "chain.ca_key_alg", "critical", REF_CM2007, subj,
+			finding(f, "chain.ca_key_alg", "critical", REF_CM2007, SUBJ,
 			    "CA key algorithm is %s; %s required (%s)", alg, p->ca_key_alg, pname);
 		OBJ_find_sigid_algs(X509_get_signature_nid(x), &mdnid, &pknid);
 		if (p->no_sha1 && (mdnid == NID_sha1 || mdnid == NID_md5 || mdnid == NID_md5_sha1))
-			finding(f, "chain.sha1", "critical", REF_AMT_ME16, subj,
+			finding(f, "chain.sha1", "critical", REF_AMT_ME16, SUBJ,
 			    "signed with %s; SHA-1 is not allowed anywhere in the chain (%s)",
 			    OBJ_nid2sn(X509_get_signature_nid(x)), pname);
 		if (p->expect_sig_hash[0] != '\0' && mdnid != NID_undef &&
 		    OBJ_sn2nid(p->expect_sig_hash) != mdnid &&
 		    !(i == n - 1 && trusted && X509_check_issued(x, x) == X509_V_OK))
-			finding(f, "chain.sig_hash_expected", "warning", REF_AMT22, subj,
+			finding(f, "chain.sig_hash_expected", "warning", REF_AMT22, SUBJ,
 			    "signed with %s; %s expected (%s)",
 			    OBJ_nid2sn(X509_get_signature_nid(x)), p->expect_sig_hash, pname);
 	}
+#undef SUBJ
 	if (p->max_depth > 0 && n > p->max_depth)
 		finding(f, "chain.too_long", "critical", REF_AMT_LEN, NULL,
 		    "path has %d certificates; the maximum is %ld (%s)", n, p->max_depth, pname);
@@ -1017,7 +1227,7 @@ revocation(struct ck_chain_ctx *c, STACK_OF(X509) *path, int trusted, json_t *re
 			if (r2.status != CK_REV_UNKNOWN || !c->o.ocsp)
 				r = r2;
 		}
-		cert_id(x, id);
+		cert_id(c, x, id);
 		name_of(x, subj, sizeof(subj));
 		o = json_pack("{s:s,s:s}", "status", ck_rev_status_name(r.status), "method", r.method);
 		if (r.url[0] != '\0')
@@ -1074,7 +1284,7 @@ ck_chain_check(struct ck_chain_ctx *c, const json_t *certs, int *status, struct 
 			ck_err_set(err, CK_E_PARSE, "certificate %zu: not a certificate", i);
 			goto fail;
 		}
-		cert_id(x, hex);
+		cert_id(c, x, hex);
 		SHA256_Update(&sha, hex, 64);
 		if (!sk_X509_push(input, x)) {
 			X509_free(x);
@@ -1083,8 +1293,7 @@ ck_chain_check(struct ck_chain_ctx *c, const json_t *certs, int *status, struct 
 		}
 	}
 	SHA256_Final(md, &sha);
-	for (j = 0; j < 32; j++)
-		snprintf(idhex + 2 * j, 3, "%02x", md[j]);
+	hex32(md, idhex);
 	leaf = sk_X509_value(input, 0);
 	if ((untrusted = sk_X509_dup(c->pool)) == NULL)
 		goto nomem;
@@ -1153,7 +1362,7 @@ ck_chain_check(struct ck_chain_ctx *c, const json_t *certs, int *status, struct 
 	if ((rec = ck_record_new("chain")) == NULL)
 		goto nomem;
 	json_object_set_new(rec, "id", json_string(idhex));
-	cert_id(leaf, hex);
+	cert_id(c, leaf, hex);
 	json_object_set_new(rec, "leaf", json_string(hex));
 	jpath = json_array();
 	jcerts = json_array();
@@ -1162,7 +1371,7 @@ ck_chain_check(struct ck_chain_ctx *c, const json_t *certs, int *status, struct 
 		json_t *cr = NULL;
 		int k;
 
-		cert_id(x, hex);
+		cert_id(c, x, hex);
 		json_array_append_new(jpath, json_string(hex));
 		for (k = 0; k < sk_X509_num(input); k++)
 			if (sk_X509_value(input, k) == x) {
@@ -1178,7 +1387,7 @@ ck_chain_check(struct ck_chain_ctx *c, const json_t *certs, int *status, struct 
 	}
 	json_object_set_new(rec, "path", jpath);
 	if (trusted && sk_X509_num(path) > 0) {
-		cert_id(sk_X509_value(path, sk_X509_num(path) - 1), hex);
+		cert_id(c, sk_X509_value(path, sk_X509_num(path) - 1), hex);
 		json_object_set_new(rec, "anchor", json_string(hex));
 	} else {
 		json_object_set_new(rec, "anchor", json_null());

@@ -192,6 +192,9 @@ LIST
 	for i in $(seq 1 40); do files+=("$S/ok.pem" "$S/expired-leaf.pem"); done
 	run -2 cert-chain --jobs 4 --roots "$CH/roots-main.pem" "${files[@]}"
 	[ "$(printf '%s\n' "$output" | jq -r .status | uniq | wc -l)" -eq 80 ]
+	# one thread, more files than the look-ahead window
+	run -2 cert-chain --jobs 1 --roots "$CH/roots-main.pem" "${files[@]}" "${files[@]}"
+	[ "$(printf '%s\n' "$output" | jq -r .status | uniq | wc -l)" -eq 160 ]
 }
 
 @test "cert-chain: --format text prints the path as a tree with findings" {
