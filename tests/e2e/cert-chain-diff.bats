@@ -4,6 +4,7 @@
 # purpose) and GnuTLS `certtool --verify`'s where it applies, and both must
 # equal the expected verdict written in the table.
 
+bats_require_minimum_version 1.5.0
 load helper
 
 CH="$FIX/chain"
@@ -93,4 +94,41 @@ verdict_gnutls() {
 	[ "$(verdict_ours missing-intermediate main any -)" = invalid ]
 	[ "$(verdict_openssl ok main any -)" = valid ]
 	[ "$(verdict_ours ok main any -)" = valid ]
+}
+
+@test "cert-chain: one run over many scenarios (shared caches) gives the same verdicts" {
+	# Caches (parsed certificates, verified CA signatures) live for the whole
+	# run; checking every scenario in one process, on two threads, twice over,
+	# must give the verdicts the table expects, in input order.
+	local names=() files=() want=() name roots purpose host expect gnutls desc
+	while IFS=$'\t' read -r name roots purpose host expect gnutls desc; do
+		[ "$roots" = main ] && [ "$purpose" = any ] && [ "$host" = - ] || continue
+		names+=("$name")
+		files+=("$CH/s/$name.pem")
+		want+=("$expect")
+	done <"$CH/scenarios.tsv"
+	[ "${#files[@]}" -ge 25 ]
+	run cert-chain --jobs 2 --no-fetch --roots "$CH/roots-main.pem" "${files[@]}" "${files[@]}"
+	mapfile -t got < <(printf '%s\n' "$output" | jq -r 'if .status == "ok" then "valid" else "invalid" end')
+	[ "${#got[@]}" -eq $((2 * ${#files[@]})) ]
+	local i n=${#files[@]} bad=0
+	for ((i = 0; i < 2 * n; i++)); do
+		if [ "${got[$i]}" != "${want[$((i % n))]}" ]; then
+			echo "${names[$((i % n))]}: expected ${want[$((i % n))]}, got ${got[$i]}"
+			bad=1
+		fi
+	done
+	[ "$bad" -eq 0 ]
+}
+
+@test "cert-chain: a cached CA signature does not vouch for a tampered copy" {
+	# the good chain first (its intermediate's signature is cached), then the
+	# same intermediate with one signature byte flipped
+	openssl x509 -in "$CH/pki/int.pem" -outform DER -out "$BATS_TEST_TMPDIR/int.der"
+	python3 -c 'import sys; b=bytearray(open(sys.argv[1],"rb").read()); b[-1]^=1; open(sys.argv[2],"wb").write(b)' \
+		"$BATS_TEST_TMPDIR/int.der" "$BATS_TEST_TMPDIR/int-bad.der"
+	{ cat "$CH/pki/leaf.pem"; openssl x509 -inform DER -in "$BATS_TEST_TMPDIR/int-bad.der"; } >"$BATS_TEST_TMPDIR/bad.pem"
+	run -2 cert-chain --jobs 1 --no-fetch --roots "$CH/roots-main.pem" "$CH/s/ok.pem" "$BATS_TEST_TMPDIR/bad.pem" "$CH/s/ok.pem"
+	[ "$(printf '%s\n' "$output" | jq -r .status | paste -sd ' ')" = "ok critical ok" ]
+	[ "$(printf '%s\n' "$output" | sed -n 2p | jq -r '[.findings[].rule] | unique | join(",")')" = chain.bad_signature ]
 }
