@@ -44,6 +44,9 @@ _certkit() {
 	--key-type)
 		COMPREPLY=($(compgen -W "rsa ec" -- "$cur"))
 		return 0 ;;
+	--ca-key-alg)
+		COMPREPLY=($(compgen -W "rsa ec dsa ed25519 ed448" -- "$cur"))
+		return 0 ;;
 	--what)
 		COMPREPLY=($(compgen -W "templates cas ntauth aia cdp oids all none" -- "$cur"))
 		return 0 ;;
