@@ -15,7 +15,6 @@
 #include "ck_record.h"
 #include "ck_tool.h"
 
-#define CONFIG_MAX_BYTES (1024 * 1024)
 #define NAMES_MAX 64
 
 struct vec {
@@ -126,34 +125,6 @@ out:
 	if (fp != stdin)
 		fclose(fp);
 	return st;
-}
-
-static int
-read_config(const char *path, struct ck_caconfig *c, size_t max, struct ck_err *err)
-{
-	FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-	char *buf;
-	size_t n;
-	int rv;
-
-	if (fp == NULL)
-		return ck_err_set(err, CK_E_IO, "%s", strerror(errno));
-	if ((buf = malloc(CONFIG_MAX_BYTES + 1)) == NULL) {
-		if (fp != stdin)
-			fclose(fp);
-		return ck_err_set(err, CK_E_NOMEM, "out of memory");
-	}
-	n = fread(buf, 1, CONFIG_MAX_BYTES + 1, fp);
-	if (ferror(fp))
-		rv = ck_err_set(err, CK_E_IO, "read error");
-	else if (n > CONFIG_MAX_BYTES)
-		rv = ck_err_set(err, CK_E_LIMIT, "larger than %d bytes", CONFIG_MAX_BYTES);
-	else
-		rv = ck_caconfig_parse(buf, n, c, max, err);
-	free(buf);
-	if (fp != stdin)
-		fclose(fp);
-	return rv;
 }
 
 /* Applies one config entry to the CA records it names.  Returns 0 or -1 (err set). */
@@ -422,7 +393,7 @@ main(int argc, char **argv)
 		return CK_UNKNOWN;
 	}
 	for (i = 0; i < cfg.nconfigs; i++) {
-		r = read_config(cfg.configs[i], conf + nconf, CK_CACONFIG_MAX, &err);
+		r = ck_caconfig_load(cfg.configs[i], conf + nconf, CK_CACONFIG_MAX, &err);
 		if (r < 0) {
 			ck_report(rep, cfg.configs[i], &err);
 			st = CK_UNKNOWN;

@@ -29,7 +29,6 @@
 	"                 [--ca-config FILE ...] [--ca NAME] [--fail-on critical|warning]\n" \
 	"                 [--list-rules] [--format json|text] [FILE ...]\n"
 
-#define CONFIG_MAX_BYTES (1024 * 1024)
 #define CONFIGS_MAX 16
 
 static struct {
@@ -87,28 +86,10 @@ add_dirs(struct ck_lint *l, struct ck_err *err)
 static int
 read_config(const char *path, struct ck_err *err)
 {
-	FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-	char *buf;
-	size_t n, k;
+	size_t k;
 	int r;
 
-	if (fp == NULL)
-		return ck_err_set(err, CK_E_IO, "%s", strerror(errno));
-	if ((buf = malloc(CONFIG_MAX_BYTES + 1)) == NULL) {
-		if (fp != stdin)
-			fclose(fp);
-		return ck_err_set(err, CK_E_NOMEM, "out of memory");
-	}
-	n = fread(buf, 1, CONFIG_MAX_BYTES + 1, fp);
-	if (ferror(fp))
-		r = ck_err_set(err, CK_E_IO, "read error");
-	else if (n > CONFIG_MAX_BYTES)
-		r = ck_err_set(err, CK_E_LIMIT, "larger than %d bytes", CONFIG_MAX_BYTES);
-	else
-		r = ck_caconfig_parse(buf, n, cfg.conf + cfg.nconf, CK_CACONFIG_MAX, err);
-	free(buf);
-	if (fp != stdin)
-		fclose(fp);
+	r = ck_caconfig_load(path, cfg.conf + cfg.nconf, CK_CACONFIG_MAX, err);
 	if (r < 0)
 		return -1;
 	for (k = 0; k < (size_t)r; k++)

@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "ck_caconfig.h"
+#include "ck_load.h"
 
 enum setting { S_DISP, S_EDIT, S_IFACE, S_COUNT };
 
@@ -41,7 +42,8 @@ val_of(struct ck_caconfig *c, enum setting s)
 static int
 any_setting(const struct ck_caconfig *c)
 {
-	return c->has_request_disposition || c->has_edit_flags || c->has_interface_flags;
+	return c->has_request_disposition || c->has_edit_flags || c->has_interface_flags ||
+	    c->has_disable_extension_list;
 }
 
 /* Index of the entry for CA name (case-insensitive), created when new; -1 on overflow. */
@@ -73,6 +75,28 @@ set_value(struct ck_caconfig *c, enum setting s, uint32_t v, struct ck_err *err)
 		    c->ca[0] ? " for '" : "", c->ca, c->ca[0] ? "'" : "");
 	*has = 1;
 	*val = v;
+	return 0;
+}
+
+/* Adds one DisableExtensionList value (a dotted OID, duplicates ignored). */
+static int
+add_disabled(struct ck_caconfig *c, const char *v, size_t n, struct ck_err *err)
+{
+	size_t i;
+
+	if (n == 0 || n >= CK_CACONFIG_OID_LEN || strspn(v, "0123456789.") < n)
+		return ck_err_set(err, CK_E_PARSE, "DisableExtensionList: '%.*s' is not an OID",
+		    (int)(n > 40 ? 40 : n), v);
+	c->has_disable_extension_list = 1;
+	for (i = 0; i < c->n_disabled; i++)
+		if (strlen(c->disabled[i]) == n && strncmp(c->disabled[i], v, n) == 0)
+			return 0;
+	if (c->n_disabled >= CK_CACONFIG_OIDS_MAX)
+		return ck_err_set(err, CK_E_LIMIT, "DisableExtensionList: more than %d values",
+		    CK_CACONFIG_OIDS_MAX);
+	memcpy(c->disabled[c->n_disabled], v, n);
+	c->disabled[c->n_disabled][n] = '\0';
+	c->n_disabled++;
 	return 0;
 }
 
@@ -286,7 +310,7 @@ parse_text(const char *buf, size_t len, struct ck_caconfig *out, size_t max,
 	const char *p = buf, *end = buf + len;
 	char ca[CK_CACONFIG_NAME_MAX] = "";
 	size_t n = 0;
-	int cur = -1;
+	int cur = -1, multi = 0;
 
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -316,6 +340,40 @@ parse_text(const char *buf, size_t len, struct ck_caconfig *out, size_t max,
 			return -1;
 		if (r == 1) {
 			cur = -1;	/* entry created when a value follows */
+			multi = 0;
+			continue;
+		}
+		/* "N: value" lines after "DisableExtensionList REG_MULTI_SZ =". */
+		if (multi && isdigit((unsigned char)*s)) {
+			const char *c = s;
+
+			while (c < le && isdigit((unsigned char)*c))
+				c++;
+			if (c < le && *c == ':') {
+				c++;
+				while (c < le && isspace((unsigned char)*c))
+					c++;
+				if (add_disabled(&out[cur], c, (size_t)(le - c), err) < 0)
+					return -1;
+				continue;
+			}
+		}
+		multi = 0;
+		if (l > 20 && strncasecmp(s, "DisableExtensionList", 20) == 0 &&
+		    isspace((unsigned char)s[20])) {
+			const char *eq = memchr(s, '=', l), *c;
+
+			if (find_ci(s, l, "REG_MULTI_SZ") == NULL || eq == NULL)
+				return ck_err_set(err, CK_E_PARSE,
+				    "DisableExtensionList: expected 'REG_MULTI_SZ ='");
+			if (cur < 0 && (cur = entry_for(out, max, &n, ca, err)) < 0)
+				return -1;
+			out[cur].has_disable_extension_list = 1;
+			for (c = eq + 1; c < le && isspace((unsigned char)*c);)
+				c++;
+			if (c < le && add_disabled(&out[cur], c, (size_t)(le - c), err) < 0)
+				return -1;
+			multi = 1;
 			continue;
 		}
 		r = parse_value_line(s, l, &v, err);
@@ -330,8 +388,9 @@ parse_text(const char *buf, size_t len, struct ck_caconfig *out, size_t max,
 	}
 	n = compact(out, n);
 	if (n == 0)
-		return ck_err_set(err, CK_E_PARSE, "no RequestDisposition, EditFlags or "
-		    "InterfaceFlags value (expected 'certutil -getreg' output or JSON)");
+		return ck_err_set(err, CK_E_PARSE, "no RequestDisposition, EditFlags, "
+		    "InterfaceFlags or DisableExtensionList value (expected 'certutil -getreg' "
+		    "output or JSON)");
 	return (int)n;
 }
 
@@ -412,9 +471,30 @@ parse_json_object(const json_t *o, struct ck_caconfig *out, size_t max, size_t *
 			return -1;
 		found = 1;
 	}
+	{
+		const json_t *list = json_object_get(o, "disable_extension_list"), *x;
+		size_t k;
+
+		if (list != NULL && !json_is_null(list)) {
+			if (!json_is_array(list))
+				return ck_err_set(err, CK_E_PARSE,
+				    "\"disable_extension_list\" must be an array of OIDs");
+			out[idx].has_disable_extension_list = 1;
+			json_array_foreach(list, k, x) {
+				const char *v = json_string_value(x);
+
+				if (v == NULL)
+					return ck_err_set(err, CK_E_PARSE,
+					    "\"disable_extension_list\" must be an array of OIDs");
+				if (add_disabled(&out[idx], v, strlen(v), err) < 0)
+					return -1;
+			}
+			found = 1;
+		}
+	}
 	if (!found)
-		return ck_err_set(err, CK_E_PARSE, "no request_disposition, edit_flags or "
-		    "interface_flags in the JSON object");
+		return ck_err_set(err, CK_E_PARSE, "no request_disposition, edit_flags, "
+		    "interface_flags or disable_extension_list in the JSON object");
 	return 0;
 }
 
@@ -544,7 +624,29 @@ ck_caconfig_apply(const struct ck_caconfig *cfg, json_t *ca, struct ck_err *err)
 	if (cfg->has_interface_flags)
 		json_object_set_new(ca, "interface_flags",
 		    ck_caconfig_flags_json('i', cfg->interface_flags));
+	if (cfg->has_disable_extension_list) {
+		json_t *list = json_array();
+
+		for (size_t i = 0; i < cfg->n_disabled; i++)
+			json_array_append_new(list, json_string(cfg->disabled[i]));
+		json_object_set_new(ca, "disable_extension_list", list);
+	}
 	return 0;
+}
+
+int
+ck_caconfig_load(const char *path, struct ck_caconfig *out, size_t max,
+    struct ck_err *err)
+{
+	unsigned char *buf;
+	size_t len;
+	int rv;
+
+	if (ck_read_file(path, 1024 * 1024, &buf, &len, err) != 0)
+		return -1;
+	rv = ck_caconfig_parse((const char *)buf, len, out, max, err);
+	free(buf);
+	return rv;
 }
 
 int
@@ -567,6 +669,18 @@ ck_caconfig_from_ca(const json_t *ca, struct ck_caconfig *cfg, struct ck_err *er
 		if (ck_caconfig_value(v, val_of(cfg, (enum setting)i), err) < 0)
 			return ck_err_prefix(err, "ca \"%s\"", setting_json[i]);
 		*has_of(cfg, (enum setting)i) = 1;
+	}
+	{
+		const json_t *list = json_object_get(ca, "disable_extension_list"), *x;
+		size_t k;
+
+		if (json_is_array(list)) {
+			cfg->has_disable_extension_list = 1;
+			json_array_foreach(list, k, x)
+				if (json_is_string(x) && add_disabled(cfg, json_string_value(x),
+				    strlen(json_string_value(x)), err) < 0)
+					return ck_err_prefix(err, "ca");
+		}
 	}
 	return 0;
 }

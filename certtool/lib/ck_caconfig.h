@@ -19,9 +19,15 @@
  * (their exact text is not documented).  The CA name is the registry key
  * after "...\CertSvc\Configuration\".
  *
+ * policy\DisableExtensionList is a REG_MULTI_SZ; its values are read from
+ * the lines that follow "DisableExtensionList REG_MULTI_SZ =", one
+ * "N: value" per line (the usual certutil layout for multi-strings; the
+ * exact text is *unconfirmed*, so the JSON form is the dependable one).
+ *
  * JSON form: {"ca": "CORP-CA", "request_disposition": 257,
- * "edit_flags": "0x11014e", "interface_flags": {"raw": 1601}} (every
- * field optional, at least one setting required); each value is an
+ * "edit_flags": "0x11014e", "interface_flags": {"raw": 1601},
+ * "disable_extension_list": ["1.3.6.1.4.1.311.25.2"]} (every field
+ * optional, at least one setting required); each flag value is an
  * integer, a "0x..." hex string or an object with "raw".  An array of such
  * objects describes several CAs.
  */
@@ -50,6 +56,10 @@
 
 #define CK_CACONFIG_NAME_MAX 256
 #define CK_CACONFIG_MAX 64
+#define CK_CACONFIG_OIDS_MAX 32
+#define CK_CACONFIG_OID_LEN 64
+/* The security extension whose removal ESC16 is about (FACTS 27). */
+#define CK_OID_NTDS_CA_SECURITY_EXT "1.3.6.1.4.1.311.25.2"
 
 /* The settings of one CA; has_* say which were given. */
 struct ck_caconfig {
@@ -60,6 +70,10 @@ struct ck_caconfig {
 	uint32_t edit_flags;
 	int has_interface_flags;
 	uint32_t interface_flags;
+	/* policy\DisableExtensionList (REG_MULTI_SZ): extensions the CA leaves out. */
+	int has_disable_extension_list;
+	size_t n_disabled;
+	char disabled[CK_CACONFIG_OIDS_MAX][CK_CACONFIG_OID_LEN];
 };
 
 /*
@@ -75,6 +89,13 @@ struct ck_caconfig {
 int ck_caconfig_parse(const char *buf, size_t len, struct ck_caconfig *out,
     size_t max, struct ck_err *err);
 
+/*
+ * Reads a file ("-" = standard input) of at most 1 MiB and parses it as
+ * ck_caconfig_parse does.  Same return convention (CK_E_IO, CK_E_LIMIT too).
+ */
+int ck_caconfig_load(const char *path, struct ck_caconfig *out, size_t max,
+    struct ck_err *err);
+
 /* The same for a JSON value already parsed (an object or an array of objects). */
 int ck_caconfig_parse_json(const json_t *j, struct ck_caconfig *out, size_t max,
     struct ck_err *err);
@@ -89,7 +110,8 @@ const char *ck_caconfig_disposition_action(uint32_t disp);
 /*
  * Writes the given settings into a `ca` record: request_disposition
  * {"raw", "action"}, edit_flags / interface_flags {"raw", "names"} (names
- * for the bits of FACTS 27, other set bits as "0x00000004"-style hex).
+ * for the bits of FACTS 27, other set bits as "0x00000004"-style hex),
+ * disable_extension_list [OIDs].
  * Fields not given are left as they are.  Returns 0 or -1.
  */
 int ck_caconfig_apply(const struct ck_caconfig *cfg, json_t *ca, struct ck_err *err);

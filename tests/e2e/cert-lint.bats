@@ -997,3 +997,17 @@ bare_ca() { jq -c 'del(.edit_flags, .interface_flags, .request_disposition)' "$L
 	[ "$(printf '%s\n' "$output" | grep -c .)" -eq "$(grep -c . "$FIX/ad/sample-export.jsonl")" ]
 	printf '%s\n' "$output" | jq -se '[.[] | select(.kind == "template" or .kind == "ca") | has("findings")] | all'
 }
+
+@test "cert-lint: --ca-config DisableExtensionList: ESC16 fires when the security extension is disabled" {
+	bare_ca >"$BATS_TEST_TMPDIR/ca.jsonl"
+	run -2 cert-lint --profile adcs --ca-config "$CC/getreg-disableext-esc16.txt" "$BATS_TEST_TMPDIR/ca.jsonl"
+	has adcs.esc16 critical ca
+	jq_eq "$output" '.disable_extension_list | join(" ")' "1.3.6.1.4.1.311.21.7 1.3.6.1.4.1.311.25.2"
+	run -0 cert-lint --profile adcs --ca-config "$CC/getreg-disableext-other.txt" "$BATS_TEST_TMPDIR/ca.jsonl"
+	hasnt adcs.esc16
+	echo '{"ca": "CORP-CA", "disable_extension_list": ["1.3.6.1.4.1.311.25.2"]}' >"$BATS_TEST_TMPDIR/c.json"
+	run -2 cert-lint --profile adcs --ca-config "$BATS_TEST_TMPDIR/c.json" "$BATS_TEST_TMPDIR/ca.jsonl"
+	has adcs.esc16 critical ca
+	echo '{"ca": "CORP-CA", "disable_extension_list": ["not an oid"]}' >"$BATS_TEST_TMPDIR/bad.json"
+	run -3 cert-lint --profile adcs --ca-config "$BATS_TEST_TMPDIR/bad.json" "$BATS_TEST_TMPDIR/ca.jsonl"
+}
