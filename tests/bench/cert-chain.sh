@@ -9,7 +9,7 @@ N=${N:-10000}
 d=$BENCH/chain
 mkdir -p "$d/leaves" "$d/new"
 cd "$d"
-# shellcheck source=/dev/null
+# shellcheck source=tests/fixtures/pki.sh
 . "$top/tests/fixtures/pki.sh"
 cp "$top/tests/fixtures/chain/pki/root.pem" "$top/tests/fixtures/chain/pki/root.key" .
 cp "$top/tests/fixtures/chain/pki/k2048b.key" int.key
@@ -40,7 +40,7 @@ echo "generating $N leaves..."
 openssl ca -batch -config ca.cnf -cert int.pem -keyfile int.key -startdate 20250101000000Z \
 	-enddate 20400101000000Z -extfile leaf.ext -notext -out all.pem -infiles $(cat csrs) 2>/dev/null
 mv new/*.pem leaves/
-ls leaves | wc -l | sed 's/^/leaves: /'
+find leaves -name '*.pem' | wc -l | sed 's/^/leaves: /'
 
 now() { date +%s.%N; }
 elapsed() { echo "$2 - $1" | bc -l 2>/dev/null || awk "BEGIN{print $2 - $1}"; }
