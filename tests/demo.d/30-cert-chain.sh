@@ -8,7 +8,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 export CERTKIT_POLICY_DIR="${CERTKIT_POLICY_DIR:-$top/policy}"
 # Files of this stage go to $DEMO/chain; $DEMO/pki stays as stage 10 made it.
 mkdir -p "$DEMO/chain"
-cp "$DEMO/pki/"*.pem "$DEMO/pki/issuing.key" "$DEMO/chain/"
+cp "$DEMO/pki/"*.pem "$DEMO/pki/issuing.key" "$DEMO/pki/bigroot.key" "$DEMO/chain/"
 cd "$DEMO/chain"
 echo
 echo "## cert-chain --roots root.pem --policy amt --amt-version 11 --format text chain.pem"
