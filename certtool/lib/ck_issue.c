@@ -86,8 +86,8 @@ list_add(char *buf, size_t cap, const char *s)
 }
 
 /* Random positive serial of 16 bytes: top bit clear, next bit set (32 hex digits). */
-static BIGNUM *
-random_serial(char **hex, struct ck_err *err)
+BIGNUM *
+ck_issue_serial(char **hex, struct ck_err *err)
 {
 	unsigned char b[16];
 	BIGNUM *bn;
@@ -531,7 +531,7 @@ ck_ca_init(const struct ck_ca_init_opts *o, struct ck_err *err)
 	if (ck_policy_check_key(o->policy, key, "CA", err) == -1)
 		goto out;
 	if ((x = X509_new()) == NULL || !X509_set_version(x, 2) ||
-	    (bn = random_serial(&serial, err)) == NULL ||
+	    (bn = ck_issue_serial(&serial, err)) == NULL ||
 	    !BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(x)) ||
 	    !X509_set_subject_name(x, name) ||
 	    !X509_set_issuer_name(x, o->parent ? X509_get_subject_name(o->parent->cert) : name) ||
@@ -831,8 +831,8 @@ ck_issue_enrollee_subject(const json_t *tmpl)
 	    CK_ADCS_ENROLLEE_SUPPLIES_SUBJECT) != 0;
 }
 
-static int
-tmpl_enrollee_san(const json_t *tmpl)
+int
+ck_issue_enrollee_san(const json_t *tmpl)
 {
 	return (tmpl_flags(tmpl, CK_ADCS_NAME_FLAG, "name_flag") &
 	    (CK_ADCS_ENROLLEE_SUPPLIES_SUBJECT | CK_ADCS_ENROLLEE_SUPPLIES_SUBJECT_ALT_NAME)) != 0;
@@ -921,8 +921,8 @@ is_dotted(const char *s)
 	return strchr(s, '.') != NULL;
 }
 
-static int
-eku_list(const json_t *tmpl, char *buf, size_t cap, struct ck_err *err)
+int
+ck_issue_eku_conf(const json_t *tmpl, char *buf, size_t cap, struct ck_err *err)
 {
 	const json_t *a = json_object_get(tmpl, "eku"), *v;
 	size_t i, k;
@@ -948,8 +948,8 @@ eku_list(const json_t *tmpl, char *buf, size_t cap, struct ck_err *err)
 	return 0;
 }
 
-static int
-ku_list(const json_t *tmpl, char *buf, size_t cap, struct ck_err *err)
+int
+ck_issue_ku_conf(const json_t *tmpl, char *buf, size_t cap, struct ck_err *err)
 {
 	const json_t *a = json_object_get(tmpl, "key_usage"), *v;
 	size_t i, k;
@@ -970,8 +970,8 @@ ku_list(const json_t *tmpl, char *buf, size_t cap, struct ck_err *err)
 }
 
 /* "dns:a,ip:1.2.3.4" -> "DNS:a,IP:1.2.3.4" as OpenSSL's subjectAltName syntax wants. */
-static int
-san_conf(const char *san, char *buf, size_t cap, struct ck_err *err)
+int
+ck_issue_san_conf(const char *san, char *buf, size_t cap, struct ck_err *err)
 {
 	static const struct { const char *in, *out; } map[] = {
 		{ "dns:", "DNS:" }, { "ip:", "IP:" }, { "email:", "email:" },
@@ -1012,8 +1012,8 @@ ck_issue_precheck(const struct ck_issue_req *r, struct ck_err *err)
 	char buf[4096];
 	const char *tn = json_string_value(json_object_get(r->tmpl, "name"));
 
-	if (eku_list(r->tmpl, buf, sizeof(buf), err) == -1 ||
-	    ku_list(r->tmpl, buf, sizeof(buf), err) == -1)
+	if (ck_issue_eku_conf(r->tmpl, buf, sizeof(buf), err) == -1 ||
+	    ck_issue_ku_conf(r->tmpl, buf, sizeof(buf), err) == -1)
 		return -1;
 	if (ck_issue_enrollee_subject(r->tmpl)) {
 		if (r->subject)
@@ -1026,7 +1026,7 @@ ck_issue_precheck(const struct ck_issue_req *r, struct ck_err *err)
 		return ck_err_set(err, CK_E_USAGE,
 		    "template '%s' does not take the subject from the request: give --subject", tn);
 	}
-	if (r->san && tmpl_enrollee_san(r->tmpl))
+	if (r->san && ck_issue_enrollee_san(r->tmpl))
 		return ck_err_set(err, CK_E_USAGE,
 		    "template '%s' takes the subject alternative names from the request: --san not allowed", tn);
 	if (r->subject) {
@@ -1035,7 +1035,7 @@ ck_issue_precheck(const struct ck_issue_req *r, struct ck_err *err)
 			return -1;
 		X509_NAME_free(n);
 	}
-	if (r->san && san_conf(r->san, buf, sizeof(buf), err) == -1)
+	if (r->san && ck_issue_san_conf(r->san, buf, sizeof(buf), err) == -1)
 		return -1;
 	return 0;
 }
@@ -1094,7 +1094,7 @@ ck_issue_cert(struct ck_ca *ca, const struct ck_issue_req *r,
 		goto out;
 	}
 	if ((x = X509_new()) == NULL || !X509_set_version(x, 2) ||
-	    (bn = random_serial(serial, err)) == NULL ||
+	    (bn = ck_issue_serial(serial, err)) == NULL ||
 	    !BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(x)) ||
 	    !X509_set_subject_name(x, name) ||
 	    !X509_set_issuer_name(x, X509_get_subject_name(ca->cert)) ||
@@ -1109,7 +1109,7 @@ ck_issue_cert(struct ck_ca *ca, const struct ck_issue_req *r,
 	X509V3_set_ctx(&ctx, ca->cert, x, NULL, NULL, 0);
 	if (add_ext(x, &ctx, NID_basic_constraints, "critical,CA:FALSE", err) == -1)
 		goto out;
-	if (ku_list(r->tmpl, buf, sizeof(buf), err) == -1)
+	if (ck_issue_ku_conf(r->tmpl, buf, sizeof(buf), err) == -1)
 		goto out;
 	if (buf[0]) {
 		char v[4200];
@@ -1117,15 +1117,15 @@ ck_issue_cert(struct ck_ca *ca, const struct ck_issue_req *r,
 		if (add_ext(x, &ctx, NID_key_usage, v, err) == -1)
 			goto out;
 	}
-	if (eku_list(r->tmpl, buf, sizeof(buf), err) == -1)
+	if (ck_issue_eku_conf(r->tmpl, buf, sizeof(buf), err) == -1)
 		goto out;
 	if (buf[0] && add_ext(x, &ctx, NID_ext_key_usage, buf, err) == -1)
 		goto out;
-	if (tmpl_enrollee_san(r->tmpl)) {
+	if (ck_issue_enrollee_san(r->tmpl)) {
 		if (copy_csr_san(x, r->csr, err) == -1)
 			goto out;
 	} else if (r->san) {
-		if (san_conf(r->san, buf, sizeof(buf), err) == -1 ||
+		if (ck_issue_san_conf(r->san, buf, sizeof(buf), err) == -1 ||
 		    add_ext(x, &ctx, NID_subject_alt_name, buf, err) == -1)
 			goto out;
 	}

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <time.h>
 #include <jansson.h>
+#include <openssl/bn.h>
 #include <openssl/x509.h>
 
 #include "ck_err.h"
@@ -78,6 +79,28 @@ X509_REQ *ck_csr_from_der(const unsigned char *der, size_t len, struct ck_err *e
 int ck_issue_pending(const json_t *tmpl);
 /* 1 when the enrollee supplies the subject (name_flag ENROLLEE_SUPPLIES_SUBJECT). */
 int ck_issue_enrollee_subject(const json_t *tmpl);
+
+/* 1 when the enrollee supplies the subject alternative names (ENROLLEE_SUPPLIES_SUBJECT or _ALT_NAME). */
+int ck_issue_enrollee_san(const json_t *tmpl);
+
+/*
+ * The template's extended key usages (eku, else application_policies) as a
+ * comma-separated list of dotted OIDs for OpenSSL's extendedKeyUsage
+ * syntax; names are certkit short names, a dotted OID passes as is.
+ * "" when the template has none.  CK_E_PARSE for an unknown name,
+ * CK_E_LIMIT when buf (cap bytes) is too small.
+ */
+int ck_issue_eku_conf(const json_t *tmpl, char *buf, size_t cap, struct ck_err *err);
+/* The template's key_usage (snake_case or OpenSSL names) in OpenSSL's keyUsage syntax, as above. */
+int ck_issue_ku_conf(const json_t *tmpl, char *buf, size_t cap, struct ck_err *err);
+/* --san "dns:a,ip:1.2.3.4,email:..,uri:..,upn:.." -> OpenSSL subjectAltName syntax; CK_E_USAGE when bad. */
+int ck_issue_san_conf(const char *san, char *buf, size_t cap, struct ck_err *err);
+/*
+ * A fresh random positive serial of 16 bytes with the top bit clear and the
+ * next one set (126 random bits, always 32 hex digits).  *hex receives it
+ * in lower-case hex (malloc'd); returns the number (BN_free it) or NULL.
+ */
+BIGNUM *ck_issue_serial(char **hex, struct ck_err *err);
 
 /* Checks the CSR's key against the template (key type, min_key_bits): CK_E_POLICY. */
 int ck_csr_check(X509_REQ *req, const json_t *tmpl, struct ck_err *err);
