@@ -1,0 +1,357 @@
+/*
+ * Unit tests for ck_policy (versions, loading, overrides), ck_revoke names,
+ * and ck_chain (hash lists, one candidate from committed fixtures, the
+ * maximum CA key size).  Run from the top of the tree (tests/run.sh does).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+#include "ck_cert.h"
+#include "ck_chain.h"
+#include "ck_clock.h"
+#include "ck_policy.h"
+#include "ck_revoke.h"
+
+#define FIXDIR "tests/fixtures/chain"
+
+struct vcase {
+	const char *a, *b;
+	int prefix;
+	int want;	/* sign of the result, or -2 for malformed */
+};
+
+static const struct vcase vcases[] = {
+	{ "3.2.1", "3.2.1", 0, 0 },
+	{ "3.2.0", "3.2.1", 0, -1 },
+	{ "3.2", "3.2.1", 0, -1 },
+	{ "4", "3.2.1", 0, 1 },
+	{ "15.0.30", "15", 1, 0 },
+	{ "15.0.30", "15", 0, 1 },
+	{ "16", "15", 1, 1 },
+	{ "11", "16", 0, -1 },
+	{ "22", "22", 0, 0 },
+	{ "10.5", "9.99", 0, 1 },
+	{ "x", "1", 0, -2 },
+	{ "1..2", "1", 0, -2 },
+	{ "1.2a", "1", 0, -2 },
+};
+
+static int
+sign(int v)
+{
+	return v < -1 ? -2 : v < 0 ? -1 : v > 0 ? 1 : 0;
+}
+
+static void
+test_version_cmp(void **state)
+{
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(vcases) / sizeof(vcases[0]); i++) {
+		int bad = 0, r = ck_version_cmp(vcases[i].a, vcases[i].b, vcases[i].prefix, &bad);
+
+		if (vcases[i].want == -2) {
+			assert_int_equal(bad, 1);
+		} else {
+			assert_int_equal(bad, 0);
+			assert_int_equal(sign(r), vcases[i].want);
+		}
+	}
+}
+
+struct pcase {
+	const char *version;
+	long max_ca_bits, min_bits, warn_depth, expect_min_bits;
+	int no_sha1;
+	const char *expect_sig_hash;
+};
+
+static const struct pcase pcases[] = {
+	{ "3.2.1", 2048, 0, 3, 0, 0, "" },
+	{ "11", 2048, 0, 3, 0, 0, "" },
+	{ "15.0.42", 2048, 0, 3, 0, 0, "" },
+	{ "16", 2048, 2048, 3, 0, 1, "" },
+	{ "21.1", 2048, 2048, 3, 0, 1, "" },
+	{ "22", 0, 2048, 3, 3072, 1, "SHA384" },
+	{ "23.5", 0, 2048, 3, 3072, 1, "SHA384" },
+};
+
+static void
+test_amt_policy_versions(void **state)
+{
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(pcases) / sizeof(pcases[0]); i++) {
+		struct ck_policy p;
+		struct ck_err err;
+
+		ck_policy_init(&p);
+		assert_int_equal(ck_policy_load(&p, "policy/amt.json", pcases[i].version, &err), 0);
+		assert_string_equal(p.name, "amt");
+		assert_string_equal(p.version, pcases[i].version);
+		assert_int_equal(p.max_ca_bits, pcases[i].max_ca_bits);
+		assert_int_equal(p.min_bits, pcases[i].min_bits);
+		assert_int_equal(p.warn_depth, pcases[i].warn_depth);
+		assert_int_equal(p.expect_min_bits, pcases[i].expect_min_bits);
+		assert_int_equal(p.no_sha1, pcases[i].no_sha1);
+		assert_string_equal(p.expect_sig_hash, pcases[i].expect_sig_hash);
+		assert_string_equal(p.ca_key_alg, "rsa");
+	}
+}
+
+static void
+test_amt_policy_refuses(void **state)
+{
+	struct ck_policy p;
+	struct ck_err err;
+	const char *bad[] = { "3.1", "3.2.0", "2", "eleven", "" };
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		ck_policy_init(&p);
+		assert_int_equal(ck_policy_load(&p, "policy/amt.json", bad[i], &err), -1);
+		assert_int_equal(err.code, CK_E_USAGE);
+	}
+	/* The default version (11) applies when none is given. */
+	ck_policy_init(&p);
+	assert_int_equal(ck_policy_load(&p, "policy/amt.json", NULL, &err), 0);
+	assert_string_equal(p.version, "11");
+	assert_int_equal(p.max_ca_bits, 2048);
+	/* Names are looked up in ./policy. */
+	ck_policy_init(&p);
+	assert_int_equal(ck_policy_load(&p, "amt", "16", &err), 0);
+	assert_int_equal(p.min_bits, 2048);
+	assert_int_equal(ck_policy_load(&p, "../etc/passwd", NULL, &err), -1);
+	assert_int_equal(ck_policy_load(&p, "no-such-policy", NULL, &err), -1);
+	assert_int_equal(err.code, CK_E_NOTFOUND);
+}
+
+static void
+test_policy_apply(void **state)
+{
+	struct {
+		const char *json;
+		int ok;
+	} cases[] = {
+		{ "{\"max_ca_bits\": 4096}", 1 },
+		{ "{\"max_ca_bits\": null}", 1 },
+		{ "{\"max_ca_bits\": \"big\"}", 0 },
+		{ "{\"max_ca_bits\": -1}", 0 },
+		{ "{\"no_sha1\": 1}", 0 },
+		{ "{\"no_sha1\": true}", 1 },
+		{ "{\"ca_key_alg\": \"an algorithm name that is far too long\"}", 0 },
+		{ "[]", 0 },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct ck_policy p;
+		struct ck_err err;
+		json_t *j = json_loads(cases[i].json, 0, NULL);
+
+		assert_non_null(j);
+		ck_policy_init(&p);
+		p.max_ca_bits = 2048;
+		assert_int_equal(ck_policy_apply(&p, j, &err) == 0, cases[i].ok);
+		json_decref(j);
+	}
+}
+
+static void
+test_rev_names(void **state)
+{
+	(void)state;
+	assert_string_equal(ck_rev_status_name(CK_REV_GOOD), "good");
+	assert_string_equal(ck_rev_status_name(CK_REV_REVOKED), "revoked");
+	assert_string_equal(ck_rev_status_name(CK_REV_UNKNOWN), "unknown");
+	assert_string_equal(ck_rev_status_name(42), "unknown");
+}
+
+/* An array of cert records from a PEM file (leaf first). */
+static json_t *
+records_of(const char *path)
+{
+	FILE *fp = fopen(path, "r");
+	json_t *arr = json_array();
+	X509 *x;
+	long i = 0;
+
+	assert_non_null(fp);
+	while ((x = PEM_read_X509(fp, NULL, NULL, NULL)) != NULL) {
+		unsigned char *der = NULL;
+		int len = i2d_X509(x, &der);
+		struct ck_source src = { "file", path, i++ };
+		struct ck_err err;
+		json_t *rec = ck_cert_record(der, (size_t)len, &src, 0, &err);
+
+		assert_non_null(rec);
+		json_array_append_new(arr, rec);
+		OPENSSL_free(der);
+		X509_free(x);
+	}
+	fclose(fp);
+	return arr;
+}
+
+static struct ck_chain_ctx *
+ctx_with(long max_ca_bits, const char *roots)
+{
+	struct ck_chain_opts o;
+	struct ck_chain_ctx *c;
+	struct ck_err err;
+
+	ck_chain_opts_init(&o);
+	o.fetch = 0;
+	assert_int_equal(ck_time_parse("2026-06-01T00:00:00Z", &o.at, &err), 0);
+	o.policy.max_ca_bits = max_ca_bits;
+	c = ck_chain_ctx_new(&o, &err);
+	assert_non_null(c);
+	assert_true(ck_chain_add_roots(c, roots, &err) > 0);
+	return c;
+}
+
+static const char *
+first_rule(const json_t *chain)
+{
+	return json_string_value(json_object_get(json_array_get(json_object_get(chain,
+	    "findings"), 0), "rule"));
+}
+
+static void
+test_check_max_ca_bits(void **state)
+{
+	struct {
+		const char *file;
+		long max;
+		int status;
+		const char *rule;
+	} cases[] = {
+		{ FIXDIR "/s/ok.pem", 0, 0, NULL },
+		{ FIXDIR "/s/ok.pem", 2048, 0, NULL },
+		{ FIXDIR "/s/rsa4096-root.pem", 0, 0, NULL },
+		{ FIXDIR "/s/rsa4096-root.pem", 2048, 2, "chain.ca_key_too_large" },
+		{ FIXDIR "/s/rsa4096-root.pem", 4096, 0, NULL },
+		{ FIXDIR "/s/rsa4096-intermediate.pem", 2048, 2, "chain.ca_key_too_large" },
+		{ FIXDIR "/s/rsa3072-chain.pem", 3071, 2, "chain.ca_key_too_large" },
+		{ FIXDIR "/s/rsa3072-chain.pem", 3072, 0, NULL },
+		{ FIXDIR "/s/ec-chain.pem", 256, 0, NULL },
+		{ FIXDIR "/s/expired-leaf.pem", 0, 2, "chain.expired" },
+		{ FIXDIR "/s/missing-intermediate.pem", 0, 2, "chain.missing_issuer" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct ck_chain_ctx *c = ctx_with(cases[i].max, FIXDIR "/roots-all.pem");
+		json_t *certs = records_of(cases[i].file), *chain;
+		struct ck_err err;
+		int st = -1;
+
+		chain = ck_chain_check(c, certs, &st, &err);
+		assert_non_null(chain);
+		assert_int_equal(st, cases[i].status);
+		if (cases[i].rule != NULL)
+			assert_string_equal(first_rule(chain), cases[i].rule);
+		else
+			assert_int_equal(json_array_size(json_object_get(chain, "findings")), 0);
+		json_decref(chain);
+		json_decref(certs);
+		ck_chain_ctx_free(c);
+	}
+}
+
+static void
+test_check_refuses_garbage(void **state)
+{
+	struct ck_chain_ctx *c = ctx_with(0, FIXDIR "/roots-main.pem");
+	json_t *certs = json_array(), *chain;
+	struct ck_err err;
+	int st = -1;
+
+	(void)state;
+	chain = ck_chain_check(c, certs, &st, &err);
+	assert_null(chain);
+	assert_int_equal(st, 3);
+	json_array_append_new(certs, json_pack("{s:s,s:i,s:s}", "kind", "cert", "v", 1, "pem", "x"));
+	chain = ck_chain_check(c, certs, &st, &err);
+	assert_null(chain);
+	assert_int_equal(err.code, CK_E_PARSE);
+	json_decref(certs);
+	ck_chain_ctx_free(c);
+}
+
+static void
+test_hash_lists(void **state)
+{
+	char path[] = "/tmp/ck-test-hashes-XXXXXX";
+	struct {
+		const char *text;
+		int n;
+	} cases[] = {
+		{ "# comment\n742C3192E607E424EB4549542BE1BBC53E6174E2\n", 1 },
+		{ "74:2C:31:92:E6:07:E4:24:EB:45:49:54:2B:E1:BB:C5:3E:61:74:E2\n\n", 1 },
+		{ "{\"hashes\":[{\"name\":\"a\",\"sha1\":\"742c3192e607e424eb4549542be1bbc53e6174e2\","
+		  "\"sha256\":\"00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\"}]}", 2 },
+		{ "742C31\n", -1 },
+		{ "not hex at all\n", -1 },
+		{ "{\"hashes\":[{\"sha1\":42}]}", -1 },
+		{ "{\"other\":[]}", -1 },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct ck_chain_ctx *c = ctx_with(0, FIXDIR "/roots-main.pem");
+		struct ck_err err;
+		int fd = mkstemp(path);
+		FILE *fp;
+
+		assert_true(fd >= 0);
+		fp = fdopen(fd, "w");
+		fputs(cases[i].text, fp);
+		fclose(fp);
+		assert_int_equal(ck_chain_load_hashes(c, path, &err), cases[i].n);
+		unlink(path);
+		memcpy(path + strlen(path) - 6, "XXXXXX", 6);
+		ck_chain_ctx_free(c);
+	}
+	/* The shipped AMT list loads: 8 SHA-1 hashes (FACTS.md 15). */
+	{
+		struct ck_chain_ctx *c = ctx_with(0, FIXDIR "/roots-main.pem");
+		struct ck_err err;
+
+		assert_int_equal(ck_chain_load_hashes(c, "policy/amt-root-hashes.json", &err), 8);
+		ck_chain_ctx_free(c);
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_version_cmp),
+		cmocka_unit_test(test_amt_policy_versions),
+		cmocka_unit_test(test_amt_policy_refuses),
+		cmocka_unit_test(test_policy_apply),
+		cmocka_unit_test(test_rev_names),
+		cmocka_unit_test(test_check_max_ca_bits),
+		cmocka_unit_test(test_check_refuses_garbage),
+		cmocka_unit_test(test_hash_lists),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
