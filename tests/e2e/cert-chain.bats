@@ -277,3 +277,14 @@ LIST
 	jq_eq "$out" '[.findings[].rule] | join(",")' chain.ca_key_too_large
 	jq_eq "$out" '.certs[0].source.type' tls
 }
+
+@test "cert-chain: chain records carry their certificates for cert-expiry" {
+	require_cmd cert-read cert-expiry
+	out=$(cert-read "$S/ok.pem" | cert-chain --roots "$CH/roots-main.pem" | cert-expiry --warn 30 --crit 7)
+	jq_eq "$out" .kind chain
+	jq_eq "$out" .expiry.not_after 2045-01-01T00:00:00Z
+	# the embedded records have no pem (the path's ids name them)
+	jq_eq "$out" '[.certs[] | has("pem")] | any' false
+	# an expired leaf is seen through the chain record
+	run -2 bash -c "cert-read '$S/expired-leaf.pem' | cert-chain --roots '$CH/roots-main.pem' | cert-expiry"
+}
