@@ -2,6 +2,8 @@
 # Sign N (default 1000) CSRs: cert-issue sign (one process per CSR, and one
 # batch process with every --csr) vs openssl ca -batch on the same CSRs (one
 # process per CSR, and one process with -infiles).  Prints times and ratios.
+# Also one process per CSR with --sync full (an fsync per commit), to show
+# what power-loss durability costs.
 set -eu
 N=${BENCH_N:-1000}
 dir="$BENCH/cert-issue"
@@ -21,6 +23,7 @@ done
 
 cert-issue init --dir ca --subject 'CN=Bench CA' >/dev/null
 cp -r ca ca-batch
+cp -r ca ca-full
 
 # openssl ca with the same CA key and certificate.
 mkdir -p oca/new
@@ -84,10 +87,22 @@ done
 openssl ca -batch -config oca-batch/ca.cnf -out /dev/null -notext -infiles "$@" 2>/dev/null
 t4=$(now)
 
+fs=""
+if cert-issue --help | grep -q -- '--sync'; then
+	t5=$(now)
+	i=1
+	while [ "$i" -le "$N" ]; do
+		cert-issue sign --dir ca-full --sync full --template amt-web-server --csr "csr/$i.csr" >/dev/null
+		i=$((i + 1))
+	done
+	fs=$(secs "$t5" "$(now)")
+fi
+
 ci=$(secs "$t0" "$t1")
 cb=$(secs "$t1" "$t2")
 oi=$(secs "$t2" "$t3")
 ob=$(secs "$t3" "$t4")
 echo "sign $N CSRs, one process each: cert-issue ${ci}s, openssl ca ${oi}s, ratio $(ratio "$ci" "$oi") (cert-issue/openssl)"
 echo "sign $N CSRs, one batch process: cert-issue ${cb}s, openssl ca -infiles ${ob}s, ratio $(ratio "$cb" "$ob") (cert-issue/openssl)"
+[ -z "$fs" ] || echo "sign $N CSRs, one process each, --sync full: cert-issue ${fs}s, ratio $(ratio "$fs" "$oi") (cert-issue/openssl)"
 echo "ledger rows: $(cert-issue list --dir ca --status issued | grep -c .) + $(cert-issue list --dir ca-batch --status issued | grep -c .)"
