@@ -1254,7 +1254,7 @@ ck_chain_check(struct ck_chain_ctx *c, const json_t *certs, int *status, struct 
 	X509 *leaf;
 	struct vrun *r = NULL;
 	int trusted = 0, budget = c->o.max_fetch, j, worst = CK_OK;
-	SHA256_CTX sha;
+	EVP_MD_CTX *sha = NULL;
 	unsigned char md[32];
 	char hex[65], idhex[65];
 
@@ -1268,7 +1268,10 @@ ck_chain_check(struct ck_chain_ctx *c, const json_t *certs, int *status, struct 
 		ck_err_set(err, CK_E_NOMEM, "out of memory");
 		goto fail;
 	}
-	SHA256_Init(&sha);
+	if ((sha = EVP_MD_CTX_new()) == NULL || !EVP_DigestInit_ex(sha, EVP_sha256(), NULL)) {
+		ck_err_set(err, CK_E_NOMEM, "out of memory");
+		goto fail;
+	}
 	for (i = 0; i < n; i++) {
 		unsigned char *der = NULL;
 		size_t len = 0;
@@ -1285,14 +1288,14 @@ ck_chain_check(struct ck_chain_ctx *c, const json_t *certs, int *status, struct 
 			goto fail;
 		}
 		cert_id(c, x, hex);
-		SHA256_Update(&sha, hex, 64);
+		EVP_DigestUpdate(sha, hex, 64);
 		if (!sk_X509_push(input, x)) {
 			X509_free(x);
 			ck_err_set(err, CK_E_NOMEM, "out of memory");
 			goto fail;
 		}
 	}
-	SHA256_Final(md, &sha);
+	EVP_DigestFinal_ex(sha, md, NULL);
 	hex32(md, idhex);
 	leaf = sk_X509_value(input, 0);
 	if ((untrusted = sk_X509_dup(c->pool)) == NULL)
@@ -1427,6 +1430,7 @@ out:
 	sk_X509_pop_free(input, X509_free);
 	json_decref(findings);
 	json_decref(visited);
+	EVP_MD_CTX_free(sha);
 	free(r);
 	return rec;
 }

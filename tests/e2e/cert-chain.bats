@@ -288,3 +288,13 @@ LIST
 	# an expired leaf is seen through the chain record
 	run -2 bash -c "cert-read '$S/expired-leaf.pem' | cert-chain --roots '$CH/roots-main.pem' | cert-expiry"
 }
+
+@test "cert-chain: --system-roots does not trust a private root; with --roots it does" {
+	run -2 cert-chain --system-roots "$S/ok.pem"
+	[ "$(rules)" = chain.missing_issuer ]
+	run -2 cert-chain --system-roots "$S/ok-root-in-bundle.pem"
+	[ "$(rules)" = chain.untrusted ]
+	run -0 cert-chain --system-roots --roots "$CH/roots-main.pem" "$S/ok.pem"
+	# no trust at all: nothing validates
+	run -2 cert-chain "$S/ok.pem"
+}
