@@ -82,6 +82,7 @@ struct item {
 	char *text;		/* JSON Lines of out, serialised by the worker */
 	int status;
 	int done;
+	int printed;		/* output written; the worker that made it frees it */
 };
 
 static struct {
@@ -93,7 +94,9 @@ static struct {
 	struct item *items;
 	size_t n, cap, ncand, next, printed;
 	pthread_mutex_t mu;
-	pthread_cond_t cv;
+	pthread_cond_t cv;		/* the printer waits here for its next item */
+	pthread_cond_t cv_work;		/* workers wait here when too far ahead */
+	int printer_waiting, workers_waiting;
 	/* the candidate being collected from stdin */
 	json_t *cur;
 	char cur_key[1024];
@@ -247,32 +250,73 @@ run_item(struct item *it)
 	}
 }
 
+/* Frees an item's output (by the thread that allocated it: no malloc arena contention). */
+static void
+release_item(struct item *it)
+{
+	free(it->text);
+	it->text = NULL;
+	json_decref(it->out);
+	it->out = NULL;
+}
+
 static void *
 worker(void *arg)
 {
 	size_t window = (size_t)g.jobs * WINDOW_PER_JOB;
+	size_t *mine = NULL, nmine = 0, capmine = 0;
 
 	(void)arg;
 	for (;;) {
-		size_t i;
+		size_t i, k, keep;
 
+		/* Free what this worker made and the printer has written. */
 		pthread_mutex_lock(&g.mu);
+		for (k = 0, keep = 0; k < nmine; k++) {
+			if (g.items[mine[k]].printed) {
+				pthread_mutex_unlock(&g.mu);
+				release_item(&g.items[mine[k]]);
+				pthread_mutex_lock(&g.mu);
+			} else {
+				mine[keep++] = mine[k];
+			}
+		}
+		nmine = keep;
 		/* Stay within a window of the printer so memory stays bounded. */
-		while (g.next < g.n && g.next >= g.printed + window)
-			pthread_cond_wait(&g.cv, &g.mu);
+		while (g.next < g.n && g.next >= g.printed + window) {
+			g.workers_waiting++;
+			pthread_cond_wait(&g.cv_work, &g.mu);
+			g.workers_waiting--;
+		}
 		while (g.next < g.n && g.items[g.next].pass != NULL)
 			g.items[g.next++].done = 1;
+		if (g.printer_waiting && g.printed < g.n && g.items[g.printed].done)
+			pthread_cond_signal(&g.cv);
 		if (g.next >= g.n) {
 			pthread_cond_broadcast(&g.cv);
 			pthread_mutex_unlock(&g.mu);
+			free(mine);	/* what is left is freed by run_items() */
 			return NULL;
 		}
 		i = g.next++;
 		pthread_mutex_unlock(&g.mu);
 		run_item(&g.items[i]);
+		if (nmine == capmine) {
+			size_t nc = capmine ? capmine * 2 : 64;
+			size_t *nm = realloc(mine, nc * sizeof(*nm));
+
+			if (nm != NULL) {
+				mine = nm;
+				capmine = nc;
+			}
+		}
+		if (nmine < capmine)
+			mine[nmine++] = i;
 		pthread_mutex_lock(&g.mu);
 		g.items[i].done = 1;
-		pthread_cond_broadcast(&g.cv);
+		/* Wake the printer only for the item it waits for (or the batch end). */
+		if (g.printer_waiting && g.printed < g.n && g.items[g.printed].done)
+			pthread_cond_signal(&g.cv);
 		pthread_mutex_unlock(&g.mu);
 	}
 }
@@ -322,10 +366,6 @@ print_item(struct item *it)
 			print_record(r);
 	}
 	g.status = ck_status_worse(g.status, it->status);
-	free(it->text);
-	it->text = NULL;
-	json_decref(it->out);
-	it->out = NULL;
 }
 
 /* Runs the items on worker threads and prints them in order as they finish. */
@@ -350,6 +390,7 @@ run_items(void)
 			if (g.items[i].pass == NULL)
 				run_item(&g.items[i]);
 			print_item(&g.items[i]);
+			release_item(&g.items[i]);
 		}
 		g.n = 0;
 		g.ncand = 0;
@@ -357,17 +398,25 @@ run_items(void)
 	}
 	for (i = 0; i < g.n; i++) {
 		pthread_mutex_lock(&g.mu);
-		while (!g.items[i].done)
+		g.printed = i;
+		while (!g.items[i].done) {
+			g.printer_waiting = 1;
 			pthread_cond_wait(&g.cv, &g.mu);
+			g.printer_waiting = 0;
+		}
 		pthread_mutex_unlock(&g.mu);
 		print_item(&g.items[i]);
 		pthread_mutex_lock(&g.mu);
+		g.items[i].printed = 1;
 		g.printed = i + 1;
-		pthread_cond_broadcast(&g.cv);
+		if (g.workers_waiting > 0)
+			pthread_cond_broadcast(&g.cv_work);
 		pthread_mutex_unlock(&g.mu);
 	}
 	for (t = 0; t < started; t++)
 		pthread_join(th[t], NULL);
+	for (i = 0; i < g.n; i++)
+		release_item(&g.items[i]);
 	g.n = 0;
 	g.ncand = 0;
 }
@@ -646,6 +695,7 @@ main(int argc, char **argv)
 	}
 	pthread_mutex_init(&g.mu, NULL);
 	pthread_cond_init(&g.cv, NULL);
+	pthread_cond_init(&g.cv_work, NULL);
 	ck_load_opts_init(&g.lo);
 	g.lo.fetch = o.net;
 	if (optind == argc)
@@ -672,5 +722,6 @@ main(int argc, char **argv)
 	ck_chain_ctx_free(g.ctx);
 	pthread_mutex_destroy(&g.mu);
 	pthread_cond_destroy(&g.cv);
+	pthread_cond_destroy(&g.cv_work);
 	return ck_close_stdout() != 0 ? ck_status_worse(g.status, CK_UNKNOWN) : g.status;
 }

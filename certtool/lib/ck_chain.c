@@ -136,6 +136,7 @@ struct ck_chain_ctx {
 	size_t nhashes;
 	int use_hashes;
 	int id_index;			/* X509 ex_data slot: the certificate's SHA-256 */
+	ASN1_TIME *at;			/* o.at, for comparisons without gmtime_r() (a global lock) */
 	struct sentry *sigs[CACHE_SLOTS];	/* verified (subject, issuer) signatures */
 };
 
@@ -187,6 +188,11 @@ ck_chain_ctx_new(const struct ck_chain_opts *o, struct ck_err *err)
 	/* The store's parameters are used by OCSP response verification. */
 	vp = X509_STORE_get0_param(c->store);
 	X509_VERIFY_PARAM_set_time(vp, o->at);
+	if ((c->at = ASN1_TIME_set(NULL, o->at)) == NULL) {
+		ck_err_ssl(err, CK_E_NOMEM, "out of memory");
+		ck_chain_ctx_free(c);
+		return NULL;
+	}
 	return c;
 }
 
@@ -224,6 +230,7 @@ ck_chain_ctx_free(struct ck_chain_ctx *c)
 		free(u);
 	}
 	X509_STORE_free(c->store);
+	ASN1_TIME_free(c->at);
 	sk_X509_pop_free(c->pool, X509_free);
 	pthread_mutex_destroy(&c->mu);
 	free(c);
@@ -902,7 +909,6 @@ cached_verify(X509_STORE_CTX *sc)
 	STACK_OF(X509) *chain = X509_STORE_CTX_get0_chain(sc);
 	X509_VERIFY_PARAM *vp = X509_STORE_CTX_get0_param(sc);
 	unsigned long flags = X509_VERIFY_PARAM_get_flags(vp);
-	time_t at = X509_VERIFY_PARAM_get_time(vp);
 	int n = sk_X509_num(chain) - 1;
 	X509 *xi = sk_X509_value(chain, n), *xs;
 
@@ -962,18 +968,23 @@ cached_verify(X509_STORE_CTX *sc)
 			}
 		}
 check_time:
-		/* check_cert_time(): at the configured time */
+		/*
+		 * check_cert_time() at the configured time.  X509_cmp_time()
+		 * says "earlier" for equal times (so notAfter == now is expired)
+		 * and calls gmtime_r(), which takes glibc's global time zone
+		 * lock; ASN1_TIME_compare() is plain arithmetic on the fields.
+		 */
 		if ((flags & X509_V_FLAG_NO_CHECK_TIME) == 0) {
-			int i = X509_cmp_time(X509_get0_notBefore(xs), &at);
+			int i = ASN1_TIME_compare(X509_get0_notBefore(xs), c->at);
 
-			if (i == 0 && !fail_cert(sc, xs, n, X509_V_ERR_ERROR_IN_CERT_NOT_BEFORE_FIELD))
+			if (i == -2 && !fail_cert(sc, xs, n, X509_V_ERR_ERROR_IN_CERT_NOT_BEFORE_FIELD))
 				return 0;
-			if (i > 0 && !fail_cert(sc, xs, n, X509_V_ERR_CERT_NOT_YET_VALID))
+			if (i == 1 && !fail_cert(sc, xs, n, X509_V_ERR_CERT_NOT_YET_VALID))
 				return 0;
-			i = X509_cmp_time(X509_get0_notAfter(xs), &at);
-			if (i == 0 && !fail_cert(sc, xs, n, X509_V_ERR_ERROR_IN_CERT_NOT_AFTER_FIELD))
+			i = ASN1_TIME_compare(X509_get0_notAfter(xs), c->at);
+			if (i == -2 && !fail_cert(sc, xs, n, X509_V_ERR_ERROR_IN_CERT_NOT_AFTER_FIELD))
 				return 0;
-			if (i < 0 && !fail_cert(sc, xs, n, X509_V_ERR_CERT_HAS_EXPIRED))
+			if ((i == -1 || i == 0) && !fail_cert(sc, xs, n, X509_V_ERR_CERT_HAS_EXPIRED))
 				return 0;
 		}
 		X509_STORE_CTX_set_current_cert(sc, xs);

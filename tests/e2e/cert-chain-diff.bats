@@ -132,3 +132,22 @@ verdict_gnutls() {
 	[ "$(printf '%s\n' "$output" | jq -r .status | paste -sd ' ')" = "ok critical ok" ]
 	[ "$(printf '%s\n' "$output" | sed -n 2p | jq -r '[.findings[].rule] | unique | join(",")')" = chain.bad_signature ]
 }
+
+@test "cert-chain: validity boundaries to the second agree with openssl verify" {
+	local tmp=$BATS_TEST_TMPDIR at ours ossl bad=0
+	awk -v d="$tmp" '/BEGIN CERT/{n++} {print > (d "/e" n ".pem")}' "$CH/s/expired-leaf.pem"
+	awk -v d="$tmp" '/BEGIN CERT/{n++} {print > (d "/f" n ".pem")}' "$CH/s/future-leaf.pem"
+	for spec in e:2024-12-31T23:59:59Z e:2025-01-01T00:00:00Z e:2025-01-01T00:00:01Z \
+		f:2026-12-31T23:59:59Z f:2027-01-01T00:00:00Z f:2027-01-01T00:00:01Z; do
+		p=${spec%%:*} at=${spec#*:}
+		if cert-chain --no-fetch --at "$at" --roots "$CH/roots-main.pem" "$tmp/${p}1.pem" --untrusted "$tmp/${p}2.pem" >/dev/null; then ours=valid; else ours=invalid; fi
+		if openssl verify -attime "$(date -u -d "$at" +%s)" -CAfile "$CH/roots-main.pem" -untrusted "$tmp/${p}2.pem" "$tmp/${p}1.pem" >/dev/null 2>&1; then ossl=valid; else ossl=invalid; fi
+		[ "$ours" = "$ossl" ] || { echo "$p at $at: cert-chain $ours, openssl $ossl"; bad=1; }
+	done
+	[ "$bad" -eq 0 ]
+	# and the boundaries are where they should be
+	run -2 cert-chain --no-fetch --at 2025-01-01T00:00:00Z --roots "$CH/roots-main.pem" "$CH/s/expired-leaf.pem"
+	run -0 cert-chain --no-fetch --at 2024-12-31T23:59:59Z --roots "$CH/roots-main.pem" "$CH/s/expired-leaf.pem"
+	run -0 cert-chain --no-fetch --at 2027-01-01T00:00:00Z --roots "$CH/roots-main.pem" "$CH/s/future-leaf.pem"
+	run -2 cert-chain --no-fetch --at 2026-12-31T23:59:59Z --roots "$CH/roots-main.pem" "$CH/s/future-leaf.pem"
+}
