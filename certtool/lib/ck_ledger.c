@@ -137,6 +137,26 @@ audit(struct ck_ledger *l, const char *at, const char *who, const char *action,
 	return step_done(l, st, err, "audit");
 }
 
+/* WAL pages after which a commit checkpoints and truncates the WAL (about 30 certificates). */
+#define CK_LEDGER_WAL_PAGES 128
+
+/*
+ * Runs after each commit.  SQLite's own automatic checkpoint is PASSIVE and
+ * never shortens the WAL file; and since every cert-issue process opens a
+ * ledger no other process holds open, the next one rebuilds the WAL index
+ * from the whole WAL.  A TRUNCATE checkpoint once the WAL passes
+ * CK_LEDGER_WAL_PAGES keeps that rebuild short.  A checkpoint that cannot
+ * run now (readers) is simply left to a later commit.
+ */
+static int
+wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
+{
+	(void)arg;
+	if (pages >= CK_LEDGER_WAL_PAGES)
+		sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+	return SQLITE_OK;
+}
+
 static int
 configure(struct ck_ledger *l, int busy_ms, struct ck_err *err)
 {
@@ -144,19 +164,17 @@ configure(struct ck_ledger *l, int busy_ms, struct ck_err *err)
 	/*
 	 * The last connection to close would otherwise checkpoint the WAL into
 	 * the database and delete it: two more fsyncs and a new WAL file for
-	 * every short-lived cert-issue process.  The WAL is checkpointed when it
-	 * grows past 128 pages instead (about 30 certificates): small enough that
-	 * the next process to open the ledger rebuilds its index quickly.
+	 * every short-lived cert-issue process.  wal_hook checkpoints instead.
 	 * sqlite3 and every SQLite reader see the WAL's content.
 	 */
 	sqlite3_db_config(l->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, (int *)NULL);
+	sqlite3_wal_hook(l->db, wal_hook, NULL);
 	/*
 	 * NORMAL by default (see ck_ledger_set_sync): in WAL mode a commit is
 	 * durable against a killed process; only a power loss or kernel crash
 	 * can lose the last commits.
 	 */
-	if (exec(l, "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
-	    " PRAGMA wal_autocheckpoint=128;", err,
+	if (exec(l, "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;", err,
 	    "ledger") == -1)
 		return -1;
 	return 0;
