@@ -66,6 +66,7 @@ static const struct option longopts[] = {
 #define MAX_LIST 64
 #define BATCH 512
 #define WINDOW_PER_JOB 64
+#define WAKE_BATCH 32		/* the printer is woken for this many finished items */
 
 /*
  * One output slot, printed in input order: a record to pass through, a
@@ -92,7 +93,7 @@ static struct {
 	int status;
 	long jobs;
 	struct item *items;
-	size_t n, cap, ncand, next, printed;
+	size_t n, cap, ncand, next, printed, ndone;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;		/* the printer waits here for its next item */
 	pthread_cond_t cv_work;		/* workers wait here when too far ahead */
@@ -288,8 +289,10 @@ worker(void *arg)
 			pthread_cond_wait(&g.cv_work, &g.mu);
 			g.workers_waiting--;
 		}
-		while (g.next < g.n && g.items[g.next].pass != NULL)
+		while (g.next < g.n && g.items[g.next].pass != NULL) {
 			g.items[g.next++].done = 1;
+			g.ndone++;
+		}
 		if (g.printer_waiting && g.printed < g.n && g.items[g.printed].done)
 			pthread_cond_signal(&g.cv);
 		if (g.next >= g.n) {
@@ -314,8 +317,14 @@ worker(void *arg)
 			mine[nmine++] = i;
 		pthread_mutex_lock(&g.mu);
 		g.items[i].done = 1;
-		/* Wake the printer only for the item it waits for (or the batch end). */
-		if (g.printer_waiting && g.printed < g.n && g.items[g.printed].done)
+		g.ndone++;
+		/*
+		 * Wake the printer when its item is done and a batch is ready
+		 * (or nothing is left to start): one wake-up per item costs
+		 * more than the printing.
+		 */
+		if (g.printer_waiting && g.printed < g.n && g.items[g.printed].done &&
+		    (g.ndone >= g.printed + WAKE_BATCH || g.next >= g.n))
 			pthread_cond_signal(&g.cv);
 		pthread_mutex_unlock(&g.mu);
 	}
@@ -378,6 +387,7 @@ run_items(void)
 
 	g.next = 0;
 	g.printed = 0;
+	g.ndone = 0;
 	if (nth > (long)g.ncand)
 		nth = (long)g.ncand;
 	if (nth > 1)
