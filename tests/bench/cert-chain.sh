@@ -61,3 +61,12 @@ printf 'openssl verify          %8.3f s  (%s OK)\n' "$to" "$ok_ossl"
 printf 'cert-chain (all cores)  %8.3f s  (%s ok)\n' "$tc" "$ok_chain"
 printf 'cert-chain --jobs 1     %8.3f s\n' "$tc1"
 awk -v a="$to" -v b="$tc" -v c="$tc1" 'BEGIN { printf "ratio openssl/cert-chain: %.1fx (all cores), %.1fx (one core)\n", a / b, a / c }'
+# CPU time too: on a busy machine wall time says more about the neighbours.
+if [ -x /usr/bin/time ]; then
+	/usr/bin/time -f '%U %S' -o cpu.ossl openssl verify -attime 1780272000 -CAfile root.pem \
+		-untrusted int.pem leaves/*.pem >/dev/null 2>&1 || true
+	CERTKIT_NOW=2026-06-01T00:00:00Z /usr/bin/time -f '%U %S' -o cpu.chain "$CK_BIN/cert-chain" \
+		--no-fetch --roots root.pem --untrusted int.pem leaves/*.pem >/dev/null
+	paste cpu.ossl cpu.chain | awk '{ o = $1 + $2; c = $3 + $4;
+		printf "cpu time: openssl %.2f s, cert-chain %.2f s (ratio %.1fx)\n", o, c, o / c }'
+fi
