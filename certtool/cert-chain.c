@@ -27,13 +27,14 @@ static const char usage_text[] =
     "                  [--at TIME] [--policy NAME] [--amt-version V] [--max-ca-bits N]\n"
     "                  [--min-bits N] [--max-depth N] [--no-sha1] [--ca-key-alg ALG]\n"
     "                  [--no-fetch] [--crl-check] [--ocsp] [--require-revocation]\n"
-    "                  [--timeout SECONDS] [--jobs N] [--format json|text] [FILE ...]\n";
+    "                  [--timeout SECONDS] [--bind-dn DN --bind-password-file F]\n"
+    "                  [--jobs N] [--format json|text] [FILE ...]\n";
 
 enum {
 	OPT_ROOTS = 256, OPT_SYSROOTS, OPT_UNTRUSTED, OPT_HASHES, OPT_PURPOSE, OPT_HOST,
 	OPT_AT, OPT_POLICY, OPT_AMTVER, OPT_MAXCA, OPT_MINBITS, OPT_MAXDEPTH, OPT_NOSHA1,
 	OPT_CAALG, OPT_NOFETCH, OPT_CRL, OPT_OCSP, OPT_REQREV, OPT_TIMEOUT, OPT_JOBS,
-	OPT_FORMAT, OPT_VERSION
+	OPT_FORMAT, OPT_VERSION, OPT_BIND_DN, OPT_BIND_PWFILE
 };
 
 static const struct option longopts[] = {
@@ -56,6 +57,8 @@ static const struct option longopts[] = {
 	{ "ocsp", no_argument, NULL, OPT_OCSP },
 	{ "require-revocation", no_argument, NULL, OPT_REQREV },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "bind-dn", required_argument, NULL, OPT_BIND_DN },
+	{ "bind-password-file", required_argument, NULL, OPT_BIND_PWFILE },
 	{ "jobs", required_argument, NULL, OPT_JOBS },
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "help", no_argument, NULL, 'h' },
@@ -539,6 +542,8 @@ main(int argc, char **argv)
 	struct ck_err err;
 	const char *roots[MAX_LIST], *untrusted[MAX_LIST], *hashes = NULL, *format = NULL;
 	const char *at = NULL, *policy = NULL, *amtver = NULL, *caalg = NULL;
+	const char *bind_pwfile = NULL;
+	char *bind_pw = NULL;
 	long maxca = -1, minbits = -1, maxdepth = -1, timeout = 10, v;
 	size_t nroots = 0, nuntrusted = 0, i;
 	int c, sysroots = 0, nosha1 = 0;
@@ -630,6 +635,12 @@ main(int argc, char **argv)
 			if (ck_parse_long(optarg, 1, 3600, &timeout, &err) != 0)
 				return usage_error(&err);
 			break;
+		case OPT_BIND_DN:
+			o.net.bind_dn = optarg;
+			break;
+		case OPT_BIND_PWFILE:
+			bind_pwfile = optarg;
+			break;
 		case OPT_JOBS:
 			if (ck_parse_long(optarg, 1, 256, &g.jobs, &err) != 0)
 				return usage_error(&err);
@@ -655,6 +666,10 @@ main(int argc, char **argv)
 		ck_err_set(&err, CK_E_USAGE, "--amt-version needs --policy");
 		return usage_error(&err);
 	}
+	if ((o.net.bind_dn != NULL) != (bind_pwfile != NULL)) {
+		ck_err_set(&err, CK_E_USAGE, "--bind-dn and --bind-password-file go together");
+		return usage_error(&err);
+	}
 	if (ck_clock_init(&clk, at, &err) != 0)
 		return usage_error(&err);
 	o.at = ck_clock_now(&clk);
@@ -675,9 +690,17 @@ main(int argc, char **argv)
 		snprintf(o.policy.ca_key_alg, sizeof(o.policy.ca_key_alg), "%s", caalg);
 	o.net.timeout_ms = timeout * 1000;
 
+	if (bind_pwfile != NULL) {
+		if ((bind_pw = ck_secret_from_file(bind_pwfile, &err)) == NULL) {
+			ck_warnx("'%s': %s", bind_pwfile, err.msg);
+			return CK_UNKNOWN;
+		}
+		o.net.bind_password = bind_pw;
+	}
 	ck_chain_fast_keys();
 	if ((g.ctx = ck_chain_ctx_new(&o, &err)) == NULL) {
 		ck_warnx("%s", err.msg);
+		ck_secret_free(bind_pw);
 		return CK_UNKNOWN;
 	}
 	/* Unusable trust material is a configuration error: nothing can be judged. */
@@ -685,22 +708,26 @@ main(int argc, char **argv)
 		if (ck_chain_add_roots(g.ctx, roots[i], &err) < 0) {
 			ck_warnx("'%s': %s", roots[i], err.msg);
 			ck_chain_ctx_free(g.ctx);
+			ck_secret_free(bind_pw);
 			return CK_UNKNOWN;
 		}
 	for (i = 0; i < nuntrusted; i++)
 		if (ck_chain_add_untrusted(g.ctx, untrusted[i], &err) < 0) {
 			ck_warnx("'%s': %s", untrusted[i], err.msg);
 			ck_chain_ctx_free(g.ctx);
+			ck_secret_free(bind_pw);
 			return CK_UNKNOWN;
 		}
 	if (sysroots && ck_chain_add_system_roots(g.ctx, &err) != 0) {
 		ck_warnx("%s", err.msg);
 		ck_chain_ctx_free(g.ctx);
+		ck_secret_free(bind_pw);
 		return CK_UNKNOWN;
 	}
 	if (hashes != NULL && ck_chain_load_hashes(g.ctx, hashes, &err) < 0) {
 		ck_warnx("'%s': %s", hashes, err.msg);
 		ck_chain_ctx_free(g.ctx);
+		ck_secret_free(bind_pw);
 		return CK_UNKNOWN;
 	}
 	pthread_mutex_init(&g.mu, NULL);
@@ -733,5 +760,6 @@ main(int argc, char **argv)
 	pthread_mutex_destroy(&g.mu);
 	pthread_cond_destroy(&g.cv);
 	pthread_cond_destroy(&g.cv_work);
+	ck_secret_free(bind_pw);
 	return ck_close_stdout() != 0 ? ck_status_worse(g.status, CK_UNKNOWN) : g.status;
 }
