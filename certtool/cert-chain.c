@@ -101,6 +101,8 @@ static struct {
 	pthread_cond_t cv;		/* the printer waits here for its next item */
 	pthread_cond_t cv_work;		/* workers wait here when too far ahead */
 	int printer_waiting, workers_waiting;
+	int progress;			/* stderr is a terminal */
+	unsigned long nprinted;
 	/* the candidate being collected from stdin */
 	json_t *cur;
 	char cur_key[1024];
@@ -378,6 +380,8 @@ print_item(struct item *it)
 			print_record(r);
 	}
 	g.status = ck_status_worse(g.status, it->status);
+	if (g.progress && ++g.nprinted % 1000 == 0)
+		fprintf(stderr, "\r%s: %lu chains checked", ck_prog(), g.nprinted);
 }
 
 /* Runs the items on worker threads and prints them in order as they finish. */
@@ -731,6 +735,7 @@ main(int argc, char **argv)
 		return CK_UNKNOWN;
 	}
 	pthread_mutex_init(&g.mu, NULL);
+	g.progress = ck_progress_enabled();
 	pthread_cond_init(&g.cv, NULL);
 	pthread_cond_init(&g.cv_work, NULL);
 	ck_load_opts_init(&g.lo);
@@ -755,6 +760,8 @@ main(int argc, char **argv)
 		g.ncand++;
 	}
 	run_items();
+	if (g.progress && g.nprinted >= 1000)
+		fputc('\n', stderr);
 	free(g.items);
 	ck_chain_ctx_free(g.ctx);
 	pthread_mutex_destroy(&g.mu);
