@@ -318,6 +318,12 @@ cache_get(struct ck_chain_ctx *c, const unsigned char *der, size_t len, int keep
 		if (keepid != NULL && !X509_set_ex_data(x, c->id_index, keepid))
 			OPENSSL_free(keepid);
 	}
+	/*
+	 * Decode the extensions (key ids, constraints, usages) now, before
+	 * other threads can see the object: OpenSSL fills that cache lazily.
+	 */
+	X509_check_purpose(x, -1, 0);
+	ERR_clear_error();
 	if (!keep)
 		return x;
 	if ((e = calloc(1, sizeof(*e))) == NULL)
