@@ -86,14 +86,51 @@ bad:
 	    "'%s' is not an RFC 3339 time (e.g. 2026-08-30T00:00:00Z)", s ? s : "");
 }
 
+/*
+ * Formats without gmtime_r: glibc's gmtime_r takes the process-wide
+ * time-zone lock, which serialises threads that format many records.
+ */
 void
 ck_time_format(time_t t, char buf[CK_TIME_LEN])
 {
-	struct tm tm;
+	long long secs = (long long)t, days, era, y;
+	unsigned doe, yoe, doy, mp, d, m, sod;
 
-	if (gmtime_r(&t, &tm) == NULL ||
-	    strftime(buf, CK_TIME_LEN, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		snprintf(buf, CK_TIME_LEN, "%s", "1970-01-01T00:00:00Z");
+	days = secs >= 0 ? secs / 86400 : -((-secs + 86399) / 86400);
+	sod = (unsigned)(secs - days * 86400);
+	/* Civil date from days since 1970-01-01 (proleptic Gregorian). */
+	days += 719468;
+	era = (days >= 0 ? days : days - 146096) / 146097;
+	doe = (unsigned)(days - era * 146097);
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	y = (long long)yoe + era * 400;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	d = doy - (153 * mp + 2) / 5 + 1;
+	m = mp < 10 ? mp + 3 : mp - 9;
+	y += m <= 2;
+	if (y < 0 || y > 9999) {
+		snprintf(buf, CK_TIME_LEN, "%s", y < 0 ? "0000-01-01T00:00:00Z" : "9999-12-31T23:59:59Z");
+		return;
+	}
+	{
+		/* "YYYY-MM-DDTHH:MM:SSZ", digit by digit. */
+		unsigned v[6] = { (unsigned)y, m, d, sod / 3600, sod / 60 % 60, sod % 60 };
+		static const char sep[6] = { '-', '-', 'T', ':', ':', 'Z' };
+		char *o = buf;
+
+		*o++ = (char)('0' + v[0] / 1000);
+		*o++ = (char)('0' + v[0] / 100 % 10);
+		*o++ = (char)('0' + v[0] / 10 % 10);
+		*o++ = (char)('0' + v[0] % 10);
+		*o++ = sep[0];
+		for (int i = 1; i < 6; i++) {
+			*o++ = (char)('0' + v[i] / 10 % 10);
+			*o++ = (char)('0' + v[i] % 10);
+			*o++ = sep[i];
+		}
+		*o = '\0';
+	}
 }
 
 int

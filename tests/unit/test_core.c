@@ -148,6 +148,18 @@ test_time(void **state)
 	}
 	ck_time_format(1788048000, buf);
 	assert_string_equal(buf, "2026-08-30T00:00:00Z");
+	/* Formatting agrees with parsing across centuries, leap days, second by day. */
+	for (long long x = -2208988800LL; x < 4102444800LL; x += 86399 * 7 + 3601) {
+		time_t back;
+
+		ck_time_format((time_t)x, buf);
+		assert_int_equal(ck_time_parse(buf, &back, &e), 0);
+		assert_int_equal((long long)back, x);
+	}
+	ck_time_format(951782400, buf);		/* 2000-02-29, a leap day */
+	assert_string_equal(buf, "2000-02-29T00:00:00Z");
+	ck_time_format(-1, buf);
+	assert_string_equal(buf, "1969-12-31T23:59:59Z");
 }
 
 static void
