@@ -29,6 +29,7 @@ static struct {
 	FILE *out;
 	struct ck_expiry_set set;
 	int write_failed;
+	struct ck_progress progress;	/* records handled, on a terminal only */
 } cfg;
 
 static void
@@ -63,6 +64,8 @@ handle(json_t *rec, int upstream)
 {
 	struct ck_err err;
 	json_t *src;
+
+	ck_progress_tick(&cfg.progress);
 	const char *where;
 
 	ck_err_clear(&err);
@@ -238,6 +241,7 @@ main(int argc, char **argv)
 	int ch, i, status, nstatus, colour;
 
 	ck_tool_init("cert-expiry");
+	ck_progress_init(&cfg.progress, "records");
 	while ((ch = getopt_long(argc, argv, "c:f:ho:w:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'a': cfg.all = 1; break;
@@ -335,6 +339,7 @@ main(int argc, char **argv)
 			return CK_UNKNOWN;
 		}
 	}
+	ck_progress_done(&cfg.progress);
 	if (ck_close_stdout() == -1 || cfg.write_failed)
 		return CK_UNKNOWN;
 	return status;

@@ -41,6 +41,7 @@ static struct {
 	struct ck_caconfig *conf;	/* --ca-config settings, nconf entries */
 	const char *conf_src[CONFIGS_MAX * CK_CACONFIG_MAX];
 	size_t nconf;
+	struct ck_progress progress;	/* records read, on a terminal only */
 } cfg;
 
 static void
@@ -274,6 +275,7 @@ run(struct ck_lint *l, FILE *fp, const char *name, json_t *held)
 		return;
 	}
 	while ((rc = ck_reader_next(r, &rec, &err)) != CK_READ_EOF) {
+		ck_progress_tick(&cfg.progress);
 		if (rc == CK_READ_FAIL) {
 			ck_report(cfg.format == CK_FMT_JSON ? stdout : NULL, name, &err);
 			cfg.status = ck_status_worse(cfg.status, CK_UNKNOWN);
@@ -336,6 +338,7 @@ main(int argc, char **argv)
 	struct stat st;
 
 	ck_tool_init("cert-lint");
+	ck_progress_init(&cfg.progress, "records");
 	profiles = calloc((size_t)argc, sizeof(*profiles));
 	policies = calloc((size_t)argc + 1, sizeof(*policies));
 	if (profiles == NULL || policies == NULL) {
@@ -482,6 +485,7 @@ out:
 	free(profiles);
 	free(policies);
 	free(cfg.conf);
+	ck_progress_done(&cfg.progress);
 	if (ck_close_stdout() < 0)
 		rv = CK_UNKNOWN;
 	return rv;

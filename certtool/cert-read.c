@@ -54,7 +54,7 @@ static const struct option longopts[] = {
 struct out {
 	int format;
 	unsigned long certs, errors;
-	int progress;
+	struct ck_progress progress;
 };
 
 static void
@@ -95,8 +95,7 @@ output(struct out *o, json_t *rec)
 			ck_record_write(stdout, rec, &err);
 		else
 			print_text(rec);
-		if (o->progress && o->certs % 1000 == 0)
-			fprintf(stderr, "\r%s: %lu certificates", ck_prog(), o->certs);
+		ck_progress_tick(&o->progress);
 	}
 	json_decref(rec);
 	return 0;
@@ -304,15 +303,14 @@ main(int argc, char **argv)
 	}
 	sources = argc > optind ? argv + optind : stdin_only;
 	nsources = argc > optind ? (size_t)(argc - optind) : 1;
-	o.progress = ck_progress_enabled();
+	ck_progress_init(&o.progress, "certificates");
 	if (nsources == 1 || jobs == 1) {
 		for (size_t i = 0; i < nsources; i++)
 			ck_load_source(sources[i], &lo, emit_direct, &o);
 	} else {
 		load_parallel(sources, nsources, jobs, &lo, &o);
 	}
-	if (o.progress && o.certs >= 1000)
-		fprintf(stderr, "\r%s: %lu certificates\n", ck_prog(), o.certs);
+	ck_progress_done(&o.progress);
 	if (o.errors > 0)
 		status = CK_UNKNOWN;
 	ck_secret_free(password);

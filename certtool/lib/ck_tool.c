@@ -144,6 +144,28 @@ ck_progress_enabled(void)
 	return isatty(STDERR_FILENO);
 }
 
+void
+ck_progress_init(struct ck_progress *p, const char *noun)
+{
+	p->on = ck_progress_enabled();
+	p->n = 0;
+	p->noun = noun;
+}
+
+void
+ck_progress_tick(struct ck_progress *p)
+{
+	if (++p->n % 1000 == 0 && p->on)
+		fprintf(stderr, "\r%s: %lu %s", prog_name, p->n, p->noun);
+}
+
+void
+ck_progress_done(struct ck_progress *p)
+{
+	if (p->on && p->n >= 1000)
+		fprintf(stderr, "\r%s: %lu %s\n", prog_name, p->n, p->noun);
+}
+
 int
 ck_close_stdout(void)
 {

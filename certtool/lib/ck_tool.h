@@ -47,6 +47,21 @@ int ck_format_parse(const char *name, FILE *out);
 /* Non-zero when progress lines may be shown (stderr is a terminal). */
 int ck_progress_enabled(void);
 
+/*
+ * A progress line on stderr ("\rcert-read: 12000 certificates"), shown
+ * only when stderr is a terminal, never in pipes; updated every 1000
+ * items.  Embedded: ck_progress_init, then ck_progress_tick per item,
+ * ck_progress_done at the end (ends the line if one was shown).
+ */
+struct ck_progress {
+	int on;
+	unsigned long n;
+	const char *noun;
+};
+void ck_progress_init(struct ck_progress *p, const char *noun);
+void ck_progress_tick(struct ck_progress *p);
+void ck_progress_done(struct ck_progress *p);
+
 /* Flushes and closes stdout; returns -1 (and warns) if anything was lost. */
 int ck_close_stdout(void);
 

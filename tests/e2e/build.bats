@@ -37,3 +37,22 @@ load helper
 	run -1 sh "$BATS_TEST_TMPDIR/tests/lint.sh"
 	[[ "$output" == *"bad.c:1:"* ]]
 }
+
+@test "progress: a line on stderr when it is a terminal, nothing in pipes (cert-read, cert-lint, cert-expiry)" {
+	require_cmd script
+	for i in $(seq 1 700); do cat "$FIX/read/chain.pem"; done >"$BATS_TEST_TMPDIR/big.pem"
+	cd "$BATS_TEST_TMPDIR"
+	# A terminal: script(1) gives the tools a pty for stderr.
+	run -0 script -qec "cert-read big.pem >big.jsonl" /dev/null
+	[[ "$output" == *"cert-read: 2000 certificates"* ]]
+	[[ "$output" == *"cert-read: 2100 certificates"* ]]
+	run -0 script -qec "cert-lint --profile rfc5280 big.jsonl >/dev/null; true" /dev/null
+	[[ "$output" == *"cert-lint: 2100 records"* ]]
+	run -0 script -qec "cert-expiry --at 2026-06-01T00:00:00Z --format json big.jsonl >/dev/null; true" /dev/null
+	[[ "$output" == *"cert-expiry: 2000 records"* ]]
+	# A pipe: nothing but the records.
+	run -0 --separate-stderr cert-read big.pem
+	[ -z "$stderr" ]
+	run --separate-stderr cert-lint --profile rfc5280 big.jsonl
+	[ -z "$stderr" ]
+}
