@@ -366,7 +366,7 @@ samba_add_aia() {
 samba_add_cdp() {
 	# The per-host container first (it may exist already).
 	printf 'dn: CN=%s,CN=CDP,%s\nobjectClass: top\nobjectClass: container\ncn: %s\n' \
-		"$2" "$SAMBA_PKS_DN" "$2" | _samba_ldap ldapadd -c >/dev/null 2>&1
+		"$2" "$SAMBA_PKS_DN" "$2" | _samba_ldap ldapadd -c >/dev/null 2>&1 || true
 	printf 'dn: CN=%s,CN=%s,CN=CDP,%s\nobjectClass: top\nobjectClass: cRLDistributionPoint\ncn: %s\ncertificateRevocationList:: %s\n' \
 		"$1" "$2" "$SAMBA_PKS_DN" "$1" "$(_samba_der_b64 "$3" crl)" | samba_ldapadd -
 }
