@@ -160,6 +160,13 @@ read_line(struct ck_reader *r)
 	r->lineno++;
 	if (toolong)
 		return -3;
+	if (r->line == NULL) {
+		/* An empty first line: nothing was stored yet. */
+		r->line = malloc(4096);
+		if (r->line == NULL)
+			return -3;
+		r->cap = 4096;
+	}
 	r->line[n] = '\0';
 	return (long)n;
 }

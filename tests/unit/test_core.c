@@ -292,6 +292,8 @@ test_reader(void **state)
 		{ "{\"kind\":\"a\",\"kind\":\"b\"}\n", "BROKEN " },
 		{ "{\"kind\":\"trunc", "BROKEN " },
 		{ "", "" },
+		{ "\n{\"kind\":\"a\"}\n", "a " },	/* an empty first line (found by fuzzing) */
+		{ "\n\n\n", "" },
 	};
 	char kinds[256];
 
