@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ck_cert.h"
 #include "ck_chain.h"
 #include "ck_clock.h"
 #include "ck_err.h"
@@ -70,6 +71,7 @@ static const struct option longopts[] = {
 #define BATCH 512
 #define WINDOW_PER_JOB 64
 #define WAKE_BATCH 32		/* the printer is woken for this many finished items */
+#define CLAIM 16		/* a worker takes up to this many items at a time */
 
 /*
  * One output slot, printed in input order: a record to pass through, a
@@ -129,26 +131,35 @@ group_close(struct grouper *gr)
 	gr->key[0] = '\0';
 }
 
+/*
+ * A cert record's grouping key ("type uri", empty without a source) and
+ * whether it starts a new candidate after one with key cur: same source =
+ * same candidate; a record without a source, or index 0 again (the same
+ * file named twice), starts a new one.
+ */
+static int
+group_starts(const json_t *rec, const char *cur, char *key, size_t size)
+{
+	const json_t *src = json_object_get(rec, "source");
+	const char *type = json_string_value(json_object_get(src, "type"));
+	const char *uri = json_string_value(json_object_get(src, "uri"));
+	json_int_t idx = json_integer_value(json_object_get(src, "index"));
+
+	if (type != NULL && uri != NULL)
+		snprintf(key, size, "%s %s", type, uri);
+	else
+		key[0] = '\0';
+	return key[0] == '\0' || strcmp(key, cur) != 0 || idx == 0;
+}
+
 /* Takes one record (steals it). */
 static void
 group_take(struct grouper *gr, json_t *rec)
 {
 	if (ck_record_is(rec, "cert")) {
-		const json_t *src = json_object_get(rec, "source");
-		const char *type = json_string_value(json_object_get(src, "type"));
-		const char *uri = json_string_value(json_object_get(src, "uri"));
-		json_int_t idx = json_integer_value(json_object_get(src, "index"));
 		char key[1024];
 
-		if (type != NULL && uri != NULL)
-			snprintf(key, sizeof(key), "%s %s", type, uri);
-		else
-			key[0] = '\0';
-		/*
-		 * Same source = same candidate; a record without a source, or
-		 * index 0 again (the same file named twice), starts a new one.
-		 */
-		if (gr->cur != NULL && (key[0] == '\0' || strcmp(key, gr->key) != 0 || idx == 0))
+		if (group_starts(rec, gr->key, key, sizeof(key)) && gr->cur != NULL)
 			group_close(gr);
 		if (gr->cur == NULL) {
 			gr->cur = json_array();
@@ -179,30 +190,84 @@ check_certs(json_t *certs, const char *source, json_t *out)
 	return st;
 }
 
+/*
+ * A FILE argument's candidates, grouped like records from stdin, but with
+ * each certificate's DER kept from the load: nothing is re-encoded as PEM
+ * and decoded again.
+ */
+struct fgroup {
+	struct item *it;
+	struct ck_chain_input *in;	/* rec owned (one reference), der malloc'd */
+	size_t n, cap;
+	char key[1024];
+};
+
 static void
-file_close(void *arg, json_t *certs, const char *source)
+fgroup_close(struct fgroup *fg)
 {
-	struct item *it = arg;
+	struct ck_err err;
+	json_t *rec;
+	size_t i;
+	int st = CK_UNKNOWN;
 
-	it->status = ck_status_worse(it->status, check_certs(certs, source, it->out));
-	json_decref(certs);
-}
-
-static void
-file_pass(void *arg, json_t *rec)
-{
-	struct item *it = arg;
-
-	if (ck_record_is(rec, "error"))
-		it->status = ck_status_worse(it->status, CK_UNKNOWN);
-	json_array_append_new(it->out, rec);
+	if (fg->n == 0)
+		return;
+	ck_err_clear(&err);
+	rec = ck_chain_check_der(g.ctx, fg->in, fg->n, &st, &err);
+	if (rec == NULL) {
+		rec = ck_error_record_err(strchr(fg->key, ' ') + 1, &err);
+		st = CK_UNKNOWN;
+	}
+	json_array_append_new(fg->it->out, rec);
+	fg->it->status = ck_status_worse(fg->it->status, st);
+	for (i = 0; i < fg->n; i++) {
+		json_decref((json_t *)fg->in[i].rec);
+		free((unsigned char *)fg->in[i].der);
+	}
+	fg->n = 0;
+	fg->key[0] = '\0';
 }
 
 static int
-file_emit(void *arg, json_t *rec)
+file_emit(void *arg, json_t *rec, const unsigned char *der, size_t len)
 {
-	group_take(arg, rec);
+	struct fgroup *fg = arg;
+	unsigned char *copy;
+	char key[1024];
+
+	if (der == NULL) {
+		/* An error record: it ends the candidate before it, in order. */
+		fgroup_close(fg);
+		if (ck_record_is(rec, "error"))
+			fg->it->status = ck_status_worse(fg->it->status, CK_UNKNOWN);
+		json_array_append_new(fg->it->out, rec);
+		return 0;
+	}
+	if (group_starts(rec, fg->key, key, sizeof(key)))
+		fgroup_close(fg);
+	if (fg->n == 0)
+		snprintf(fg->key, sizeof(fg->key), "%s", key[0] ? key : "- -");
+	if (fg->n == fg->cap) {
+		size_t nc = fg->cap ? fg->cap * 2 : 8;
+		struct ck_chain_input *ni = realloc(fg->in, nc * sizeof(*ni));
+
+		if (ni == NULL)
+			goto nomem;
+		fg->in = ni;
+		fg->cap = nc;
+	}
+	if ((copy = malloc(len)) == NULL)
+		goto nomem;
+	memcpy(copy, der, len);
+	fg->in[fg->n].rec = rec;
+	fg->in[fg->n].der = copy;
+	fg->in[fg->n].len = len;
+	fg->n++;
 	return 0;
+nomem:
+	json_decref(rec);
+	fg->it->status = ck_status_worse(fg->it->status, CK_UNKNOWN);
+	return -1;
 }
 
 static void
@@ -214,14 +279,13 @@ run_item(struct item *it)
 	it->out = json_array();
 	it->status = CK_OK;
 	if (it->file != NULL) {
-		struct grouper gr;
+		struct fgroup fg;
 
-		memset(&gr, 0, sizeof(gr));
-		gr.close = file_close;
-		gr.pass = file_pass;
-		gr.arg = it;
-		ck_load_source(it->file, &g.lo, file_emit, &gr);
-		group_close(&gr);
+		memset(&fg, 0, sizeof(fg));
+		fg.it = it;
+		ck_load_source_der(it->file, &g.lo, file_emit, &fg);
+		fgroup_close(&fg);
+		free(fg.in);
 	} else if (it->certs != NULL) {
 		it->status = check_certs(it->certs, it->source, it->out);
 		json_decref(it->certs);
@@ -271,21 +335,19 @@ worker(void *arg)
 {
 	size_t window = (size_t)g.jobs * WINDOW_PER_JOB;
 	size_t *mine = NULL, nmine = 0, capmine = 0;
+	size_t *gone = NULL, ngone = 0;
 
 	(void)arg;
 	for (;;) {
-		size_t i, k, keep;
+		size_t i, k, keep, first, end, left;
 
-		/* Free what this worker made and the printer has written. */
 		pthread_mutex_lock(&g.mu);
-		for (k = 0, keep = 0; k < nmine; k++) {
-			if (g.items[mine[k]].printed) {
-				pthread_mutex_unlock(&g.mu);
-				release_item(&g.items[mine[k]]);
-				pthread_mutex_lock(&g.mu);
-			} else {
+		/* What this worker made and the printer has written: freed below, unlocked. */
+		for (k = 0, keep = 0, ngone = 0; k < nmine; k++) {
+			if (g.items[mine[k]].printed && gone != NULL)
+				gone[ngone++] = mine[k];
+			else
 				mine[keep++] = mine[k];
-			}
 		}
 		nmine = keep;
 		/* Stay within a window of the printer so memory stays bounded. */
@@ -303,26 +365,46 @@ worker(void *arg)
 		if (g.next >= g.n) {
 			pthread_cond_broadcast(&g.cv);
 			pthread_mutex_unlock(&g.mu);
+			for (k = 0; k < ngone; k++)
+				release_item(&g.items[gone[k]]);
+			free(gone);
 			free(mine);	/* what is left is freed by run_items() */
 			return NULL;
 		}
-		i = g.next++;
+		/*
+		 * Claim a run of items (up to CLAIM, fewer near the end so the
+		 * threads finish together): one lock round per run, not per item.
+		 */
+		left = (g.n - g.next) / ((size_t)g.jobs * 4);
+		left = left < 1 ? 1 : left > CLAIM ? CLAIM : left;
+		first = g.next;
+		for (end = first; end < g.n && end - first < left && g.items[end].pass == NULL; end++)
+			;
+		g.next = end;
 		pthread_mutex_unlock(&g.mu);
-		run_item(&g.items[i]);
-		if (nmine == capmine) {
-			size_t nc = capmine ? capmine * 2 : 64;
+		for (k = 0; k < ngone; k++)
+			release_item(&g.items[gone[k]]);
+		if (nmine + (end - first) > capmine) {
+			size_t nc = (capmine ? capmine * 2 : 64) + (end - first);
 			size_t *nm = realloc(mine, nc * sizeof(*nm));
+			size_t *ng = realloc(gone, nc * sizeof(*ng));
 
-			if (nm != NULL) {
+			if (nm != NULL)
 				mine = nm;
+			if (ng != NULL)
+				gone = ng;
+			if (nm != NULL && ng != NULL)
 				capmine = nc;
-			}
 		}
-		if (nmine < capmine)
-			mine[nmine++] = i;
+		for (i = first; i < end; i++) {
+			run_item(&g.items[i]);
+			if (nmine < capmine)
+				mine[nmine++] = i;
+		}
 		pthread_mutex_lock(&g.mu);
-		g.items[i].done = 1;
-		g.ndone++;
+		for (i = first; i < end; i++)
+			g.items[i].done = 1;
+		g.ndone += end - first;
 		/*
 		 * Wake the printer when its item is done and a batch is ready
 		 * (or nothing is left to start): one wake-up per item costs
@@ -413,7 +495,10 @@ run_items(void)
 		g.ncand = 0;
 		return;
 	}
-	for (i = 0; i < g.n; i++) {
+	for (i = 0; i < g.n;) {
+		size_t j, k;
+
+		/* Print every finished item in order, one lock round per run of them. */
 		pthread_mutex_lock(&g.mu);
 		g.printed = i;
 		while (!g.items[i].done) {
@@ -421,11 +506,15 @@ run_items(void)
 			pthread_cond_wait(&g.cv, &g.mu);
 			g.printer_waiting = 0;
 		}
+		for (j = i + 1; j < g.n && g.items[j].done; j++)
+			;
 		pthread_mutex_unlock(&g.mu);
-		print_item(&g.items[i]);
+		for (k = i; k < j; k++)
+			print_item(&g.items[k]);
 		pthread_mutex_lock(&g.mu);
-		g.items[i].printed = 1;
-		g.printed = i + 1;
+		for (k = i; k < j; k++)
+			g.items[k].printed = 1;
+		g.printed = i = j;
 		if (g.workers_waiting > 0)
 			pthread_cond_broadcast(&g.cv_work);
 		pthread_mutex_unlock(&g.mu);
@@ -666,6 +755,9 @@ main(int argc, char **argv)
 		ck_err_set(&err, CK_E_USAGE, "'%s': not a format", format);
 		return usage_error(&err);
 	}
+	/* Chain records are kilobytes: a 4 KiB stdio buffer means one write() per record. */
+	if (!isatty(STDOUT_FILENO))
+		setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 	if (amtver != NULL && policy == NULL) {
 		ck_err_set(&err, CK_E_USAGE, "--amt-version needs --policy");
 		return usage_error(&err);
@@ -740,6 +832,8 @@ main(int argc, char **argv)
 	pthread_cond_init(&g.cv_work, NULL);
 	ck_load_opts_init(&g.lo);
 	g.lo.fetch = o.net;
+	/* The DER comes with each record (ck_load_source_der); chain records carry no pem. */
+	g.lo.cert_flags = CK_CERT_NO_PEM;
 	if (optind == argc)
 		read_stream(stdin, "stdin");
 	for (; optind < argc; optind++) {

@@ -138,6 +138,7 @@ struct ck_chain_ctx {
 	int id_index;			/* X509 ex_data slot: the certificate's SHA-256 */
 	ASN1_TIME *at;			/* o.at, for comparisons without gmtime_r() (a global lock) */
 	struct sentry *sigs[CACHE_SLOTS];	/* verified (subject, issuer) signatures */
+	EVP_MD *sha256;			/* fetched once: an implicit fetch per digest costs more than the digest */
 };
 
 /* A signature that verified: subject's id, issuer's id. */
@@ -180,7 +181,8 @@ ck_chain_ctx_new(const struct ck_chain_opts *o, struct ck_err *err)
 	c->o = *o;
 	pthread_mutex_init(&c->mu, NULL);
 	c->id_index = X509_get_ex_new_index(0, NULL, NULL, NULL, free_id);
-	if ((c->store = X509_STORE_new()) == NULL || (c->pool = sk_X509_new_null()) == NULL) {
+	if ((c->store = X509_STORE_new()) == NULL || (c->pool = sk_X509_new_null()) == NULL ||
+	    (c->sha256 = EVP_MD_fetch(NULL, "SHA256", NULL)) == NULL) {
 		ck_err_ssl(err, CK_E_NOMEM, "out of memory");
 		ck_chain_ctx_free(c);
 		return NULL;
@@ -230,6 +232,7 @@ ck_chain_ctx_free(struct ck_chain_ctx *c)
 		free(u);
 	}
 	X509_STORE_free(c->store);
+	EVP_MD_free(c->sha256);
 	ASN1_TIME_free(c->at);
 	sk_X509_pop_free(c->pool, X509_free);
 	pthread_mutex_destroy(&c->mu);
@@ -297,7 +300,10 @@ cache_get(struct ck_chain_ctx *c, const unsigned char *der, size_t len, int keep
 	const unsigned char *p = der;
 	X509 *x;
 
-	SHA256(der, len, id);
+	if (!EVP_Digest(der, len, id, NULL, c->sha256, NULL)) {
+		ERR_clear_error();
+		return NULL;
+	}
 	pthread_mutex_lock(&c->mu);
 	for (e = c->tab[slot_of(id)]; e != NULL; e = e->next)
 		if (memcmp(e->id, id, 32) == 0) {
@@ -364,7 +370,7 @@ raw_id(struct ck_chain_ctx *c, X509 *x, unsigned char buf[32])
 
 	if (id != NULL)
 		return id;
-	X509_digest(x, EVP_sha256(), buf, &n);
+	X509_digest(x, c->sha256, buf, &n);
 	return buf;
 }
 
@@ -1266,6 +1272,41 @@ json_t *
 ck_chain_check(struct ck_chain_ctx *c, const json_t *certs, int *status, struct ck_err *err)
 {
 	size_t i, n = json_array_size(certs);
+	struct ck_chain_input *in;
+	json_t *rec = NULL;
+
+	*status = CK_UNKNOWN;
+	if (n == 0) {
+		ck_err_set(err, CK_E_PARSE, "no certificate");
+		return NULL;
+	}
+	if ((in = calloc(n, sizeof(*in))) == NULL) {
+		ck_err_set(err, CK_E_NOMEM, "out of memory");
+		return NULL;
+	}
+	for (i = 0; i < n; i++) {
+		unsigned char *der = NULL;
+
+		in[i].rec = json_array_get(certs, i);
+		if (ck_cert_record_der(in[i].rec, &der, &in[i].len, err) != 0) {
+			ck_err_prefix(err, "certificate %zu", i);
+			goto out;
+		}
+		in[i].der = der;
+	}
+	rec = ck_chain_check_der(c, in, n, status, err);
+out:
+	for (i = 0; i < n; i++)
+		free((unsigned char *)in[i].der);
+	free(in);
+	return rec;
+}
+
+json_t *
+ck_chain_check_der(struct ck_chain_ctx *c, const struct ck_chain_input *in, size_t n,
+    int *status, struct ck_err *err)
+{
+	size_t i;
 	STACK_OF(X509) *input = NULL, *untrusted = NULL, *path = NULL;
 	json_t *rec = NULL, *findings = NULL, *visited = NULL, *jpath, *jcerts, *rev;
 	X509 *leaf;
@@ -1285,21 +1326,13 @@ ck_chain_check(struct ck_chain_ctx *c, const json_t *certs, int *status, struct 
 		ck_err_set(err, CK_E_NOMEM, "out of memory");
 		goto fail;
 	}
-	if ((sha = EVP_MD_CTX_new()) == NULL || !EVP_DigestInit_ex(sha, EVP_sha256(), NULL)) {
+	if ((sha = EVP_MD_CTX_new()) == NULL || !EVP_DigestInit_ex(sha, c->sha256, NULL)) {
 		ck_err_set(err, CK_E_NOMEM, "out of memory");
 		goto fail;
 	}
 	for (i = 0; i < n; i++) {
-		unsigned char *der = NULL;
-		size_t len = 0;
-		X509 *x;
+		X509 *x = cache_get(c, in[i].der, in[i].len, i > 0, NULL, NULL, 0);
 
-		if (ck_cert_record_der(json_array_get(certs, i), &der, &len, err) != 0) {
-			ck_err_prefix(err, "certificate %zu", i);
-			goto fail;
-		}
-		x = cache_get(c, der, len, i > 0, NULL, NULL, 0);
-		free(der);
 		if (x == NULL) {
 			ck_err_set(err, CK_E_PARSE, "certificate %zu: not a certificate", i);
 			goto fail;
@@ -1396,8 +1429,12 @@ ck_chain_check(struct ck_chain_ctx *c, const json_t *certs, int *status, struct 
 		for (k = 0; k < sk_X509_num(input); k++)
 			if (sk_X509_value(input, k) == x) {
 				/* The path's records go without their pem: the ids name them. */
-				cr = json_copy(json_array_get(certs, (size_t)k));
-				json_object_del(cr, "pem");
+				if (json_object_get(in[k].rec, "pem") == NULL) {
+					cr = json_incref((json_t *)in[k].rec);
+				} else {
+					cr = json_copy((json_t *)in[k].rec);
+					json_object_del(cr, "pem");
+				}
 				break;
 			}
 		if (cr == NULL)

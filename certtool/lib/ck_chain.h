@@ -74,6 +74,22 @@ int ck_chain_load_hashes(struct ck_chain_ctx *c, const char *path, struct ck_err
 json_t *ck_chain_check(struct ck_chain_ctx *c, const json_t *certs, int *status,
     struct ck_err *err);
 
+/* One candidate certificate for ck_chain_check_der (all borrowed). */
+struct ck_chain_input {
+	const json_t *rec;		/* its `cert` record (pem not needed) */
+	const unsigned char *der;	/* its DER, which rec describes */
+	size_t len;
+};
+
+/*
+ * ck_chain_check for certificates whose DER the caller already has (a FILE
+ * argument loaded with ck_load_source_der): in[0..n) leaf first.  Same
+ * result and contract; the records are not decoded again, and the chain
+ * record's `certs` share them (they are not modified).
+ */
+json_t *ck_chain_check_der(struct ck_chain_ctx *c, const struct ck_chain_input *in, size_t n,
+    int *status, struct ck_err *err);
+
 /* Writes a chain record as a readable tree (for --format text). Returns 0 or -1. */
 int ck_chain_print_text(FILE *fp, const json_t *chain);
 

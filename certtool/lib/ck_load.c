@@ -45,6 +45,24 @@ emit_error(ck_emit_fn emit, void *ctx, const char *uri, const struct ck_err *e)
 	return emit(ctx, rec) != 0 ? -1 : 1;
 }
 
+/*
+ * ck_load_source_der: the loaders below take (emit, ctx); a DER-aware caller
+ * is wrapped in this sink, recognised by its emit function, so only
+ * emit_der() needs to know about it.
+ */
+struct der_sink {
+	ck_emit_der_fn emit;
+	void *ctx;
+};
+
+static int
+der_sink_emit(void *ctx, json_t *rec)
+{
+	struct der_sink *s = ctx;
+
+	return s->emit(s->ctx, rec, NULL, 0);
+}
+
 /* Emits one certificate; returns 0 (ok), 1 (an error record emitted), -1 (stop). */
 static int
 emit_der(const unsigned char *der, size_t len, const char *type, const char *uri,
@@ -61,6 +79,11 @@ emit_der(const unsigned char *der, size_t len, const char *type, const char *uri
 		snprintf(where, sizeof(where), "certificate #%ld", index + 1);
 		ck_err_prefix(&err, "%s", where);
 		return emit_error(emit, ctx, uri, &err);
+	}
+	if (emit == der_sink_emit) {
+		struct der_sink *s = ctx;
+
+		return s->emit(s->ctx, rec, der, len) != 0 ? -1 : 0;
 	}
 	return emit(ctx, rec) != 0 ? -1 : 0;
 }
@@ -353,11 +376,10 @@ ck_load_buffer(const unsigned char *buf, size_t len, const char *type, const cha
 	}
 }
 
-int
-ck_read_file(const char *path, size_t max, unsigned char **buf, size_t *len,
-    struct ck_err *err)
+/* Reads fd to its end, up to max bytes (fd stays open).  *buf malloc'd. */
+static int
+read_fd(int fd, size_t max, unsigned char **buf, size_t *len, struct ck_err *err)
 {
-	int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
 	size_t cap = 65536, n = 0;
 	unsigned char *b = NULL, *nb;
 	ssize_t got;
@@ -365,31 +387,26 @@ ck_read_file(const char *path, size_t max, unsigned char **buf, size_t *len,
 
 	*buf = NULL;
 	*len = 0;
-	if (fd < 0)
-		return ck_err_set(err, CK_E_IO, "%s", strerror(errno));
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
-		if ((unsigned long long)st.st_size > max) {
-			if (fd != STDIN_FILENO)
-				close(fd);
+		if ((unsigned long long)st.st_size > max)
 			return ck_err_set(err, CK_E_LIMIT, "file larger than %zu bytes", max);
-		}
 		cap = (size_t)st.st_size + 1;
 	}
 	b = malloc(cap);
 	if (b == NULL)
-		goto nomem;
+		return ck_err_set(err, CK_E_NOMEM, "out of memory");
 	for (;;) {
 		if (n == cap) {
 			if (cap >= max + 1) {
 				free(b);
-				if (fd != STDIN_FILENO)
-					close(fd);
 				return ck_err_set(err, CK_E_LIMIT, "input larger than %zu bytes", max);
 			}
 			cap = cap * 2 > max + 1 ? max + 1 : cap * 2;
 			nb = realloc(b, cap);
-			if (nb == NULL)
-				goto nomem;
+			if (nb == NULL) {
+				free(b);
+				return ck_err_set(err, CK_E_NOMEM, "out of memory");
+			}
 			b = nb;
 		}
 		got = read(fd, b + n, cap - n);
@@ -398,8 +415,6 @@ ck_read_file(const char *path, size_t max, unsigned char **buf, size_t *len,
 				continue;
 			ck_err_set(err, CK_E_IO, "%s", strerror(errno));
 			free(b);
-			if (fd != STDIN_FILENO)
-				close(fd);
 			return -1;
 		}
 		if (got == 0)
@@ -408,20 +423,28 @@ ck_read_file(const char *path, size_t max, unsigned char **buf, size_t *len,
 	}
 	if (n > max) {
 		free(b);
-		if (fd != STDIN_FILENO)
-			close(fd);
 		return ck_err_set(err, CK_E_LIMIT, "input larger than %zu bytes", max);
 	}
-	if (fd != STDIN_FILENO)
-		close(fd);
 	*buf = b;
 	*len = n;
 	return 0;
-nomem:
-	free(b);
+}
+
+int
+ck_read_file(const char *path, size_t max, unsigned char **buf, size_t *len,
+    struct ck_err *err)
+{
+	int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+	int rv;
+
+	*buf = NULL;
+	*len = 0;
+	if (fd < 0)
+		return ck_err_set(err, CK_E_IO, "%s", strerror(errno));
+	rv = read_fd(fd, max, buf, len, err);
 	if (fd != STDIN_FILENO)
 		close(fd);
-	return ck_err_set(err, CK_E_NOMEM, "out of memory");
+	return rv;
 }
 
 static int
@@ -651,11 +674,39 @@ ck_load_source(const char *source, const struct ck_load_opts *o, ck_emit_fn emit
 		ck_err_set(&err, CK_E_USAGE, "unsupported URL scheme");
 		return emit_error(emit, ctx, source, &err);
 	}
-	if (stat(source, &st) != 0) {
-		ck_err_set(&err, CK_E_IO, "%s", strerror(errno));
-		return emit_error(emit, ctx, source, &err);
+	/*
+	 * A file or a directory: opened once, then asked what it is (a stat()
+	 * first would walk the path twice; that showed in cert-chain's profile
+	 * over 10 000 files).
+	 */
+	{
+		int fd = open(source, O_RDONLY | O_CLOEXEC);
+		unsigned char *buf;
+		size_t len;
+
+		if (fd < 0) {
+			ck_err_set(&err, CK_E_IO, "%s", strerror(errno));
+			return emit_error(emit, ctx, source, &err);
+		}
+		if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+			close(fd);
+			return load_dir(source, o, 0, emit, ctx);
+		}
+		r = read_fd(fd, CK_LOAD_MAX_FILE, &buf, &len, &err);
+		close(fd);
+		if (r != 0)
+			return emit_error(emit, ctx, source, &err);
+		r = ck_load_buffer(buf, len, "file", source, o, emit, ctx);
+		free(buf);
+		return r;
 	}
-	if (S_ISDIR(st.st_mode))
-		return load_dir(source, o, 0, emit, ctx);
-	return load_file(source, "file", o, emit, ctx);
+}
+
+int
+ck_load_source_der(const char *source, const struct ck_load_opts *o, ck_emit_der_fn emit,
+    void *ctx)
+{
+	struct der_sink s = { emit, ctx };
+
+	return ck_load_source(source, o, der_sink_emit, &s);
 }

@@ -36,6 +36,21 @@ int ck_load_source(const char *source, const struct ck_load_opts *o,
     ck_emit_fn emit, void *ctx);
 
 /*
+ * Called once per record like ck_emit_fn (steals rec); der/len are the
+ * certificate's DER for a `cert` record (borrowed: valid during the call
+ * only), NULL/0 for an `error` record.  Return 0 to go on.
+ */
+typedef int (*ck_emit_der_fn)(void *ctx, json_t *rec, const unsigned char *der, size_t len);
+
+/*
+ * ck_load_source, handing each certificate's DER along with its record, so
+ * a caller that needs both (cert-chain) neither re-encodes nor decodes the
+ * record's pem.  Same records, same return convention.
+ */
+int ck_load_source_der(const char *source, const struct ck_load_opts *o,
+    ck_emit_der_fn emit, void *ctx);
+
+/*
  * Decodes a buffer holding PEM (any number of certificates, PKCS#7 blocks),
  * DER certificate, DER PKCS#7 or PKCS#12.  type/uri describe the source.
  * Same return convention as ck_load_source.
