@@ -83,8 +83,12 @@ static int
 add_disabled(struct ck_caconfig *c, const char *v, size_t n, struct ck_err *err)
 {
 	size_t i;
+	int ok = n > 0 && n < CK_CACONFIG_OID_LEN;
 
-	if (n == 0 || n >= CK_CACONFIG_OID_LEN || strspn(v, "0123456789.") < n)
+	/* v is not NUL-terminated: it points into the input buffer. */
+	for (i = 0; ok && i < n; i++)
+		ok = (v[i] >= '0' && v[i] <= '9') || v[i] == '.';
+	if (!ok)
 		return ck_err_set(err, CK_E_PARSE, "DisableExtensionList: '%.*s' is not an OID",
 		    (int)(n > 40 ? 40 : n), v);
 	c->has_disable_extension_list = 1;
