@@ -110,6 +110,9 @@ static struct {
 	char cur_key[1024];
 } g;
 
+/* stdout's buffer (glibc ignores setvbuf's size without one). */
+static char outbuf[1 << 16];
+
 /* Grouping of cert records into candidates (same source = one candidate). */
 struct grouper {
 	json_t *cur;		/* array of cert records */
@@ -757,7 +760,7 @@ main(int argc, char **argv)
 	}
 	/* Chain records are kilobytes: a 4 KiB stdio buffer means one write() per record. */
 	if (!isatty(STDOUT_FILENO))
-		setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+		setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 	if (amtver != NULL && policy == NULL) {
 		ck_err_set(&err, CK_E_USAGE, "--amt-version needs --policy");
 		return usage_error(&err);

@@ -376,9 +376,13 @@ ck_load_buffer(const unsigned char *buf, size_t len, const char *type, const cha
 	}
 }
 
-/* Reads fd to its end, up to max bytes (fd stays open).  *buf malloc'd. */
+/*
+ * Reads fd to its end, up to max bytes (fd stays open).  *buf malloc'd.
+ * known is fd's fstat() if the caller has it, or NULL.
+ */
 static int
-read_fd(int fd, size_t max, unsigned char **buf, size_t *len, struct ck_err *err)
+read_fd(int fd, const struct stat *known, size_t max, unsigned char **buf, size_t *len,
+    struct ck_err *err)
 {
 	size_t cap = 65536, n = 0;
 	unsigned char *b = NULL, *nb;
@@ -387,7 +391,9 @@ read_fd(int fd, size_t max, unsigned char **buf, size_t *len, struct ck_err *err
 
 	*buf = NULL;
 	*len = 0;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+	if (known != NULL)
+		st = *known;
+	if ((known != NULL || fstat(fd, &st) == 0) && S_ISREG(st.st_mode) && st.st_size > 0) {
 		if ((unsigned long long)st.st_size > max)
 			return ck_err_set(err, CK_E_LIMIT, "file larger than %zu bytes", max);
 		cap = (size_t)st.st_size + 1;
@@ -441,7 +447,7 @@ ck_read_file(const char *path, size_t max, unsigned char **buf, size_t *len,
 	*len = 0;
 	if (fd < 0)
 		return ck_err_set(err, CK_E_IO, "%s", strerror(errno));
-	rv = read_fd(fd, max, buf, len, err);
+	rv = read_fd(fd, NULL, max, buf, len, err);
 	if (fd != STDIN_FILENO)
 		close(fd);
 	return rv;
@@ -688,11 +694,13 @@ ck_load_source(const char *source, const struct ck_load_opts *o, ck_emit_fn emit
 			ck_err_set(&err, CK_E_IO, "%s", strerror(errno));
 			return emit_error(emit, ctx, source, &err);
 		}
-		if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		int known = fstat(fd, &st) == 0;
+
+		if (known && S_ISDIR(st.st_mode)) {
 			close(fd);
 			return load_dir(source, o, 0, emit, ctx);
 		}
-		r = read_fd(fd, CK_LOAD_MAX_FILE, &buf, &len, &err);
+		r = read_fd(fd, known ? &st : NULL, CK_LOAD_MAX_FILE, &buf, &len, &err);
 		close(fd);
 		if (r != 0)
 			return emit_error(emit, ctx, source, &err);
