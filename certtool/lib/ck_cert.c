@@ -370,10 +370,17 @@ decode_name(const struct ck_der_elem *name, int *setup_ou)
 			if (k > 0 || !first_in_rdn)
 				dn[off++] = first_in_rdn ? ',' : '+';
 			first_in_rdn = 0;
-			off += (size_t)snprintf(dn + off, DN_MAX - off, "%s=",
-			    sn ? sn : oidbuf);
-			if (off >= DN_MAX)
-				goto bad;
+			{
+				const char *an = sn ? sn : oidbuf;
+				size_t al = strlen(an);
+
+				if (off + al + 2 >= DN_MAX)
+					goto bad;
+				memcpy(dn + off, an, al);
+				off += al;
+				dn[off++] = '=';
+				dn[off] = '\0';
+			}
 			vlen = sn ? string_to_utf8(&val, vbuf, sizeof(vbuf)) : -1;
 			if (vlen < 0) {
 				/* Unknown type or not a string: "#" + hex of the whole BER value. */
