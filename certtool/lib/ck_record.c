@@ -126,7 +126,8 @@ read_line(struct ck_reader *r)
 	int c, toolong = 0;
 
 	for (;;) {
-		c = getc(r->fp);
+		/* Unlocked: a reader belongs to one thread. */
+		c = getc_unlocked(r->fp);
 		if (c == EOF) {
 			if (ferror(r->fp))
 				return -2;
