@@ -11,7 +11,7 @@ load helper
 setup_file() {
 	require_cmd samba ldapadd openssl jq python3
 	. "$CK_TOP/tests/harness/samba.sh"
-	samba_start || skip "the Samba AD harness did not start"
+	samba_start || samba_unavailable "the Samba AD harness did not start"
 	AD_FIX_DIR="$FIX/ad"
 	. "$FIX/ad/load.sh"
 	if ! ad_load_fixture; then

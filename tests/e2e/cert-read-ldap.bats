@@ -10,7 +10,7 @@ load helper
 setup_file() {
 	require_cmd samba ldapadd openssl jq
 	. "$CK_TOP/tests/harness/samba.sh"
-	samba_start || skip "the Samba AD harness did not start"
+	samba_start || samba_unavailable "the Samba AD harness did not start"
 	N="$FIX/net"
 	T="$BATS_FILE_TMPDIR"
 	AIA="CN=NetTestCA,CN=AIA,$SAMBA_PKS_DN"
