@@ -449,35 +449,59 @@ fail:
 	return -1;
 }
 
+/*
+ * The status column of the one row sql selects (bound to text, or to num
+ * when text is NULL), copied into buf.  Returns 1 (found), 0 (no such row)
+ * or -1 (database error, err set).
+ */
+static int
+row_status(struct ck_ledger *l, const char *sql, const char *text, long long num,
+    char *buf, size_t size, struct ck_err *err)
+{
+	sqlite3_stmt *st;
+	const unsigned char *v;
+	int rc;
+
+	buf[0] = '\0';
+	if (prepare(l, sql, &st, err) == -1)
+		return -1;
+	if (text != NULL)
+		bind_text(st, 1, text);
+	else
+		sqlite3_bind_int64(st, 1, num);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		v = sqlite3_column_text(st, 0);
+		snprintf(buf, size, "%s", v ? (const char *)v : "");
+		rc = 1;
+	} else if (rc == SQLITE_DONE) {
+		rc = 0;
+	} else {
+		db_err(l, err, "ledger");
+		rc = -1;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
 int
 ck_ledger_deny(struct ck_ledger *l, long long id, const char *at,
     const char *who, struct ck_err *err)
 {
 	sqlite3_stmt *st;
-	char obj[32];
+	char obj[32], status[16];
 	int rc;
 
 	if (exec(l, "BEGIN IMMEDIATE", err, "ledger") == -1)
 		return -1;
-	if (prepare(l, "SELECT status FROM requests WHERE id = ?", &st, err) == -1)
+	rc = row_status(l, "SELECT status FROM requests WHERE id = ?", NULL, id, status,
+	    sizeof(status), err);
+	if (rc == 0)
+		ck_err_set(err, CK_E_NOTFOUND, "no request %lld", id);
+	else if (rc == 1 && strcmp(status, "pending") != 0)
+		ck_err_set(err, CK_E_POLICY, "request %lld is %s, not pending", id, status);
+	if (rc != 1 || strcmp(status, "pending") != 0)
 		goto fail;
-	sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		sqlite3_finalize(st);
-		if (rc == SQLITE_DONE)
-			ck_err_set(err, CK_E_NOTFOUND, "no request %lld", id);
-		else
-			db_err(l, err, "ledger");
-		goto fail;
-	}
-	if (strcmp((const char *)sqlite3_column_text(st, 0), "pending") != 0) {
-		ck_err_set(err, CK_E_POLICY, "request %lld is %s, not pending", id,
-		    (const char *)sqlite3_column_text(st, 0));
-		sqlite3_finalize(st);
-		goto fail;
-	}
-	sqlite3_finalize(st);
 	if (prepare(l, "UPDATE requests SET status = 'denied', decided = ? WHERE id = ?",
 	    &st, err) == -1)
 		goto fail;
@@ -501,29 +525,19 @@ ck_ledger_revoke(struct ck_ledger *l, const char *serial, const char *reason,
     const char *at, const char *who, struct ck_err *err)
 {
 	sqlite3_stmt *st;
-	char obj[80];
+	char obj[80], status[16];
 	int rc;
 
 	if (exec(l, "BEGIN IMMEDIATE", err, "ledger") == -1)
 		return -1;
-	if (prepare(l, "SELECT status FROM certs WHERE serial = lower(?)", &st, err) == -1)
-		goto fail;
-	bind_text(st, 1, serial);
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		sqlite3_finalize(st);
-		if (rc == SQLITE_DONE)
-			ck_err_set(err, CK_E_NOTFOUND, "no certificate with serial %s", serial);
-		else
-			db_err(l, err, "ledger");
-		goto fail;
-	}
-	if (strcmp((const char *)sqlite3_column_text(st, 0), "issued") != 0) {
+	rc = row_status(l, "SELECT status FROM certs WHERE serial = lower(?)", serial, 0,
+	    status, sizeof(status), err);
+	if (rc == 0)
+		ck_err_set(err, CK_E_NOTFOUND, "no certificate with serial %s", serial);
+	else if (rc == 1 && strcmp(status, "issued") != 0)
 		ck_err_set(err, CK_E_POLICY, "certificate %s is already revoked", serial);
-		sqlite3_finalize(st);
+	if (rc != 1 || strcmp(status, "issued") != 0)
 		goto fail;
-	}
-	sqlite3_finalize(st);
 	if (prepare(l, "UPDATE certs SET status = 'revoked', revoked_at = ?, reason = ?"
 	    " WHERE serial = lower(?)", &st, err) == -1)
 		goto fail;
