@@ -11,7 +11,10 @@ for bin in "$@"; do
 	work=$(mktemp -d /tmp/certkit-fuzz.XXXXXX)
 	seeds="tests/fuzz/corpus/$name"
 	[ -d "$seeds" ] && cp -r "$seeds/." "$work/" 2>/dev/null
-	if "$bin" -max_total_time="$secs" -rss_limit_mb=2048 -timeout=10 \
+	dict=""
+	[ -f "tests/fuzz/$name.dict" ] && dict="-dict=tests/fuzz/$name.dict"
+	# shellcheck disable=SC2086
+	if "$bin" -max_total_time="$secs" -rss_limit_mb=2048 -timeout=10 $dict \
 		-max_len=65536 -artifact_prefix="$work/" "$work" >"$work/log" 2>&1; then
 		echo "ok $n - fuzz $name ${secs}s: $(grep -oE '#[0-9]+' "$work/log" | tail -n 1 | tr -d '#') runs"
 		rm -rf "$work"

@@ -1,4 +1,5 @@
 #include "ck_record.h"
+#include "ck_json.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -187,10 +188,9 @@ broken(struct ck_reader *r, json_t **out, struct ck_err *err, const char *why)
 int
 ck_reader_next(struct ck_reader *r, json_t **out, struct ck_err *err)
 {
-	json_error_t jerr;
 	json_t *j;
 	long n;
-	char why[300];
+	char why[300], detail[200];
 
 	*out = NULL;
 	for (;;) {
@@ -210,10 +210,9 @@ ck_reader_next(struct ck_reader *r, json_t **out, struct ck_err *err)
 		if (n > 0)
 			break;
 	}
-	j = json_loadb(r->line, (size_t)n, JSON_REJECT_DUPLICATES, &jerr);
+	j = ck_json_parse(r->line, (size_t)n, detail, sizeof(detail));
 	if (j == NULL) {
-		snprintf(why, sizeof(why), "not valid JSON: %s (column %d)", jerr.text,
-		    jerr.column);
+		snprintf(why, sizeof(why), "not valid JSON: %s", detail);
 		return broken(r, out, err, why);
 	}
 	if (!json_is_object(j)) {

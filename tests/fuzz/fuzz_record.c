@@ -1,7 +1,8 @@
 /*
  * libFuzzer target: the JSON Lines record reader and writer.  Every line
  * yields a record or an error record; every record written reads back
- * equal.
+ * equal; and the record parser (ck_json) agrees with jansson's json_loadb
+ * on every input: both accept it with equal values, or both refuse it.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -9,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ck_json.h"
 #include "ck_record.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -24,6 +26,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size == 0)
 		return 0;
+	{
+		json_error_t je;
+		json_t *a = ck_json_parse((const char *)data, size, NULL, 0);
+		json_t *b = json_loadb((const char *)data, size, JSON_REJECT_DUPLICATES, &je);
+
+		if ((a == NULL) != (b == NULL))
+			abort();	/* one parser accepts what the other refuses */
+		if (a != NULL && !json_equal(a, b))
+			abort();
+		json_decref(a);
+		json_decref(b);
+	}
 	fp = fmemopen((void *)data, size, "r");
 	if (fp == NULL)
 		return 0;

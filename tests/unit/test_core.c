@@ -16,6 +16,7 @@
 #include "ck_cert.h"
 #include "ck_clock.h"
 #include "ck_der.h"
+#include "ck_json.h"
 #include "ck_err.h"
 #include "ck_load.h"
 #include "ck_num.h"
@@ -326,6 +327,43 @@ test_reader_error_record(void **state)
 	fclose(fp);
 }
 
+/* The record parser accepts and refuses exactly what jansson does, with equal values. */
+static void
+test_json_parser_agrees_with_jansson(void **state)
+{
+	static const char *const t[] = {
+		"{}", "[]", "{\"a\":1}", "{\"a\":[1,2.5,-0,1e3,true,false,null,{}]}",
+		"{\"s\":\"\\u00e9\\n\\t\\\"\\\\\\/\"}", "{\"s\":\"\\ud83d\\ude00\"}",
+		"{\"s\":\"\xc3\xa9\"}", " \t{ \"a\" : 1 } \r\n",
+		"{\"a\":9223372036854775807}", "{\"a\":-9223372036854775808}",
+		"{\"a\":1e-400}", "{\"a\":0.1}", "{\"a\":-1.5E+3}",
+		/* refused */
+		"", "1", "\"s\"", "{", "{\"a\"}", "{\"a\":}", "{\"a\":1,}", "[1,]", "{a:1}",
+		"{\"a\":01}", "{\"a\":1.}", "{\"a\":.5}", "{\"a\":+1}", "{\"a\":1e}",
+		"{\"a\":9223372036854775808}", "{\"a\":1e400}", "{\"a\":\"\\u0000\"}",
+		"{\"a\":\"\\ud800\"}", "{\"a\":\"\\udc00\"}", "{\"a\":\"\\x\"}",
+		"{\"a\":\"\x01\"}", "{\"a\":\"\xed\xa0\x80\"}", "{\"a\":\"\xc0\xaf\"}",
+		"{\"a\":\"\xf4\x90\x80\x80\"}", "{\"a\":1,\"a\":2}", "{} {}", "{}x",
+		"{\"a\":tru}", "{\"a\":nul}", "[[[[[[[[[[]]]]]]]]]", "{\"a\":\"unterminated}",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		char why[200];
+		json_error_t je;
+		json_t *a = ck_json_parse(t[i], strlen(t[i]), why, sizeof(why));
+		json_t *b = json_loadb(t[i], strlen(t[i]), JSON_REJECT_DUPLICATES, &je);
+
+		if ((a == NULL) != (b == NULL))
+			fail_msg("case %zu '%s': ck_json %s, jansson %s", i, t[i],
+			    a ? "accepts" : "refuses", b ? "accepts" : "refuses");
+		if (a != NULL)
+			assert_true(json_equal(a, b));
+		json_decref(a);
+		json_decref(b);
+	}
+}
+
 static void
 test_writer(void **state)
 {
@@ -464,6 +502,7 @@ main(void)
 		cmocka_unit_test(test_oid),
 		cmocka_unit_test(test_reader),
 		cmocka_unit_test(test_reader_error_record),
+		cmocka_unit_test(test_json_parser_agrees_with_jansson),
 		cmocka_unit_test(test_writer),
 		cmocka_unit_test(test_finding_and_error),
 		cmocka_unit_test(test_cert_truncations),
