@@ -112,6 +112,26 @@ ck_mono_ms(void)
 }
 
 int
+ck_cond_wait_until(pthread_cond_t *cv, pthread_mutex_t *mu, long long deadline)
+{
+	long long left = deadline - ck_mono_ms();
+	struct timespec ts;
+
+	if (left <= 0)
+		return -1;
+	/* Condition variables wait on the real-time clock: convert the interval. */
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += left / 1000;
+	ts.tv_nsec += (left % 1000) * 1000000;
+	if (ts.tv_nsec >= 1000000000) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000;
+	}
+	pthread_cond_timedwait(cv, mu, &ts);
+	return 0;
+}
+
+int
 ck_is_ip_literal(const char *s)
 {
 	unsigned char buf[sizeof(struct in6_addr)];

@@ -24,6 +24,14 @@ void ck_sigpipe_restore(struct ck_sigpipe *s);
 /* Milliseconds on the monotonic clock. */
 long long ck_mono_ms(void);
 
+/*
+ * pthread_cond_timedwait until deadline (ck_mono_ms() time), with mu held.
+ * Returns 0 when woken (check the condition again), -1 once the deadline
+ * has passed.
+ */
+#include <pthread.h>
+int ck_cond_wait_until(pthread_cond_t *cv, pthread_mutex_t *mu, long long deadline);
+
 /* 1 when s is an IPv4 or IPv6 address literal (no brackets). */
 int ck_is_ip_literal(const char *s);
 

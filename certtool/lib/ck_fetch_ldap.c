@@ -166,25 +166,14 @@ static void *
 watchdog_main(void *arg)
 {
 	struct watchdog *w = arg;
-	struct timespec ts;
-	long long left;
 
 	pthread_mutex_lock(&w->mu);
 	while (!w->stop) {
-		left = w->deadline - ck_mono_ms();
-		if (left <= 0) {
+		if (ck_cond_wait_until(&w->cv, &w->mu, w->deadline) != 0) {
 			shutdown(w->fd, SHUT_RDWR);
 			w->fired = 1;
 			break;
 		}
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_sec += left / 1000;
-		ts.tv_nsec += (left % 1000) * 1000000;
-		if (ts.tv_nsec >= 1000000000) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000;
-		}
-		pthread_cond_timedwait(&w->cv, &w->mu, &ts);
 	}
 	pthread_mutex_unlock(&w->mu);
 	return NULL;

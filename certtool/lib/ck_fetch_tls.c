@@ -88,10 +88,8 @@ resolve(const char *host, const char *port, long long deadline,
 {
 	struct addrinfo hints;
 	struct resolve *r;
-	struct timespec ts;
 	pthread_attr_t attr;
 	pthread_t t;
-	long long left;
 	int rc, done;
 
 	memset(&hints, 0, sizeof(hints));
@@ -124,19 +122,9 @@ resolve(const char *host, const char *port, long long deadline,
 		return ck_err_set(err, CK_E_NET, "cannot start the resolver thread");
 	}
 	pthread_mutex_lock(&r->mu);
-	while (!r->done) {
-		left = deadline - ck_mono_ms();
-		if (left <= 0)
+	while (!r->done)
+		if (ck_cond_wait_until(&r->cv, &r->mu, deadline) != 0)
 			break;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_sec += left / 1000;
-		ts.tv_nsec += (left % 1000) * 1000000;
-		if (ts.tv_nsec >= 1000000000) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000;
-		}
-		pthread_cond_timedwait(&r->cv, &r->mu, &ts);
-	}
 	done = r->done;
 	rc = r->rc;
 	if (done && rc == 0) {
