@@ -12,15 +12,7 @@ bats_require_minimum_version 1.5.0
 load helper
 
 setup_file() {
-	require_cmd samba ldapadd openssl jq python3
-	. "$CK_TOP/tests/harness/samba.sh"
-	samba_start || samba_unavailable "the Samba AD harness did not start"
-	AD_FIX_DIR="$FIX/ad"
-	. "$FIX/ad/load.sh"
-	if ! ad_load_fixture || ! approve_load; then
-		samba_stop
-		false
-	fi
+	ad_start approve_load
 	T="$BATS_FILE_TMPDIR"
 	OUT="$T/ad.jsonl"
 	cert-ad --uri "$SAMBA_LDAPS_URI" --cacert "$SAMBA_CACERT" --bind-dn "$SAMBA_ADMIN_DN" \

@@ -7,15 +7,7 @@ bats_require_minimum_version 1.5.0
 load helper
 
 setup_file() {
-	require_cmd samba ldapadd openssl jq python3
-	. "$CK_TOP/tests/harness/samba.sh"
-	samba_start || samba_unavailable "the Samba AD harness did not start"
-	AD_FIX_DIR="$FIX/ad"
-	. "$FIX/ad/load.sh"
-	if ! ad_load_fixture; then
-		samba_stop
-		false
-	fi
+	ad_start
 	OUT="$BATS_FILE_TMPDIR/ad.jsonl"
 	cert-ad --uri "$SAMBA_LDAPS_URI" --cacert "$SAMBA_CACERT" --bind-dn "$SAMBA_ADMIN_DN" \
 		--password-file "$SAMBA_PWFILE" >"$OUT"

@@ -66,3 +66,21 @@ samba_unavailable() {
 	fi
 	skip "$1"
 }
+
+# ad_start [LOADER...]: for setup_file: a Samba AD DC on loopback
+# (tests/harness/samba.sh) with the standard AD CS data set
+# (tests/fixtures/ad/load.sh), then each extra LOADER function.  The DC is
+# stopped again when a loader fails.
+ad_start() {
+	require_cmd samba ldapadd openssl jq python3
+	. "$CK_TOP/tests/harness/samba.sh"
+	samba_start || samba_unavailable "the Samba AD harness did not start" || return 1
+	AD_FIX_DIR="$FIX/ad"
+	. "$FIX/ad/load.sh"
+	for _loader in ad_load_fixture "$@"; do
+		if ! "$_loader"; then
+			samba_stop
+			return 1
+		fi
+	done
+}
