@@ -10,7 +10,8 @@
 #   make fuzz [FUZZ_SECONDS=N]
 #   make bench
 #
-# Every tool is certtool/cert-*.c; every library file is certtool/lib/*.c;
+# Every tool is certtool/cert-*.c; every library file is certtool/lib/LAYER/*.c
+# (layers and the include rule: docs/HACKING.md, checked by make lint);
 # every unit test is tests/unit/test_*.c; every fuzz target tests/fuzz/fuzz_*.c.
 # New files are picked up without editing this file.
 
@@ -39,12 +40,14 @@ endif
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -llber -lpthread -lm
+LIB_DIRS := $(sort $(patsubst %/,%,$(dir $(wildcard certtool/lib/*/*.h))))
+LIB_INC := $(LIB_DIRS:%=-I%)
 ALL_CFLAGS = $(WARN) $(WERROR) $(CFLAGS) $(SANFLAGS) -D_GNU_SOURCE \
-	-DCK_DATADIR='"$(DATADIR)"' -Icerttool/lib $(PKG_CFLAGS)
+	-DCK_DATADIR='"$(DATADIR)"' $(LIB_INC) $(PKG_CFLAGS)
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 
-LIB_SRC := $(sort $(wildcard certtool/lib/*.c))
-LIB_HDR := $(wildcard certtool/lib/*.h)
+LIB_SRC := $(sort $(wildcard certtool/lib/*/*.c))
+LIB_HDR := $(wildcard certtool/lib/*/*.h)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 LIB_A := $(BUILD)/libck.a
 TOOLS := $(sort $(patsubst certtool/%.c,%,$(wildcard certtool/cert-*.c)))
@@ -116,7 +119,7 @@ lint:
 # libFuzzer targets, built with clang into build-fuzz/.
 FUZZ_SECONDS ?= 60
 FUZZ_CFLAGS = -g -O1 -fsanitize=fuzzer-no-link,address,undefined -Wno-deprecated-declarations -D_GNU_SOURCE \
-	-DCK_DATADIR='"$(DATADIR)"' -Icerttool/lib $(PKG_CFLAGS)
+	-DCK_DATADIR='"$(DATADIR)"' $(LIB_INC) $(PKG_CFLAGS)
 FUZZ_LIB_OBJ := $(LIB_SRC:%.c=build-fuzz/%.o)
 FUZZ_BINS := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
 
@@ -141,6 +144,6 @@ clean:
 	rm -rf build build-san build-fuzz build-*
 
 # Syntax/warning check of one C file without touching the shared build:
-#   make syntax F=certtool/lib/ck_foo.c
+#   make syntax F=certtool/lib/core/ck_foo.c
 syntax:
 	$(CC) $(ALL_CFLAGS) -fsyntax-only $(F)

@@ -4,12 +4,13 @@ set -u
 cd "$(dirname "$0")/.." || exit 1
 rc=0
 banned='\b(strcpy|strcat|sprintf|vsprintf|gets|strtok|asctime|ctime|atoi|atol|atof|tmpnam|mktemp)[[:space:]]*\('
-hits=$(grep -snE "$banned" certtool/*.c certtool/lib/*.c tests/unit/*.c tests/fuzz/*.c)
+hits=$(grep -snE "$banned" certtool/*.c certtool/lib/*/*.c tests/unit/*.c tests/fuzz/*.c)
 if [ -n "$hits" ]; then
 	echo "$hits"
 	echo "lint: banned calls above (use snprintf, strlcpy-style copies, ck_parse_long, strtok_r...)" >&2
 	rc=1
 fi
+sh tests/layers.sh || rc=1
 for m in man/*.[157]; do
 	[ -e "$m" ] || continue
 	out=$(mandoc -Tlint -W warning "$m" 2>&1) || true

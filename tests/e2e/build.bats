@@ -30,12 +30,25 @@ load helper
 
 @test "lint catches a banned call (the check is not a no-op)" {
 	cp -r "$CK_TOP/tests/lint.sh" "$BATS_TEST_TMPDIR/"
-	mkdir -p "$BATS_TEST_TMPDIR/certtool/lib" "$BATS_TEST_TMPDIR/tests"
-	printf 'int f(char *d, const char *s) { strcpy(d, s); return 0; }\n' >"$BATS_TEST_TMPDIR/certtool/lib/bad.c"
+	mkdir -p "$BATS_TEST_TMPDIR/certtool/lib/core" "$BATS_TEST_TMPDIR/tests"
+	printf 'int f(char *d, const char *s) { strcpy(d, s); return 0; }\n' >"$BATS_TEST_TMPDIR/certtool/lib/core/bad.c"
 	cp "$CK_TOP/tests/lint.sh" "$BATS_TEST_TMPDIR/tests/lint.sh"
 	mkdir -p "$BATS_TEST_TMPDIR/.ci" && printf '#!/bin/sh\nexit 0\n' >"$BATS_TEST_TMPDIR/.ci/run"
 	run -1 sh "$BATS_TEST_TMPDIR/tests/lint.sh"
 	[[ "$output" == *"bad.c:1:"* ]]
+}
+
+@test "layers: a lower layer including a higher one is caught (the include rule is checked)" {
+	mkdir -p "$BATS_TEST_TMPDIR/tests" "$BATS_TEST_TMPDIR/certtool/lib/core" "$BATS_TEST_TMPDIR/certtool/lib/x509"
+	cp "$CK_TOP/tests/layers.sh" "$BATS_TEST_TMPDIR/tests/"
+	printf '#include "ck_cert.h"\n' >"$BATS_TEST_TMPDIR/certtool/lib/core/ck_bad.c"
+	printf '#include "ck_err.h"\n' >"$BATS_TEST_TMPDIR/certtool/lib/x509/ck_cert.h"
+	printf 'int x;\n' >"$BATS_TEST_TMPDIR/certtool/lib/core/ck_err.h"
+	run -1 sh "$BATS_TEST_TMPDIR/tests/layers.sh"
+	[[ "$output" == *"core/ck_bad.c: includes ck_cert.h (x509, not below core)"* ]]
+	rm "$BATS_TEST_TMPDIR/certtool/lib/core/ck_bad.c"
+	run -0 sh "$BATS_TEST_TMPDIR/tests/layers.sh"
+	run -0 sh "$CK_TOP/tests/layers.sh"
 }
 
 @test "progress: a line on stderr when it is a terminal, nothing in pipes (cert-read, cert-lint, cert-expiry)" {
