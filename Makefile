@@ -15,6 +15,17 @@
 # every unit test is tests/unit/test_*.c; every fuzz target tests/fuzz/fuzz_*.c.
 # New files are picked up without editing this file.
 
+# Quiet by default: one short line per file ("  CC  certtool/cert-read.c");
+# make V=1 prints the full commands.
+V ?= 0
+ifeq ($(V),1)
+Q =
+say = @true
+else
+Q = @
+say = @printf '  %-5s %s\n'
+endif
+
 PREFIX ?= /usr/local
 DESTDIR ?=
 BINDIR = $(PREFIX)/bin
@@ -57,6 +68,8 @@ UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 MANS := $(wildcard man/*.1 man/*.5 man/*.7)
 
+.SECONDARY:
+
 .PHONY: all tests deps check check-quick demo install uninstall lint fuzz bench clean
 
 all: $(BINS)
@@ -65,19 +78,23 @@ tests: $(BINS) $(UNIT_BINS)
 
 $(BUILD)/certtool/%.o: certtool/%.c $(LIB_HDR)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(say) CC $<
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(LIB_A): $(LIB_OBJ)
 	@rm -f $@
-	ar rcs $@ $(LIB_OBJ)
+	$(say) AR $@
+	$(Q)ar rcs $@ $(LIB_OBJ)
 
 $(BUILD)/bin/%: $(BUILD)/certtool/%.o $(LIB_A)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIB_A) $(PKG_LIBS)
+	$(say) LINK $@
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIB_A) $(PKG_LIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB_A) $(LIB_HDR)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB_A) $(PKG_LIBS) \
+	$(say) TEST $@
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB_A) $(PKG_LIBS) \
 		$(shell pkg-config --cflags --libs cmocka 2>/dev/null)
 
 deps:
@@ -125,11 +142,13 @@ FUZZ_BINS := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
 
 build-fuzz/certtool/%.o: certtool/%.c $(LIB_HDR)
 	@mkdir -p $(@D)
-	clang $(FUZZ_CFLAGS) -c -o $@ $<
+	$(say) CC $<
+	$(Q)clang $(FUZZ_CFLAGS) -c -o $@ $<
 
 build-fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_OBJ)
 	@mkdir -p $(@D)
-	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_LIB_OBJ) $(PKG_LIBS)
+	$(say) FUZZ $@
+	$(Q)clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_LIB_OBJ) $(PKG_LIBS)
 
 fuzz-build: $(FUZZ_BINS)
 

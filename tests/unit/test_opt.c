@@ -1,0 +1,157 @@
+/*
+ * Unit tests of ck_opt: the option table drives parsing (flags, strings,
+ * repeatable lists, checked parsers, commands), the usage text and the
+ * completion words; usage errors are reported, not ignored.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "ck_num.h"
+#include "ck_opt.h"
+#include "ck_tool.h"
+
+static int all;
+static const char *format;
+static struct ck_strv roots;
+static long jobs;
+
+static int
+parse_jobs(const char *arg, void *target, struct ck_err *err)
+{
+	return ck_parse_long(arg, 1, 64, (long *)target, err);
+}
+
+static const struct ck_opt opts[] = {
+	{ .name = "all", .short_name = 'a', .desc = "everything", .type = CK_OPT_FLAG,
+	    .target = &all },
+	{ .name = "format", .short_name = 'f', .arg = "json|text", .desc = "output format",
+	    .type = CK_OPT_STR, .target = &format, .complete = "json text" },
+	{ .name = "roots", .arg = "FILE", .desc = "anchors", .type = CK_OPT_LIST,
+	    .target = &roots, .complete = CK_COMPLETE_FILE },
+	{ .name = "jobs", .short_name = 'j', .arg = "N", .desc = "workers",
+	    .type = CK_OPT_PARSE, .target = &jobs, .parse = parse_jobs },
+	{ .name = "old-roots", .arg = "FILE", .type = CK_OPT_LIST, .target = &roots,
+	    .replaced_by = "roots" },
+	{ .name = NULL }
+};
+static const struct ck_tool_def def = { .prog = "cert-x", .opts = opts,
+	.operands = "[SOURCE ...]" };
+
+static const struct ck_opt cmd_opts[] = {
+	{ .name = "dir", .short_name = 'd', .arg = "DIR", .desc = "the CA",
+	    .type = CK_OPT_STR, .target = &format, .cmds = 0x3 },
+	{ .name = "csr", .arg = "FILE", .desc = "a request", .type = CK_OPT_LIST,
+	    .target = &roots, .cmds = 0x2 },
+	{ .name = NULL }
+};
+static const struct ck_cmd cmds[] = {
+	{ .name = "init", .operands = "", .desc = "set up" },
+	{ .name = "sign", .operands = "[CSR ...]", .desc = "sign" },
+	{ .name = NULL }
+};
+static const struct ck_tool_def cdef = { .prog = "cert-y", .opts = cmd_opts, .cmds = cmds };
+
+static void
+reset(void)
+{
+	all = 0;
+	format = NULL;
+	ck_strv_release(&roots);
+	jobs = 0;
+}
+
+static void
+test_parse(void **state)
+{
+	char *argv[] = { "cert-x", "-a", "--format", "text", "--roots", "r1", "x",
+		"--roots=r2", "-j", "9", "--old-roots", "r3", NULL };
+	int first = -1;
+
+	(void)state;
+	reset();
+	assert_int_equal(ck_opt_parse(&def, 12, argv, &first, NULL), CK_OPT_OK);
+	assert_int_equal(all, 1);
+	assert_string_equal(format, "text");
+	assert_int_equal(roots.n, 3);
+	assert_string_equal(roots.v[1], "r2");
+	assert_int_equal(jobs, 9);
+	assert_string_equal(argv[first], "x");
+}
+
+static void
+test_errors(void **state)
+{
+	char *a1[] = { "cert-x", "--nope", NULL };
+	char *a2[] = { "cert-x", "--format", NULL };
+	char *a3[] = { "cert-x", "-j", "0", NULL };
+	char *a4[] = { "cert-y", "init", "--csr", "x", NULL };
+	char *a5[] = { "cert-y", "frob", NULL };
+	char *a6[] = { "cert-y", "sign", "-d", "ca", "--csr", "c", "z", NULL };
+	int first, cmd;
+
+	(void)state;
+	reset();
+	assert_int_equal(ck_opt_parse(&def, 2, a1, &first, NULL), CK_OPT_USAGE);
+	assert_int_equal(ck_opt_parse(&def, 2, a2, &first, NULL), CK_OPT_USAGE);
+	assert_int_equal(ck_opt_parse(&def, 3, a3, &first, NULL), CK_OPT_USAGE);
+	assert_int_equal(ck_opt_parse(&cdef, 4, a4, &first, &cmd), CK_OPT_USAGE);
+	assert_int_equal(ck_opt_parse(&cdef, 2, a5, &first, &cmd), CK_OPT_USAGE);
+	reset();
+	assert_int_equal(ck_opt_parse(&cdef, 7, a6, &first, &cmd), CK_OPT_OK);
+	assert_int_equal(cmd, 1);
+	assert_string_equal(format, "ca");
+	assert_string_equal(a6[first], "z");
+	reset();
+}
+
+/* Reads what f printed into a static buffer. */
+static const char *
+capture(void (*f)(FILE *))
+{
+	static char buf[4096];
+	FILE *fp = fmemopen(buf, sizeof(buf) - 1, "w");
+
+	f(fp);
+	fclose(fp);
+	return buf;
+}
+
+static void usage_x(FILE *fp) { ck_opt_usage(&def, fp); }
+static void usage_y(FILE *fp) { ck_opt_usage(&cdef, fp); }
+static void words_y(FILE *fp) { ck_opt_complete(&cdef, "init", NULL, fp); }
+static void hint_x(FILE *fp) { ck_opt_complete(&def, NULL, "--format", fp); }
+
+static void
+test_usage_and_completion(void **state)
+{
+	(void)state;
+	assert_string_equal(capture(usage_x),
+	    "usage: cert-x [-a] [-f json|text] [--roots FILE] [-j N] [SOURCE ...]\n"
+	    "       cert-x -h | --help | --version\n");
+	assert_string_equal(capture(usage_y),
+	    "usage: cert-y init [-d DIR]\n"
+	    "       cert-y sign [-d DIR] [--csr FILE] [CSR ...]\n"
+	    "       cert-y -h | --help | --version\n");
+	assert_string_equal(capture(words_y), "--dir\n--help\n--version\n");
+	assert_string_equal(capture(hint_x), "json text\n");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_usage_and_completion),
+	};
+
+	ck_tool_init("test_opt");
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
