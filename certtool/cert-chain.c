@@ -5,7 +5,6 @@
  * records, groups them into candidate chains, runs the checks on worker
  * threads and prints the results in input order.
  */
-#include <getopt.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,56 +17,11 @@
 #include "ck_err.h"
 #include "ck_load.h"
 #include "ck_num.h"
+#include "ck_opt.h"
 #include "ck_policy.h"
 #include "ck_record.h"
 #include "ck_tool.h"
 
-static const char usage_text[] =
-    "usage: cert-chain [--roots FILE|DIR] [--system-roots] [--untrusted FILE]\n"
-    "                  [--amt-hashes FILE] [--purpose server|client|any|OID] [--host NAME]\n"
-    "                  [--at TIME] [--policy NAME] [--amt-version V] [--max-ca-bits N]\n"
-    "                  [--min-bits N] [--max-depth N] [--no-sha1] [--ca-key-alg ALG]\n"
-    "                  [--no-fetch] [--crl-check] [--ocsp] [--require-revocation]\n"
-    "                  [--timeout SECONDS] [--bind-dn DN --bind-password-file F]\n"
-    "                  [--jobs N] [--format json|text] [FILE ...]\n";
-
-enum {
-	OPT_ROOTS = 256, OPT_SYSROOTS, OPT_UNTRUSTED, OPT_HASHES, OPT_PURPOSE, OPT_HOST,
-	OPT_AT, OPT_POLICY, OPT_AMTVER, OPT_MAXCA, OPT_MINBITS, OPT_MAXDEPTH, OPT_NOSHA1,
-	OPT_CAALG, OPT_NOFETCH, OPT_CRL, OPT_OCSP, OPT_REQREV, OPT_TIMEOUT, OPT_JOBS,
-	OPT_FORMAT, OPT_VERSION, OPT_BIND_DN, OPT_BIND_PWFILE
-};
-
-static const struct option longopts[] = {
-	{ "roots", required_argument, NULL, OPT_ROOTS },
-	{ "system-roots", no_argument, NULL, OPT_SYSROOTS },
-	{ "untrusted", required_argument, NULL, OPT_UNTRUSTED },
-	{ "amt-hashes", required_argument, NULL, OPT_HASHES },
-	{ "purpose", required_argument, NULL, OPT_PURPOSE },
-	{ "host", required_argument, NULL, OPT_HOST },
-	{ "at", required_argument, NULL, OPT_AT },
-	{ "policy", required_argument, NULL, OPT_POLICY },
-	{ "amt-version", required_argument, NULL, OPT_AMTVER },
-	{ "max-ca-bits", required_argument, NULL, OPT_MAXCA },
-	{ "min-bits", required_argument, NULL, OPT_MINBITS },
-	{ "max-depth", required_argument, NULL, OPT_MAXDEPTH },
-	{ "no-sha1", no_argument, NULL, OPT_NOSHA1 },
-	{ "ca-key-alg", required_argument, NULL, OPT_CAALG },
-	{ "no-fetch", no_argument, NULL, OPT_NOFETCH },
-	{ "crl-check", no_argument, NULL, OPT_CRL },
-	{ "ocsp", no_argument, NULL, OPT_OCSP },
-	{ "require-revocation", no_argument, NULL, OPT_REQREV },
-	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-	{ "bind-dn", required_argument, NULL, OPT_BIND_DN },
-	{ "bind-password-file", required_argument, NULL, OPT_BIND_PWFILE },
-	{ "jobs", required_argument, NULL, OPT_JOBS },
-	{ "format", required_argument, NULL, OPT_FORMAT },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, OPT_VERSION },
-	{ NULL, 0, NULL, 0 }
-};
-
-#define MAX_LIST 64
 #define BATCH 512
 #define WINDOW_PER_JOB 64
 #define WAKE_BATCH 32		/* the printer is woken for this many finished items */
@@ -621,28 +575,119 @@ read_stream(FILE *fp, const char *name)
 	ck_reader_free(r);
 }
 
+/* --purpose server|client|any|OID */
+static int
+parse_purpose(const char *arg, void *target, struct ck_err *err)
+{
+	struct ck_chain_opts *o = target;
+
+	if (strcmp(arg, "server") == 0)
+		o->purpose = CK_PURPOSE_SERVER;
+	else if (strcmp(arg, "client") == 0)
+		o->purpose = CK_PURPOSE_CLIENT;
+	else if (strcmp(arg, "any") == 0)
+		o->purpose = CK_PURPOSE_ANY;
+	else if (strspn(arg, "0123456789.") == strlen(arg) && strchr(arg, '.') != NULL &&
+	    strlen(arg) < sizeof(o->purpose_oid)) {
+		o->purpose = CK_PURPOSE_OID;
+		snprintf(o->purpose_oid, sizeof(o->purpose_oid), "%s", arg);
+	} else {
+		return ck_err_set(err, CK_E_USAGE, "'%s': not a purpose", arg);
+	}
+	return 0;
+}
+
+/* --ca-key-alg ALG */
+static int
+parse_caalg(const char *arg, void *target, struct ck_err *err)
+{
+	if (strcmp(arg, "rsa") != 0 && strcmp(arg, "ec") != 0 && strcmp(arg, "dsa") != 0 &&
+	    strcmp(arg, "ed25519") != 0 && strcmp(arg, "ed448") != 0)
+		return ck_err_set(err, CK_E_USAGE, "'%s': not a key algorithm", arg);
+	*(const char **)target = arg;
+	return 0;
+}
+
+static struct ck_chain_opts o;
+static struct ck_strv roots, untrusted;
+static const char *hashes, *format, *at, *policy, *amtver, *caalg, *bind_pwfile;
+static long maxca = -1, minbits = -1, maxdepth = -1, timeout = 10;
+static int sysroots, nosha1;
+
+static const struct ck_opt opts[] = {
+	{ .name = "roots", .arg = "FILE|DIR", .desc = "trust anchors (repeatable)",
+	    .type = CK_OPT_LIST, .target = &roots, .complete = CK_COMPLETE_FILE },
+	{ .name = "system-roots", .desc = "also trust the system's roots",
+	    .type = CK_OPT_FLAG, .target = &sysroots },
+	{ .name = "untrusted", .arg = "FILE", .desc = "extra intermediates (repeatable)",
+	    .type = CK_OPT_LIST, .target = &untrusted, .complete = CK_COMPLETE_FILE },
+	{ .name = "amt-hashes", .arg = "FILE", .desc = "AMT firmware root hashes",
+	    .type = CK_OPT_STR, .target = &hashes, .complete = CK_COMPLETE_FILE },
+	{ .name = "purpose", .arg = "server|client|any|OID", .desc = "the leaf's purpose",
+	    .type = CK_OPT_PARSE, .target = &o, .parse = parse_purpose,
+	    .complete = "server client any" },
+	{ .name = "host", .arg = "NAME", .desc = "the name the leaf must match",
+	    .type = CK_OPT_STR, .target = &o.host },
+	{ .name = "at", .arg = "TIME", .desc = "validate at TIME instead of now",
+	    .type = CK_OPT_STR, .target = &at },
+	{ .name = "policy", .arg = "NAME", .desc = "a policy file or name (amt)",
+	    .type = CK_OPT_STR, .target = &policy, .complete = "amt" },
+	{ .name = "amt-version", .arg = "V", .desc = "the AMT firmware version (with --policy)",
+	    .type = CK_OPT_STR, .target = &amtver },
+	{ .name = "max-ca-bits", .arg = "N", .desc = "largest CA key size",
+	    .type = CK_OPT_LONG, .target = &maxca, .min = 1, .max = 1000000 },
+	{ .name = "min-bits", .arg = "N", .desc = "smallest key size",
+	    .type = CK_OPT_LONG, .target = &minbits, .min = 1, .max = 1000000 },
+	{ .name = "max-depth", .arg = "N", .desc = "longest path",
+	    .type = CK_OPT_LONG, .target = &maxdepth, .min = 1, .max = 1000000 },
+	{ .name = "no-sha1", .desc = "SHA-1 signatures are critical",
+	    .type = CK_OPT_FLAG, .target = &nosha1 },
+	{ .name = "ca-key-alg", .arg = "ALG", .desc = "the CA key algorithm required",
+	    .type = CK_OPT_PARSE, .target = &caalg, .parse = parse_caalg,
+	    .complete = "rsa ec dsa ed25519 ed448" },
+	{ .name = "no-fetch", .desc = "fetch no missing issuers (AIA)",
+	    .type = CK_OPT_SET, .target = &o.fetch, .value = 0 },
+	{ .name = "crl-check", .desc = "check CRLs", .type = CK_OPT_SET,
+	    .target = &o.crl_check, .value = 1 },
+	{ .name = "ocsp", .desc = "ask OCSP responders", .type = CK_OPT_SET,
+	    .target = &o.ocsp, .value = 1 },
+	{ .name = "require-revocation", .desc = "unknown revocation status is critical",
+	    .type = CK_OPT_SET, .target = &o.require_revocation, .value = 1 },
+	{ .name = "timeout", .arg = "SECONDS", .desc = "network timeout (default 10)",
+	    .type = CK_OPT_LONG, .target = &timeout, .min = 1, .max = 3600 },
+	{ .name = "bind-dn", .arg = "DN", .desc = "LDAP bind DN (with --bind-password-file)",
+	    .type = CK_OPT_STR, .target = &o.net.bind_dn,
+	    .synopsis = "[--bind-dn DN --bind-password-file F]" },
+	{ .name = "bind-password-file", .arg = "F", .desc = "LDAP bind password",
+	    .type = CK_OPT_STR, .target = &bind_pwfile, .complete = CK_COMPLETE_FILE,
+	    .synopsis = "" },
+	{ .name = "jobs", .arg = "N", .desc = "worker threads (default: the CPUs)",
+	    .type = CK_OPT_LONG, .target = &g.jobs, .min = 1, .max = 256 },
+	{ .name = "format", .arg = "json|text", .desc = "output format",
+	    .type = CK_OPT_STR, .target = &format, .complete = "json text" },
+	{ .name = NULL }
+};
+
+static const struct ck_tool_def tool = { .prog = "cert-chain", .opts = opts,
+	.operands = "[FILE ...]" };
+
 static int
 usage_error(const struct ck_err *e)
 {
 	if (e != NULL)
 		ck_warnx("%s", e->msg);
-	fputs(usage_text, stderr);
+	ck_opt_usage(&tool, stderr);
 	return CK_UNKNOWN;
 }
 
 int
 main(int argc, char **argv)
 {
-	struct ck_chain_opts o;
 	struct ck_clock clk;
 	struct ck_err err;
-	const char *roots[MAX_LIST], *untrusted[MAX_LIST], *hashes = NULL, *format = NULL;
-	const char *at = NULL, *policy = NULL, *amtver = NULL, *caalg = NULL;
-	const char *bind_pwfile = NULL;
 	char *bind_pw = NULL;
-	long maxca = -1, minbits = -1, maxdepth = -1, timeout = 10, v;
-	size_t nroots = 0, nuntrusted = 0, i;
-	int c, sysroots = 0, nosha1 = 0;
+	size_t i;
+	int first;
 
 	ck_tool_init("cert-chain");
 	ck_chain_opts_init(&o);
@@ -650,114 +695,16 @@ main(int argc, char **argv)
 	g.jobs = sysconf(_SC_NPROCESSORS_ONLN);
 	if (g.jobs < 1)
 		g.jobs = 1;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case OPT_ROOTS:
-			if (nroots == MAX_LIST)
-				return usage_error(NULL);
-			roots[nroots++] = optarg;
-			break;
-		case OPT_SYSROOTS:
-			sysroots = 1;
-			break;
-		case OPT_UNTRUSTED:
-			if (nuntrusted == MAX_LIST)
-				return usage_error(NULL);
-			untrusted[nuntrusted++] = optarg;
-			break;
-		case OPT_HASHES:
-			hashes = optarg;
-			break;
-		case OPT_PURPOSE:
-			if (strcmp(optarg, "server") == 0)
-				o.purpose = CK_PURPOSE_SERVER;
-			else if (strcmp(optarg, "client") == 0)
-				o.purpose = CK_PURPOSE_CLIENT;
-			else if (strcmp(optarg, "any") == 0)
-				o.purpose = CK_PURPOSE_ANY;
-			else if (strspn(optarg, "0123456789.") == strlen(optarg) &&
-			    strchr(optarg, '.') != NULL && strlen(optarg) < sizeof(o.purpose_oid)) {
-				o.purpose = CK_PURPOSE_OID;
-				snprintf(o.purpose_oid, sizeof(o.purpose_oid), "%s", optarg);
-			} else {
-				ck_err_set(&err, CK_E_USAGE, "'%s': not a purpose", optarg);
-				return usage_error(&err);
-			}
-			break;
-		case OPT_HOST:
-			o.host = optarg;
-			break;
-		case OPT_AT:
-			at = optarg;
-			break;
-		case OPT_POLICY:
-			policy = optarg;
-			break;
-		case OPT_AMTVER:
-			amtver = optarg;
-			break;
-		case OPT_MAXCA:
-		case OPT_MINBITS:
-		case OPT_MAXDEPTH:
-			if (ck_parse_long(optarg, 1, 1000000, &v, &err) != 0)
-				return usage_error(&err);
-			*(c == OPT_MAXCA ? &maxca : c == OPT_MINBITS ? &minbits : &maxdepth) = v;
-			break;
-		case OPT_NOSHA1:
-			nosha1 = 1;
-			break;
-		case OPT_CAALG:
-			if (strcmp(optarg, "rsa") != 0 && strcmp(optarg, "ec") != 0 &&
-			    strcmp(optarg, "dsa") != 0 && strcmp(optarg, "ed25519") != 0 &&
-			    strcmp(optarg, "ed448") != 0) {
-				ck_err_set(&err, CK_E_USAGE, "'%s': not a key algorithm", optarg);
-				return usage_error(&err);
-			}
-			caalg = optarg;
-			break;
-		case OPT_NOFETCH:
-			o.fetch = 0;
-			break;
-		case OPT_CRL:
-			o.crl_check = 1;
-			break;
-		case OPT_OCSP:
-			o.ocsp = 1;
-			break;
-		case OPT_REQREV:
-			o.require_revocation = 1;
-			break;
-		case OPT_TIMEOUT:
-			if (ck_parse_long(optarg, 1, 3600, &timeout, &err) != 0)
-				return usage_error(&err);
-			break;
-		case OPT_BIND_DN:
-			o.net.bind_dn = optarg;
-			break;
-		case OPT_BIND_PWFILE:
-			bind_pwfile = optarg;
-			break;
-		case OPT_JOBS:
-			if (ck_parse_long(optarg, 1, 256, &g.jobs, &err) != 0)
-				return usage_error(&err);
-			break;
-		case OPT_FORMAT:
-			format = optarg;
-			break;
-		case 'h':
-			fputs(usage_text, stdout);
-			return CK_OK;
-		case OPT_VERSION:
-			ck_print_version();
-			return CK_OK;
-		default:
-			return usage_error(NULL);
-		}
+	switch (ck_opt_parse(&tool, argc, argv, &first, NULL)) {
+	case CK_OPT_OK:
+		break;
+	case CK_OPT_DONE:
+		return CK_OK;
+	default:
+		return CK_UNKNOWN;
 	}
-	if ((g.format = ck_format_parse(format, stdout)) < 0) {
-		ck_err_set(&err, CK_E_USAGE, "'%s': not a format", format);
-		return usage_error(&err);
-	}
+	if ((g.format = ck_format_option(format, NULL, stdout)) < 0)
+		return usage_error(NULL);
 	/* Chain records are kilobytes: a 4 KiB stdio buffer means one write() per record. */
 	if (!isatty(STDOUT_FILENO))
 		setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
@@ -803,16 +750,16 @@ main(int argc, char **argv)
 		return CK_UNKNOWN;
 	}
 	/* Unusable trust material is a configuration error: nothing can be judged. */
-	for (i = 0; i < nroots; i++)
-		if (ck_chain_add_roots(g.ctx, roots[i], &err) < 0) {
-			ck_warnx("'%s': %s", roots[i], err.msg);
+	for (i = 0; i < roots.n; i++)
+		if (ck_chain_add_roots(g.ctx, roots.v[i], &err) < 0) {
+			ck_warnx("'%s': %s", roots.v[i], err.msg);
 			ck_chain_ctx_free(g.ctx);
 			ck_secret_free(bind_pw);
 			return CK_UNKNOWN;
 		}
-	for (i = 0; i < nuntrusted; i++)
-		if (ck_chain_add_untrusted(g.ctx, untrusted[i], &err) < 0) {
-			ck_warnx("'%s': %s", untrusted[i], err.msg);
+	for (i = 0; i < untrusted.n; i++)
+		if (ck_chain_add_untrusted(g.ctx, untrusted.v[i], &err) < 0) {
+			ck_warnx("'%s': %s", untrusted.v[i], err.msg);
 			ck_chain_ctx_free(g.ctx);
 			ck_secret_free(bind_pw);
 			return CK_UNKNOWN;
@@ -837,19 +784,19 @@ main(int argc, char **argv)
 	g.lo.fetch = o.net;
 	/* The DER comes with each record (ck_load_source_der); chain records carry no pem. */
 	g.lo.cert_flags = CK_CERT_NO_PEM;
-	if (optind == argc)
+	if (first == argc)
 		read_stream(stdin, "stdin");
-	for (; optind < argc; optind++) {
+	for (; first < argc; first++) {
 		struct item it;
 
-		if (strcmp(argv[optind], "-") == 0) {
+		if (strcmp(argv[first], "-") == 0) {
 			run_items();
 			read_stream(stdin, "stdin");
 			continue;
 		}
 		memset(&it, 0, sizeof(it));
-		it.file = argv[optind];
-		snprintf(it.source, sizeof(it.source), "%s", argv[optind]);
+		it.file = argv[first];
+		snprintf(it.source, sizeof(it.source), "%s", argv[first]);
 		if (push_item(&it) != 0) {
 			g.status = ck_status_worse(g.status, CK_UNKNOWN);
 			continue;
@@ -865,5 +812,7 @@ main(int argc, char **argv)
 	pthread_cond_destroy(&g.cv);
 	pthread_cond_destroy(&g.cv_work);
 	ck_secret_free(bind_pw);
+	ck_strv_release(&roots);
+	ck_strv_release(&untrusted);
 	return ck_close_stdout() != 0 ? ck_status_worse(g.status, CK_UNKNOWN) : g.status;
 }

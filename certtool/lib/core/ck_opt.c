@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ck_num.h"
 #include "ck_tool.h"
 
 #define LONG_BASE 1000	/* getopt_long value of table entry i: LONG_BASE + i */
@@ -109,7 +110,8 @@ synopsis_line(const struct ck_tool_def *def, int cmd, const char *prefix, FILE *
 	}
 	w.ind = strlen(prefix) + strlen(def->prog) + 1;
 	for (o = def->opts; o != NULL && o->name != NULL; o++) {
-		if ((o->flags & CK_OPT_HIDDEN) || o->replaced_by != NULL || !accepted(o, cmd))
+		if ((o->flags & CK_OPT_HIDDEN) || o->replaced_by != NULL || !accepted(o, cmd) ||
+		    (o->synopsis != NULL && o->synopsis[0] == '\0'))
 			continue;
 		synopsis_item(o, item, sizeof(item));
 		wrap_word(&w, item);
@@ -237,11 +239,17 @@ store(const struct ck_tool_def *def, const struct ck_opt *o, const char *arg)
 			return -1;
 		}
 		return 0;
+	case CK_OPT_SET:
+		*(int *)o->target = o->value;
+		return 0;
+	case CK_OPT_LONG:
 	case CK_OPT_PARSE:
 		ck_err_clear(&err);
-		if (o->parse(arg, o->target, &err) == -1) {
+		if ((o->type == CK_OPT_LONG ?
+		    ck_parse_long(arg, o->min, o->max, o->target, &err) :
+		    o->parse(arg, o->target, &err)) != 0) {
 			ck_warnx("--%s: %s", o->name, err.msg);
-			(void)def;
+			ck_opt_usage(def, stderr);
 			return -1;
 		}
 		return 0;

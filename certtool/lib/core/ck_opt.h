@@ -56,6 +56,8 @@ enum ck_opt_type {
 	CK_OPT_STR,	/* const char **target = the argument (the last one wins) */
 	CK_OPT_LIST,	/* struct ck_strv *target: every argument, in order */
 	CK_OPT_PARSE,	/* .parse(arg, target, err) checks and stores the argument */
+	CK_OPT_LONG,	/* long *target = the argument, a number in [.min, .max] */
+	CK_OPT_SET,	/* int *target = .value (a flag that sets, e.g. --no-fetch -> 0) */
 };
 
 /* Completion hints (.complete): a file, a directory, or a word list. */
@@ -78,7 +80,10 @@ struct ck_opt {
 	unsigned cmds;		/* bit i: accepted by command i of the tool; 0: by all */
 	const char *replaced_by; /* a deprecated spelling: the option that replaces it */
 	int flags;		/* CK_OPT_HIDDEN */
-	const char *synopsis;	/* replaces the generated "[--name ARG]" in the synopsis */
+	long min, max;		/* CK_OPT_LONG: the accepted range */
+	int value;		/* CK_OPT_SET: the value stored */
+	const char *synopsis;	/* replaces the generated "[--name ARG]" in the synopsis;
+				   "": shown in another option's synopsis item */
 };
 
 struct ck_cmd {

@@ -139,6 +139,29 @@ ck_format_parse(const char *name, FILE *out)
 }
 
 int
+ck_format_option(const char *name, const char *const *extra, FILE *out)
+{
+	char list[256];
+	size_t n = 0, i, len;
+	int f = ck_format_parse(name, out);
+
+	if (f >= 0 || name == NULL)
+		return f;
+	for (n = 0; extra != NULL && extra[n] != NULL; n++)
+		if (strcmp(name, extra[n]) == 0)
+			return CK_FMT_TEXT + 1 + (int)n;
+	/* "json or text", "json, text or cfssl", "json, text, nagios or prometheus" */
+	snprintf(list, sizeof(list), "json%s text", n == 0 ? " or" : ",");
+	for (i = 0; i < n; i++) {
+		len = strlen(list);
+		snprintf(list + len, sizeof(list) - len, "%s %s", i + 1 == n ? " or" : ",",
+		    extra[i]);
+	}
+	ck_warnx("--format: '%s': use %s", name, list);
+	return -1;
+}
+
+int
 ck_progress_enabled(void)
 {
 	return isatty(STDERR_FILENO);
