@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,7 @@ void
 ck_load_opts_init(struct ck_load_opts *o)
 {
 	memset(o, 0, sizeof(*o));
+	o->p12_max_iter = CK_P12_MAX_ITER;
 	ck_fetch_opts_init(&o->fetch);
 }
 
@@ -132,6 +134,132 @@ load_pkcs7(const unsigned char *buf, size_t len, const char *type, const char *u
 	return r;
 }
 
+/*
+ * PKCS#12 iteration counts.  Every key derivation in a PKCS#12 file (the MAC
+ * key, RFC 7292 appendix B; each PBE or PBES2/PBKDF2 encryption key, RFC 8018
+ * 6.1 and 6.2) costs as many hash rounds as the file asks for, and the file
+ * asks before any password is checked: a 2.5 KB file with 2^31-1 rounds keeps
+ * a core busy for tens of minutes.  Real files use 1-2048 (OpenSSL's default
+ * PKCS12_DEFAULT_ITER), 10 000 (Java), 2 000 (Windows); every count is
+ * checked against o->p12_max_iter before anything is derived.
+ */
+static int
+iter_ok(const ASN1_INTEGER *ai, long max, int64_t *got)
+{
+	int64_t v = 1;		/* an absent count means 1 (RFC 7292 appendix C) */
+
+	if (ai != NULL && !ASN1_INTEGER_get_int64(&v, ai)) {
+		ERR_clear_error();
+		v = INT64_MAX;
+	}
+	*got = v;
+	return v >= 1 && v <= max;
+}
+
+/* The iteration count of a PBE algorithm (PKCS#5 v1/PKCS#12 PBE or PBES2+PBKDF2). */
+static int
+alg_iter_ok(const X509_ALGOR *alg, long max, int64_t *got)
+{
+	const ASN1_OBJECT *oid;
+	const void *pv;
+	int ptype, ok = 1;
+
+	*got = 0;
+	if (alg == NULL)
+		return 1;
+	X509_ALGOR_get0(&oid, &ptype, &pv, alg);
+	if (ptype != V_ASN1_SEQUENCE)
+		return 1;	/* no parameters: nothing is derived here */
+	if (OBJ_obj2nid(oid) == NID_pbes2) {
+		PBE2PARAM *p2 = ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(PBE2PARAM),
+		    alg->parameter);
+		PBKDF2PARAM *kdf = NULL;
+
+		if (p2 != NULL && p2->keyfunc != NULL &&
+		    OBJ_obj2nid(p2->keyfunc->algorithm) == NID_id_pbkdf2)
+			kdf = ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(PBKDF2PARAM),
+			    p2->keyfunc->parameter);
+		if (kdf != NULL)
+			ok = iter_ok(kdf->iter, max, got);
+		PBKDF2PARAM_free(kdf);
+		PBE2PARAM_free(p2);
+	} else {
+		PBEPARAM *pbe = ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(PBEPARAM),
+		    alg->parameter);
+
+		if (pbe != NULL)
+			ok = iter_ok(pbe->iter, max, got);
+		PBEPARAM_free(pbe);
+	}
+	ERR_clear_error();
+	return ok;
+}
+
+/* Every shrouded key bag of bags (and of nested safe-content bags). */
+static int
+bags_iter_ok(const STACK_OF(PKCS12_SAFEBAG) *bags, long max, int64_t *got, int depth)
+{
+	for (int i = 0; i < sk_PKCS12_SAFEBAG_num(bags); i++) {
+		const PKCS12_SAFEBAG *bag = sk_PKCS12_SAFEBAG_value(bags, i);
+		const X509_ALGOR *alg = NULL;
+
+		switch (PKCS12_SAFEBAG_get_nid(bag)) {
+		case NID_pkcs8ShroudedKeyBag:
+			X509_SIG_get0(PKCS12_SAFEBAG_get0_pkcs8(bag), &alg, NULL);
+			if (!alg_iter_ok(alg, max, got))
+				return 0;
+			break;
+		case NID_safeContentsBag:
+			if (depth > 3 ||
+			    !bags_iter_ok(PKCS12_SAFEBAG_get0_safes(bag), max, got, depth + 1))
+				return 0;
+			break;
+		default:
+			break;
+		}
+	}
+	return 1;
+}
+
+/*
+ * 1 when every iteration count in p12 is within max (*got untouched), 0 when
+ * one is not (*got = that count).  Encrypted safes are opened (each with a
+ * count already checked) to see the key bags inside them.
+ */
+static int
+p12_iter_ok(PKCS12 *p12, const char *pw, long max, int64_t *got)
+{
+	const ASN1_INTEGER *mac_iter = NULL;
+	STACK_OF(PKCS7) *safes;
+	int ok = 1;
+
+	if (PKCS12_mac_present(p12)) {
+		PKCS12_get0_mac(NULL, NULL, NULL, &mac_iter, p12);
+		if (!iter_ok(mac_iter, max, got))
+			return 0;
+	}
+	safes = PKCS12_unpack_authsafes(p12);
+	for (int i = 0; ok && i < sk_PKCS7_num(safes); i++) {
+		PKCS7 *p7 = sk_PKCS7_value(safes, i);
+		STACK_OF(PKCS12_SAFEBAG) *bags = NULL;
+
+		if (PKCS7_type_is_data(p7)) {
+			bags = PKCS12_unpack_p7data(p7);
+		} else if (PKCS7_type_is_encrypted(p7) && p7->d.encrypted != NULL &&
+		    p7->d.encrypted->enc_data != NULL) {
+			ok = alg_iter_ok(p7->d.encrypted->enc_data->algorithm, max, got);
+			if (ok)
+				bags = PKCS12_unpack_p7encdata(p7, pw ? pw : "", -1);
+		}
+		if (ok)
+			ok = bags_iter_ok(bags, max, got, 0);
+		sk_PKCS12_SAFEBAG_pop_free(bags, PKCS12_SAFEBAG_free);
+	}
+	sk_PKCS7_pop_free(safes, PKCS7_free);
+	ERR_clear_error();
+	return ok;
+}
+
 /* PKCS#12: leaf first (the one with the key), then the CA certificates. */
 static int
 load_pkcs12(const unsigned char *buf, size_t len, const char *type, const char *uri,
@@ -144,11 +272,20 @@ load_pkcs12(const unsigned char *buf, size_t len, const char *type, const char *
 	STACK_OF(X509) *ca = NULL, *all = NULL;
 	struct ck_err err;
 	const char *pw = o->password;
+	int64_t iters = 0;
 	int r;
 
 	if (p12 == NULL) {
 		ERR_clear_error();
 		return -2;
+	}
+	/* The MAC count first: the MAC check below is the first derivation. */
+	if (PKCS12_mac_present(p12)) {
+		const ASN1_INTEGER *mi = NULL;
+
+		PKCS12_get0_mac(NULL, NULL, NULL, &mi, p12);
+		if (!iter_ok(mi, o->p12_max_iter, &iters))
+			goto too_many;
 	}
 	if (!PKCS12_mac_present(p12) ? 0 :
 	    !PKCS12_verify_mac(p12, pw ? pw : "", -1) &&
@@ -159,6 +296,8 @@ load_pkcs12(const unsigned char *buf, size_t len, const char *type, const char *
 		    "PKCS#12 needs a password (--password-file or --password-env)");
 		return emit_error(emit, ctx, uri, &err);
 	}
+	if (!p12_iter_ok(p12, pw, o->p12_max_iter, &iters))
+		goto too_many;
 	if (!PKCS12_parse(p12, pw ? pw : "", &key, &leaf, &ca)) {
 		PKCS12_free(p12);
 		ck_err_ssl(&err, CK_E_PARSE, "cannot decode PKCS#12");
@@ -176,6 +315,11 @@ load_pkcs12(const unsigned char *buf, size_t len, const char *type, const char *
 	EVP_PKEY_free(key);
 	PKCS12_free(p12);
 	return r;
+too_many:
+	PKCS12_free(p12);
+	ck_err_set(&err, CK_E_LIMIT, "PKCS#12 iteration count %lld is over the limit of %ld",
+	    (long long)iters, o->p12_max_iter);
+	return emit_error(emit, ctx, uri, &err);
 }
 
 static const unsigned char *

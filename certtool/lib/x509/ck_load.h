@@ -12,10 +12,18 @@
 #include "ck_err.h"
 #include "ck_fetch.h"
 
+/*
+ * PKCS#12 files asking for more key-derivation rounds than this (MAC, PBE or
+ * PBKDF2 iteration count) are refused before any derivation: an error record,
+ * never minutes of CPU.  Real files use 2 000-10 000; OpenSSL's default is 2 048.
+ */
+#define CK_P12_MAX_ITER 4000000L
+
 struct ck_load_opts {
 	unsigned cert_flags;		/* enum ck_cert_flags */
 	int recursive;			/* -r: descend into sub-directories */
 	const char *password;		/* PKCS#12 password or NULL */
+	long p12_max_iter;		/* CK_P12_MAX_ITER unless lowered (fuzzing) */
 	const char *sni;		/* --sni for tls:// */
 	struct ck_fetch_opts fetch;	/* timeouts, caps, TLS trust for network sources */
 };

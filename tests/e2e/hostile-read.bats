@@ -1,0 +1,28 @@
+#!/usr/bin/env bats
+# cert-read against hostile files and trees (issue 14): each case here hung,
+# looped, spoofed or lost data before its fix.  Fixtures:
+# tests/fixtures/hostile/gen.sh.
+bats_require_minimum_version 1.5.0
+load helper
+
+H="$FIX/hostile"
+
+@test "hostile p12: a MAC iteration count of 2^31-1 is refused at once, with and without a password" {
+	run -3 --separate-stderr timeout 20 cert-read "$H/p12-mac-iter.p12" "$H/leaf.pem"
+	jq_eq "$output" 'select(.kind == "error") | .message' "PKCS#12 iteration count 2147483647 is over the limit of 4000000"
+	jq_eq "$output" 'select(.kind == "cert") | .subject.cn' "leaf.hostile.example"
+	[[ "$stderr" == "cert-read: '$H/p12-mac-iter.p12': PKCS#12 iteration count 2147483647 is over the limit of 4000000" ]]
+	run -3 --separate-stderr timeout 20 cert-read --password-file "$H/p12-password.txt" "$H/p12-mac-iter.p12"
+	jq_eq "$output" '.code' "limit"
+}
+
+@test "hostile p12: PBES2 encryption counts of 2^31-1 (no MAC) are refused before decryption" {
+	run -3 --separate-stderr timeout 20 cert-read --password-file "$H/p12-password.txt" "$H/p12-pbe-iter.p12"
+	jq_eq "$output" '.message' "PKCS#12 iteration count 2147483647 is over the limit of 4000000"
+}
+
+@test "hostile p12: the same file with honest counts reads (leaf first, then the CA)" {
+	run -0 cert-read --password-file "$H/p12-password.txt" "$H/ok.p12"
+	jq_eq "$output" '.subject.cn' "leaf.hostile.example
+Hostile Root"
+}
