@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "ck_acl.h"
 #include "ck_adcs.h"
 #include "ck_approve.h"
 #include "ck_caconfig.h"
@@ -268,14 +269,6 @@ published(const json_t *tmpl, const json_t *ca, const char *tname, const char *c
 	return -1;
 }
 
-/* Rights that let the holder enroll (FACTS 24). */
-static int
-grants_enroll(const json_t *rights)
-{
-	return array_has(rights, "enroll") || array_has(rights, "all_extended_rights") ||
-	    array_has(rights, "generic_all");
-}
-
 /* Index of sid in the requester's SID set, or -1. */
 static long
 holds(const struct ck_requester *rq, const char *sid)
@@ -310,9 +303,10 @@ check_enroll(struct judge *j, const json_t *tmpl, const char *tname,
     const struct ck_requester *rq, struct ck_err *err)
 {
 	const json_t *acl = json_object_get(tmpl, "acl"), *ace;
-	char via[400] = "";
+	struct ck_acl_answer ans;
+	struct ck_err e;
 	size_t i;
-	int denied = 0, allowed = 0;
+	int held;
 
 	if (acl == NULL || json_is_null(acl)) {
 		reason(j, "approve.acl_unknown", "warning", REF_ENROLL,
@@ -322,34 +316,33 @@ check_enroll(struct judge *j, const json_t *tmpl, const char *tname,
 	}
 	if (!json_is_array(acl))
 		return ck_err_set(err, CK_E_PARSE, "template '%s': \"acl\" is not an array", tname) - 1;
-	json_array_foreach(acl, i, ace) {
-		const json_t *allow = json_object_get(ace, "allow");
-		const json_t *rights = json_object_get(ace, "rights");
-		const char *sid = str_or(ace, "sid", NULL);
-		long idx;
-
-		if (sid == NULL || !json_is_boolean(allow) || !json_is_array(rights))
+	json_array_foreach(acl, i, ace)
+		if (str_or(ace, "sid", NULL) == NULL)
 			return ck_err_set(err, CK_E_PARSE, "template '%s': acl entry %zu needs "
 			    "\"sid\", \"allow\" and \"rights\"", tname, i) - 1;
-		if (!grants_enroll(rights) || (idx = holds(rq, sid)) < 0)
-			continue;
-		if (!json_is_true(allow)) {
-			denied++;
-			reason(j, "approve.denied_by_ace", "critical", REF_ENROLL,
-			    "a deny ACE for '%s' (%s) on template '%s' takes Enroll away from '%s'",
-			    ace_name(ace, rq, idx, sid), sid, tname, rq->name);
-		} else if (allowed++ == 0) {
-			snprintf(via, sizeof(via), "'%s' (%s)", ace_name(ace, rq, idx, sid), sid);
-		}
+	held = ck_acl_effective(acl, (const char *const *)rq->sids, rq->nsids, "enroll", NULL,
+	    &ans, &e);
+	if (held < 0)
+		return ck_err_set(err, CK_E_PARSE, "template '%s': %s", tname, e.msg) - 1;
+	if (ans.deny != NULL) {
+		const char *sid = str_or(ans.deny, "sid", "?");
+
+		reason(j, "approve.denied_by_ace", "critical", REF_ENROLL,
+		    "a deny ACE for '%s' (%s) on template '%s' takes Enroll away from '%s'",
+		    ace_name(ans.deny, rq, holds(rq, sid), sid), sid, tname, rq->name);
 	}
-	if (allowed && !denied)
+	if (held) {
+		const char *sid = str_or(ans.allow, "sid", "?");
+
 		reason(j, "approve.enroll_granted", "notice", REF_ENROLL,
-		    "'%s' may enroll in template '%s' through %s", rq->name, tname, via);
-	if (!allowed)
+		    "'%s' may enroll in template '%s' through '%s' (%s)", rq->name, tname,
+		    ace_name(ans.allow, rq, holds(rq, sid), sid), sid);
+	}
+	if (ans.allow == NULL)
 		reason(j, "approve.no_enroll_right", "critical", REF_ENROLL,
 		    "no ACE on template '%s' grants Enroll to '%s', its groups, Everyone or "
 		    "Authenticated Users", tname, rq->name);
-	return allowed && !denied;
+	return held;
 }
 
 json_t *
