@@ -26,3 +26,25 @@ H="$FIX/hostile"
 	jq_eq "$output" '.subject.cn' "leaf.hostile.example
 Hostile Root"
 }
+
+@test "hostile tree: links back to a directory are one loop error each, no certificate twice" {
+	d="$BATS_TEST_TMPDIR/d"
+	mkdir -p "$d/sub"
+	cp "$H/leaf.pem" "$d/"
+	cp "$H/root.pem" "$d/sub/"
+	ln -s . "$d/l1"
+	ln -s . "$d/l2"
+	ln -s .. "$d/sub/loop"
+	ln -s sub "$d/twice"
+	run -3 --separate-stderr timeout 20 cert-read -r "$d"
+	[ "$(lines_of cert)" -eq 2 ]
+	jq_eq "$output" 'select(.kind == "cert") | .source.uri' "$d/leaf.pem
+$d/sub/root.pem"
+	jq_eq "$output" 'select(.kind == "error") | .source' "$d/l1
+$d/l2
+$d/sub/loop"
+	jq_eq "$output" 'select(.kind == "error") | .message' "directory loop: the same directory as '$d'
+directory loop: the same directory as '$d'
+directory loop: the same directory as '$d'"
+	[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 3 ]
+}

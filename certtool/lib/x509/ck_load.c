@@ -620,14 +620,69 @@ name_cmp(const void *a, const void *b)
 }
 
 /*
+ * Directories seen in one ck_load_source() walk, by (device, inode): a
+ * symbolic link back to an ancestor (sub/loop -> ..) or two links to one
+ * directory would otherwise walk the same tree again and again until the
+ * depth limit (millions of duplicate records from d/l1 -> . and d/l2 -> .).
+ */
+struct dir_seen {
+	dev_t dev;
+	ino_t ino;
+	int open;		/* 1 while the walk is inside it (an ancestor) */
+	char *path;
+};
+
+struct walk {
+	struct dir_seen *v;
+	size_t n, cap;
+	int depth;
+};
+
+static void
+walk_release(struct walk *w)
+{
+	for (size_t i = 0; i < w->n; i++)
+		free(w->v[i].path);
+	free(w->v);
+}
+
+static struct dir_seen *
+walk_find(const struct walk *w, const struct stat *st)
+{
+	for (size_t i = 0; i < w->n; i++)
+		if (w->v[i].dev == st->st_dev && w->v[i].ino == st->st_ino)
+			return &w->v[i];
+	return NULL;
+}
+
+/* Remembers a directory; returns its index or -1 (out of memory). */
+static long
+walk_enter(struct walk *w, const struct stat *st, const char *path)
+{
+	if (w->n == w->cap) {
+		size_t cap = w->cap ? w->cap * 2 : 16;
+		struct dir_seen *nv = realloc(w->v, cap * sizeof(*nv));
+
+		if (nv == NULL)
+			return -1;
+		w->v = nv;
+		w->cap = cap;
+	}
+	w->v[w->n] = (struct dir_seen){ st->st_dev, st->st_ino, 1, strdup(path) };
+	return (long)w->n++;
+}
+
+/*
  * A directory: its regular files in name order (so output is stable),
  * sub-directories with -r, hidden entries skipped.  Every file is read and
  * reported, except names that are certainly not certificates (.key, .csr,
- * .crl, .txt, .md, .json, ...), which are passed over quietly.
+ * .crl, .txt, .md, .json, ...), which are passed over quietly.  A directory
+ * already walked is not walked again: through a link back to one of its
+ * ancestors it is reported once as a loop, otherwise passed over quietly.
  */
 static int
-load_dir(const char *path, const struct ck_load_opts *o, int depth, ck_emit_fn emit,
-    void *ctx)
+load_dir(const char *path, const struct stat *dst, struct walk *w,
+    const struct ck_load_opts *o, ck_emit_fn emit, void *ctx)
 {
 	DIR *d;
 	struct dirent *de;
@@ -635,14 +690,28 @@ load_dir(const char *path, const struct ck_load_opts *o, int depth, ck_emit_fn e
 	size_t n = 0, cap = 0;
 	int errors = 0, r = 0;
 	struct ck_err err;
+	struct dir_seen *seen = walk_find(w, dst);
+	long me;
 
-	if (depth > CK_LOAD_MAX_DEPTH) {
+	if (seen != NULL) {
+		if (!seen->open)
+			return 0;
+		ck_err_set(&err, CK_E_LIMIT, "directory loop: the same directory as '%s'",
+		    seen->path ? seen->path : "?");
+		return emit_error(emit, ctx, path, &err);
+	}
+	if (w->depth > CK_LOAD_MAX_DEPTH) {
 		ck_err_set(&err, CK_E_LIMIT, "directories nested deeper than %d", CK_LOAD_MAX_DEPTH);
 		return emit_error(emit, ctx, path, &err);
 	}
 	d = opendir(path);
 	if (d == NULL) {
 		ck_err_set(&err, CK_E_IO, "%s", strerror(errno));
+		return emit_error(emit, ctx, path, &err);
+	}
+	if ((me = walk_enter(w, dst, path)) < 0) {
+		closedir(d);
+		ck_err_set(&err, CK_E_NOMEM, "out of memory");
 		return emit_error(emit, ctx, path, &err);
 	}
 	while ((de = readdir(d)) != NULL) {
@@ -662,6 +731,7 @@ load_dir(const char *path, const struct ck_load_opts *o, int depth, ck_emit_fn e
 	closedir(d);
 	if (n > 0)
 		qsort(names, n, sizeof(*names), name_cmp);
+	w->depth++;
 	for (size_t i = 0; i < n; i++) {
 		char *full;
 		struct stat st;
@@ -679,7 +749,7 @@ load_dir(const char *path, const struct ck_load_opts *o, int depth, ck_emit_fn e
 			r = emit_error(emit, ctx, full, &err);
 		} else if (S_ISDIR(st.st_mode)) {
 			if (o->recursive)
-				r = load_dir(full, o, depth + 1, emit, ctx);
+				r = load_dir(full, &st, w, o, emit, ctx);
 			else
 				r = 0;
 		} else if (S_ISREG(st.st_mode)) {
@@ -698,6 +768,8 @@ load_dir(const char *path, const struct ck_load_opts *o, int depth, ck_emit_fn e
 			errors += r;
 		free(full);
 	}
+	w->depth--;
+	w->v[me].open = 0;
 	for (size_t i = 0; i < n; i++)
 		free(names[i]);
 	free(names);
@@ -841,8 +913,12 @@ ck_load_source(const char *source, const struct ck_load_opts *o, ck_emit_fn emit
 		int known = fstat(fd, &st) == 0;
 
 		if (known && S_ISDIR(st.st_mode)) {
+			struct walk w = { 0 };
+
 			close(fd);
-			return load_dir(source, o, 0, emit, ctx);
+			r = load_dir(source, &st, &w, o, emit, ctx);
+			walk_release(&w);
+			return r;
 		}
 		r = read_fd(fd, known ? &st : NULL, CK_LOAD_MAX_FILE, &buf, &len, &err);
 		close(fd);
