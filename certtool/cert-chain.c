@@ -720,7 +720,7 @@ main(int argc, char **argv)
 		return usage_error(&err);
 	o.at = ck_clock_now(&clk);
 	if (policy != NULL && ck_policy_load(&o.policy, policy, amtver, &err) != 0) {
-		ck_warnx("'%s': %s", policy, err.msg);
+		ck_warnx("--policy: %s", err.msg);
 		return CK_UNKNOWN;
 	}
 	/* Command line options override the policy file. */

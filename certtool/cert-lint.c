@@ -14,16 +14,13 @@
 
 #include "ck_approve.h"
 #include "ck_caconfig.h"
+#include "ck_datadir.h"
 #include "ck_err.h"
 #include "ck_lint.h"
 #include "ck_num.h"
 #include "ck_record.h"
 #include "ck_rules.h"
 #include "ck_tool.h"
-
-#ifndef CK_DATADIR
-#define CK_DATADIR "/usr/local/share/certkit"
-#endif
 
 #define USAGE "usage: cert-lint [--profile NAME ...] [--policy FILE ...] [--amt-version V]\n" \
 	"                 [--ca-config FILE ...] [--ca NAME] [--fail-on critical|warning]\n" \
@@ -50,37 +47,17 @@ usage(FILE *fp)
 	fputs(USAGE, fp);
 }
 
-/* Profiles live in $CERTKIT_POLICY, the source tree (run from a build), CK_DATADIR/policy. */
+/* Profiles live in the policy directories of ck_datadir_search(). */
 static int
 add_dirs(struct ck_lint *l, struct ck_err *err)
 {
-	const char *env = getenv("CERTKIT_POLICY");
-	char exe[PATH_MAX], dir[PATH_MAX + 32], *s;
-	struct stat st;
-	ssize_t n;
+	char dirs[CK_DATADIR_MAX][CK_DATADIR_PATH];
+	size_t i, n = ck_datadir_search("policy", dirs, CK_DATADIR_MAX);
 
-	if (env != NULL && *env && stat(env, &st) == 0 && S_ISDIR(st.st_mode) &&
-	    ck_lint_add_dir(l, env, err) < 0)
-		return -1;
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		/* <top>/<build>/bin/cert-lint -> <top>/policy */
-		if ((s = strrchr(exe, '/')) != NULL) {
-			*s = '\0';
-			if ((s = strrchr(exe, '/')) != NULL) {
-				*s = '\0';
-				if ((s = strrchr(exe, '/')) != NULL) {
-					*s = '\0';
-					snprintf(dir, sizeof(dir), "%s/policy", exe);
-					if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode) &&
-					    ck_lint_add_dir(l, dir, err) < 0)
-						return -1;
-				}
-			}
-		}
-	}
-	return ck_lint_add_dir(l, CK_DATADIR "/policy", err);
+	for (i = 0; i < n; i++)
+		if (ck_lint_add_dir(l, dirs[i], err) < 0)
+			return -1;
+	return 0;
 }
 
 /* Reads one --ca-config file (certutil -getreg text or JSON) into cfg.conf. */

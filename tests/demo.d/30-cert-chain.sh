@@ -5,7 +5,7 @@
 set -eu
 export CERTKIT_NOW="${CERTKIT_NOW:-2026-06-01T00:00:00Z}"
 top=$(cd "$(dirname "$0")/../.." && pwd)
-export CERTKIT_POLICY_DIR="${CERTKIT_POLICY_DIR:-$top/policy}"
+export CERTKIT_DATADIR="${CERTKIT_DATADIR:-$top}"
 # Files of this stage go to $DEMO/chain; $DEMO/pki stays as stage 10 made it.
 mkdir -p "$DEMO/chain"
 cp "$DEMO/pki/"*.pem "$DEMO/pki/issuing.key" "$DEMO/pki/bigroot.key" "$DEMO/chain/"

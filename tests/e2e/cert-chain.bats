@@ -269,7 +269,6 @@ LIST
 		-key "$CH/pki/k2048c.key" -cert_chain "$CH/pki/int4096.pem" >/dev/null 2>&1 &
 	srv=$!
 	wait_port 16993
-	export CERTKIT_POLICY_DIR="$CK_TOP/policy"
 	out=$(cert-read tls://127.0.0.1:16993 | cert-chain --roots roots.pem --policy amt --amt-version 11) || rc=$?
 	kill "$srv"
 	[ "${rc:-0}" -eq 2 ]

@@ -844,10 +844,11 @@ bare_ca() { jq -c 'del(.edit_flags, .interface_flags, .request_disposition)' "$L
 	has adcs.esc17 notice
 }
 
-@test "cert-lint: CERTKIT_POLICY names a directory searched first" {
+@test "cert-lint: CERTKIT_POLICY (deprecated) names a directory searched first" {
 	mkdir -p "$BATS_TEST_TMPDIR/pol"
 	printf '{"rules": {"rfc5280.weak_key": {}}, "params": {"min_rsa_bits": 4096}}' >"$BATS_TEST_TMPDIR/pol/rfc5280.json"
-	CERTKIT_POLICY="$BATS_TEST_TMPDIR/pol" run -2 lint_c rfc5280 web-good
+	CERTKIT_POLICY="$BATS_TEST_TMPDIR/pol" run -2 --separate-stderr lint_c rfc5280 web-good
+	[[ "$stderr" == *"cert-lint: CERTKIT_POLICY is deprecated"*"CERTKIT_DATADIR"* ]]
 	has rfc5280.weak_key critical
 	jq_eq "$output" '.findings | length' 1
 }

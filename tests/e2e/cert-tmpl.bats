@@ -140,9 +140,15 @@ PY
 	jq '.name = "Custom" | .validity_days = 90' "$CK_TOP/templates/amt-web-server.json" >"$TMPD/t/custom.json"
 	run -0 cert-tmpl generate --templates "$TMPD/t" custom
 	jq_eq "$output" .validity_days 90
-	CERTKIT_TEMPLATES="$TMPD/t" run -0 cert-tmpl list
+	CERTKIT_TEMPLATES="$TMPD/t" run -0 --separate-stderr cert-tmpl list
 	[ "$(lines_of template)" -eq 1 ]
+	[[ "$stderr" == *"CERTKIT_TEMPLATES is deprecated"* ]]
 	CERTKIT_TEMPLATES="$TMPD/t" run -3 cert-tmpl generate amt-web-server
+	mkdir -p "$TMPD/d/templates"
+	cp "$TMPD/t/custom.json" "$TMPD/d/templates/"
+	CERTKIT_DATADIR="$TMPD/d" run -0 --separate-stderr cert-tmpl list
+	[ "$(lines_of template)" -eq 1 ]
+	[ -z "$stderr" ]
 }
 
 @test "generate --oid-base --enroll --name: OID under the base, Read + Enroll ACL" {

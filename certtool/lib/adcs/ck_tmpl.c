@@ -19,6 +19,7 @@
 
 #include "ck_adcs.h"
 #include "ck_cert.h"
+#include "ck_datadir.h"
 #include "ck_sid.h"
 #include "ck_tmpl.h"
 
@@ -133,45 +134,15 @@ sb_printf(struct sbuf *b, const char *fmt, ...)
 
 /* --- finding templates ------------------------------------------------ */
 
-static int
-is_dir(const char *p)
-{
-	struct stat st;
-
-	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
 char *
 ck_tmpl_dir(const char *dir)
 {
-	const char *env;
-	char exe[PATH_MAX], cand[PATH_MAX + 32];
-	ssize_t n;
-	char *slash;
-	int i;
+	char dirs[CK_DATADIR_MAX][CK_DATADIR_PATH];
 
 	if (dir != NULL)
 		return strdup(dir);
-	env = getenv("CERTKIT_TEMPLATES");
-	if (env != NULL && *env != '\0')
-		return strdup(env);
-	/* Run from a build: <tree>/<build>/bin/cert-tmpl -> <tree>/templates. */
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		for (i = 0; i < 3; i++) {
-			slash = strrchr(exe, '/');
-			if (slash == NULL)
-				break;
-			*slash = '\0';
-		}
-		if (i == 3) {
-			snprintf(cand, sizeof(cand), "%s/templates", exe);
-			snprintf(exe + strlen(exe), sizeof(exe) - strlen(exe), "/certtool/lib");
-			if (is_dir(cand) && is_dir(exe))
-				return strdup(cand);
-		}
-	}
+	if (ck_datadir_search("templates", dirs, CK_DATADIR_MAX) > 0)
+		return strdup(dirs[0]);
 	return strdup(CK_DATADIR "/templates");
 }
 

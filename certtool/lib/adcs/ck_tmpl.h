@@ -16,9 +16,9 @@
 #define CK_TMPL_FILE_MAX (1024u * 1024)
 
 /*
- * The templates directory: dir when not NULL, else $CERTKIT_TEMPLATES,
- * else the source tree's templates/ when the running binary sits in
- * <tree>/<build>/bin/, else CK_DATADIR "/templates".  Returns a new
+ * The templates directory: dir when not NULL, else the first directory of
+ * ck_datadir_search("templates") (ck_datadir.h), else CK_DATADIR
+ * "/templates" (so the error names the install path).  Returns a new
  * malloc'd string (never NULL except on ENOMEM).
  */
 char *ck_tmpl_dir(const char *dir);

@@ -8,6 +8,7 @@
 
 #include <openssl/crypto.h>
 
+#include "ck_datadir.h"
 #include "ck_record.h"
 
 /*
@@ -21,7 +22,12 @@ ck_tool_init(const char *prog)
 {
 	const char *slash = strrchr(prog, '/');
 
+	const char *var, *use;
+	size_t i = 0;
+
 	snprintf(prog_name, sizeof(prog_name), "%s", slash ? slash + 1 : prog);
+	while ((var = ck_datadir_deprecated(&i, &use)) != NULL)
+		ck_warnx("%s is deprecated and will be removed; use %s", var, use);
 }
 
 const char *

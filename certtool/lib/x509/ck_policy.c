@@ -5,9 +5,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#ifndef CK_DATADIR
-#define CK_DATADIR "/usr/local/share/certkit"
-#endif
+#include "ck_datadir.h"
+
 
 void
 ck_policy_init(struct ck_policy *p)
@@ -105,7 +104,6 @@ ck_version_cmp(const char *a, const char *b, int prefix, int *bad)
 int
 ck_policy_path(const char *name, char *buf, size_t size, struct ck_err *err)
 {
-	const char *dirs[3];
 	size_t i, n = strlen(name);
 
 	if (strchr(name, '/') != NULL || (n > 5 && strcmp(name + n - 5, ".json") == 0)) {
@@ -117,19 +115,9 @@ ck_policy_path(const char *name, char *buf, size_t size, struct ck_err *err)
 	for (i = 0; name[i] != '\0'; i++)
 		if (!((name[i] >= 'a' && name[i] <= 'z') || (name[i] >= '0' && name[i] <= '9') ||
 		    name[i] == '-' || name[i] == '_'))
-			return ck_err_set(err, CK_E_USAGE, "'%s': bad policy name", name);
-	dirs[0] = getenv("CERTKIT_POLICY_DIR");
-	dirs[1] = "policy";
-	dirs[2] = CK_DATADIR "/policy";
-	for (i = 0; i < 3; i++) {
-		if (dirs[i] == NULL || dirs[i][0] == '\0')
-			continue;
-		if ((size_t)snprintf(buf, size, "%s/%s.json", dirs[i], name) >= size)
-			continue;
-		if (access(buf, R_OK) == 0)
-			return 0;
-	}
-	return ck_err_set(err, CK_E_NOTFOUND, "'%s': no such policy", name);
+			return ck_err_set(err, CK_E_USAGE, "'%s': bad policy name (letters, "
+			    "digits, - and _; or a path to a .json file)", name);
+	return ck_datadir_file("policy", name, "json", buf, size, err);
 }
 
 int
