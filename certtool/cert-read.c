@@ -1,7 +1,6 @@
 /*
  * cert-read: ingest certificates from anywhere and print `cert` records.
  */
-#include <getopt.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,44 +10,9 @@
 #include "ck_err.h"
 #include "ck_load.h"
 #include "ck_num.h"
+#include "ck_opt.h"
 #include "ck_record.h"
 #include "ck_tool.h"
-
-static const char usage_text[] =
-    "usage: cert-read [-r] [--pem | --no-pem] [--password-file F | --password-env VAR]\n"
-    "                 [--cacert F] [--insecure] [--sni NAME] [--jobs N] [--timeout SECONDS]\n"
-    "                 [--bind-dn DN --bind-password-file F] [--format json|text] [SOURCE ...]\n";
-
-static void
-usage(FILE *fp)
-{
-	fputs(usage_text, fp);
-}
-
-enum {
-	OPT_PEM = 256, OPT_NO_PEM, OPT_PWFILE, OPT_PWENV, OPT_CACERT, OPT_INSECURE,
-	OPT_SNI, OPT_JOBS, OPT_TIMEOUT, OPT_BIND_DN, OPT_BIND_PWFILE, OPT_FORMAT,
-	OPT_VERSION
-};
-
-static const struct option longopts[] = {
-	{ "recursive", no_argument, NULL, 'r' },
-	{ "pem", no_argument, NULL, OPT_PEM },
-	{ "no-pem", no_argument, NULL, OPT_NO_PEM },
-	{ "password-file", required_argument, NULL, OPT_PWFILE },
-	{ "password-env", required_argument, NULL, OPT_PWENV },
-	{ "cacert", required_argument, NULL, OPT_CACERT },
-	{ "insecure", no_argument, NULL, OPT_INSECURE },
-	{ "sni", required_argument, NULL, OPT_SNI },
-	{ "jobs", required_argument, NULL, OPT_JOBS },
-	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-	{ "bind-dn", required_argument, NULL, OPT_BIND_DN },
-	{ "bind-password-file", required_argument, NULL, OPT_BIND_PWFILE },
-	{ "format", required_argument, NULL, OPT_FORMAT },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, OPT_VERSION },
-	{ NULL, 0, NULL, 0 }
-};
 
 /* Output state, owned by the main thread. */
 struct out {
@@ -211,80 +175,70 @@ load_parallel(char **sources, size_t n, long jobs, const struct ck_load_opts *lo
 	free(th);
 }
 
+static struct ck_load_opts lo;
+static const char *format, *pwfile, *pwenv, *bindpwfile;
+static long jobs = 8, timeout = 10;
+
+static const struct ck_opt opts[] = {
+	{ .name = "recursive", .short_name = 'r', .desc = "read directories recursively",
+	    .type = CK_OPT_SET, .target = &lo.recursive, .value = 1 },
+	{ .name = "pem", .desc = "include the PEM text (the default)", .type = CK_OPT_SET,
+	    .target = &lo.cert_flags, .value = 0, .synopsis = "[--pem | --no-pem]" },
+	{ .name = "no-pem", .desc = "leave out the PEM text", .type = CK_OPT_SET,
+	    .target = &lo.cert_flags, .value = CK_CERT_NO_PEM, .synopsis = "" },
+	{ .name = "password-file", .arg = "F", .desc = "PKCS#12 password from a file",
+	    .type = CK_OPT_STR, .target = &pwfile, .complete = CK_COMPLETE_FILE,
+	    .synopsis = "[--password-file F | --password-env VAR]" },
+	{ .name = "password-env", .arg = "VAR", .desc = "PKCS#12 password from a variable",
+	    .type = CK_OPT_STR, .target = &pwenv, .synopsis = "" },
+	{ .name = "cacert", .arg = "F", .desc = "CA certificates for TLS and LDAPS",
+	    .type = CK_OPT_STR, .target = &lo.fetch.cacert, .complete = CK_COMPLETE_FILE },
+	{ .name = "insecure", .desc = "do not verify TLS servers", .type = CK_OPT_SET,
+	    .target = &lo.fetch.insecure, .value = 1 },
+	{ .name = "sni", .arg = "NAME", .desc = "TLS server name to send",
+	    .type = CK_OPT_STR, .target = &lo.sni },
+	{ .name = "jobs", .arg = "N", .desc = "sources read at once (default 8)",
+	    .type = CK_OPT_LONG, .target = &jobs, .min = 1, .max = 256 },
+	{ .name = "timeout", .arg = "SECONDS", .desc = "network timeout (default 10)",
+	    .type = CK_OPT_LONG, .target = &timeout, .min = 1, .max = 3600 },
+	{ .name = "bind-dn", .arg = "DN", .desc = "LDAP bind DN (with --bind-password-file)",
+	    .type = CK_OPT_STR, .target = &lo.fetch.bind_dn,
+	    .synopsis = "[--bind-dn DN --bind-password-file F]" },
+	{ .name = "bind-password-file", .arg = "F", .desc = "LDAP bind password",
+	    .type = CK_OPT_STR, .target = &bindpwfile, .complete = CK_COMPLETE_FILE,
+	    .synopsis = "" },
+	{ .name = "format", .arg = "json|text", .desc = "output format",
+	    .type = CK_OPT_STR, .target = &format, .complete = "json text" },
+	{ .name = NULL }
+};
+
+static const struct ck_tool_def tool = { .prog = "cert-read", .opts = opts,
+	.operands = "[SOURCE ...]" };
+
 int
 main(int argc, char **argv)
 {
-	struct ck_load_opts lo;
 	struct ck_err err;
 	struct out o = { 0 };
-	const char *format = NULL, *pwfile = NULL, *pwenv = NULL, *bindpwfile = NULL;
 	char *password = NULL, *bindpw = NULL;
 	char *stdin_only[] = { "-" };
 	char **sources;
-	long jobs = 8, timeout = 10;
 	size_t nsources;
-	int c, status = CK_OK;
+	int first, status = CK_OK;
 
 	ck_tool_init("cert-read");
 	ck_load_opts_init(&lo);
-	while ((c = getopt_long(argc, argv, "rh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'r':
-			lo.recursive = 1;
-			break;
-		case OPT_PEM:
-			lo.cert_flags &= ~(unsigned)CK_CERT_NO_PEM;
-			break;
-		case OPT_NO_PEM:
-			lo.cert_flags |= CK_CERT_NO_PEM;
-			break;
-		case OPT_PWFILE:
-			pwfile = optarg;
-			break;
-		case OPT_PWENV:
-			pwenv = optarg;
-			break;
-		case OPT_CACERT:
-			lo.fetch.cacert = optarg;
-			break;
-		case OPT_INSECURE:
-			lo.fetch.insecure = 1;
-			break;
-		case OPT_SNI:
-			lo.sni = optarg;
-			break;
-		case OPT_JOBS:
-			if (ck_parse_long(optarg, 1, 256, &jobs, &err) != 0)
-				goto usage_err;
-			break;
-		case OPT_TIMEOUT:
-			if (ck_parse_long(optarg, 1, 3600, &timeout, &err) != 0)
-				goto usage_err;
-			break;
-		case OPT_BIND_DN:
-			lo.fetch.bind_dn = optarg;
-			break;
-		case OPT_BIND_PWFILE:
-			bindpwfile = optarg;
-			break;
-		case OPT_FORMAT:
-			format = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			return CK_OK;
-		case OPT_VERSION:
-			ck_print_version();
-			return CK_OK;
-		default:
-			usage(stderr);
-			return CK_UNKNOWN;
-		}
+	switch (ck_opt_parse(&tool, argc, argv, &first, NULL)) {
+	case CK_OPT_OK:
+		break;
+	case CK_OPT_DONE:
+		return CK_OK;
+	default:
+		return CK_UNKNOWN;
 	}
-	o.format = ck_format_parse(format, stdout);
-	if (o.format < 0) {
-		ck_err_set(&err, CK_E_USAGE, "--format: '%s' is not json or text", format);
-		goto usage_err;
+	if ((o.format = ck_format_option(format, NULL, stdout)) < 0) {
+		ck_opt_usage(&tool, stderr);
+		return CK_UNKNOWN;
 	}
 	if (pwfile != NULL && pwenv != NULL) {
 		ck_err_set(&err, CK_E_USAGE, "--password-file and --password-env are exclusive");
@@ -301,8 +255,8 @@ main(int argc, char **argv)
 			goto fail;
 		lo.fetch.bind_password = bindpw;
 	}
-	sources = argc > optind ? argv + optind : stdin_only;
-	nsources = argc > optind ? (size_t)(argc - optind) : 1;
+	sources = argc > first ? argv + first : stdin_only;
+	nsources = argc > first ? (size_t)(argc - first) : 1;
 	ck_progress_init(&o.progress, "certificates");
 	if (nsources == 1 || jobs == 1) {
 		for (size_t i = 0; i < nsources; i++)
@@ -320,7 +274,7 @@ main(int argc, char **argv)
 	return status;
 usage_err:
 	ck_warnx("%s", err.msg);
-	usage(stderr);
+	ck_opt_usage(&tool, stderr);
 	return CK_UNKNOWN;
 fail:
 	ck_warnx("%s", err.msg);

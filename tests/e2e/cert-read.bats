@@ -201,13 +201,6 @@ field_check() {
 	[[ "$output" == "cert-read (certkit) "* ]]
 }
 
-@test "cert-read: usage text equals the man page SYNOPSIS" {
-	require_cmd mandoc
-	syn=$(mandoc -Tascii "$CK_TOP/man/cert-read.1" | col -b | awk '/^SYNOPSIS/{f=1;next} /^[A-Z]/{f=0} f' | tr '\t\n' '  ' | tr -s ' ' | sed 's/^ //; s/ $//')
-	use=$(cert-read --help | sed 's/^usage: //' | tr '\t\n' '  ' | tr -s ' ' | sed 's/^ //; s/ $//')
-	[ "$syn" = "$use" ]
-}
-
 @test "cert-read: output validates against the JSON schemas (cert and error records)" {
 	cert-read "$R/chain.pem" "$R/names.pem" "$R/ed448.pem" "$R/dsa.pem" "$R/garbage.pem" \
 		>"$BATS_TEST_TMPDIR/o.jsonl" 2>/dev/null || true
