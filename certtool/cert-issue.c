@@ -2,7 +2,6 @@
  * cert-issue: a local CA with a durable ledger, and enrollment with a
  * remote CA over the CFSSL API.  See man/cert-issue.1.
  */
-#include <getopt.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,53 +17,25 @@
 #include "ck_issue.h"
 #include "ck_ledger.h"
 #include "ck_num.h"
+#include "ck_opt.h"
 #include "ck_record.h"
 #include "ck_tmpl.h"
 #include "ck_tool.h"
 
-#define FMT_CFSSL 2
-#define MAX_CSRS 100000
-
-static const char usage_text[] =
-"usage: cert-issue init --dir DIR --subject DN [--key-type rsa|ec] [--bits N]\n"
-"                  [--days N] [--not-before TIME] [--not-after TIME]\n"
-"                  [--path-len N] [--parent DIR] [--parent-password-file F]\n"
-"                  [--policy amt] [--key-password-file F] [--aia-url URL]\n"
-"                  [--crl-url URL] [--ocsp-url URL]\n"
-"       cert-issue sign --dir DIR --template FILE|NAME --csr FILE ...\n"
-"                  [--requester NAME] [--days N] [--not-before TIME]\n"
-"                  [--not-after TIME] [--subject DN] [--san NAMES]\n"
-"                  [--templates DIR] [--key-password-file F]\n"
-"       cert-issue list --dir DIR [--status issued|pending|revoked|denied]\n"
-"       cert-issue show --dir DIR ID|SERIAL\n"
-"       cert-issue approve --dir DIR [--key-password-file F] ID\n"
-"       cert-issue deny --dir DIR ID\n"
-"       cert-issue revoke --dir DIR [--reason NAME] SERIAL\n"
-"       cert-issue crl --dir DIR [--days N] [--key-password-file F]\n"
-"       cert-issue enroll --url URL --csr FILE [--profile P] [--label L]\n"
-"                  [--cacert F]\n"
-"       common options: [--at TIME] [--format json|text|cfssl]\n"
-"                  [--lock-timeout SECONDS] [--sync normal|full]\n";
+#define FMT_CFSSL (CK_FMT_TEXT + 1)	/* --format cfssl (ck_format_option) */
 
 static struct {
 	const char *cmd, *dir, *subject, *key_type, *parent, *parent_pw_file;
 	const char *policy, *pw_file, *aia, *crl, *ocsp, *tmpl, *requester, *san;
 	const char *templates, *status, *reason, *url, *profile, *label, *cacert, *at;
 	const char *sync;
-	const char **csrs;
-	size_t ncsr;
+	struct ck_strv csrs;
 	long bits, days, lock_s, path_len;
 	time_t not_before, not_after;
 	int fmt;
 	struct ck_clock clock;
 	char who[64];
 } cfg;
-
-static void
-usage(FILE *fp)
-{
-	fputs(usage_text, fp);
-}
 
 static int
 fail(const char *src, const struct ck_err *e)
@@ -235,10 +206,6 @@ cmd_init(void)
 	int st = CK_OK;
 
 	ck_err_clear(&e);
-	if (cfg.subject == NULL) {
-		ck_warnx("init: --subject is required");
-		return CK_UNKNOWN;
-	}
 	memset(&o, 0, sizeof(o));
 	o.dir = cfg.dir;
 	o.subject = cfg.subject;
@@ -439,10 +406,6 @@ cmd_sign(void)
 	int st = CK_OK, pending;
 
 	ck_err_clear(&e);
-	if (cfg.tmpl == NULL || cfg.ncsr == 0) {
-		ck_warnx("sign: --template and --csr are required");
-		return CK_UNKNOWN;
-	}
 	if ((tdir = ck_tmpl_dir(cfg.templates)) == NULL ||
 	    (tpath = ck_tmpl_find(tdir, cfg.tmpl, &e)) == NULL ||
 	    (tmpl = ck_tmpl_load(tpath, &e)) == NULL) {
@@ -456,7 +419,7 @@ cmd_sign(void)
 		st = fail(cfg.dir, &e);
 		goto out;
 	}
-	for (i = 0; i < cfg.ncsr; i++) {
+	for (i = 0; i < cfg.csrs.n; i++) {
 		struct ck_issue_req ir;
 		X509_REQ *req;
 		char *csr = NULL;
@@ -464,8 +427,8 @@ cmd_sign(void)
 		int rc;
 
 		ck_err_clear(&e);
-		if ((req = ck_csr_read(cfg.csrs[i], &e)) == NULL) {
-			st = ck_status_worse(st, fail(cfg.csrs[i], &e));
+		if ((req = ck_csr_read(cfg.csrs.v[i], &e)) == NULL) {
+			st = ck_status_worse(st, fail(cfg.csrs.v[i], &e));
 			continue;
 		}
 		memset(&ir, 0, sizeof(ir));
@@ -478,7 +441,7 @@ cmd_sign(void)
 		ir.not_before = cfg.not_before;
 		ir.not_after = cfg.not_after;
 		if (ck_csr_check(req, tmpl, &e) == -1 || ck_issue_precheck(&ir, &e) == -1) {
-			st = ck_status_worse(st, fail(cfg.csrs[i], &e));
+			st = ck_status_worse(st, fail(cfg.csrs.v[i], &e));
 			X509_REQ_free(req);
 			continue;
 		}
@@ -495,7 +458,7 @@ cmd_sign(void)
 			    csr_len, NULL, &e);
 		}
 		if (rc == -1)
-			st = ck_status_worse(st, fail(cfg.csrs[i], &e));
+			st = ck_status_worse(st, fail(cfg.csrs.v[i], &e));
 		free(csr);
 		X509_REQ_free(req);
 	}
@@ -620,18 +583,8 @@ cmd_read(const char *key)
 	struct ck_ledger *l;
 	struct ck_err e;
 	int st = CK_OK;
-	static const char *const statuses[] = { "issued", "pending", "revoked", "denied" };
-	size_t i;
 
 	ck_err_clear(&e);
-	if (cfg.status) {
-		for (i = 0; i < 4 && strcmp(cfg.status, statuses[i]) != 0; i++)
-			;
-		if (i == 4) {
-			ck_warnx("bad --status '%s': issued|pending|revoked|denied", cfg.status);
-			return CK_UNKNOWN;
-		}
-	}
 	if ((l = open_ledger(cfg.dir, &e)) == NULL)
 		return fail(cfg.dir, &e);
 	if (cfg.fmt == CK_FMT_TEXT && key == NULL)
@@ -778,16 +731,12 @@ cmd_enroll(void)
 	int st = CK_OK;
 
 	ck_err_clear(&e);
-	if (cfg.url == NULL || cfg.ncsr != 1) {
-		ck_warnx("enroll: --url and one --csr are required");
-		return CK_UNKNOWN;
-	}
-	if ((req = ck_csr_read(cfg.csrs[0], &e)) == NULL)
-		return fail(cfg.csrs[0], &e);
+	if ((req = ck_csr_read(cfg.csrs.v[0], &e)) == NULL)
+		return fail(cfg.csrs.v[0], &e);
 	if ((b = BIO_new(BIO_s_mem())) == NULL || !PEM_write_bio_X509_REQ(b, req) ||
 	    (n = BIO_get_mem_data(b, &pem)) <= 0) {
 		ck_err_set(&e, CK_E_NOMEM, "out of memory");
-		st = fail(cfg.csrs[0], &e);
+		st = fail(cfg.csrs.v[0], &e);
 		goto out;
 	}
 	pem = strndup(pem, (size_t)n);
@@ -809,149 +758,170 @@ out:
 
 /* ---- main ---- */
 
-enum {
-	O_DIR = 256, O_SUBJECT, O_KEYTYPE, O_BITS, O_DAYS, O_PARENT, O_PPW, O_POLICY,
-	O_PW, O_AIA, O_CRL, O_OCSP, O_TEMPLATE, O_CSR, O_REQUESTER, O_SAN, O_TEMPLATES,
-	O_STATUS, O_REASON, O_URL, O_PROFILE, O_LABEL, O_CACERT, O_AT, O_FORMAT,
-	O_LOCK, O_VERSION, O_NOTBEFORE, O_NOTAFTER, O_PATHLEN, O_SYNC
-};
+enum { INIT = 1 << 0, SIGN = 1 << 1, LIST = 1 << 2, SHOW = 1 << 3, APPROVE = 1 << 4,
+	DENY = 1 << 5, REVOKE = 1 << 6, CRL = 1 << 7, ENROLL = 1 << 8,
+	LEDGER = INIT | SIGN | LIST | SHOW | APPROVE | DENY | REVOKE | CRL };
 
-static const struct option longopts[] = {
-	{ "dir", required_argument, NULL, O_DIR },
-	{ "subject", required_argument, NULL, O_SUBJECT },
-	{ "key-type", required_argument, NULL, O_KEYTYPE },
-	{ "bits", required_argument, NULL, O_BITS },
-	{ "days", required_argument, NULL, O_DAYS },
-	{ "parent", required_argument, NULL, O_PARENT },
-	{ "parent-password-file", required_argument, NULL, O_PPW },
-	{ "policy", required_argument, NULL, O_POLICY },
-	{ "key-password-file", required_argument, NULL, O_PW },
-	{ "aia-url", required_argument, NULL, O_AIA },
-	{ "crl-url", required_argument, NULL, O_CRL },
-	{ "ocsp-url", required_argument, NULL, O_OCSP },
-	{ "template", required_argument, NULL, O_TEMPLATE },
-	{ "csr", required_argument, NULL, O_CSR },
-	{ "requester", required_argument, NULL, O_REQUESTER },
-	{ "san", required_argument, NULL, O_SAN },
-	{ "templates", required_argument, NULL, O_TEMPLATES },
-	{ "status", required_argument, NULL, O_STATUS },
-	{ "reason", required_argument, NULL, O_REASON },
-	{ "url", required_argument, NULL, O_URL },
-	{ "profile", required_argument, NULL, O_PROFILE },
-	{ "label", required_argument, NULL, O_LABEL },
-	{ "cacert", required_argument, NULL, O_CACERT },
-	{ "at", required_argument, NULL, O_AT },
-	{ "format", required_argument, NULL, O_FORMAT },
-	{ "lock-timeout", required_argument, NULL, O_LOCK },
-	{ "not-before", required_argument, NULL, O_NOTBEFORE },
-	{ "not-after", required_argument, NULL, O_NOTAFTER },
-	{ "path-len", required_argument, NULL, O_PATHLEN },
-	{ "sync", required_argument, NULL, O_SYNC },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, O_VERSION },
-	{ NULL, 0, NULL, 0 }
+static const struct ck_cmd cmds[] = {
+	{ .name = "init", .desc = "set up a CA in DIR (a root, or under --parent)" },
+	{ .name = "sign", .desc = "issue certificates for requests (or queue them)" },
+	{ .name = "list", .desc = "the ledger's requests" },
+	{ .name = "show", .operands = "ID|SERIAL", .desc = "one request and its certificate" },
+	{ .name = "approve", .operands = "ID", .desc = "issue a pending request" },
+	{ .name = "deny", .operands = "ID", .desc = "deny a pending request" },
+	{ .name = "revoke", .operands = "SERIAL", .desc = "revoke a certificate" },
+	{ .name = "crl", .desc = "write a new CRL (PEM)" },
+	{ .name = "enroll", .desc = "have a remote CA (CFSSL API) sign a request" },
+	{ .name = NULL }
 };
 
 static int
-time_opt(const char *s, time_t *out)
+parse_time(const char *arg, void *target, struct ck_err *err)
 {
 	struct ck_err e;
 
-	if (ck_time_parse(s, out, &e) == -1) {
-		ck_warnx("bad time '%s': %s", s, e.msg);
-		return -1;
-	}
+	if (ck_time_parse(arg, target, &e) == -1)
+		return ck_err_set(err, CK_E_USAGE, "bad time '%s': %s", arg, e.msg);
 	return 0;
 }
 
 static int
-num_opt(const char *s, long min, long max, long *out)
+parse_status(const char *arg, void *target, struct ck_err *err)
 {
-	struct ck_err e;
+	static const char *const statuses[] = { "issued", "pending", "revoked", "denied" };
+	size_t i;
 
-	if (ck_parse_long(s, min, max, out, &e) == -1) {
-		ck_warnx("%s", e.msg);
-		return -1;
-	}
-	return 0;
+	for (i = 0; i < 4; i++)
+		if (strcmp(arg, statuses[i]) == 0) {
+			*(const char **)target = arg;
+			return 0;
+		}
+	return ck_err_set(err, CK_E_USAGE, "bad --status '%s': issued|pending|revoked|denied",
+	    arg);
+}
+
+static const char *fmt;
+
+static const struct ck_opt opts[] = {
+	{ .name = "dir", .arg = "DIR", .desc = "the CA directory", .type = CK_OPT_STR,
+	    .target = &cfg.dir, .cmds = LEDGER, .required = LEDGER,
+	    .complete = CK_COMPLETE_DIR },
+	{ .name = "subject", .arg = "DN", .desc = "subject DN (init; sign: override)",
+	    .type = CK_OPT_STR, .target = &cfg.subject, .cmds = INIT | SIGN, .required = INIT },
+	{ .name = "template", .arg = "FILE|NAME", .desc = "certificate template",
+	    .type = CK_OPT_STR, .target = &cfg.tmpl, .cmds = SIGN, .required = SIGN },
+	{ .name = "csr", .arg = "FILE", .desc = "a request (PEM or DER; sign: repeatable)",
+	    .type = CK_OPT_LIST, .target = &cfg.csrs, .cmds = SIGN, .required = SIGN,
+	    .synopsis = "--csr FILE ...", .complete = CK_COMPLETE_FILE },
+	{ .name = "url", .arg = "URL", .desc = "the remote CA (CFSSL API)", .type = CK_OPT_STR,
+	    .target = &cfg.url, .cmds = ENROLL, .required = ENROLL },
+	{ .name = "csr", .arg = "FILE", .type = CK_OPT_LIST, .target = &cfg.csrs,
+	    .cmds = ENROLL, .required = ENROLL, .complete = CK_COMPLETE_FILE },
+	{ .name = "key-type", .arg = "rsa|ec", .desc = "the new CA key", .type = CK_OPT_STR,
+	    .target = &cfg.key_type, .cmds = INIT, .complete = "rsa ec" },
+	{ .name = "bits", .arg = "N", .desc = "RSA key size", .type = CK_OPT_LONG,
+	    .target = &cfg.bits, .min = 256, .max = 16384, .cmds = INIT },
+	{ .name = "days", .arg = "N", .desc = "validity (crl: until the next update)",
+	    .type = CK_OPT_LONG, .target = &cfg.days, .min = 1, .max = 36500,
+	    .cmds = INIT | SIGN | CRL },
+	{ .name = "not-before", .arg = "TIME", .desc = "start of validity",
+	    .type = CK_OPT_PARSE, .target = &cfg.not_before, .parse = parse_time,
+	    .cmds = INIT | SIGN },
+	{ .name = "not-after", .arg = "TIME", .desc = "end of validity",
+	    .type = CK_OPT_PARSE, .target = &cfg.not_after, .parse = parse_time,
+	    .cmds = INIT | SIGN },
+	{ .name = "path-len", .arg = "N", .desc = "pathLenConstraint of the new CA",
+	    .type = CK_OPT_LONG, .target = &cfg.path_len, .min = 0, .max = 255, .cmds = INIT },
+	{ .name = "parent", .arg = "DIR", .desc = "the issuing CA of a subordinate",
+	    .type = CK_OPT_STR, .target = &cfg.parent, .cmds = INIT,
+	    .complete = CK_COMPLETE_DIR },
+	{ .name = "parent-password-file", .arg = "F", .desc = "the parent's key password",
+	    .type = CK_OPT_STR, .target = &cfg.parent_pw_file, .cmds = INIT,
+	    .complete = CK_COMPLETE_FILE },
+	{ .name = "policy", .arg = "amt", .desc = "refuse what AMT cannot use",
+	    .type = CK_OPT_STR, .target = &cfg.policy, .cmds = INIT, .complete = "amt" },
+	{ .name = "key-password-file", .arg = "F", .desc = "the CA key's password",
+	    .type = CK_OPT_STR, .target = &cfg.pw_file, .cmds = INIT | SIGN | APPROVE | CRL,
+	    .complete = CK_COMPLETE_FILE },
+	{ .name = "aia-url", .arg = "URL", .desc = "caIssuers URL in issued certificates",
+	    .type = CK_OPT_STR, .target = &cfg.aia, .cmds = INIT },
+	{ .name = "crl-url", .arg = "URL", .desc = "CRL distribution point",
+	    .type = CK_OPT_STR, .target = &cfg.crl, .cmds = INIT },
+	{ .name = "ocsp-url", .arg = "URL", .desc = "OCSP responder URL",
+	    .type = CK_OPT_STR, .target = &cfg.ocsp, .cmds = INIT },
+	{ .name = "requester", .arg = "NAME", .desc = "who asked (kept in the ledger)",
+	    .type = CK_OPT_STR, .target = &cfg.requester, .cmds = SIGN },
+	{ .name = "san", .arg = "NAMES", .desc = "subject alternative names (override)",
+	    .type = CK_OPT_STR, .target = &cfg.san, .cmds = SIGN },
+	{ .name = "templates", .arg = "DIR", .desc = "where template NAMEs are found",
+	    .type = CK_OPT_STR, .target = &cfg.templates, .cmds = SIGN,
+	    .complete = CK_COMPLETE_DIR },
+	{ .name = "status", .arg = "issued|pending|revoked|denied", .desc = "only these",
+	    .type = CK_OPT_PARSE, .target = &cfg.status, .parse = parse_status, .cmds = LIST,
+	    .complete = "issued pending revoked denied" },
+	{ .name = "reason", .arg = "NAME", .desc = "CRL reason (e.g. key_compromise)",
+	    .type = CK_OPT_STR, .target = &cfg.reason, .cmds = REVOKE,
+	    .complete = "unspecified key_compromise ca_compromise affiliation_changed "
+	    "superseded cessation_of_operation certificate_hold privilege_withdrawn "
+	    "aa_compromise" },
+	{ .name = "profile", .arg = "P", .desc = "the remote CA's profile",
+	    .type = CK_OPT_STR, .target = &cfg.profile, .cmds = ENROLL },
+	{ .name = "label", .arg = "L", .desc = "the remote CA's signer label",
+	    .type = CK_OPT_STR, .target = &cfg.label, .cmds = ENROLL },
+	{ .name = "cacert", .arg = "F", .desc = "CA certificates for an https URL",
+	    .type = CK_OPT_STR, .target = &cfg.cacert, .cmds = ENROLL,
+	    .complete = CK_COMPLETE_FILE },
+	{ .name = "at", .arg = "TIME", .desc = "the time to act at instead of now",
+	    .type = CK_OPT_STR, .target = &cfg.at, .cmds = LEDGER },
+	{ .name = "format", .arg = "json|text|cfssl", .desc = "output format",
+	    .type = CK_OPT_STR, .target = &fmt, .complete = "json text cfssl" },
+	{ .name = "lock-timeout", .arg = "SECONDS", .desc = "wait for the ledger lock (30)",
+	    .type = CK_OPT_LONG, .target = &cfg.lock_s, .min = 0, .max = 86400,
+	    .cmds = LEDGER },
+	{ .name = "sync", .arg = "normal|full", .desc = "ledger durability",
+	    .type = CK_OPT_STR, .target = &cfg.sync, .cmds = LEDGER,
+	    .complete = "normal full" },
+	{ .name = NULL }
+};
+
+static const struct ck_tool_def tool = { .prog = "cert-issue", .opts = opts, .cmds = cmds };
+
+static int
+usage_error(const char *msg, const char *arg)
+{
+	ck_warnx("%s: %s%s%s", cfg.cmd, msg, arg ? " " : "", arg ? arg : "");
+	ck_opt_usage(&tool, stderr);
+	return CK_UNKNOWN;
 }
 
 int
 main(int argc, char **argv)
 {
-	const char *fmt = NULL, *arg = NULL;
+	static const char *const cfssl[] = { "cfssl", NULL };
+	const char *arg = NULL;
 	struct passwd *pw;
 	struct ck_err e;
-	int c, st;
+	int first, cmd, st;
 
 	ck_tool_init("cert-issue");
 	cfg.lock_s = 30;
 	cfg.path_len = -1;
 	cfg.sync = getenv("CERTKIT_LEDGER_SYNC");
-	if (argc >= 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
-		usage(stdout);
+	switch (ck_opt_parse(&tool, argc, argv, &first, &cmd)) {
+	case CK_OPT_OK:
+		break;
+	case CK_OPT_DONE:
 		return CK_OK;
-	}
-	if (argc >= 2 && strcmp(argv[1], "--version") == 0) {
-		ck_print_version();
-		return CK_OK;
-	}
-	if (argc < 2 || argv[1][0] == '-') {
-		usage(stderr);
+	default:
 		return CK_UNKNOWN;
 	}
-	cfg.cmd = argv[1];
-	if ((cfg.csrs = calloc((size_t)argc, sizeof(*cfg.csrs))) == NULL)
-		return CK_UNKNOWN;
-	argc--;
-	argv++;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case O_DIR: cfg.dir = optarg; break;
-		case O_SUBJECT: cfg.subject = optarg; break;
-		case O_KEYTYPE: cfg.key_type = optarg; break;
-		case O_BITS: if (num_opt(optarg, 256, 16384, &cfg.bits)) return CK_UNKNOWN; break;
-		case O_DAYS: if (num_opt(optarg, 1, 36500, &cfg.days)) return CK_UNKNOWN; break;
-		case O_PARENT: cfg.parent = optarg; break;
-		case O_PPW: cfg.parent_pw_file = optarg; break;
-		case O_POLICY: cfg.policy = optarg; break;
-		case O_PW: cfg.pw_file = optarg; break;
-		case O_AIA: cfg.aia = optarg; break;
-		case O_CRL: cfg.crl = optarg; break;
-		case O_OCSP: cfg.ocsp = optarg; break;
-		case O_TEMPLATE: cfg.tmpl = optarg; break;
-		case O_CSR: cfg.csrs[cfg.ncsr++] = optarg; break;
-		case O_REQUESTER: cfg.requester = optarg; break;
-		case O_SAN: cfg.san = optarg; break;
-		case O_TEMPLATES: cfg.templates = optarg; break;
-		case O_STATUS: cfg.status = optarg; break;
-		case O_REASON: cfg.reason = optarg; break;
-		case O_URL: cfg.url = optarg; break;
-		case O_PROFILE: cfg.profile = optarg; break;
-		case O_LABEL: cfg.label = optarg; break;
-		case O_CACERT: cfg.cacert = optarg; break;
-		case O_AT: cfg.at = optarg; break;
-		case O_FORMAT: fmt = optarg; break;
-		case O_LOCK: if (num_opt(optarg, 0, 86400, &cfg.lock_s)) return CK_UNKNOWN; break;
-		case O_NOTBEFORE: if (time_opt(optarg, &cfg.not_before)) return CK_UNKNOWN; break;
-		case O_NOTAFTER: if (time_opt(optarg, &cfg.not_after)) return CK_UNKNOWN; break;
-		case O_PATHLEN: if (num_opt(optarg, 0, 255, &cfg.path_len)) return CK_UNKNOWN; break;
-		case O_SYNC: cfg.sync = optarg; break;
-		case O_VERSION: ck_print_version(); return CK_OK;
-		case 'h': usage(stdout); return CK_OK;
-		default: usage(stderr); return CK_UNKNOWN;
-		}
-	}
-	if (optind < argc)
-		arg = argv[optind++];
-	if (optind < argc) {
-		ck_warnx("unexpected argument '%s'", argv[optind]);
-		return CK_UNKNOWN;
-	}
-	if (fmt && strcmp(fmt, "cfssl") == 0) {
-		cfg.fmt = FMT_CFSSL;
-	} else if ((cfg.fmt = ck_format_parse(fmt, stdout)) == -1) {
-		ck_warnx("bad --format '%s': json|text|cfssl", fmt);
+	cfg.cmd = cmds[cmd].name;
+	if (first < argc)
+		arg = argv[first++];
+	if (first < argc)
+		return usage_error("unexpected argument", argv[first]);
+	if ((cfg.fmt = ck_format_option(fmt, cfssl, stdout)) < 0) {
+		ck_opt_usage(&tool, stderr);
 		return CK_UNKNOWN;
 	}
 	if (cfg.sync && *cfg.sync && strcmp(cfg.sync, "normal") != 0 &&
@@ -967,58 +937,28 @@ main(int argc, char **argv)
 		ck_warnx("--not-after must be later than --not-before");
 		return CK_UNKNOWN;
 	}
-	if (cfg.path_len >= 0 && strcmp(cfg.cmd, "init") != 0) {
-		ck_warnx("--path-len is an init option");
-		return CK_UNKNOWN;
-	}
+	if ((cmds[cmd].operands != NULL) != (arg != NULL))
+		return usage_error(arg ? "unexpected argument" : "missing",
+		    arg ? arg : cmds[cmd].operands);
+	if ((1 << cmd) == ENROLL && cfg.csrs.n != 1)
+		return usage_error("one --csr", NULL);
 	if (ck_clock_init(&cfg.clock, cfg.at, &e) == -1) {
 		ck_warnx("%s", e.msg);
 		return CK_UNKNOWN;
 	}
 	pw = getpwuid(geteuid());
 	snprintf(cfg.who, sizeof(cfg.who), "%s", pw ? pw->pw_name : "unknown");
-
-	if (strcmp(cfg.cmd, "enroll") == 0) {
-		st = cmd_enroll();
-		goto done;
+	switch (1 << cmd) {
+	case INIT: st = cmd_init(); break;
+	case SIGN: st = cmd_sign(); break;
+	case LIST: st = cmd_read(NULL); break;
+	case SHOW: st = cmd_read(arg); break;
+	case APPROVE: st = cmd_approve(arg); break;
+	case DENY: st = cmd_deny(arg); break;
+	case REVOKE: st = cmd_revoke(arg); break;
+	case CRL: st = cmd_crl(); break;
+	default: st = cmd_enroll(); break;
 	}
-	if (cfg.dir == NULL) {
-		ck_warnx("%s: --dir is required", cfg.cmd);
-		return CK_UNKNOWN;
-	}
-	if (strcmp(cfg.cmd, "init") == 0 || strcmp(cfg.cmd, "sign") == 0 ||
-	    strcmp(cfg.cmd, "list") == 0 || strcmp(cfg.cmd, "crl") == 0) {
-		if (arg) {
-			ck_warnx("%s: unexpected argument '%s'", cfg.cmd, arg);
-			return CK_UNKNOWN;
-		}
-	} else if (arg == NULL && strcmp(cfg.cmd, "init") != 0) {
-		ck_warnx("%s: missing %s", cfg.cmd,
-		    strcmp(cfg.cmd, "revoke") == 0 ? "SERIAL" : "ID");
-		return CK_UNKNOWN;
-	}
-	if (strcmp(cfg.cmd, "init") == 0)
-		st = cmd_init();
-	else if (strcmp(cfg.cmd, "sign") == 0)
-		st = cmd_sign();
-	else if (strcmp(cfg.cmd, "list") == 0)
-		st = cmd_read(NULL);
-	else if (strcmp(cfg.cmd, "show") == 0)
-		st = cmd_read(arg);
-	else if (strcmp(cfg.cmd, "approve") == 0)
-		st = cmd_approve(arg);
-	else if (strcmp(cfg.cmd, "deny") == 0)
-		st = cmd_deny(arg);
-	else if (strcmp(cfg.cmd, "revoke") == 0)
-		st = cmd_revoke(arg);
-	else if (strcmp(cfg.cmd, "crl") == 0)
-		st = cmd_crl();
-	else {
-		ck_warnx("unknown command '%s'", cfg.cmd);
-		usage(stderr);
-		return CK_UNKNOWN;
-	}
-done:
-	free(cfg.csrs);
+	ck_strv_release(&cfg.csrs);
 	return ck_close_stdout() ? CK_UNKNOWN : st;
 }

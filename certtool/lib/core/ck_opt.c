@@ -54,6 +54,32 @@ accepted(const struct ck_opt *o, int cmd)
 	return cmd < 0 || o->cmds == 0 || (o->cmds & (1u << cmd)) != 0;
 }
 
+/* Whether command cmd (-1: a tool without commands) must be given o. */
+static int
+required(const struct ck_opt *o, int cmd)
+{
+	return cmd < 0 ? o->required != 0 : (o->required & (1u << cmd)) != 0;
+}
+
+/* Whether an earlier entry of the table has o's name (one name, several commands). */
+static int
+repeated(const struct ck_opt *opts, const struct ck_opt *o)
+{
+	const struct ck_opt *p;
+
+	for (p = opts; p < o; p++)
+		if (strcmp(p->name, o->name) == 0)
+			return 1;
+	return 0;
+}
+
+/* Shown in the synopsis, the option list and the completion words. */
+static int
+listed(const struct ck_opt *o)
+{
+	return !(o->flags & CK_OPT_HIDDEN) && o->replaced_by == NULL;
+}
+
 /* Writes words to fp, wrapping at WRAP columns with an indent of ind. */
 struct wrap {
 	FILE *fp;
@@ -78,19 +104,22 @@ wrap_word(struct wrap *w, const char *word)
 	w->fresh = 0;
 }
 
+/* "[-f json|text]", "[--roots FILE]", or, when required, "--dir DIR". */
 static void
-synopsis_item(const struct ck_opt *o, char *buf, size_t len)
+synopsis_item(const struct ck_opt *o, int req, char *buf, size_t len)
 {
+	const char *l = req ? "" : "[", *r = req ? "" : "]";
+
 	if (o->synopsis != NULL)
 		snprintf(buf, len, "%s", o->synopsis);
 	else if (o->short_name != 0 && o->arg != NULL)
-		snprintf(buf, len, "[-%c %s]", o->short_name, o->arg);
+		snprintf(buf, len, "%s-%c %s%s", l, o->short_name, o->arg, r);
 	else if (o->short_name != 0)
-		snprintf(buf, len, "[-%c]", o->short_name);
+		snprintf(buf, len, "%s-%c%s", l, o->short_name, r);
 	else if (o->arg != NULL)
-		snprintf(buf, len, "[--%s %s]", o->name, o->arg);
+		snprintf(buf, len, "%s--%s %s%s", l, o->name, o->arg, r);
 	else
-		snprintf(buf, len, "[--%s]", o->name);
+		snprintf(buf, len, "%s--%s%s", l, o->name, r);
 }
 
 /* One synopsis paragraph: "PREFIX prog [cmd] [options] operands". */
@@ -101,6 +130,7 @@ synopsis_line(const struct ck_tool_def *def, int cmd, const char *prefix, FILE *
 	const char *operands = cmd >= 0 ? def->cmds[cmd].operands : def->operands;
 	char item[256];
 	const struct ck_opt *o;
+	int pass;
 
 	fprintf(fp, "%s%s", prefix, def->prog);
 	w.col = strlen(prefix) + strlen(def->prog);
@@ -109,13 +139,15 @@ synopsis_line(const struct ck_tool_def *def, int cmd, const char *prefix, FILE *
 		w.col += 1 + strlen(def->cmds[cmd].name);
 	}
 	w.ind = strlen(prefix) + strlen(def->prog) + 1;
-	for (o = def->opts; o != NULL && o->name != NULL; o++) {
-		if ((o->flags & CK_OPT_HIDDEN) || o->replaced_by != NULL || !accepted(o, cmd) ||
-		    (o->synopsis != NULL && o->synopsis[0] == '\0'))
-			continue;
-		synopsis_item(o, item, sizeof(item));
-		wrap_word(&w, item);
-	}
+	/* The required options first, then the others, each in table order. */
+	for (pass = 1; pass >= 0; pass--)
+		for (o = def->opts; o != NULL && o->name != NULL; o++) {
+			if (!listed(o) || !accepted(o, cmd) || required(o, cmd) != pass ||
+			    (o->synopsis != NULL && o->synopsis[0] == '\0'))
+				continue;
+			synopsis_item(o, pass, item, sizeof(item));
+			wrap_word(&w, item);
+		}
 	if (operands != NULL && operands[0] != '\0')
 		wrap_word(&w, operands);
 	fputc('\n', fp);
@@ -151,7 +183,7 @@ ck_opt_help(const struct ck_tool_def *def, FILE *fp)
 	}
 	fprintf(fp, "\noptions:\n");
 	for (o = def->opts; o != NULL && o->name != NULL; o++) {
-		if ((o->flags & CK_OPT_HIDDEN) || o->replaced_by != NULL)
+		if (!listed(o) || repeated(def->opts, o))
 			continue;
 		if (o->short_name != 0)
 			snprintf(left, sizeof(left), "-%c, --%s%s%s", o->short_name, o->name,
@@ -205,7 +237,7 @@ ck_opt_complete(const struct ck_tool_def *def, const char *cmd, const char *prev
 		}
 	}
 	for (o = def->opts; o != NULL && o->name != NULL; o++)
-		if (!(o->flags & CK_OPT_HIDDEN) && o->replaced_by == NULL && accepted(o, c))
+		if (listed(o) && accepted(o, c) && !repeated(def->opts, o))
 			fprintf(fp, "--%s\n", o->name);
 	fprintf(fp, "--help\n--version\n");
 }
@@ -260,10 +292,10 @@ store(const struct ck_tool_def *def, const struct ck_opt *o, const char *arg)
 enum ck_opt_result
 ck_opt_parse(const struct ck_tool_def *def, int argc, char **argv, int *first, int *cmd)
 {
-	size_t n = count_opts(def->opts), i, k = 0;
+	size_t n = count_opts(def->opts), i, j, k = 0;
 	struct option *lo = NULL;
-	char *so = NULL;
-	int c, sub = -1, base = 0, rv = CK_OPT_USAGE, ac = argc;
+	char *so = NULL, *seen = NULL;
+	int c, sub = -1, base = 0, rv = CK_OPT_USAGE, ac = argc, pass;
 	char **av = argv;
 
 	if (argc >= 2 && strcmp(argv[1], "--complete-words") == 0) {
@@ -298,24 +330,33 @@ ck_opt_parse(const struct ck_tool_def *def, int argc, char **argv, int *first, i
 	}
 	lo = calloc(n + 3, sizeof(*lo));
 	so = calloc(2 * n + 4, 1);
-	if (lo == NULL || so == NULL) {
+	seen = calloc(n + 1, 1);
+	if (lo == NULL || so == NULL || seen == NULL) {
 		ck_warnx("out of memory");
 		goto out;
 	}
 	so[k++] = ':';
 	so[k++] = 'h';
-	for (i = 0; i < n; i++) {
-		const struct ck_opt *o = &def->opts[i];
+	/*
+	 * The entries the command accepts first: a name that several entries
+	 * share (one per command) finds the command's own (getopt_long takes
+	 * the first exact match).
+	 */
+	for (pass = 1, j = 0; pass >= 0; pass--)
+		for (i = 0; i < n; i++) {
+			const struct ck_opt *o = &def->opts[i];
 
-		lo[i].name = o->name;
-		lo[i].has_arg = o->arg != NULL ? required_argument : no_argument;
-		lo[i].val = LONG_BASE + (int)i;
-		if (o->short_name != 0) {
-			so[k++] = (char)o->short_name;
-			if (o->arg != NULL)
-				so[k++] = ':';
+			if (accepted(o, sub) != pass)
+				continue;
+			lo[j].name = o->name;
+			lo[j].has_arg = o->arg != NULL ? required_argument : no_argument;
+			lo[j++].val = LONG_BASE + (int)i;
+			if (pass && o->short_name != 0 && strchr(so, o->short_name) == NULL) {
+				so[k++] = (char)o->short_name;
+				if (o->arg != NULL)
+					so[k++] = ':';
+			}
 		}
-	}
 	lo[n].name = "help";
 	lo[n].val = 'h';
 	lo[n + 1].name = "version";
@@ -352,12 +393,14 @@ ck_opt_parse(const struct ck_tool_def *def, int argc, char **argv, int *first, i
 		if (c >= LONG_BASE) {
 			o = &def->opts[c - LONG_BASE];
 		} else {
-			for (i = 0; i < n; i++)
-				if (def->opts[i].short_name == c)
+			for (i = n; i-- > 0;)
+				if (def->opts[i].short_name == c &&
+				    (o == NULL || accepted(&def->opts[i], sub)))
 					o = &def->opts[i];
 		}
 		if (o == NULL)
 			continue;
+		seen[o - def->opts] = 1;
 		if (!accepted(o, sub)) {
 			char what[160];
 
@@ -368,6 +411,23 @@ ck_opt_parse(const struct ck_tool_def *def, int argc, char **argv, int *first, i
 		}
 		if (store(def, o, optarg) == -1)
 			goto out;
+	}
+	for (i = 0; i < n; i++) {
+		const struct ck_opt *o = &def->opts[i];
+
+		if (!required(o, sub))
+			continue;
+		for (j = 0; j < n; j++)
+			if (seen[j] && strcmp(def->opts[j].name, o->name) == 0)
+				break;
+		if (j == n) {
+			if (sub >= 0)
+				ck_warnx("%s: --%s is required", def->cmds[sub].name, o->name);
+			else
+				ck_warnx("--%s is required", o->name);
+			ck_opt_usage(def, stderr);
+			goto out;
+		}
 	}
 	if (def->operands_required && optind >= ac) {
 		ck_warnx("an operand is needed");
@@ -381,5 +441,6 @@ ck_opt_parse(const struct ck_tool_def *def, int argc, char **argv, int *first, i
 out:
 	free(lo);
 	free(so);
+	free(seen);
 	return rv;
 }

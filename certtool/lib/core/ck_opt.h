@@ -29,7 +29,9 @@
  *   case CK_OPT_USAGE: return CK_UNKNOWN;  (message + usage on stderr)
  *   }
  *
- * -h/--help and --version are implied; a table never lists them.  A hidden
+ * One name may have several entries with different .cmds (e.g. --csr,
+ * repeatable for one command, once for another): the command's own entry
+ * is used.  -h/--help and --version are implied; a table never lists them.  A hidden
  * option --complete-words prints the words for bash completion (see
  * completion/certkit.bash).
  */
@@ -78,6 +80,8 @@ struct ck_opt {
 	int (*parse)(const char *arg, void *target, struct ck_err *err);
 	const char *complete;	/* words ("json text"), CK_COMPLETE_FILE/DIR, or NULL */
 	unsigned cmds;		/* bit i: accepted by command i of the tool; 0: by all */
+	unsigned required;	/* bit i: command i needs it (a tool without commands: 1);
+				   shown without brackets, first in the synopsis */
 	const char *replaced_by; /* a deprecated spelling: the option that replaces it */
 	int flags;		/* CK_OPT_HIDDEN */
 	long min, max;		/* CK_OPT_LONG: the accepted range */
