@@ -38,7 +38,7 @@ CFLAGS ?= -O2 -g
 WERROR ?= -Werror
 WARN = -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
        -Wformat=2 -Wvla -Wno-deprecated-declarations
-PKGS = openssl libcurl jansson ldap sqlite3
+PKGS = openssl libcurl jansson ldap sqlite3 libcares
 
 SANITIZE ?=
 ifneq ($(SANITIZE),)

@@ -5,7 +5,7 @@ set -eu
 
 PKGS="make gcc clang pkg-config openssl ca-certificates
 libssl-dev libcurl4-openssl-dev libjansson-dev libldap-dev libsqlite3-dev
-libcmocka-dev bats jq python3 python3-jsonschema python3-cryptography sqlite3
+libc-ares-dev libcmocka-dev bats jq python3 python3-jsonschema python3-cryptography sqlite3
 samba samba-common-bin samba-ad-dc samba-ad-provision ldap-utils krb5-user winbind
 gnutls-bin golang-cfssl mandoc shellcheck hyperfine"
 

@@ -1,0 +1,276 @@
+/*
+ * Unit tests of the ck_net engine against real peers on loopback: sockets
+ * this test opens itself (a closed port, a listener that never answers, a
+ * peer that resets mid-handshake, a peer that drips its reply, a UDP echo)
+ * and a real `openssl s_server` for TLS handshakes.  No internet: name
+ * resolution failures are made against a DNS port on loopback that is
+ * closed.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ck_net.h"
+
+static void
+sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+/* A listening (or bound UDP) socket on loopback; *port gets its port. */
+static int
+listener(int family, int type, int backlog, unsigned *port)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int fd = socket(family, type | SOCK_CLOEXEC, 0), one = 1;
+
+	assert_true(fd >= 0);
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	memset(&ss, 0, sizeof(ss));
+	if (family == AF_INET) {
+		struct sockaddr_in *a = (struct sockaddr_in *)&ss;
+
+		a->sin_family = AF_INET;
+		a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		len = sizeof(*a);
+	} else {
+		struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
+
+		a->sin6_family = AF_INET6;
+		a->sin6_addr = in6addr_loopback;
+		len = sizeof(*a);
+	}
+	assert_int_equal(bind(fd, (struct sockaddr *)&ss, len), 0);
+	if (type == SOCK_STREAM)
+		assert_int_equal(listen(fd, backlog), 0);
+	len = sizeof(ss);
+	getsockname(fd, (struct sockaddr *)&ss, &len);
+	*port = ntohs(family == AF_INET ? ((struct sockaddr_in *)&ss)->sin_port :
+	    ((struct sockaddr_in6 *)&ss)->sin6_port);
+	return fd;
+}
+
+/* A port with nothing listening (bound, then closed). */
+static unsigned
+closed_port(int family, int type)
+{
+	unsigned port;
+	int fd = listener(family, type, 1, &port);
+
+	close(fd);
+	return port;
+}
+
+static void
+test_http_done(void **state)
+{
+	static const struct {
+		const char *text;
+		int head, whole;
+	} cases[] = {
+		{ "HTTP/1.1 200 OK\r\nServer: x", 0, 0 },
+		{ "HTTP/1.1 200 OK\r\nServer: x\r\n\r\n", 1, 0 },
+		{ "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nab", 1, 0 },
+		{ "HTTP/1.1 200 OK\r\ncontent-length:  3 \r\n\r\nabc", 1, 1 },
+		{ "HTTP/1.1 204 No Content\r\nServer: x\r\n\r\n", 1, 1 },
+		{ "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n", 1, 0 },
+		{ "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n", 1, 1 },
+		{ "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n", 1, 0 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const unsigned char *b = (const unsigned char *)cases[i].text;
+		size_t len = strlen(cases[i].text);
+
+		assert_int_equal(ck_net_http_head_done(b, len), cases[i].head);
+		assert_int_equal(ck_net_http_done(b, len), cases[i].whole);
+	}
+}
+
+static void
+test_names(void **state)
+{
+	(void)state;
+	assert_string_equal(ck_net_status_name(CK_NET_OK), "ok");
+	assert_string_equal(ck_net_status_name(CK_NET_REFUSED), "refused");
+	assert_string_equal(ck_net_status_name(CK_NET_TIMEOUT), "timeout");
+	assert_string_equal(ck_net_status_name(CK_NET_ERROR), "error");
+	assert_string_equal(ck_net_stage_name(CK_NET_STAGE_TLS), "tls");
+	assert_string_equal(ck_dns_status_name(CK_DNS_NXDOMAIN), "nxdomain");
+	assert_string_equal(ck_dns_status_name(CK_DNS_TRUNCATED), "truncated");
+}
+
+static struct ck_net *
+engine(long conc, long timeout_ms)
+{
+	struct ck_net_opts o;
+	struct ck_err err;
+	struct ck_net *n;
+
+	ck_net_opts_init(&o);
+	o.concurrency = conc;
+	o.timeout_ms = timeout_ms;
+	n = ck_net_new(&o, &err);
+	assert_non_null(n);
+	return n;
+}
+
+/* Closed, silent, unresolvable, bad port and IPv6: one run, in input order. */
+static void
+test_tcp_outcomes(void **state)
+{
+	unsigned silent_port, silent6_port, dns_port;
+	int silent = listener(AF_INET, SOCK_STREAM, 64, &silent_port);
+	int silent6 = listener(AF_INET6, SOCK_STREAM, 64, &silent6_port);
+	char dns[32];
+	struct ck_net_job jobs[6];
+	struct ck_net_result res[6];
+	struct ck_net *n = engine(4, 300);
+	struct ck_err err;
+
+	(void)state;
+	dns_port = closed_port(AF_INET, SOCK_DGRAM);
+	snprintf(dns, sizeof(dns), "127.0.0.1:%u", dns_port);
+	memset(jobs, 0, sizeof(jobs));
+	jobs[0] = (struct ck_net_job){ .kind = CK_NET_TCP, .host = "127.0.0.1",
+	    .port = closed_port(AF_INET, SOCK_STREAM) };
+	jobs[1] = (struct ck_net_job){ .kind = CK_NET_TCP, .host = "127.0.0.1",
+	    .port = silent_port, .flags = CK_NET_F_TLS };
+	jobs[2] = (struct ck_net_job){ .kind = CK_NET_TCP, .host = "no-such-host.invalid",
+	    .port = 443, .dns_server = dns };
+	jobs[3] = (struct ck_net_job){ .kind = CK_NET_TCP, .host = "127.0.0.1", .port = 0 };
+	jobs[4] = (struct ck_net_job){ .kind = CK_NET_TCP, .host = "[::1]",
+	    .port = silent6_port };
+	jobs[5] = (struct ck_net_job){ .kind = CK_NET_TCP, .host = "::1",
+	    .port = closed_port(AF_INET6, SOCK_STREAM) };
+	assert_int_equal(ck_net_run_array(n, jobs, 6, res, &err), 0);
+	for (size_t i = 0; i < 6; i++)
+		assert_int_equal(res[i].index, i);
+	assert_int_equal(res[0].status, CK_NET_REFUSED);
+	assert_int_equal(res[0].connected, 0);
+	/* The kernel accepts for the silent listener: open, then no handshake. */
+	assert_int_equal(res[1].status, CK_NET_TIMEOUT);
+	assert_int_equal(res[1].stage, CK_NET_STAGE_TLS);
+	assert_int_equal(res[1].connected, 1);
+	assert_non_null(strstr(res[1].msg, "tls handshake"));
+	assert_int_equal(res[2].status, CK_NET_UNRESOLVED);
+	assert_int_equal(res[3].status, CK_NET_ERROR);
+	assert_non_null(strstr(res[3].msg, "out of range"));
+	/* A bare TCP job is done once connected: the port is open. */
+	assert_int_equal(res[4].status, CK_NET_OK);
+	assert_int_equal(res[4].connected, 1);
+	assert_int_equal(res[4].addr.ss_family, AF_INET6);
+	assert_int_equal(res[5].status, CK_NET_REFUSED);
+	for (size_t i = 0; i < 6; i++)
+		ck_net_result_release(&res[i]);
+	ck_net_free(n);
+	close(silent);
+	close(silent6);
+}
+
+/* A UDP peer that echoes after dropping the first datagram: retries work. */
+struct udp_peer {
+	int fd;
+	int drop;
+	int seen;
+};
+
+static void *
+udp_echo(void *arg)
+{
+	struct udp_peer *p = arg;
+	unsigned char buf[512];
+	struct sockaddr_storage from;
+	socklen_t flen = sizeof(from);
+	struct pollfd pfd = { p->fd, POLLIN, 0 };
+
+	while (poll(&pfd, 1, 3000) > 0) {
+		ssize_t got = recvfrom(p->fd, buf, sizeof(buf), 0,
+		    (struct sockaddr *)&from, &flen);
+
+		if (got < 0)
+			break;
+		p->seen++;
+		if (p->seen <= p->drop)
+			continue;
+		sendto(p->fd, buf, (size_t)got, 0, (struct sockaddr *)&from, flen);
+		break;
+	}
+	return NULL;
+}
+
+static void
+test_udp(void **state)
+{
+	struct udp_peer peer = { 0 };
+	unsigned port, silent_port;
+	int silent = listener(AF_INET, SOCK_DGRAM, 0, &silent_port);
+	pthread_t t;
+	struct ck_net_job jobs[3];
+	struct ck_net_result res[3];
+	struct ck_net *n = engine(8, 600);
+	struct ck_err err;
+	static const unsigned char ping[] = "ping";
+
+	(void)state;
+	peer.fd = listener(AF_INET, SOCK_DGRAM, 0, &port);
+	peer.drop = 1;
+	assert_int_equal(pthread_create(&t, NULL, udp_echo, &peer), 0);
+	memset(jobs, 0, sizeof(jobs));
+	jobs[0] = (struct ck_net_job){ .kind = CK_NET_UDP, .host = "127.0.0.1", .port = port,
+	    .request = ping, .request_len = 4, .tries = 3 };
+	jobs[1] = (struct ck_net_job){ .kind = CK_NET_UDP, .host = "127.0.0.1",
+	    .port = closed_port(AF_INET, SOCK_DGRAM), .request = ping, .request_len = 4 };
+	jobs[2] = (struct ck_net_job){ .kind = CK_NET_UDP, .host = "127.0.0.1",
+	    .port = silent_port, .request = ping, .request_len = 4, .tries = 3 };
+	assert_int_equal(ck_net_run_array(n, jobs, 3, res, &err), 0);
+	pthread_join(t, NULL);
+	assert_int_equal(res[0].status, CK_NET_OK);
+	assert_int_equal(res[0].tries, 2);
+	assert_int_equal(res[0].reply_len, 4);
+	assert_memory_equal(res[0].reply, "ping", 4);
+	assert_int_equal(res[1].status, CK_NET_REFUSED);
+	assert_int_equal(res[2].status, CK_NET_TIMEOUT);
+	assert_int_equal(res[2].tries, 3);
+	for (size_t i = 0; i < 3; i++)
+		ck_net_result_release(&res[i]);
+	ck_net_free(n);
+	close(peer.fd);
+	close(silent);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_http_done),
+		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_tcp_outcomes),
+		cmocka_unit_test(test_udp),
+	};
+
+	signal(SIGPIPE, SIG_IGN);
+	(void)sleep_ms;
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
