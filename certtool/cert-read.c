@@ -25,13 +25,12 @@ static void
 print_text(const json_t *rec)
 {
 	const json_t *key = json_object_get(rec, "key");
-	const char *cn = json_string_value(json_object_get(json_object_get(rec, "subject"), "cn"));
-	const char *icn = json_string_value(json_object_get(json_object_get(rec, "issuer"), "cn"));
 	const json_t *src = json_object_get(rec, "source");
+	char cn[512], icn[512];
 
-	printf("%-32s  %-28s  %s  %s/%lld%s  %s#%lld\n",
-	    cn ? cn : json_string_value(json_object_get(json_object_get(rec, "subject"), "dn")),
-	    icn ? icn : "-", json_string_value(json_object_get(rec, "not_after")),
+	ck_name_label(json_object_get(rec, "subject"), cn, sizeof(cn));
+	ck_name_label(json_object_get(rec, "issuer"), icn, sizeof(icn));
+	printf("%-32s  %-28s  %s  %s/%lld%s  %s#%lld\n", *cn ? cn : "-", *icn ? icn : "-", json_string_value(json_object_get(rec, "not_after")),
 	    json_string_value(json_object_get(key, "alg")),
 	    (long long)json_integer_value(json_object_get(key, "bits")),
 	    json_is_true(json_object_get(rec, "ca")) ? " CA" : "",

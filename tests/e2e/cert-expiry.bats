@@ -219,7 +219,7 @@ strip() {
 
 @test "cert-expiry: text table sorted by time left, expired first, fields in columns" {
 	run -2 cert-expiry --format text --all "$E/ok.pem" "$E/warn.pem" "$E/expired.pem" "$E/crit.pem"
-	[ "$(printf '%s\n' "$output" | sed -n 1p | tr -s ' ')" = "STATUS SUBJECT CN ISSUER CN NOT AFTER DAYS LEFT SOURCE" ]
+	[ "$(printf '%s\n' "$output" | sed -n 1p | tr -s ' ')" = "STATUS SUBJECT ISSUER NOT AFTER DAYS LEFT SOURCE" ]
 	got=$(printf '%s\n' "$output" | sed -n '2,5p' | awk '{print $1, $2, $3 $4 $5, $6, $7, $8}')
 	want="EXPIRED expired.example ExpiryTestCA 2026-05-01T00:00:00Z -31.0 $E/expired.pem
 CRITICAL crit.example ExpiryTestCA 2026-06-04T00:00:00Z 3.0 $E/crit.pem
@@ -252,10 +252,14 @@ OK ok.example ExpiryTestCA 2026-12-01T00:00:00Z 183.0 $E/ok.pem"
 	[ "$output" = "CERT OK - 0 expired, 0 critical, 0 warning, 1 ok; soonest: ok.example (183.0d left) | 'days_ok.example'=183.00;0.5;0.25;;" ]
 }
 
-@test "cert-expiry: nagios escapes labels, names CN-less certificates by serial, handles no input" {
+@test "cert-expiry: nagios escapes labels, names CN-less certificates by their RDN, handles no input" {
 	run -2 cert-expiry --format nagios "$E/weird.pem" "$E/nocn.pem"
-	serial=$(openssl x509 -in "$E/nocn.pem" -noout -serial | cut -d= -f2 | tr 'A-F' 'a-f')
-	[[ "$output" == *"'days_${serial}'=4.00;30;7;;"* ]]
+	[[ "$output" == *"'days_No CN Ltd'=4.00;30;7;;"* ]]
+	# neither CN nor DN: the serial
+	echo '{"kind":"cert","v":1,"id":"x","serial":"0a1b","subject":{},"issuer":{},"not_after":"2027-01-01T00:00:00Z","source":{"type":"stdin","uri":"-","index":0}}' >"$TMP/anon.jsonl"
+	run -0 cert-expiry --format nagios <"$TMP/anon.jsonl"
+	[[ "$output" == *"soonest: 0a1b ("*"'days_0a1b'="* ]]
+	run -2 cert-expiry --format nagios "$E/weird.pem" "$E/nocn.pem"
 	[[ "$output" == *"'days_we\"ird\\name ''q'' a_b_c'=9.00;30;7;;"* ]]
 	# the only '|' is the perfdata separator
 	[ "$(printf '%s' "$output" | tr -cd '|' | wc -c)" -eq 1 ]
@@ -418,4 +422,21 @@ crit.example" ]
 	[ "$(grep -c '^x509_cert_not_after{' certs.prom)" -eq 3 ]
 	run -1 cert-expiry --at 2026-05-25T00:00:00Z --format nagios --warn 14 --crit 3 bundle.pem
 	[[ "$output" == "CERT WARNING - "* ]]
+}
+
+@test "cert-expiry: a certificate without CN is named by its most specific RDN everywhere (not by its serial)" {
+	# OU=Security Communication RootCA1,O=Example Trust.net,C=JP: shaped like
+	# SECOM's root in ca-certificates, which has no CN.
+	name="Security Communication RootCA1"
+	run -2 cert-expiry --format nagios "$E/nocn-ou.pem" "$E/ok.pem"
+	[[ "$output" == *"soonest: $name (expired 12.0d ago) | 'days_$name'=-12.00;30;7;;"* ]]
+	run -2 cert-expiry --format text "$E/nocn-ou.pem"
+	[ "$(printf '%s\n' "$output" | sed -n 2p | tr -s ' ' | cut -d' ' -f1-7)" = "EXPIRED $name $name" ]
+	run -2 cert-expiry --format prometheus "$E/nocn-ou.pem"
+	[[ "$output" == *"x509_cert_expired{subject_CN=\"$name\",issuer_CN=\"$name\","* ]]
+	run -0 cert-read --format text "$E/nocn-ou.pem"
+	[[ "$output" == "$name"*" $name "* ]]
+	# the JSON keeps the whole DN
+	run -0 cert-read "$E/nocn-ou.pem"
+	jq_eq "$output" .subject.dn "OU=$name,O=Example Trust.net,C=JP"
 }

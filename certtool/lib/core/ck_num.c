@@ -64,3 +64,15 @@ ck_parse_duration(const char *s, long long *seconds, struct ck_err *err)
 	*seconds = v * mult;
 	return 0;
 }
+
+int
+ck_hex_digit(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}

@@ -16,4 +16,7 @@ int ck_parse_long(const char *s, long min, long max, long *out, struct ck_err *e
  */
 int ck_parse_duration(const char *s, long long *seconds, struct ck_err *err);
 
+/* Value of one hex digit (0-9, a-f, A-F), or -1 for any other character. */
+int ck_hex_digit(int c);
+
 #endif /* CK_NUM_H */

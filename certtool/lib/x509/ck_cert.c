@@ -21,6 +21,7 @@
 
 #include "ck_clock.h"
 #include "ck_der.h"
+#include "ck_num.h"
 
 #define OID_MAX 128
 
@@ -102,6 +103,45 @@ ck_eku_oid(const char *name)
 		if (strcmp(t->name, name) == 0)
 			return t->oid;
 	return NULL;
+}
+
+const char *
+ck_name_label(const json_t *name, char *buf, size_t cap)
+{
+	const char *cn = json_string_value(json_object_get(name, "cn"));
+	const char *dn = json_string_value(json_object_get(name, "dn"));
+	const char *p;
+	size_t o = 0;
+
+	if (cap == 0)
+		return NULL;
+	buf[0] = '\0';
+	if (cn != NULL && *cn != '\0') {
+		snprintf(buf, cap, "%s", cn);
+		return buf;
+	}
+	if (dn == NULL || *dn == '\0')
+		return NULL;
+	/* The value of the first attribute of the first RDN: after the first '='. */
+	p = strchr(dn, '=');
+	p = p != NULL ? p + 1 : dn;
+	while (*p != '\0' && *p != ',' && *p != '+' && o + 1 < cap) {
+		if (*p == '\\' && p[1] != '\0') {
+			int hi = ck_hex_digit((unsigned char)p[1]), lo = hi >= 0 ? ck_hex_digit((unsigned char)p[2]) : -1;
+
+			if (hi >= 0 && lo >= 0) {
+				buf[o++] = (char)(hi * 16 + lo);
+				p += 3;
+			} else {
+				buf[o++] = p[1];
+				p += 2;
+			}
+			continue;
+		}
+		buf[o++] = *p++;
+	}
+	buf[o] = '\0';
+	return buf;
 }
 
 char *

@@ -45,6 +45,18 @@ json_t *ck_cert_record(const unsigned char *der, size_t len,
 int ck_cert_record_der(const json_t *rec, unsigned char **der, size_t *len,
     struct ck_err *err);
 
+/*
+ * The name people read for an X.509 name object of a record ({"dn", "cn",
+ * ...}): its CN when it has a non-empty one, else the value of the DN's most
+ * specific RDN (the first in RFC 4514 order, RFC 4514 section 2.1), with the
+ * RFC 4514 escapes undone: "OU=Security Communication RootCA1,O=SECOM
+ * Trust.net,C=JP" is "Security Communication RootCA1".  A value given as
+ * "#hex" stays as it is.  Writes into buf (cap bytes, truncated) and returns
+ * buf, or returns NULL (buf "") when name has neither CN nor DN.  Every
+ * human-readable output and monitoring label names certificates with this.
+ */
+const char *ck_name_label(const json_t *name, char *buf, size_t cap);
+
 /* Short name of a dotted EKU OID ("server_auth", ...) or NULL when unknown. */
 const char *ck_eku_short_name(const char *oid);
 

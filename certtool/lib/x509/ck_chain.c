@@ -21,6 +21,7 @@
 #include "ck_cert.h"
 #include "ck_clock.h"
 #include "ck_load.h"
+#include "ck_num.h"
 #include "ck_record.h"
 #include "ck_revoke.h"
 
@@ -580,18 +581,6 @@ ck_chain_add_untrusted(struct ck_chain_ctx *c, const char *path, struct ck_err *
 	return path_certs(c, path, c->pool, err);
 }
 
-static int
-hexval(int ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
 /* Adds a hex hash (colons and spaces ignored); returns 0 or -1 when not 20/32/48 bytes. */
 static int
 add_hash(struct ck_chain_ctx *c, const char *s)
@@ -604,7 +593,7 @@ add_hash(struct ck_chain_ctx *c, const char *s)
 
 		if (*s == ':' || *s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
 			continue;
-		if ((v = hexval(*s)) < 0 || h.len >= sizeof(h.md))
+		if ((v = ck_hex_digit(*s)) < 0 || h.len >= sizeof(h.md))
 			return -1;
 		if (hi < 0) {
 			hi = v;

@@ -13,6 +13,7 @@
 #include <openssl/bn.h>
 #include <openssl/crypto.h>
 
+#include "ck_cert.h"
 #include "ck_clock.h"
 #include "ck_expiry.h"
 
@@ -216,6 +217,7 @@ judge_cert(struct ck_expiry_set *s, json_t *cert, struct ck_err *err, long *idx)
 	const char *na = json_string_value(json_object_get(cert, "not_after"));
 	const char *nb = json_string_value(json_object_get(cert, "not_before"));
 	const char *serial = str_of(cert, "serial");
+	char subj[512], iss[512];
 	json_t *ex, *jidx;
 
 	memset(&it, 0, sizeof(it));
@@ -238,9 +240,10 @@ judge_cert(struct ck_expiry_set *s, json_t *cert, struct ck_err *err, long *idx)
 	ex = expiry_object(&it);
 	if (ex == NULL || json_object_set_new(cert, "expiry", ex) == -1)
 		return ck_err_set(err, CK_E_NOMEM, "out of memory");
+	ck_name_label(json_object_get(cert, "subject"), subj, sizeof(subj));
+	ck_name_label(json_object_get(cert, "issuer"), iss, sizeof(iss));
 	*idx = remember(s, &it, json_string_value(json_object_get(cert, "id")),
-	    str_of(json_object_get(cert, "subject"), "cn"),
-	    str_of(json_object_get(cert, "issuer"), "cn"), serial,
+	    subj, iss, serial,
 	    str_of(src, "uri"), "cert");
 	if (*idx < 0)
 		return ck_err_set(err, CK_E_NOMEM, "out of memory");
@@ -253,11 +256,11 @@ judge_crl(struct ck_expiry_set *s, json_t *crl, struct ck_err *err)
 	struct ck_expiry_item it;
 	const char *nu = json_string_value(json_object_get(crl, "next_update"));
 	const char *tu = json_string_value(json_object_get(crl, "this_update"));
-	const json_t *iss = json_object_get(crl, "issuer");
-	const char *cn = str_of(iss, "cn");
+	char cn[512];
 	json_t *ex;
 	long idx;
 
+	ck_name_label(json_object_get(crl, "issuer"), cn, sizeof(cn));
 	memset(&it, 0, sizeof(it));
 	if (nu == NULL)
 		return ck_err_set(err, CK_E_PARSE, "crl of '%s' has no next_update", cn);
@@ -524,8 +527,8 @@ ck_expiry_write_text(FILE *fp, const struct ck_expiry_set *s, int all,
 	}
 	if (shown == 0 && (!all || s->n == 0))
 		return 0;
-	fprintf(fp, "%-13s  %-*s  %-*s  %-20s  %9s  %s\n", "STATUS", (int)wcn, "SUBJECT CN",
-	    (int)wiss, "ISSUER CN", "NOT AFTER", "DAYS LEFT", "SOURCE");
+	fprintf(fp, "%-13s  %-*s  %-*s  %-20s  %9s  %s\n", "STATUS", (int)wcn, "SUBJECT",
+	    (int)wiss, "ISSUER", "NOT AFTER", "DAYS LEFT", "SOURCE");
 	for (i = 0; i < s->n; i++) {
 		const struct ck_expiry_item *it = &s->items[i];
 

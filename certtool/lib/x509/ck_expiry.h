@@ -64,8 +64,8 @@ int ck_expiry_status(int state, int not_yet_valid);
 struct ck_expiry_item {
 	char *what;		/* "cert" or "crl" */
 	char *id;		/* cert id or NULL */
-	char *subject_cn;	/* "" when absent; for a CRL the issuer's CN */
-	char *issuer_cn;	/* "" when absent */
+	char *subject_cn;	/* ck_name_label of the subject ("" when none); for a CRL the issuer's */
+	char *issuer_cn;	/* ck_name_label of the issuer ("" when none) */
 	char *serial;		/* lower-case hex, "" when absent */
 	char *source;		/* source.uri, "" when absent */
 	long index;		/* source.index, -1 when absent */

@@ -1,0 +1,81 @@
+/* Unit tests for ck_cert: the name people read for a subject or issuer. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "ck_cert.h"
+#include "ck_num.h"
+
+static void
+test_name_label(void **state)
+{
+	static const struct {
+		const char *json;	/* the name object of a record */
+		const char *want;	/* NULL: no name */
+	} t[] = {
+		{ "{\"dn\":\"CN=a.example,O=X\",\"cn\":\"a.example\"}", "a.example" },
+		/* No CN: the most specific RDN, first in RFC 4514 order. */
+		{ "{\"dn\":\"OU=Security Communication RootCA1,O=SECOM Trust.net,C=JP\",\"ou\":[]}",
+		  "Security Communication RootCA1" },
+		{ "{\"dn\":\"O=No CN Ltd\"}", "No CN Ltd" },
+		{ "{\"dn\":\"O=No CN Ltd\",\"cn\":\"\"}", "No CN Ltd" },
+		/* RFC 4514 escapes undone: \, \+ \\ and \HH. */
+		{ "{\"dn\":\"OU=Sales\\\\, East+L=Here,C=US\"}", "Sales, East" },
+		{ "{\"dn\":\"OU=a\\\\\\\\b\\\\2Bc,C=US\"}", "a\\b+c" },
+		{ "{\"dn\":\"1.2.3.4=#0403616263,C=US\"}", "#0403616263" },
+		{ "{}", NULL },
+		{ "{\"dn\":\"\"}", NULL },
+	};
+	char buf[64];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		json_t *name = json_loads(t[i].json, 0, NULL);
+		const char *got;
+
+		assert_non_null(name);
+		got = ck_name_label(name, buf, sizeof(buf));
+		if (t[i].want == NULL) {
+			if (got != NULL || buf[0] != '\0')
+				fail_msg("case %zu: got '%s', want none", i, buf);
+		} else if (got == NULL || strcmp(got, t[i].want) != 0) {
+			fail_msg("case %zu: got '%s', want '%s'", i, got ? got : "(null)", t[i].want);
+		}
+		json_decref(name);
+	}
+	/* Truncated to the buffer, still terminated. */
+	{
+		json_t *name = json_loads("{\"cn\":\"abcdefgh\"}", 0, NULL);
+
+		assert_string_equal(ck_name_label(name, buf, 4), "abc");
+		json_decref(name);
+	}
+}
+
+static void
+test_hex_digit(void **state)
+{
+	(void)state;
+	assert_int_equal(ck_hex_digit('0'), 0);
+	assert_int_equal(ck_hex_digit('9'), 9);
+	assert_int_equal(ck_hex_digit('a'), 10);
+	assert_int_equal(ck_hex_digit('F'), 15);
+	assert_int_equal(ck_hex_digit('g'), -1);
+	assert_int_equal(ck_hex_digit('\0'), -1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_name_label),
+		cmocka_unit_test(test_hex_digit),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
