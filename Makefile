@@ -8,6 +8,7 @@
 #   make SANITIZE=address,undefined check         the suite on a sanitizer build
 #   make check-quick          one build, unit + end-to-end only
 #   make fuzz [FUZZ_SECONDS=N]
+#   make fuzz-long FUZZ_CORPUS=DIR [FUZZ_LONG_SECONDS=600]   before a release
 #   make bench
 #
 # Every tool is certtool/cert-*.c; every library file is certtool/lib/LAYER/*.c
@@ -70,7 +71,7 @@ MANS := $(wildcard man/*.1 man/*.5 man/*.7)
 
 .SECONDARY:
 
-.PHONY: all tests deps check check-quick demo install uninstall lint fuzz bench clean
+.PHONY: all tests deps check check-quick demo install uninstall lint fuzz fuzz-long bench clean
 
 all: $(BINS)
 
@@ -154,6 +155,16 @@ fuzz-build: $(FUZZ_BINS)
 
 fuzz: fuzz-build
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz.sh $(FUZZ_BINS)
+
+# Before a release: every target for FUZZ_LONG_SECONDS (10 minutes) on a
+# corpus kept in FUZZ_CORPUS/<target>/ between runs (docs/HACKING.md).
+FUZZ_LONG_SECONDS ?= 600
+fuzz-long:
+	@if [ -z "$(FUZZ_CORPUS)" ]; then \
+		echo "make fuzz-long: name a directory to keep the corpus in: make fuzz-long FUZZ_CORPUS=\$$HOME/certkit-corpus" >&2; \
+		exit 2; fi
+	@$(MAKE) --no-print-directory fuzz-build
+	@FUZZ_SECONDS=$(FUZZ_LONG_SECONDS) FUZZ_CORPUS="$(FUZZ_CORPUS)" sh tests/fuzz.sh $(FUZZ_BINS)
 
 bench: deps
 	@$(MAKE) --no-print-directory all

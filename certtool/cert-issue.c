@@ -18,6 +18,7 @@
 #include "ck_ledger.h"
 #include "ck_num.h"
 #include "ck_opt.h"
+#include "ck_path.h"
 #include "ck_record.h"
 #include "ck_tmpl.h"
 #include "ck_tool.h"
@@ -47,26 +48,19 @@ fail(const char *src, const struct ck_err *e)
 static char *
 ledger_path(void)
 {
-	size_t n = strlen(cfg.dir) + sizeof(CK_LEDGER_FILE) + 2;
-	char *p = malloc(n);
-
-	if (p)
-		snprintf(p, n, "%s/%s", cfg.dir, CK_LEDGER_FILE);
-	return p;
+	return ck_path_join(cfg.dir, CK_LEDGER_FILE);
 }
 
 static struct ck_ledger *
 open_ledger(const char *dir, struct ck_err *err)
 {
-	size_t n = strlen(dir) + sizeof(CK_LEDGER_FILE) + 2;
-	char *p = malloc(n);
+	char *p = ck_path_join(dir, CK_LEDGER_FILE);
 	struct ck_ledger *l;
 
 	if (p == NULL) {
 		ck_err_set(err, CK_E_NOMEM, "out of memory");
 		return NULL;
 	}
-	snprintf(p, n, "%s/%s", dir, CK_LEDGER_FILE);
 	l = ck_ledger_open(p, (int)(cfg.lock_s * 1000), err);
 	free(p);
 	if (l && cfg.sync && strcmp(cfg.sync, "full") == 0 &&

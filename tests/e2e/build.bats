@@ -69,3 +69,60 @@ load helper
 	run --separate-stderr cert-lint --profile rfc5280 big.jsonl
 	[ -z "$stderr" ]
 }
+
+@test "make is quiet: one short line per file; make V=1 prints the full command" {
+	b="$BATS_TEST_TMPDIR/b"
+	run -0 make -C "$CK_TOP" --no-print-directory BUILD="$b" "$b/certtool/lib/core/ck_num.o"
+	[ "$output" = "  CC    certtool/lib/core/ck_num.c" ]
+	rm -f "$b/certtool/lib/core/ck_num.o"
+	run -0 make -C "$CK_TOP" --no-print-directory BUILD="$b" V=1 "$b/certtool/lib/core/ck_num.o"
+	[ "${#lines[@]}" -eq 1 ]
+	[[ "$output" == *" -Werror "*" -c -o $b/certtool/lib/core/ck_num.o certtool/lib/core/ck_num.c" ]]
+}
+
+@test "fuzz: the run count is libFuzzer's 'Done N runs' line, not the last #N (the dictionary lines)" {
+	log="$BATS_TEST_TMPDIR/log"
+	cat >"$log" <<'LOG'
+#1048576	pulse  cov: 1203 ft: 4711 corp: 388/61Kb exec/s: 10485 rss: 512Mb
+#2097152	pulse  cov: 1203 ft: 4712 corp: 388/61Kb exec/s: 10485 rss: 512Mb
+Done 2366125 runs in 101 second(s)
+###### Recommended dictionary. ######
+"\x00\x00\x00\x00\x00\x00\x00\x10" # Uses: 69
+"BEGIN" # Uses: 12
+###### End of recommended dictionary. ######
+LOG
+	run -0 sh "$CK_TOP/tests/fuzz.sh" --runs "$log"
+	[ "$output" = 2366125 ]
+	# No Done line (a crash): unknown, not a number from elsewhere in the log.
+	sed -i '/^Done/d' "$log"
+	run -0 sh "$CK_TOP/tests/fuzz.sh" --runs "$log"
+	[ "$output" = "?" ]
+}
+
+@test "make fuzz-long: needs a corpus directory, which is seeded once and kept between runs" {
+	run -2 make -C "$CK_TOP" --no-print-directory fuzz-long
+	[[ "$output" == *"FUZZ_CORPUS="* ]]
+	run -0 make -C "$CK_TOP" -n --no-print-directory fuzz-long FUZZ_CORPUS=/srv/corpus FUZZ_LONG_SECONDS=7
+	[[ "$output" == *'FUZZ_SECONDS=7 FUZZ_CORPUS="/srv/corpus" sh tests/fuzz.sh build-fuzz/fuzz_'* ]]
+	# A stand-in for a libFuzzer binary (no clang build here): it adds one
+	# input to the corpus directory it is given and reports its runs.
+	bin="$BATS_TEST_TMPDIR/fuzz_record"
+	cat >"$bin" <<'SH'
+#!/bin/sh
+for a; do case $a in -*) ;; *) dir=$a ;; esac; done
+date +%N >"$dir/new-$(ls "$dir" | wc -l)"
+echo "Done 1234 runs in 1 second(s)"
+SH
+	chmod +x "$bin"
+	corpus="$BATS_TEST_TMPDIR/corpus"
+	seeds=$(ls "$CK_TOP/tests/fuzz/corpus/fuzz_record" | wc -l)
+	cd "$CK_TOP"
+	run -0 env FUZZ_SECONDS=1 FUZZ_CORPUS="$corpus" sh tests/fuzz.sh "$bin"
+	[ "$output" = "ok 1 - fuzz fuzz_record 1s: 1234 runs, corpus $corpus/fuzz_record: $((seeds + 1)) inputs" ]
+	run -0 env FUZZ_SECONDS=1 FUZZ_CORPUS="$corpus" sh tests/fuzz.sh "$bin"
+	[ "$output" = "ok 1 - fuzz fuzz_record 1s: 1234 runs, corpus $corpus/fuzz_record: $((seeds + 2)) inputs" ]
+	# Without FUZZ_CORPUS the committed seeds are not touched.
+	run -0 env FUZZ_SECONDS=1 sh tests/fuzz.sh "$bin"
+	[ "$output" = "ok 1 - fuzz fuzz_record 1s: 1234 runs" ]
+	[ "$(ls tests/fuzz/corpus/fuzz_record | wc -l)" -eq "$seeds" ]
+}

@@ -222,3 +222,15 @@ field_check() {
 	[ "$(printf '%s\n' "$output" | jq -r .serial | paste -sd ' ')" = "-5 0" ]
 	[ "$(openssl x509 -in "$FIX/lint/certs/serial-neg.pem" -noout -serial)" = "serial=-05" ]
 }
+
+@test "cert-read: a directory given with a trailing slash gives paths without doubled slashes" {
+	d="$BATS_TEST_TMPDIR/certs"
+	mkdir -p "$d/sub"
+	cp "$R/root.pem" "$d/"
+	cp "$R/inter.pem" "$d/sub/"
+	run -0 cert-read -r "$d/"
+	[ "$(printf '%s\n' "$output" | jq -r .source.uri | sort | tr '\n' ' ')" = "$d/root.pem $d/sub/inter.pem " ]
+	run -0 cert-expiry --format text --all "$d/"
+	[[ "$output" == *" $d/root.pem"* ]]
+	[[ "$output" != *"//"* ]]
+}

@@ -20,6 +20,7 @@
 #include "ck_err.h"
 #include "ck_load.h"
 #include "ck_num.h"
+#include "ck_path.h"
 #include "ck_record.h"
 
 static void
@@ -488,6 +489,28 @@ test_eku_names(void **state)
 	assert_null(ck_eku_short_name("1.2.3.4"));
 }
 
+static void
+test_path_join(void **state)
+{
+	static const char *const t[][3] = {
+		{ "/etc/ssl/certs/", "a.pem", "/etc/ssl/certs/a.pem" },
+		{ "/etc/ssl/certs", "a.pem", "/etc/ssl/certs/a.pem" },
+		{ "/", "etc", "/etc" },
+		{ "", "a.pem", "a.pem" },
+		{ ".", "a.pem", "./a.pem" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		char *p = ck_path_join(t[i][0], t[i][1]);
+
+		assert_non_null(p);
+		assert_string_equal(p, t[i][2]);
+		free(p);
+	}
+}
+
 int
 main(void)
 {
@@ -495,6 +518,7 @@ main(void)
 		cmocka_unit_test(test_status_worse),
 		cmocka_unit_test(test_err),
 		cmocka_unit_test(test_parse_long),
+		cmocka_unit_test(test_path_join),
 		cmocka_unit_test(test_duration),
 		cmocka_unit_test(test_time),
 		cmocka_unit_test(test_clock),

@@ -20,6 +20,7 @@
 #include "ck_adcs.h"
 #include "ck_cert.h"
 #include "ck_datadir.h"
+#include "ck_path.h"
 #include "ck_sid.h"
 #include "ck_tmpl.h"
 
@@ -176,7 +177,7 @@ ck_tmpl_list(const char *dir, char ***paths, size_t *n, struct ck_err *err)
 				goto nomem;
 			v = nv;
 		}
-		if (asprintf(&v[cnt], "%s/%s", dir, de->d_name) < 0)
+		if ((v[cnt] = ck_path_join(dir, de->d_name)) == NULL)
 			goto nomem;
 		cnt++;
 	}

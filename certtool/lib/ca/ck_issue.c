@@ -20,20 +20,10 @@
 #include "ck_adcs.h"
 #include "ck_clock.h"
 #include "ck_issue.h"
+#include "ck_path.h"
 #include "ck_tmpl.h"
 
 /* ---- small helpers ---- */
-
-static char *
-path_join(const char *dir, const char *file)
-{
-	size_t n = strlen(dir) + strlen(file) + 2;
-	char *p = malloc(n);
-
-	if (p)
-		snprintf(p, n, "%s/%s", dir, file);
-	return p;
-}
 
 static const EVP_MD *
 md_for(EVP_PKEY *key)
@@ -517,7 +507,7 @@ ck_ca_init(const struct ck_ca_init_opts *o, struct ck_err *err)
 	}
 	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		free(p);
-		if ((p = path_join(o->dir, files[i])) == NULL) {
+		if ((p = ck_path_join(o->dir, files[i])) == NULL) {
 			ck_err_set(err, CK_E_NOMEM, "out of memory");
 			goto out;
 		}
@@ -583,22 +573,22 @@ ck_ca_init(const struct ck_ca_init_opts *o, struct ck_err *err)
 		}
 	}
 	free(p);
-	p = path_join(o->dir, CK_CA_KEY_FILE);
+	p = ck_path_join(o->dir, CK_CA_KEY_FILE);
 	if (p == NULL || write_key(p, key, o->password, err) == -1)
 		goto out;
 	free(p);
-	p = path_join(o->dir, CK_CA_CERT_FILE);
+	p = ck_path_join(o->dir, CK_CA_CERT_FILE);
 	if (p == NULL || write_certs(p, &x, 1, err) == -1)
 		goto out;
 	if (o->parent) {
 		X509 *v[2] = { x, o->parent->cert };
 		free(p);
-		p = path_join(o->dir, CK_CA_CHAIN_FILE);
+		p = ck_path_join(o->dir, CK_CA_CHAIN_FILE);
 		if (p == NULL || write_certs(p, v, 2, err) == -1)
 			goto out;
 	}
 	free(p);
-	if ((p = path_join(o->dir, CK_LEDGER_FILE)) == NULL ||
+	if ((p = ck_path_join(o->dir, CK_LEDGER_FILE)) == NULL ||
 	    (l = ck_ledger_create(p, err)) == NULL)
 		goto out;
 	if ((o->aia_url && ck_ledger_config_set(l, "aia_url", o->aia_url, err) == -1) ||
@@ -629,7 +619,7 @@ ck_ca_open(const char *dir, struct ck_ledger *l, struct ck_err *err)
 	FILE *fp;
 
 	if (ca == NULL || (ca->dir = strdup(dir)) == NULL ||
-	    (p = path_join(dir, CK_CA_CERT_FILE)) == NULL) {
+	    (p = ck_path_join(dir, CK_CA_CERT_FILE)) == NULL) {
 		ck_err_set(err, CK_E_NOMEM, "out of memory");
 		goto fail;
 	}
@@ -682,7 +672,7 @@ int
 ck_ca_load_key(struct ck_ca *ca, const char *password, struct ck_err *err)
 {
 	struct pw_ctx c = { password, 0 };
-	char *p = path_join(ca->dir, CK_CA_KEY_FILE);
+	char *p = ck_path_join(ca->dir, CK_CA_KEY_FILE);
 	FILE *fp;
 
 	if (p == NULL)

@@ -22,6 +22,7 @@
 #include "ck_clock.h"
 #include "ck_load.h"
 #include "ck_num.h"
+#include "ck_path.h"
 #include "ck_record.h"
 #include "ck_revoke.h"
 
@@ -533,17 +534,18 @@ path_certs(struct ck_chain_ctx *c, const char *path, STACK_OF(X509) *out, struct
 	if ((d = opendir(path)) == NULL)
 		return ck_err_set(err, CK_E_IO, "cannot open directory");
 	while ((de = readdir(d)) != NULL) {
-		char fp[4096];
+		char *fp;
 		struct ck_err e2;
 		int n;
 
 		if (de->d_name[0] == '.')
 			continue;
-		snprintf(fp, sizeof(fp), "%s/%s", path, de->d_name);
-		if (stat(fp, &st) != 0 || !S_ISREG(st.st_mode))
-			continue;
-		if ((n = file_certs(c, fp, out, &e2)) > 0)
+		if ((fp = ck_path_join(path, de->d_name)) == NULL)
+			break;
+		if (stat(fp, &st) == 0 && S_ISREG(st.st_mode) &&
+		    (n = file_certs(c, fp, out, &e2)) > 0)
 			total += n;
+		free(fp);
 	}
 	closedir(d);
 	if (total == 0)

@@ -23,6 +23,7 @@
 
 #include "ck_cert.h"
 #include "ck_der.h"
+#include "ck_path.h"
 #include "ck_record.h"
 
 /* A directory holds at most this many entries we look at; files at most this size. */
@@ -742,7 +743,7 @@ load_dir(const char *path, const struct stat *dst, struct walk *w,
 
 		if (r < 0)
 			break;
-		if (asprintf(&full, "%s/%s", path, names[i]) < 0)
+		if ((full = ck_path_join(path, names[i])) == NULL)
 			continue;
 		if (stat(full, &st) != 0) {
 			ck_err_set(&err, CK_E_IO, "%s", strerror(errno));
