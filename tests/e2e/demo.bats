@@ -2,6 +2,7 @@
 # make demo (tests/demo.sh): judged at a fixed time that fits its sample PKI,
 # whatever today's date is.
 
+bats_require_minimum_version 1.5.0
 load helper
 
 setup_file() {
