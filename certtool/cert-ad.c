@@ -3,7 +3,6 @@
  * flags and ACLs, enrollment services, NTAuth, AIA, CDP, OIDs) and
  * principals' groups from Active Directory over LDAP, as certkit records.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,46 +11,9 @@
 #include "ck_err.h"
 #include "ck_ldap.h"
 #include "ck_num.h"
+#include "ck_opt.h"
 #include "ck_record.h"
 #include "ck_tool.h"
-
-#define MAX_NAMES 256
-
-static void
-usage(FILE *fp)
-{
-	fputs("usage: cert-ad --uri ldap[s]://HOST[:PORT] [--base DN]\n"
-	    "               [--bind-dn DN --password-file F | --password-env VAR | --sasl gssapi]\n"
-	    "               [--starttls] [--cacert F | --insecure] [--timeout SECONDS]\n"
-	    "               [--max-entries N] [--what LIST] [--principal NAME ...]\n"
-	    "               [--template NAME ...] [--format json|text]\n"
-	    "       cert-ad -h | --version\n", fp);
-}
-
-enum { OPT_URI = 256, OPT_BASE, OPT_BIND_DN, OPT_PWFILE, OPT_PWENV, OPT_SASL, OPT_STARTTLS,
-	OPT_CACERT, OPT_INSECURE, OPT_TIMEOUT, OPT_MAX_ENTRIES, OPT_WHAT, OPT_PRINCIPAL,
-	OPT_TEMPLATE, OPT_FORMAT, OPT_VERSION };
-
-static const struct option longopts[] = {
-	{ "uri", required_argument, NULL, OPT_URI },
-	{ "base", required_argument, NULL, OPT_BASE },
-	{ "bind-dn", required_argument, NULL, OPT_BIND_DN },
-	{ "password-file", required_argument, NULL, OPT_PWFILE },
-	{ "password-env", required_argument, NULL, OPT_PWENV },
-	{ "sasl", required_argument, NULL, OPT_SASL },
-	{ "starttls", no_argument, NULL, OPT_STARTTLS },
-	{ "cacert", required_argument, NULL, OPT_CACERT },
-	{ "insecure", no_argument, NULL, OPT_INSECURE },
-	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-	{ "max-entries", required_argument, NULL, OPT_MAX_ENTRIES },
-	{ "what", required_argument, NULL, OPT_WHAT },
-	{ "principal", required_argument, NULL, OPT_PRINCIPAL },
-	{ "template", required_argument, NULL, OPT_TEMPLATE },
-	{ "format", required_argument, NULL, OPT_FORMAT },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, OPT_VERSION },
-	{ NULL, 0, NULL, 0 }
-};
 
 static struct {
 	int fmt;
@@ -163,85 +125,96 @@ emit(void *ctx, json_t *rec)
 	return 0;
 }
 
+static int
+parse_sasl(const char *arg, void *target, struct ck_err *err)
+{
+	if (strcasecmp(arg, "gssapi") != 0)
+		return ck_err_set(err, CK_E_USAGE, "only gssapi is supported");
+	*(int *)target = 1;
+	return 0;
+}
+
+static struct ck_ldap_opts lo;
+static const char *base, *pwfile, *pwenv, *format, *what_s;
+static struct ck_strv principals, templates;
+static long timeout = -1, max_entries = -1;
+
+static const struct ck_opt opts[] = {
+	{ .name = "uri", .arg = "ldap[s]://HOST[:PORT]", .desc = "the domain controller",
+	    .type = CK_OPT_STR, .target = &lo.uri, .required = 1 },
+	{ .name = "base", .arg = "DN", .desc = "the configuration naming context",
+	    .type = CK_OPT_STR, .target = &base },
+	{ .name = "bind-dn", .arg = "DN", .desc = "LDAP bind DN", .type = CK_OPT_STR,
+	    .target = &lo.bind_dn, .synopsis = "[--bind-dn DN --bind-password-file F | "
+	    "--bind-password-env VAR | --sasl gssapi]" },
+	{ .name = "bind-password-file", .arg = "F", .desc = "LDAP bind password from a file",
+	    .type = CK_OPT_STR, .target = &pwfile, .complete = CK_COMPLETE_FILE,
+	    .synopsis = "" },
+	{ .name = "bind-password-env", .arg = "VAR", .desc = "LDAP bind password from a variable",
+	    .type = CK_OPT_STR, .target = &pwenv, .synopsis = "" },
+	{ .name = "sasl", .arg = "gssapi", .desc = "bind with Kerberos (kinit first)",
+	    .type = CK_OPT_PARSE, .target = &lo.sasl_gssapi, .parse = parse_sasl,
+	    .complete = "gssapi", .synopsis = "" },
+	{ .name = "password-file", .arg = "F", .type = CK_OPT_STR, .target = &pwfile,
+	    .replaced_by = "bind-password-file" },
+	{ .name = "password-env", .arg = "VAR", .type = CK_OPT_STR, .target = &pwenv,
+	    .replaced_by = "bind-password-env" },
+	{ .name = "starttls", .desc = "StartTLS on ldap://", .type = CK_OPT_SET,
+	    .target = &lo.starttls, .value = 1 },
+	{ .name = "cacert", .arg = "F", .desc = "CA certificates for LDAPS and StartTLS",
+	    .type = CK_OPT_STR, .target = &lo.cacert, .complete = CK_COMPLETE_FILE,
+	    .synopsis = "[--cacert F | --insecure]" },
+	{ .name = "insecure", .desc = "do not verify the server", .type = CK_OPT_SET,
+	    .target = &lo.insecure, .value = 1, .synopsis = "" },
+	{ .name = "timeout", .arg = "SECONDS", .desc = "network timeout", .type = CK_OPT_LONG,
+	    .target = &timeout, .min = 1, .max = 3600 },
+	{ .name = "max-entries", .arg = "N", .desc = "refuse larger answers",
+	    .type = CK_OPT_LONG, .target = &max_entries, .min = 1, .max = 10000000 },
+	{ .name = "what", .arg = "LIST", .desc = "what to read (templates,cas,...; none)",
+	    .type = CK_OPT_STR, .target = &what_s },
+	{ .name = "principal", .arg = "NAME", .desc = "a principal's groups (repeatable)",
+	    .type = CK_OPT_LIST, .target = &principals, .synopsis = "[--principal NAME ...]" },
+	{ .name = "template", .arg = "NAME", .desc = "only these templates (repeatable)",
+	    .type = CK_OPT_LIST, .target = &templates, .synopsis = "[--template NAME ...]" },
+	{ .name = "format", .arg = "json|text", .desc = "output format", .type = CK_OPT_STR,
+	    .target = &format, .complete = "json text" },
+	{ .name = NULL }
+};
+
+static const struct ck_tool_def tool = { .prog = "cert-ad", .opts = opts };
+
 int
 main(int argc, char **argv)
 {
-	struct ck_ldap_opts lo;
 	struct ck_ldap *l = NULL;
 	struct ck_ad *ad = NULL;
 	struct ck_err err;
-	const char *base = NULL, *pwfile = NULL, *pwenv = NULL, *format = NULL, *what_s = NULL;
-	const char *principals[MAX_NAMES], *templates[MAX_NAMES];
-	size_t np = 0, nt = 0, i;
+	size_t i;
 	char *password = NULL;
 	unsigned what = CK_AD_ALL;
-	long n;
-	int c, status = CK_OK, fmt;
+	int first, status = CK_OK, fmt;
 
 	ck_tool_init("cert-ad");
 	ck_ldap_opts_init(&lo);
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case OPT_URI: lo.uri = optarg; break;
-		case OPT_BASE: base = optarg; break;
-		case OPT_BIND_DN: lo.bind_dn = optarg; break;
-		case OPT_PWFILE: pwfile = optarg; break;
-		case OPT_PWENV: pwenv = optarg; break;
-		case OPT_SASL:
-			if (strcasecmp(optarg, "gssapi") != 0) {
-				ck_warnx("--sasl: only gssapi is supported");
-				return CK_UNKNOWN;
-			}
-			lo.sasl_gssapi = 1;
-			break;
-		case OPT_STARTTLS: lo.starttls = 1; break;
-		case OPT_CACERT: lo.cacert = optarg; break;
-		case OPT_INSECURE: lo.insecure = 1; break;
-		case OPT_TIMEOUT:
-			if (ck_parse_long(optarg, 1, 3600, &n, &err) < 0) {
-				ck_warnx("--timeout: %s", err.msg);
-				return CK_UNKNOWN;
-			}
-			lo.timeout = (int)n;
-			break;
-		case OPT_MAX_ENTRIES:
-			if (ck_parse_long(optarg, 1, 10000000, &n, &err) < 0) {
-				ck_warnx("--max-entries: %s", err.msg);
-				return CK_UNKNOWN;
-			}
-			lo.max_entries = (size_t)n;
-			break;
-		case OPT_WHAT: what_s = optarg; break;
-		case OPT_PRINCIPAL:
-			if (np == MAX_NAMES) {
-				ck_warnx("--principal: at most %d", MAX_NAMES);
-				return CK_UNKNOWN;
-			}
-			principals[np++] = optarg;
-			break;
-		case OPT_TEMPLATE:
-			if (nt == MAX_NAMES) {
-				ck_warnx("--template: at most %d", MAX_NAMES);
-				return CK_UNKNOWN;
-			}
-			templates[nt++] = optarg;
-			break;
-		case OPT_FORMAT: format = optarg; break;
-		case 'h': usage(stdout); return CK_OK;
-		case OPT_VERSION: ck_print_version(); return CK_OK;
-		default: usage(stderr); return CK_UNKNOWN;
-		}
-	}
-	if (optind != argc || lo.uri == NULL) {
-		if (lo.uri == NULL)
-			ck_warnx("--uri is required");
-		else
-			ck_warnx("unexpected argument '%s'", argv[optind]);
-		usage(stderr);
+	switch (ck_opt_parse(&tool, argc, argv, &first, NULL)) {
+	case CK_OPT_OK:
+		break;
+	case CK_OPT_DONE:
+		return CK_OK;
+	default:
 		return CK_UNKNOWN;
 	}
-	if ((fmt = ck_format_parse(format, stdout)) < 0) {
-		ck_warnx("--format: '%s': use json or text", format);
+	if (first != argc) {
+		ck_warnx("unexpected argument '%s'", argv[first]);
+		ck_opt_usage(&tool, stderr);
+		return CK_UNKNOWN;
+	}
+	if (timeout > 0)
+		lo.timeout = (int)timeout;
+	if (max_entries > 0)
+		lo.max_entries = (size_t)max_entries;
+	if ((fmt = ck_format_option(format, NULL, stdout)) < 0) {
+		ck_opt_usage(&tool, stderr);
 		return CK_UNKNOWN;
 	}
 	out.fmt = fmt;
@@ -254,7 +227,7 @@ main(int argc, char **argv)
 		}
 	}
 	if ((pwfile != NULL) + (pwenv != NULL) + lo.sasl_gssapi > 1) {
-		ck_warnx("give one of --password-file, --password-env, --sasl");
+		ck_warnx("give one of --bind-password-file, --bind-password-env, --sasl");
 		return CK_UNKNOWN;
 	}
 	if ((pwfile != NULL || pwenv != NULL) && lo.bind_dn == NULL) {
@@ -283,13 +256,13 @@ main(int argc, char **argv)
 		status = CK_UNKNOWN;
 		goto done;
 	}
-	if (what != 0 && ck_ad_read(ad, what, templates, nt, emit, NULL) != 0)
+	if (what != 0 && ck_ad_read(ad, what, templates.v, templates.n, emit, NULL) != 0)
 		status = CK_UNKNOWN;
-	for (i = 0; i < np && !out.failed_write; i++) {
-		json_t *p = ck_ad_principal(ad, principals[i], &err);
+	for (i = 0; i < principals.n && !out.failed_write; i++) {
+		json_t *p = ck_ad_principal(ad, principals.v[i], &err);
 
 		if (p == NULL) {
-			ck_report(fmt == CK_FMT_JSON ? stdout : NULL, principals[i], &err);
+			ck_report(fmt == CK_FMT_JSON ? stdout : NULL, principals.v[i], &err);
 			status = CK_UNKNOWN;
 			continue;
 		}
@@ -301,6 +274,8 @@ done:
 	ck_ad_free(ad);
 	ck_ldap_close(l);
 	ck_secret_free(password);
+	ck_strv_release(&principals);
+	ck_strv_release(&templates);
 	if (ck_close_stdout() < 0)
 		status = CK_UNKNOWN;
 	return status;

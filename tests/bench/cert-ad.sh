@@ -33,7 +33,7 @@ t1=$(date +%s.%N)
 echo "loaded $N templates in $(echo "$t1 - $t0" | bc) s"
 ad() {
 	cert-ad --uri "$SAMBA_LDAPS_URI" --cacert "$SAMBA_CACERT" --bind-dn "$SAMBA_ADMIN_DN" \
-		--password-file "$SAMBA_PWFILE" --what templates
+		--bind-password-file "$SAMBA_PWFILE" --what templates
 }
 peer() {
 	LDAPTLS_CACERT="$SAMBA_CACERT" ldapsearch -LLL -x -H "$SAMBA_LDAPS_URI" -D "$SAMBA_ADMIN_DN" \

@@ -11,7 +11,7 @@ mkdir -p "$dir"
 cp "$top/tests/fixtures/ad/sample-export.jsonl" "$dir/ad.jsonl"
 cd "$dir" || exit 1
 echo "## cert-ad (replayed: tests/fixtures/ad/sample-export.jsonl, recorded from a Samba AD DC)"
-echo "\$ cert-ad --uri ldaps://dc1.corp.example --cacert dc-ca.pem --bind-dn \"\$ADMIN\" --password-file admin.pw --principal 'CORP\\SITESRV01\$' > ad.jsonl"
+echo "\$ cert-ad --uri ldaps://dc1.corp.example --cacert dc-ca.pem --bind-dn \"\$ADMIN\" --bind-password-file admin.pw --principal 'CORP\\SITESRV01\$' > ad.jsonl"
 printf '%s\n' "\$ jq -r 'select(.kind == \"template\") | [.name, (.name_flag.names | join(\"|\")), (.eku | join(\",\")), ([.acl[] | select(.rights | index(\"enroll\")) | (if .allow then \"+\" else \"-\" end) + (.name // .sid)] | join(\" \"))] | join(\"\\t\")' ad.jsonl"
 jq -r 'select(.kind == "template") | [.name, (.name_flag.names | join("|")), (.eku | join(",")), ([.acl[] | select(.rights | index("enroll")) | (if .allow then "+" else "-" end) + (.name // .sid)] | join(" "))] | join("\t")' ad.jsonl
 echo "\$ jq -r 'select(.kind == \"principal\") | .name + \": \" + ([.groups[].name] | join(\", \"))' ad.jsonl"

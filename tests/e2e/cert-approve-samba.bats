@@ -16,7 +16,7 @@ setup_file() {
 	T="$BATS_FILE_TMPDIR"
 	OUT="$T/ad.jsonl"
 	cert-ad --uri "$SAMBA_LDAPS_URI" --cacert "$SAMBA_CACERT" --bind-dn "$SAMBA_ADMIN_DN" \
-		--password-file "$SAMBA_PWFILE" --principal 'CORP\SITESRV01$' --principal 'CORP\WKS01$' \
+		--bind-password-file "$SAMBA_PWFILE" --principal 'CORP\SITESRV01$' --principal 'CORP\WKS01$' \
 		--principal 'CORP\alice' >"$OUT"
 	SID_SITESRV=$(samba_sid SITESRV01)
 	SID_WKS=$(samba_sid WKS01)
@@ -144,7 +144,7 @@ pending AMTWebServerPend CORP-CA"
 
 # The man page's pipeline, verbatim (getreg.txt in the current directory).
 example_pipeline() {
-	cert-ad --uri "$SAMBA_LDAPS_URI" --cacert "$SAMBA_CACERT" --bind-dn "$SAMBA_ADMIN_DN" --password-file "$SAMBA_PWFILE" --principal 'CORP\SITESRV01$' | cert-approve --requester 'CORP\SITESRV01$' --ca-config getreg.txt
+	cert-ad --uri "$SAMBA_LDAPS_URI" --cacert "$SAMBA_CACERT" --bind-dn "$SAMBA_ADMIN_DN" --bind-password-file "$SAMBA_PWFILE" --principal 'CORP\SITESRV01$' | cert-approve --requester 'CORP\SITESRV01$' --ca-config getreg.txt
 }
 
 @test "man EXAMPLES: the full cert-ad | cert-approve pipeline" {

@@ -10,7 +10,7 @@ setup_file() {
 	ad_start
 	OUT="$BATS_FILE_TMPDIR/ad.jsonl"
 	cert-ad --uri "$SAMBA_LDAPS_URI" --cacert "$SAMBA_CACERT" --bind-dn "$SAMBA_ADMIN_DN" \
-		--password-file "$SAMBA_PWFILE" >"$OUT"
+		--bind-password-file "$SAMBA_PWFILE" >"$OUT"
 	export OUT
 }
 

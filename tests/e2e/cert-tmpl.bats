@@ -257,7 +257,7 @@ PY
 	printf 'dn: CN=OID,%s\nchangetype: modify\nreplace: msPKI-Cert-Template-OID\nmsPKI-Cert-Template-OID: %s\n' \
 		"$SAMBA_PKS_DN" "$OIDB" | samba_ldapmodify -
 	run -0 cert-ad --uri "$SAMBA_LDAPS_URI" --cacert "$SAMBA_CACERT" --bind-dn "$SAMBA_ADMIN_DN" \
-		--password-file "$SAMBA_PWFILE" --what oids
+		--bind-password-file "$SAMBA_PWFILE" --what oids
 	base=$(printf '%s\n' "$output" | jq -r 'select(.kind == "forest") | .oid_base')
 	[ "$base" = "$OIDB" ]
 	for t in amt-web-server amt-provisioning amt-8021x-client; do
@@ -265,7 +265,7 @@ PY
 		cert-tmpl generate "$t" --format ldif --forest-dn "$SAMBA_BASE" --oid-base "$base" --enroll "$sid" | samba_ldapadd -
 	done
 	run -0 cert-ad --uri "$SAMBA_LDAPS_URI" --cacert "$SAMBA_CACERT" --bind-dn "$SAMBA_ADMIN_DN" \
-		--password-file "$SAMBA_PWFILE" --what templates
+		--bind-password-file "$SAMBA_PWFILE" --what templates
 	printf '%s\n' "$output" | jq -c 'select(.kind == "template")' >"$TMPD/got.jsonl"
 	for name in AMTWebServer AMTProvisioning AMT8021XClient; do
 		want=$(jq -c --arg n "$name" 'select(.name == $n)' "$TMPD/want.jsonl")

@@ -143,6 +143,95 @@ test_usage_and_completion(void **state)
 	assert_string_equal(capture(hint_x), "json text\n");
 }
 
+/* Entries per command, required options, numbers, set flags, a shared synopsis item. */
+static long bits = -1;
+static int nofetch = 1, insecure;
+static const char *csr_one, *pwfile;
+static struct ck_strv csrs;
+static const struct ck_opt z_opts[] = {
+	{ .name = "dir", .arg = "DIR", .type = CK_OPT_STR, .target = &format, .cmds = 0x3,
+	    .required = 0x3 },
+	{ .name = "csr", .arg = "FILE", .type = CK_OPT_LIST, .target = &csrs, .cmds = 0x1,
+	    .required = 0x1, .synopsis = "--csr FILE ..." },
+	{ .name = "csr", .arg = "FILE", .type = CK_OPT_STR, .target = &csr_one, .cmds = 0x4 },
+	{ .name = "bits", .arg = "N", .type = CK_OPT_LONG, .target = &bits, .min = 256,
+	    .max = 16384, .cmds = 0x2 },
+	{ .name = "no-fetch", .type = CK_OPT_SET, .target = &nofetch, .value = 0 },
+	{ .name = "cacert", .arg = "F", .type = CK_OPT_STR, .target = &pwfile,
+	    .synopsis = "[--cacert F | --insecure]" },
+	{ .name = "insecure", .type = CK_OPT_SET, .target = &insecure, .value = 1,
+	    .synopsis = "" },
+	{ .name = NULL }
+};
+static const struct ck_cmd z_cmds[] = {
+	{ .name = "sign", .operands = "" },
+	{ .name = "init", .operands = "" },
+	{ .name = "enroll", .operands = "" },
+	{ .name = NULL }
+};
+static const struct ck_tool_def zdef = { .prog = "cert-z", .opts = z_opts, .cmds = z_cmds };
+
+static void usage_z(FILE *fp) { ck_opt_usage(&zdef, fp); }
+static void words_z(FILE *fp) { ck_opt_complete(&zdef, "enroll", NULL, fp); }
+
+static void
+test_commands_required_numbers(void **state)
+{
+	char *ok1[] = { "cert-z", "sign", "--no-fetch", "--csr", "a", "--dir", "d", "--csr", "b",
+		"--insecure", NULL };
+	char *ok2[] = { "cert-z", "enroll", "--csr", "x", "--csr", "y", NULL };
+	char *ok3[] = { "cert-z", "init", "--dir", "d", "--bits", "4096", NULL };
+	char *no_dir[] = { "cert-z", "init", "--bits", "4096", NULL };
+	char *no_csr[] = { "cert-z", "sign", "--dir", "d", NULL };
+	char *bad_bits[] = { "cert-z", "init", "--dir", "d", "--bits", "100", NULL };
+	char *not_init[] = { "cert-z", "init", "--dir", "d", "--csr", "x", NULL };
+	int first, cmd;
+
+	(void)state;
+	reset();
+	assert_int_equal(ck_opt_parse(&zdef, 10, ok1, &first, &cmd), CK_OPT_OK);
+	assert_int_equal(cmd, 0);
+	assert_int_equal(csrs.n, 2);
+	assert_string_equal(csrs.v[1], "b");
+	assert_int_equal(nofetch, 0);
+	assert_int_equal(insecure, 1);
+	/* --csr of enroll is the other entry (a string: the last one wins). */
+	assert_int_equal(ck_opt_parse(&zdef, 6, ok2, &first, &cmd), CK_OPT_OK);
+	assert_int_equal(cmd, 2);
+	assert_string_equal(csr_one, "y");
+	assert_int_equal(csrs.n, 2);
+	assert_int_equal(ck_opt_parse(&zdef, 6, ok3, &first, &cmd), CK_OPT_OK);
+	assert_int_equal(bits, 4096);
+	assert_int_equal(ck_opt_parse(&zdef, 4, no_dir, &first, &cmd), CK_OPT_USAGE);
+	assert_int_equal(ck_opt_parse(&zdef, 4, no_csr, &first, &cmd), CK_OPT_USAGE);
+	assert_int_equal(ck_opt_parse(&zdef, 6, bad_bits, &first, &cmd), CK_OPT_USAGE);
+	assert_int_equal(ck_opt_parse(&zdef, 6, not_init, &first, &cmd), CK_OPT_USAGE);
+	ck_strv_release(&csrs);
+	/* Required options first, without brackets; a shared item shown once. */
+	assert_string_equal(capture(usage_z),
+	    "usage: cert-z sign --dir DIR --csr FILE ... [--no-fetch]\n"
+	    "              [--cacert F | --insecure]\n"
+	    "       cert-z init --dir DIR [--bits N] [--no-fetch] [--cacert F | --insecure]\n"
+	    "       cert-z enroll [--csr FILE] [--no-fetch] [--cacert F | --insecure]\n"
+	    "       cert-z -h | --help | --version\n");
+	/* A name with two entries is offered once. */
+	assert_string_equal(capture(words_z),
+	    "--csr\n--no-fetch\n--cacert\n--insecure\n--help\n--version\n");
+}
+
+static void
+test_format_option(void **state)
+{
+	static const char *const extra[] = { "nagios", "prometheus", NULL };
+
+	(void)state;
+	assert_int_equal(ck_format_option("json", NULL, stdout), CK_FMT_JSON);
+	assert_int_equal(ck_format_option("text", extra, stdout), CK_FMT_TEXT);
+	assert_int_equal(ck_format_option("prometheus", extra, stdout), CK_FMT_TEXT + 2);
+	assert_int_equal(ck_format_option("prometheus", NULL, stdout), -1);
+	assert_int_equal(ck_format_option("xml", extra, stdout), -1);
+}
+
 int
 main(void)
 {
@@ -150,6 +239,8 @@ main(void)
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_usage_and_completion),
+		cmocka_unit_test(test_commands_required_numbers),
+		cmocka_unit_test(test_format_option),
 	};
 
 	ck_tool_init("test_opt");

@@ -61,14 +61,17 @@ required(const struct ck_opt *o, int cmd)
 	return cmd < 0 ? o->required != 0 : (o->required & (1u << cmd)) != 0;
 }
 
-/* Whether an earlier entry of the table has o's name (one name, several commands). */
+/*
+ * Whether an earlier entry that command cmd (-1: any) accepts has o's name
+ * (one name, an entry per command).
+ */
 static int
-repeated(const struct ck_opt *opts, const struct ck_opt *o)
+repeated(const struct ck_opt *opts, const struct ck_opt *o, int cmd)
 {
 	const struct ck_opt *p;
 
 	for (p = opts; p < o; p++)
-		if (strcmp(p->name, o->name) == 0)
+		if (accepted(p, cmd) && strcmp(p->name, o->name) == 0)
 			return 1;
 	return 0;
 }
@@ -183,7 +186,7 @@ ck_opt_help(const struct ck_tool_def *def, FILE *fp)
 	}
 	fprintf(fp, "\noptions:\n");
 	for (o = def->opts; o != NULL && o->name != NULL; o++) {
-		if (!listed(o) || repeated(def->opts, o))
+		if (!listed(o) || repeated(def->opts, o, -1))
 			continue;
 		if (o->short_name != 0)
 			snprintf(left, sizeof(left), "-%c, --%s%s%s", o->short_name, o->name,
@@ -237,7 +240,7 @@ ck_opt_complete(const struct ck_tool_def *def, const char *cmd, const char *prev
 		}
 	}
 	for (o = def->opts; o != NULL && o->name != NULL; o++)
-		if (listed(o) && accepted(o, c) && !repeated(def->opts, o))
+		if (listed(o) && accepted(o, c) && !repeated(def->opts, o, c))
 			fprintf(fp, "--%s\n", o->name);
 	fprintf(fp, "--help\n--version\n");
 }
