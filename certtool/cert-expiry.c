@@ -3,7 +3,6 @@
  * Prometheus, and as a pipeline stage.  The judgement and the renderings
  * live in ck_expiry; this main reads the inputs and picks the output.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,12 +15,14 @@
 #include "ck_expiry.h"
 #include "ck_load.h"
 #include "ck_num.h"
+#include "ck_opt.h"
 #include "ck_record.h"
 #include "ck_tool.h"
 
 #define STDIN_MAX (256u * 1024 * 1024)
 
-enum { FMT_JSON, FMT_TEXT, FMT_NAGIOS, FMT_PROMETHEUS };
+/* The --format values, as ck_format_option() numbers them. */
+enum { FMT_JSON = CK_FMT_JSON, FMT_TEXT = CK_FMT_TEXT, FMT_NAGIOS, FMT_PROMETHEUS };
 
 static struct {
 	int format;
@@ -31,15 +32,6 @@ static struct {
 	int write_failed;
 	struct ck_progress progress;	/* records handled, on a terminal only */
 } cfg;
-
-static void
-usage(FILE *fp)
-{
-	fprintf(fp,
-	    "usage: cert-expiry [-w DUR] [-c DUR] [--at TIME] [--format json|text|nagios|prometheus]\n"
-	    "                   [--all] [-o FILE] [SOURCE ...]\n"
-	    "       cert-expiry -h | --help | --version\n");
-}
 
 /* Writes one record when the output is JSON Lines. */
 static void
@@ -198,62 +190,50 @@ read_stdin(const struct ck_load_opts *lo)
 	free(buf);
 }
 
-static int
-parse_format(const char *s)
-{
-	if (s == NULL) {
-		int f = ck_format_parse(NULL, stdout);
+static const char *at, *warn_s, *crit_s, *format_s, *output;
 
-		return f == CK_FMT_TEXT ? FMT_TEXT : FMT_JSON;
-	}
-	if (strcmp(s, "json") == 0)
-		return FMT_JSON;
-	if (strcmp(s, "text") == 0)
-		return FMT_TEXT;
-	if (strcmp(s, "nagios") == 0)
-		return FMT_NAGIOS;
-	if (strcmp(s, "prometheus") == 0)
-		return FMT_PROMETHEUS;
-	return -1;
-}
+static const struct ck_opt opts[] = {
+	{ .name = "warn", .short_name = 'w', .arg = "DUR", .desc = "warning within DUR (30d)",
+	    .type = CK_OPT_STR, .target = &warn_s },
+	{ .name = "crit", .short_name = 'c', .arg = "DUR", .desc = "critical within DUR (7d)",
+	    .type = CK_OPT_STR, .target = &crit_s },
+	{ .name = "at", .arg = "TIME", .desc = "judge at TIME instead of now",
+	    .type = CK_OPT_STR, .target = &at },
+	{ .name = "format", .short_name = 'f', .arg = "json|text|nagios|prometheus",
+	    .desc = "output format", .type = CK_OPT_STR, .target = &format_s,
+	    .complete = "json text nagios prometheus",
+	    .synopsis = "[--format json|text|nagios|prometheus]" },
+	{ .name = "all", .desc = "also list what is fine", .type = CK_OPT_SET,
+	    .target = &cfg.all, .value = 1 },
+	{ .name = "output", .short_name = 'o', .arg = "FILE",
+	    .desc = "write FILE atomically (json unless --format)", .type = CK_OPT_STR,
+	    .target = &output, .complete = CK_COMPLETE_FILE },
+	{ .name = NULL }
+};
+
+static const struct ck_tool_def tool = { .prog = "cert-expiry", .opts = opts,
+	.operands = "[SOURCE ...]" };
 
 int
 main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "all", no_argument, NULL, 'a' },
-		{ "at", required_argument, NULL, 'T' },
-		{ "crit", required_argument, NULL, 'c' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "version", no_argument, NULL, 'V' },
-		{ "warn", required_argument, NULL, 'w' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char *at = NULL, *warn_s = NULL, *crit_s = NULL, *format_s = NULL;
-	const char *output = NULL;
+	static const char *const formats[] = { "nagios", "prometheus", NULL };
 	struct ck_expiry_policy pol;
 	struct ck_load_opts lo;
 	struct ck_clock clk;
 	struct ck_err err;
 	char *tmp = NULL;
-	int ch, i, status, nstatus, colour;
+	int first, i, status, nstatus, colour;
 
 	ck_tool_init("cert-expiry");
 	ck_progress_init(&cfg.progress, "records");
-	while ((ch = getopt_long(argc, argv, "c:f:ho:w:", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'a': cfg.all = 1; break;
-		case 'T': at = optarg; break;
-		case 'c': crit_s = optarg; break;
-		case 'f': format_s = optarg; break;
-		case 'h': usage(stdout); return CK_OK;
-		case 'o': output = optarg; break;
-		case 'V': ck_print_version(); return CK_OK;
-		case 'w': warn_s = optarg; break;
-		default: usage(stderr); return CK_UNKNOWN;
-		}
+	switch (ck_opt_parse(&tool, argc, argv, &first, NULL)) {
+	case CK_OPT_OK:
+		break;
+	case CK_OPT_DONE:
+		return CK_OK;
+	default:
+		return CK_UNKNOWN;
 	}
 	if (ck_clock_init(&clk, at, &err) == -1) {
 		ck_warnx("--at: %s", err.msg);
@@ -271,12 +251,13 @@ main(int argc, char **argv)
 	if (pol.crit > pol.warn) {
 		ck_warnx("--crit (%llds) must not be longer than --warn (%llds)",
 		    pol.crit, pol.warn);
-		usage(stderr);
+		ck_opt_usage(&tool, stderr);
 		return CK_UNKNOWN;
 	}
-	cfg.format = parse_format(output != NULL && format_s == NULL ? "json" : format_s);
+	cfg.format = ck_format_option(output != NULL && format_s == NULL ? "json" : format_s,
+	    formats, stdout);
 	if (cfg.format < 0) {
-		ck_warnx("--format: '%s': expected json, text, nagios or prometheus", format_s);
+		ck_opt_usage(&tool, stderr);
 		return CK_UNKNOWN;
 	}
 	if (ck_expiry_set_init(&cfg.set, &pol, &err) == -1) {
@@ -296,9 +277,9 @@ main(int argc, char **argv)
 	ck_load_opts_init(&lo);
 	if (cfg.format != FMT_JSON)
 		lo.cert_flags |= CK_CERT_NO_PEM;
-	if (optind == argc)
+	if (first == argc)
 		read_stdin(&lo);
-	for (i = optind; i < argc && !cfg.write_failed; i++) {
+	for (i = first; i < argc && !cfg.write_failed; i++) {
 		if (strcmp(argv[i], "-") == 0)
 			read_stdin(&lo);
 		else

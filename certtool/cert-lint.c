@@ -4,7 +4,6 @@
  * record through in order, and exits by the worst finding.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,13 +17,10 @@
 #include "ck_err.h"
 #include "ck_lint.h"
 #include "ck_num.h"
+#include "ck_opt.h"
 #include "ck_record.h"
 #include "ck_rules.h"
 #include "ck_tool.h"
-
-#define USAGE "usage: cert-lint [--profile NAME ...] [--policy FILE ...] [--amt-version V]\n" \
-	"                 [--ca-config FILE ...] [--ca NAME] [--fail-on critical|warning]\n" \
-	"                 [--list-rules] [--format json|text] [FILE ...]\n"
 
 #define CONFIGS_MAX 16
 
@@ -40,12 +36,6 @@ static struct {
 	size_t nconf;
 	struct ck_progress progress;	/* records read, on a terminal only */
 } cfg;
-
-static void
-usage(FILE *fp)
-{
-	fputs(USAGE, fp);
-}
 
 /* Profiles live in the policy directories of ck_datadir_search(). */
 static int
@@ -287,98 +277,83 @@ run(struct ck_lint *l, FILE *fp, const char *name, json_t *held)
 	ck_reader_free(r);
 }
 
+static int
+parse_fail_on(const char *arg, void *target, struct ck_err *err)
+{
+	if (strcmp(arg, "warning") != 0 && strcmp(arg, "critical") != 0)
+		return ck_err_set(err, CK_E_USAGE, "'%s': expected critical or warning", arg);
+	*(int *)target = strcmp(arg, "warning") == 0;
+	return 0;
+}
+
+static int
+parse_ca(const char *arg, void *target, struct ck_err *err)
+{
+	if (*(const char **)target != NULL)
+		return ck_err_set(err, CK_E_USAGE,
+		    "given twice (name the CA in the certutil text instead)");
+	*(const char **)target = arg;
+	return 0;
+}
+
+static struct ck_strv profiles, policies, configs;
+static const char *format;
+static long amt = -1;
+static int list;
+
+static const struct ck_opt opts[] = {
+	{ .name = "profile", .arg = "NAME", .desc = "a policy profile (repeatable)",
+	    .type = CK_OPT_LIST, .target = &profiles, .synopsis = "[--profile NAME ...]" },
+	{ .name = "policy", .arg = "FILE", .desc = "a policy file (repeatable)",
+	    .type = CK_OPT_LIST, .target = &policies, .synopsis = "[--policy FILE ...]",
+	    .complete = CK_COMPLETE_FILE },
+	{ .name = "amt-version", .arg = "V", .desc = "the AMT firmware version",
+	    .type = CK_OPT_LONG, .target = &amt, .min = 1, .max = 99 },
+	{ .name = "ca-config", .arg = "FILE", .desc = "certutil -getreg output (repeatable)",
+	    .type = CK_OPT_LIST, .target = &configs, .synopsis = "[--ca-config FILE ...]",
+	    .complete = CK_COMPLETE_FILE },
+	{ .name = "ca", .arg = "NAME", .desc = "the CA of settings without a registry path",
+	    .type = CK_OPT_PARSE, .target = &cfg.ca, .parse = parse_ca },
+	{ .name = "fail-on", .arg = "critical|warning", .desc = "exit 2 from this severity",
+	    .type = CK_OPT_PARSE, .target = &cfg.fail_on_warning, .parse = parse_fail_on,
+	    .complete = "critical warning" },
+	{ .name = "list-rules", .desc = "list the rules instead of judging",
+	    .type = CK_OPT_FLAG, .target = &list },
+	{ .name = "format", .arg = "json|text", .desc = "output format", .type = CK_OPT_STR,
+	    .target = &format, .complete = "json text" },
+	{ .name = NULL }
+};
+
+static const struct ck_tool_def tool = { .prog = "cert-lint", .opts = opts,
+	.operands = "[FILE ...]" };
+
 int
 main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "profile", required_argument, NULL, 'p' },
-		{ "policy", required_argument, NULL, 'P' },
-		{ "amt-version", required_argument, NULL, 'a' },
-		{ "ca-config", required_argument, NULL, 'C' },
-		{ "ca", required_argument, NULL, 'c' },
-		{ "fail-on", required_argument, NULL, 'f' },
-		{ "list-rules", no_argument, NULL, 'l' },
-		{ "format", required_argument, NULL, 'F' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct ck_lint *l = NULL;
 	struct ck_err err;
-	const char *format = NULL, *envpol;
-	char **profiles = NULL, **policies = NULL;
-	const char *configs[CONFIGS_MAX];
-	size_t np = 0, nf = 0, nc = 0, i;
-	int c, list = 0, rv = CK_UNKNOWN;
-	long amt = -1;
+	const char *envpol;
+	size_t i;
+	int first, rv = CK_UNKNOWN;
 	json_t *held = NULL;
 	struct stat st;
 
 	ck_tool_init("cert-lint");
 	ck_progress_init(&cfg.progress, "records");
-	profiles = calloc((size_t)argc, sizeof(*profiles));
-	policies = calloc((size_t)argc + 1, sizeof(*policies));
-	if (profiles == NULL || policies == NULL) {
-		ck_warnx("out of memory");
+	switch (ck_opt_parse(&tool, argc, argv, &first, NULL)) {
+	case CK_OPT_OK:
+		break;
+	case CK_OPT_DONE:
+		return CK_OK;
+	default:
+		return CK_UNKNOWN;
+	}
+	if (configs.n > CONFIGS_MAX) {
+		ck_warnx("--ca-config: at most %d files", CONFIGS_MAX);
 		goto out;
 	}
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'p':
-			profiles[np++] = optarg;
-			break;
-		case 'P':
-			policies[nf++] = optarg;
-			break;
-		case 'a':
-			if (ck_parse_long(optarg, 1, 99, &amt, &err) < 0) {
-				ck_warnx("--amt-version: %s", err.msg);
-				goto out;
-			}
-			break;
-		case 'f':
-			if (strcmp(optarg, "warning") == 0)
-				cfg.fail_on_warning = 1;
-			else if (strcmp(optarg, "critical") != 0) {
-				ck_warnx("--fail-on: '%s': expected critical or warning", optarg);
-				goto out;
-			}
-			break;
-		case 'C':
-			if (nc >= CONFIGS_MAX) {
-				ck_warnx("--ca-config: at most %d files", CONFIGS_MAX);
-				goto out;
-			}
-			configs[nc++] = optarg;
-			break;
-		case 'c':
-			if (cfg.ca != NULL) {
-				ck_warnx("--ca: given twice (name the CA in the certutil text instead)");
-				goto out;
-			}
-			cfg.ca = optarg;
-			break;
-		case 'l':
-			list = 1;
-			break;
-		case 'F':
-			format = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			rv = CK_OK;
-			goto out;
-		case 'V':
-			ck_print_version();
-			rv = CK_OK;
-			goto out;
-		default:
-			usage(stderr);
-			goto out;
-		}
-	}
-	if ((cfg.format = ck_format_parse(format, stdout)) < 0) {
-		ck_warnx("--format: '%s': expected json or text", format);
+	if ((cfg.format = ck_format_option(format, NULL, stdout)) < 0) {
+		ck_opt_usage(&tool, stderr);
 		goto out;
 	}
 	if ((l = ck_lint_new()) == NULL || add_dirs(l, &err) < 0) {
@@ -389,20 +364,21 @@ main(int argc, char **argv)
 		ck_lint_set_amt_version(l, amt);
 	envpol = getenv("CERTKIT_POLICY");
 	if (envpol != NULL && *envpol && stat(envpol, &st) == 0 && !S_ISDIR(st.st_mode))
-		policies[nf++] = (char *)envpol;
-	if (list && np == 0 && nf == 0) {
+		if (ck_strv_push(&policies, envpol) < 0)
+			goto out;
+	if (list && profiles.n == 0 && policies.n == 0) {
 		rv = list_rules(l, 1) < 0 ? CK_UNKNOWN : CK_OK;
 		goto out;
 	}
-	if (np == 0 && nf == 0)
-		profiles[np++] = "default";
-	for (i = 0; i < np; i++)
-		if (ck_lint_add_profile(l, profiles[i], &err) < 0) {
+	if (profiles.n == 0 && policies.n == 0 && ck_strv_push(&profiles, "default") < 0)
+		goto out;
+	for (i = 0; i < profiles.n; i++)
+		if (ck_lint_add_profile(l, profiles.v[i], &err) < 0) {
 			ck_warnx("%s", err.msg);
 			goto out;
 		}
-	for (i = 0; i < nf; i++)
-		if (ck_lint_add_policy_file(l, policies[i], &err) < 0) {
+	for (i = 0; i < policies.n; i++)
+		if (ck_lint_add_policy_file(l, policies.v[i], &err) < 0) {
 			ck_warnx("%s", err.msg);
 			goto out;
 		}
@@ -410,14 +386,15 @@ main(int argc, char **argv)
 		rv = list_rules(l, 0) < 0 ? CK_UNKNOWN : CK_OK;
 		goto out;
 	}
-	if (nc > 0 && (cfg.conf = calloc(nc * CK_CACONFIG_MAX, sizeof(*cfg.conf))) == NULL) {
+	if (configs.n > 0 &&
+	    (cfg.conf = calloc(configs.n * CK_CACONFIG_MAX, sizeof(*cfg.conf))) == NULL) {
 		ck_warnx("out of memory");
 		goto out;
 	}
 	/* A broken --ca-config is like a broken policy: nothing is judged. */
-	for (i = 0; i < nc; i++)
-		if (read_config(configs[i], &err) < 0) {
-			ck_warnx("--ca-config: '%s': %s", configs[i], err.msg);
+	for (i = 0; i < configs.n; i++)
+		if (read_config(configs.v[i], &err) < 0) {
+			ck_warnx("--ca-config: '%s': %s", configs.v[i], err.msg);
 			goto out;
 		}
 	if ((held = json_array()) == NULL) {
@@ -425,9 +402,9 @@ main(int argc, char **argv)
 		goto out;
 	}
 	cfg.status = CK_OK;
-	if (optind == argc)
+	if (first == argc)
 		run(l, stdin, "stdin", held);
-	for (i = (size_t)optind; i < (size_t)argc; i++) {
+	for (i = (size_t)first; i < (size_t)argc; i++) {
 		FILE *fp;
 
 		if (strcmp(argv[i], "-") == 0) {
@@ -459,8 +436,9 @@ main(int argc, char **argv)
 out:
 	json_decref(held);
 	ck_lint_free(l);
-	free(profiles);
-	free(policies);
+	ck_strv_release(&profiles);
+	ck_strv_release(&policies);
+	ck_strv_release(&configs);
 	free(cfg.conf);
 	ck_progress_done(&cfg.progress);
 	if (ck_close_stdout() < 0)

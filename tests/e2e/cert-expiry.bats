@@ -22,7 +22,8 @@ strip() {
 
 @test "cert-expiry: --help prints the synopsis, --version the version" {
 	run -0 cert-expiry --help
-	[[ "$output" == "usage: cert-expiry [-w DUR] [-c DUR] [--at TIME] [--format json|text|nagios|prometheus]"* ]]
+	[[ "$output" == "usage: cert-expiry [-w DUR] [-c DUR] [--at TIME]"* ]]
+	[[ "$output" == *"[--format json|text|nagios|prometheus] [--all] [-o FILE]"* ]]
 	run -0 cert-expiry --version
 	[[ "$output" == "cert-expiry "* ]]
 }

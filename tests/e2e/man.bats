@@ -71,7 +71,7 @@ usage() {
 	for bin in "$CK_BIN"/cert-*; do
 		t=$(basename "$bin")
 		# Not yet on the option table (issue 16, in progress).
-		case " cert-lint cert-expiry cert-approve cert-tmpl " in
+		case " cert-approve cert-tmpl " in
 		*" $t "*) continue ;;
 		esac
 		[ -f "$CK_TOP/man/$t.1" ] || { echo "no man/$t.1" >&2; return 1; }
