@@ -105,7 +105,7 @@ read_records(const char *path, struct vec *all, FILE *out)
 			break;
 		}
 		if (rc == CK_READ_BROKEN) {
-			fprintf(stderr, "%s: '%s': %s\n", ck_prog(), name, err.msg);
+			ck_warn_at(name, err.msg);
 			st = CK_UNKNOWN;
 		} else if (ck_record_is(rec, "error")) {
 			/* An upstream stage could not read something: the picture is incomplete. */

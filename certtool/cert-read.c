@@ -12,6 +12,7 @@
 #include "ck_num.h"
 #include "ck_opt.h"
 #include "ck_record.h"
+#include "ck_text.h"
 #include "ck_tool.h"
 
 /* Output state, owned by the main thread. */
@@ -26,15 +27,17 @@ print_text(const json_t *rec)
 {
 	const json_t *key = json_object_get(rec, "key");
 	const json_t *src = json_object_get(rec, "source");
-	char cn[512], icn[512];
+	char cn[512], icn[512], a[1024], b[1024], c[1024];
 
+	/* Names and paths are the certificate's and the file system's: escaped (ck_text.h). */
 	ck_name_label(json_object_get(rec, "subject"), cn, sizeof(cn));
 	ck_name_label(json_object_get(rec, "issuer"), icn, sizeof(icn));
-	printf("%-32s  %-28s  %s  %s/%lld%s  %s#%lld\n", *cn ? cn : "-", *icn ? icn : "-", json_string_value(json_object_get(rec, "not_after")),
+	printf("%-32s  %-28s  %s  %s/%lld%s  %s#%lld\n", ck_text(*cn ? cn : "-", a, sizeof(a)),
+	    ck_text(*icn ? icn : "-", b, sizeof(b)), json_string_value(json_object_get(rec, "not_after")),
 	    json_string_value(json_object_get(key, "alg")),
 	    (long long)json_integer_value(json_object_get(key, "bits")),
 	    json_is_true(json_object_get(rec, "ca")) ? " CA" : "",
-	    json_string_value(json_object_get(src, "uri")),
+	    ck_text(json_string_value(json_object_get(src, "uri")), c, sizeof(c)),
 	    (long long)json_integer_value(json_object_get(src, "index")));
 }
 
@@ -47,8 +50,7 @@ output(struct out *o, json_t *rec)
 	if (ck_record_is(rec, "error")) {
 		const char *src = json_string_value(json_object_get(rec, "source"));
 
-		fprintf(stderr, "%s: '%s': %s\n", ck_prog(), src ? src : "-",
-		    json_string_value(json_object_get(rec, "message")));
+		ck_warn_at(src ? src : "-", json_string_value(json_object_get(rec, "message")));
 		o->errors++;
 		if (o->format == CK_FMT_JSON)
 			ck_record_write(stdout, rec, &err);

@@ -183,7 +183,7 @@ field_check() {
 	[ "$(lines_of cert)" -eq 3 ]
 	[ "$(printf '%s\n' "$stderr" | grep -c .)" -eq 7 ]
 	printf '%s\n' "$stderr" | grep -q "^cert-read: '$R/truncated.der': certificate #1: truncated or malformed DER$"
-	printf '%s\n' "$stderr" | grep -q "^cert-read: '$R/truncated.pem': PEM block 'CERTIFICATE' has no END line (truncated?)$"
+	printf '%s\n' "$stderr" | grep -q "^cert-read: '$R/truncated.pem': line 1: PEM block 'CERTIFICATE' has no END line (truncated?)$"
 	printf '%s\n' "$stderr" | grep -q "^cert-read: '$BATS_TEST_TMPDIR/missing.pem': No such file or directory$"
 	# Every line of stdout is a complete JSON object.
 	printf '%s\n' "$output" | jq -e . >/dev/null

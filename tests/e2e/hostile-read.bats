@@ -48,3 +48,34 @@ directory loop: the same directory as '$d'
 directory loop: the same directory as '$d'"
 	[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 3 ]
 }
+
+@test "hostile pem: one error per bad block, every good certificate after it still read" {
+	run -3 --separate-stderr cert-read "$H/pem-resync.pem"
+	jq_eq "$output" '[.kind, (.subject.cn // .message)] | join(": ")' "error: line 1: broken PEM BEGIN line
+cert: leaf.hostile.example
+error: line 15: broken PEM BEGIN line
+cert: Hostile Root
+error: line 30: PEM block 'CERTIFICATE' has no END line
+cert: leaf.hostile.example
+error: line 46: PEM block 'CERTIFICATE' ends with a different END line (line 48)
+cert: Hostile Root"
+	# one stderr line per error, none holding file content
+	[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 4 ]
+	[[ "$stderr" != *MII* ]]
+}
+
+@test "hostile names: control characters in file names and CNs never reach stderr or text output raw" {
+	f="$BATS_TEST_TMPDIR/$(printf 'a\nfake: forged line\033[2J.pem')"
+	printf 'junk\n' >"$f"
+	run -3 --separate-stderr cert-read "$f"
+	[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ]
+	[[ "$stderr" == *"a\\nfake: forged line\\x1b[2J.pem': not a certificate"* ]]
+	# the JSON keeps the name exactly
+	jq_eq "$output" '.source' "$f"
+	run -0 cert-read --format text "$H/cn-esc.pem"
+	[[ "$output" != *$'\033'* && "$output" != *$'\r'* && "$output" != *$'\a'* ]]
+	[[ "$output" == 'evil\x1b]0;pwned\x07\r\nfake '* ]]
+	[ "${#lines[@]}" -eq 1 ]
+	run -0 cert-read "$H/cn-esc.pem"
+	jq_eq "$output" '.subject.cn | @json' '"evil\u001b]0;pwned\u0007\r\nfake"'
+}

@@ -10,6 +10,7 @@
 
 #include "ck_datadir.h"
 #include "ck_record.h"
+#include "ck_text.h"
 
 /*
  * The program name is process-wide by nature (like getprogname()); it is
@@ -42,16 +43,33 @@ ck_print_version(void)
 	printf("%s (certkit) %s\n", prog_name, CK_VERSION);
 }
 
+/*
+ * Every message goes through ck_text: a file name, a certificate name or a
+ * server's reason may hold newlines or terminal escapes, and one message is
+ * one line (ck_text.h).
+ */
 void
 ck_warnx(const char *fmt, ...)
 {
-	char buf[1024];
+	char buf[1024], safe[2048];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "%s: %s\n", prog_name, buf);
+	fprintf(stderr, "%s: %s\n", prog_name, ck_text(buf, safe, sizeof(safe)));
+}
+
+void
+ck_warn_at(const char *source, const char *msg)
+{
+	char s[1024], m[2048];
+
+	if (source != NULL)
+		fprintf(stderr, "%s: '%s': %s\n", prog_name, ck_text(source, s, sizeof(s)),
+		    ck_text(msg, m, sizeof(m)));
+	else
+		fprintf(stderr, "%s: %s\n", prog_name, ck_text(msg, m, sizeof(m)));
 }
 
 void
@@ -60,10 +78,7 @@ ck_report(FILE *out, const char *source, const struct ck_err *e)
 	json_t *rec;
 	struct ck_err werr;
 
-	if (source != NULL)
-		fprintf(stderr, "%s: '%s': %s\n", prog_name, source, e->msg);
-	else
-		fprintf(stderr, "%s: %s\n", prog_name, e->msg);
+	ck_warn_at(source, e->msg);
 	if (out == NULL)
 		return;
 	rec = ck_error_record_err(source, e);

@@ -21,8 +21,15 @@ const char *ck_prog(void);
 /* Prints "prog version" to stdout. */
 void ck_print_version(void);
 
-/* "prog: message" on stderr (message formatted, no trailing newline needed). */
+/*
+ * "prog: message" on stderr (message formatted, no trailing newline needed).
+ * Control characters and terminal escapes in the message are escaped
+ * (ck_text.h): one call is one line.
+ */
 void ck_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* "prog: 'source': msg" (or "prog: msg" when source is NULL), escaped likewise. */
+void ck_warn_at(const char *source, const char *msg);
 
 /*
  * Reports a failed input: "prog: 'source': message" on stderr and an `error`

@@ -16,6 +16,7 @@
 #include "ck_cert.h"
 #include "ck_clock.h"
 #include "ck_expiry.h"
+#include "ck_text.h"
 
 #define DAY 86400.0
 
@@ -442,17 +443,6 @@ is_problem(const struct ck_expiry_item *it)
 	return it->state != CK_EXPIRY_OK || it->not_yet_valid;
 }
 
-/* Copies s into buf, replacing control characters (terminal escapes) by '?'. */
-static void
-printable(const char *s, char *buf, size_t cap)
-{
-	size_t i;
-
-	for (i = 0; s[i] != '\0' && i + 1 < cap; i++)
-		buf[i] = ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) ? '?' : s[i];
-	buf[i] = '\0';
-}
-
 static const char *
 row_label(const struct ck_expiry_item *it)
 {
@@ -481,7 +471,7 @@ source_text(const struct ck_expiry_item *it, char *buf, size_t cap)
 {
 	char tmp[1024];
 
-	printable(it->source, tmp, sizeof(tmp));
+	ck_text(it->source, tmp, sizeof(tmp));
 	if (strcmp(it->what, "crl") == 0)
 		snprintf(buf, cap, "%s (crl)", tmp);
 	else if (it->index > 0)
@@ -518,8 +508,8 @@ ck_expiry_write_text(FILE *fp, const struct ck_expiry_set *s, int all,
 		if (!all && !is_problem(it))
 			continue;
 		shown++;
-		printable(it->subject_cn, a, sizeof(a));
-		printable(it->issuer_cn, b, sizeof(b));
+		ck_text(it->subject_cn, a, sizeof(a));
+		ck_text(it->issuer_cn, b, sizeof(b));
 		if (strlen(a) > wcn)
 			wcn = strlen(a);
 		if (strlen(b) > wiss)
@@ -534,8 +524,8 @@ ck_expiry_write_text(FILE *fp, const struct ck_expiry_set *s, int all,
 
 		if (!all && !is_problem(it))
 			continue;
-		printable(*it->subject_cn ? it->subject_cn : "-", a, sizeof(a));
-		printable(*it->issuer_cn ? it->issuer_cn : "-", b, sizeof(b));
+		ck_text(*it->subject_cn ? it->subject_cn : "-", a, sizeof(a));
+		ck_text(*it->issuer_cn ? it->issuer_cn : "-", b, sizeof(b));
 		source_text(it, src, sizeof(src));
 		ck_time_format(it->not_after, na);
 		if (colour)
@@ -577,12 +567,15 @@ plugin_name(const struct ck_expiry_item *it, char *buf, size_t cap)
 {
 	size_t i;
 	const char *n = it->subject_cn;
+	char tmp[560];
 
 	if (*n == '\0')
 		n = *it->serial ? it->serial : "(no name)";
-	snprintf(buf, cap, "%s%s", strcmp(it->what, "crl") == 0 ? "crl " : "", n);
+	/* Escaped like every text output (ck_text.h); '|' would start the perfdata. */
+	ck_text(n, tmp, sizeof(tmp));
+	snprintf(buf, cap, "%s%s", strcmp(it->what, "crl") == 0 ? "crl " : "", tmp);
 	for (i = 0; buf[i] != '\0'; i++)
-		if (buf[i] == '|' || (unsigned char)buf[i] < 0x20)
+		if (buf[i] == '|')
 			buf[i] = '_';
 }
 

@@ -371,83 +371,186 @@ b64_decode(const unsigned char *p, const unsigned char *end, size_t *outlen)
 	return out;
 }
 
+/* The end of the line starting at p (its '\n', or end). */
+static const unsigned char *
+eol(const unsigned char *p, const unsigned char *end)
+{
+	const unsigned char *n = memchr(p, '\n', (size_t)(end - p));
+
+	return n != NULL ? n : end;
+}
+
+/* Line p..e without its trailing '\r', spaces and tabs. */
+static const unsigned char *
+rtrim(const unsigned char *p, const unsigned char *e)
+{
+	while (e > p && (e[-1] == '\r' || e[-1] == ' ' || e[-1] == '\t'))
+		e--;
+	return e;
+}
+
+static int
+starts(const unsigned char *p, const unsigned char *e, const char *s)
+{
+	size_t n = strlen(s);
+
+	return (size_t)(e - p) >= n && memcmp(p, s, n) == 0;
+}
+
+/*
+ * The label of an encapsulation boundary line "-----WORD LABEL-----" (WORD
+ * = BEGIN or END) into lab (64 bytes): 0, or -1 when the line is not one.
+ * A label is 1-63 printable ASCII characters (RFC 7468 section 3 allows
+ * more; no real label comes near 63).
+ */
+static int
+boundary_label(const unsigned char *p, const unsigned char *e, const char *word, char lab[64])
+{
+	size_t wl = 5 + strlen(word) + 1, ll;
+
+	e = rtrim(p, e);
+	if (!starts(p, e, "-----") || !starts(p + 5, e, word) || (size_t)(e - p) < wl + 5 ||
+	    p[wl - 1] != ' ' || memcmp(e - 5, "-----", 5) != 0)
+		return -1;
+	ll = (size_t)(e - 5 - (p + wl));
+	if (ll == 0 || ll > 63)
+		return -1;
+	for (size_t i = 0; i < ll; i++)
+		if (p[wl + i] < 0x20 || p[wl + i] > 0x7e || (i + 1 == ll && p[wl + i] == '-'))
+			return -1;
+	memcpy(lab, p + wl, ll);
+	lab[ll] = '\0';
+	return 0;
+}
+
+static int
+is_cert_label(const char *lab)
+{
+	return strcmp(lab, "CERTIFICATE") == 0 || strcmp(lab, "X509 CERTIFICATE") == 0 ||
+	    strcmp(lab, "TRUSTED CERTIFICATE") == 0 || strcmp(lab, "PKCS7") == 0 ||
+	    strcmp(lab, "CMS") == 0;
+}
+
+/* One PEM block's body (base64 between body and stop) -> records. */
+static int
+pem_block(const char *lab, const unsigned char *body, const unsigned char *stop,
+    const char *type, const char *uri, long *index, const struct ck_load_opts *o,
+    ck_emit_fn emit, void *ctx)
+{
+	struct ck_err err;
+	unsigned char *der;
+	size_t dlen;
+	int r;
+
+	der = b64_decode(body, stop, &dlen);
+	if (der == NULL) {
+		ck_err_set(&err, CK_E_PARSE, "certificate #%ld: PEM body is not valid base64",
+		    *index + 1);
+		(*index)++;
+		return emit_error(emit, ctx, uri, &err);
+	}
+	if (strcmp(lab, "PKCS7") == 0 || strcmp(lab, "CMS") == 0) {
+		r = load_pkcs7(der, dlen, type, uri, index, o, emit, ctx);
+		if (r == -2) {
+			ck_err_set(&err, CK_E_PARSE, "PKCS#7 block is not valid");
+			r = emit_error(emit, ctx, uri, &err);
+		}
+	} else {
+		size_t clen = dlen;
+
+		/* TRUSTED CERTIFICATE carries trust settings after the certificate. */
+		if (strcmp(lab, "TRUSTED CERTIFICATE") == 0) {
+			struct ck_der d;
+			struct ck_der_elem e;
+
+			ck_der_init(&d, der, dlen);
+			if (ck_der_next(&d, &e) == 0)
+				clen = e.raw_len;
+		}
+		r = emit_der(der, clen, type, uri, (*index)++, o, emit, ctx);
+	}
+	free(der);
+	return r;
+}
+
 /*
  * PEM: every CERTIFICATE / X509 CERTIFICATE / TRUSTED CERTIFICATE / PKCS7
- * block in order; other blocks (keys, CSRs) are skipped.
+ * block in order; other blocks (keys, CSRs) are skipped.  The scanner works
+ * line by line (RFC 7468 section 2: boundaries are whole lines): a broken
+ * BEGIN line, a block without its END line or with another block's END line
+ * is one error naming its line, and scanning resumes at the next line that
+ * starts a block, so one bad block never hides the rest of the file.
  */
 static int
 load_pem(const unsigned char *buf, size_t len, const char *type, const char *uri,
     long *index, const struct ck_load_opts *o, ck_emit_fn emit, void *ctx)
 {
-	const unsigned char *p = buf, *end = buf + len, *b, *label, *label_end, *body, *stop;
+	const unsigned char *p = buf, *end = buf + len, *e, *body, *q, *qe;
 	int errors = 0, found = 0, r;
+	long line = 1, bline;
 	struct ck_err err;
 
-	while ((b = find(p, end, "-----BEGIN ")) != NULL) {
-		char lab[64], endline[96];
-		size_t ll;
-		unsigned char *der;
-		size_t dlen;
+	for (; p < end; p = e + 1, line++) {
+		char lab[64], elab[64];
 
-		label = b + strlen("-----BEGIN ");
-		label_end = find(label, end, "-----");
-		if (label_end == NULL || label_end - label >= (long)sizeof(lab)) {
-			ck_err_set(&err, CK_E_PARSE, "broken PEM header");
-			return errors + emit_error(emit, ctx, uri, &err);
+		e = eol(p, end);
+		if (!starts(p, e, "-----BEGIN"))
+			continue;
+		bline = line;
+		if (boundary_label(p, e, "BEGIN", lab) != 0) {
+			ck_err_set(&err, CK_E_PARSE, "line %ld: broken PEM BEGIN line", bline);
+			found = 1;
+			goto bad;
 		}
-		ll = (size_t)(label_end - label);
-		memcpy(lab, label, ll);
-		lab[ll] = '\0';
-		body = label_end + 5;
-		snprintf(endline, sizeof(endline), "-----END %s-----", lab);
-		stop = find(body, end, endline);
-		if (stop == NULL) {
-			ck_err_set(&err, CK_E_PARSE, "PEM block '%s' has no END line (truncated?)", lab);
-			r = emit_error(emit, ctx, uri, &err);
-			return r < 0 ? -1 : errors + r;
+		/* The END line, or the next BEGIN line (the block then has no END). */
+		body = e < end ? e + 1 : end;
+		for (q = body, r = 1; q < end; q = qe + 1) {
+			qe = eol(q, end);
+			line++;
+			if (starts(q, qe, "-----BEGIN")) {
+				r = 0;
+				break;
+			}
+			if (starts(q, qe, "-----END")) {
+				r = 2;
+				break;
+			}
 		}
-		p = stop + strlen(endline);
-		if (strcmp(lab, "CERTIFICATE") != 0 && strcmp(lab, "X509 CERTIFICATE") != 0 &&
-		    strcmp(lab, "TRUSTED CERTIFICATE") != 0 && strcmp(lab, "PKCS7") != 0 &&
-		    strcmp(lab, "CMS") != 0)
+		if (r != 2) {
+			ck_err_set(&err, CK_E_PARSE, "line %ld: PEM block '%s' has no END line%s",
+			    bline, lab, r == 0 ? "" : " (truncated?)");
+			found |= is_cert_label(lab);
+			if (r == 0) {
+				/* Resume at that BEGIN line. */
+				line--;
+				e = q - 1;
+			} else {
+				e = end;
+			}
+			goto bad;
+		}
+		e = qe;
+		if (boundary_label(q, qe, "END", elab) != 0 || strcmp(lab, elab) != 0) {
+			ck_err_set(&err, CK_E_PARSE, "line %ld: PEM block '%s' ends with a "
+			    "different END line (line %ld)", bline, lab, line);
+			found |= is_cert_label(lab);
+			goto bad;
+		}
+		if (!is_cert_label(lab))
 			continue;
 		found = 1;
-		/* Skip PEM headers (RFC 1421 "Proc-Type:" lines) if any. */
-		der = b64_decode(body, stop, &dlen);
-		if (der == NULL) {
-			ck_err_set(&err, CK_E_PARSE, "certificate #%ld: PEM body is not valid base64",
-			    *index + 1);
-			(*index)++;
-			r = emit_error(emit, ctx, uri, &err);
-			if (r < 0)
-				return -1;
-			errors += r;
-			continue;
-		}
-		if (strcmp(lab, "PKCS7") == 0 || strcmp(lab, "CMS") == 0) {
-			r = load_pkcs7(der, dlen, type, uri, index, o, emit, ctx);
-			if (r == -2) {
-				ck_err_set(&err, CK_E_PARSE, "PKCS#7 block is not valid");
-				r = emit_error(emit, ctx, uri, &err);
-			}
-		} else {
-			size_t clen = dlen;
-
-			/* TRUSTED CERTIFICATE carries trust settings after the certificate. */
-			if (strcmp(lab, "TRUSTED CERTIFICATE") == 0) {
-				struct ck_der d;
-				struct ck_der_elem e;
-
-				ck_der_init(&d, der, dlen);
-				if (ck_der_next(&d, &e) == 0)
-					clen = e.raw_len;
-			}
-			r = emit_der(der, clen, type, uri, (*index)++, o, emit, ctx);
-		}
-		free(der);
+		r = pem_block(lab, body, q, type, uri, index, o, emit, ctx);
 		if (r < 0)
 			return -1;
 		errors += r;
+		continue;
+bad:
+		r = emit_error(emit, ctx, uri, &err);
+		if (r < 0)
+			return -1;
+		errors += r;
+		if (e >= end)
+			break;
 	}
 	if (!found) {
 		ck_err_set(&err, CK_E_PARSE, "no certificate found in PEM data");
@@ -468,7 +571,7 @@ ck_load_buffer(const unsigned char *buf, size_t len, const char *type, const cha
 		ck_err_set(&err, CK_E_PARSE, "empty input");
 		return emit_error(emit, ctx, uri, &err);
 	}
-	if (find(buf, buf + len, "-----BEGIN ") != NULL)
+	if (find(buf, buf + len, "-----BEGIN") != NULL)
 		return load_pem(buf, len, type, uri, &index, o, emit, ctx);
 	if (buf[0] != 0x30) {
 		ck_err_set(&err, CK_E_PARSE, "not a certificate (neither PEM nor DER)");
