@@ -56,7 +56,7 @@ _certkit() {
 	--sasl)
 		COMPREPLY=($(compgen -W "gssapi" -- "$cur"))
 		return 0 ;;
-	--password-env|--sni|--jobs|--timeout|--at|--warn|--crit|--bind-dn|--requester|--ca|--principal|--subject|--san|--days|--bits|--uri|--base|--amt-version|--max-ca-bits|--min-bits|--max-depth|--host|--reason|--status|--url|--profile-name|--label|--name|--oid-base|--enroll|--forest-dn|--template|--max-entries)
+	--password-env|--sni|--jobs|--timeout|--at|--warn|--crit|--bind-dn|--requester|--ca|--principal|--subject|--san|--days|--bits|--uri|--base|--amt-version|--max-ca-bits|--min-bits|--max-depth|--host|--reason|--status|--url|--profile-name|--label|--name|--oid-base|--enroll|--forest-dn|--template|--max-entries|--listen|--count|--max-connections)
 		return 0 ;;
 	--dir|--parent|--templates|--roots)
 		COMPREPLY=($(compgen -d -- "$cur"))
@@ -76,4 +76,4 @@ _certkit() {
 	COMPREPLY=($(compgen -f -- "$cur"))
 }
 
-complete -o filenames -F _certkit cert-read cert-chain cert-lint cert-expiry cert-ad cert-tmpl cert-approve cert-issue
+complete -o filenames -F _certkit cert-read cert-chain cert-lint cert-expiry cert-ad cert-tmpl cert-approve cert-issue cert-amt

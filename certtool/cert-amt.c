@@ -1,0 +1,310 @@
+/*
+ * cert-amt: the device side of Intel AMT provisioning.  hello: the
+ * provisioning server's Hello endpoint (or a captured message): which root
+ * hashes a device trusts, and whether the provisioning chain's root is one
+ * of them.  roots: which of these root certificates a device would accept.
+ * See man/cert-amt.1.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ck_amt_hello.h"
+#include "ck_amt_listen.h"
+#include "ck_amt_trust.h"
+#include "ck_err.h"
+#include "ck_load.h"
+#include "ck_num.h"
+#include "ck_opt.h"
+#include "ck_record.h"
+#include "ck_tool.h"
+
+enum { CMD_HELLO, CMD_ROOTS };
+#define HELLO (1u << CMD_HELLO)
+#define ROOTS (1u << CMD_ROOTS)
+
+static struct {
+	const char *listen, *decode, *chain, *pwfile, *pwenv, *hello, *format;
+	struct ck_strv roots;
+	long count, timeout, max_conns;
+	int fmt, status;
+	struct ck_amt_certs prov, named;
+} cfg = { .timeout = 10, .max_conns = CK_AMT_LISTEN_MAX_CONNS };
+
+static int
+parse_count(const char *arg, void *target, struct ck_err *err)
+{
+	return ck_parse_long(arg, 1, 1000000000L, target, err);
+}
+
+static int
+parse_seconds(const char *arg, void *target, struct ck_err *err)
+{
+	return ck_parse_long(arg, 1, 3600, target, err);
+}
+
+static int
+parse_conns(const char *arg, void *target, struct ck_err *err)
+{
+	return ck_parse_long(arg, 1, 65536, target, err);
+}
+
+static const struct ck_opt opts[] = {
+	{ .name = "listen", .arg = "[ADDR:]PORT", .desc = "serve Hello connections (AMT: 9971)",
+	    .type = CK_OPT_STR, .target = &cfg.listen, .cmds = HELLO },
+	{ .name = "decode", .arg = "FILE|-", .desc = "decode a captured message (raw or hex)",
+	    .type = CK_OPT_STR, .target = &cfg.decode, .cmds = HELLO,
+	    .complete = CK_COMPLETE_FILE },
+	{ .name = "count", .arg = "N", .desc = "stop after N connections",
+	    .type = CK_OPT_PARSE, .target = &cfg.count, .parse = parse_count, .cmds = HELLO },
+	{ .name = "timeout", .arg = "SECONDS", .desc = "per connection (default 10)",
+	    .type = CK_OPT_PARSE, .target = &cfg.timeout, .parse = parse_seconds, .cmds = HELLO },
+	{ .name = "max-connections", .arg = "N", .desc = "open at once (default 1024)",
+	    .type = CK_OPT_PARSE, .target = &cfg.max_conns, .parse = parse_conns, .cmds = HELLO },
+	{ .name = "provisioning-chain", .arg = "FILE",
+	    .desc = "the provisioning certificate chain (PEM, DER, PKCS#12)", .type = CK_OPT_STR,
+	    .target = &cfg.chain, .cmds = HELLO, .complete = CK_COMPLETE_FILE },
+	{ .name = "password-file", .arg = "F", .desc = "PKCS#12 password from a file",
+	    .type = CK_OPT_STR, .target = &cfg.pwfile, .cmds = HELLO,
+	    .complete = CK_COMPLETE_FILE },
+	{ .name = "password-env", .arg = "VAR", .desc = "PKCS#12 password from a variable",
+	    .type = CK_OPT_STR, .target = &cfg.pwenv, .cmds = HELLO },
+	{ .name = "hello", .arg = "FILE", .desc = "a captured Hello message (raw or hex)",
+	    .type = CK_OPT_STR, .target = &cfg.hello, .cmds = ROOTS,
+	    .complete = CK_COMPLETE_FILE },
+	{ .name = "roots", .arg = "DIR|FILE", .desc = "root certificates (repeatable)",
+	    .type = CK_OPT_LIST, .target = &cfg.roots, .cmds = HELLO | ROOTS,
+	    .complete = CK_COMPLETE_FILE },
+	{ .name = "format", .arg = "json|text", .desc = "output format", .type = CK_OPT_STR,
+	    .target = &cfg.format, .complete = "json text" },
+	{ .name = NULL }
+};
+
+static const struct ck_cmd cmds[] = {
+	[CMD_HELLO] = { .name = "hello", .operands = "",
+	    .desc = "the provisioning server's Hello endpoint, or a captured message" },
+	[CMD_ROOTS] = { .name = "roots", .operands = "",
+	    .desc = "which of these root certificates a device would accept" },
+	{ .name = NULL }
+};
+
+static const struct ck_tool_def tool = { .prog = "cert-amt", .opts = opts, .cmds = cmds };
+
+/* Writes a record (steals it); `error` records also go to stderr. */
+static void
+put(json_t *rec)
+{
+	struct ck_err e;
+
+	if (ck_record_is(rec, "error")) {
+		ck_warnx("'%s': %s", json_string_value(json_object_get(rec, "source")),
+		    json_string_value(json_object_get(rec, "message")));
+		cfg.status = ck_status_worse(cfg.status, CK_UNKNOWN);
+	}
+	if (cfg.fmt == CK_FMT_JSON) {
+		ck_record_write(stdout, rec, &e);
+	} else if (ck_record_is(rec, "amt_hello")) {
+		const json_t *tr = json_object_get(rec, "trusted_root");
+
+		printf("%s  %s  admin credentials %s  %zu root hashes%s%s\n",
+		    json_string_value(json_object_get(rec, "uuid")),
+		    json_string_value(json_object_get(rec, "address")) ?
+		    json_string_value(json_object_get(rec, "address")) : "-",
+		    json_is_true(json_object_get(rec, "admin_credentials_set")) ? "set" : "not set",
+		    json_array_size(json_object_get(rec, "hashes")),
+		    json_object_get(rec, "trusted_root") == NULL ? "" :
+		    tr && json_is_object(tr) ? "  trusts " : "  DOES NOT TRUST the chain's root",
+		    json_is_object(tr) ? json_string_value(json_object_get(tr, "subject")) : "");
+	} else if (ck_record_is(rec, "cert")) {
+		const json_t *m = json_object_get(rec, "amt_hello_match");
+
+		printf("%-8s %s\n", json_is_object(m) ? json_string_value(json_object_get(m, "alg")) :
+		    "-", json_string_value(json_object_get(json_object_get(rec, "subject"), "dn")));
+	}
+	fflush(stdout);
+	json_decref(rec);
+}
+
+static void
+put_errors(const struct ck_amt_certs *c)
+{
+	size_t i;
+	json_t *e;
+
+	json_array_foreach(c->errors, i, e)
+		put(json_incref(e));
+}
+
+/* One Hello: decoded, judged, printed. */
+static int
+hello_one(void *ctx, const char *peer, int port, const unsigned char *msg, size_t len,
+    const struct ck_err *why)
+{
+	static struct ck_amt_hello h;	/* 13 KiB: not on the stack of every call */
+	struct ck_err e;
+	char src[128];
+	json_t *rec;
+
+	(void)ctx;
+	if (port > 0)
+		snprintf(src, sizeof(src), "%s:%d", peer, port);
+	else
+		snprintf(src, sizeof(src), "%s", peer);
+	if (why != NULL || ck_amt_hello_parse(msg, len, &h, &e) != 0) {
+		put(ck_error_record_err(src, why ? why : &e));
+		return 0;
+	}
+	rec = ck_amt_hello_record(&h, port > 0 ? peer : NULL);
+	if (rec == NULL)
+		return -1;
+	if (cfg.named.n > 0)
+		ck_amt_trust_name(rec, &h, &cfg.named);
+	if (cfg.chain != NULL)
+		cfg.status = ck_status_worse(cfg.status, ck_amt_trust_judge(rec, &h, &cfg.prov));
+	put(rec);
+	return 0;
+}
+
+/* Reads a captured message (raw or hex) into a new buffer. */
+static int
+read_message(const char *path, unsigned char **buf, size_t *len, struct ck_err *err)
+{
+	/* Hex doubles the size; a little more lets an oversized message say so. */
+	if (ck_read_file(path, 4 * CK_AMT_HELLO_MAX, buf, len, err) != 0)
+		return -1;
+	ck_amt_hello_unhex(*buf, *len, len);
+	return 0;
+}
+
+static long
+load_certs(struct ck_amt_certs *c, const char *source, const char *password)
+{
+	long n = ck_amt_certs_load(c, source, password);
+
+	put_errors(c);
+	json_array_clear(c->errors);
+	return n;
+}
+
+static int
+cmd_hello(void)
+{
+	struct ck_amt_listen_opts lo = { cfg.count, cfg.timeout * 1000, cfg.max_conns };
+	struct ck_amt_listener *l;
+	struct ck_err err;
+	unsigned char *buf;
+	size_t len;
+	char *pw = NULL;
+
+	if ((cfg.listen == NULL) == (cfg.decode == NULL)) {
+		ck_warnx("hello: give one of --listen or --decode");
+		return CK_UNKNOWN;
+	}
+	if (cfg.pwfile && (pw = ck_secret_from_file(cfg.pwfile, &err)) == NULL)
+		goto fail;
+	if (cfg.pwenv && (pw = ck_secret_from_env(cfg.pwenv, &err)) == NULL)
+		goto fail;
+	if (cfg.chain && load_certs(&cfg.prov, cfg.chain, pw) < 0)
+		goto nomem;
+	ck_secret_free(pw);
+	for (size_t i = 0; i < cfg.roots.n; i++)
+		if (load_certs(&cfg.named, cfg.roots.v[i], NULL) < 0)
+			goto nomem;
+	if (cfg.decode != NULL) {
+		if (read_message(cfg.decode, &buf, &len, &err) != 0) {
+			put(ck_error_record_err(cfg.decode, &err));
+			return cfg.status;
+		}
+		hello_one(NULL, cfg.decode, 0, buf, len, NULL);
+		free(buf);
+		return cfg.status;
+	}
+	if ((l = ck_amt_listen_open(cfg.listen, &err)) == NULL)
+		goto fail;
+	if (ck_amt_listen_run(l, &lo, hello_one, NULL, &err) < 0) {
+		ck_amt_listen_close(l);
+		goto fail;
+	}
+	ck_amt_listen_close(l);
+	return cfg.status;
+nomem:
+	ck_err_set(&err, CK_E_NOMEM, "out of memory");
+fail:
+	ck_secret_free(pw);
+	ck_warnx("%s", err.msg);
+	return CK_UNKNOWN;
+}
+
+static int
+cmd_roots(void)
+{
+	static struct ck_amt_hello h;
+	struct ck_err err;
+	unsigned char *buf;
+	size_t len, i, matched;
+	json_t *rec;
+	int rv;
+
+	if (cfg.hello == NULL || cfg.roots.n == 0) {
+		ck_warnx("roots: give --hello FILE and at least one --roots DIR|FILE");
+		return CK_UNKNOWN;
+	}
+	if (read_message(cfg.hello, &buf, &len, &err) != 0) {
+		put(ck_error_record_err(cfg.hello, &err));
+		return CK_UNKNOWN;
+	}
+	rv = ck_amt_hello_parse(buf, len, &h, &err);
+	free(buf);
+	if (rv != 0) {
+		put(ck_error_record_err(cfg.hello, &err));
+		return CK_UNKNOWN;
+	}
+	for (i = 0; i < cfg.roots.n; i++)
+		if (load_certs(&cfg.named, cfg.roots.v[i], NULL) < 0) {
+			ck_warnx("out of memory");
+			return CK_UNKNOWN;
+		}
+	matched = ck_amt_trust_roots(&h, &cfg.named);
+	json_array_foreach(cfg.named.recs, i, rec)
+		put(json_incref(rec));
+	/* The buyer's question: is any of these roots good for this device? */
+	return ck_status_worse(cfg.status, matched > 0 ? CK_OK : CK_CRITICAL);
+}
+
+static int (*const run[])(void) = {
+	[CMD_HELLO] = cmd_hello,
+	[CMD_ROOTS] = cmd_roots,
+};
+
+int
+main(int argc, char **argv)
+{
+	int first, cmd, status;
+
+	ck_tool_init("cert-amt");
+	switch (ck_opt_parse(&tool, argc, argv, &first, &cmd)) {
+	case CK_OPT_DONE:
+		return CK_OK;
+	case CK_OPT_USAGE:
+		return CK_UNKNOWN;
+	default:
+		break;
+	}
+	if (first < argc) {
+		ck_warnx("%s: unexpected operand '%s'", cmds[cmd].name, argv[first]);
+		return CK_UNKNOWN;
+	}
+	if ((cfg.fmt = ck_format_parse(cfg.format, stdout)) < 0) {
+		ck_warnx("--format: '%s' is not json or text", cfg.format);
+		return CK_UNKNOWN;
+	}
+	ck_amt_certs_init(&cfg.prov);
+	ck_amt_certs_init(&cfg.named);
+	status = run[cmd]();
+	ck_amt_certs_release(&cfg.prov);
+	ck_amt_certs_release(&cfg.named);
+	ck_strv_release(&cfg.roots);
+	if (ck_close_stdout() != 0)
+		status = ck_status_worse(status, CK_UNKNOWN);
+	return status;
+}
