@@ -3,7 +3,6 @@
  * Reads template, ca and principal records; writes approval records.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +11,7 @@
 #include "ck_approve.h"
 #include "ck_caconfig.h"
 #include "ck_err.h"
+#include "ck_opt.h"
 #include "ck_record.h"
 #include "ck_tool.h"
 
@@ -25,23 +25,9 @@ struct vec {
 /* A tool-local configuration (STYLE 4 allows one in a main). */
 static struct {
 	const char *requester;
-	const char *cas[NAMES_MAX];
-	size_t ncas;
-	const char *templates[NAMES_MAX];
-	size_t ntemplates;
-	const char *configs[NAMES_MAX];
-	size_t nconfigs;
+	struct ck_strv cas, templates, configs;
 	int format;
 } cfg;
-
-static void
-usage(FILE *fp)
-{
-	fprintf(fp,
-	    "usage: cert-approve --requester name|sid [--ca name] ... [--template name] ...\n"
-	    "                    [--ca-config file] ... [--format json|text] [file ...]\n"
-	    "       cert-approve -h | --help | --version\n");
-}
 
 static int
 vec_push(struct vec *a, json_t *rec)
@@ -63,17 +49,6 @@ vec_free(struct vec *a)
 	for (i = 0; i < a->n; i++)
 		json_decref(a->v[i]);
 	free(a->v);
-}
-
-static int
-add_name(const char **list, size_t *n, const char *opt, const char *val)
-{
-	if (*n >= NAMES_MAX) {
-		ck_warnx("too many %s options (at most %d)", opt, NAMES_MAX);
-		return -1;
-	}
-	list[(*n)++] = val;
-	return 0;
 }
 
 /* "-" -> stdin, else the file: every record into all (in order). Returns a status. */
@@ -135,8 +110,8 @@ apply_config(const struct ck_caconfig *c, struct vec *cas, struct ck_err *err)
 	size_t i, hit = 0;
 
 	if (target[0] == '\0') {
-		if (cfg.ncas == 1)
-			target = cfg.cas[0];
+		if (cfg.cas.n == 1)
+			target = cfg.cas.v[0];
 		else if (cas->n == 1)
 			target = json_string_value(json_object_get(cas->v[0], "name"));
 		if (target == NULL || target[0] == '\0')
@@ -281,7 +256,7 @@ judge_all(const struct vec *tmpls, const struct vec *cas, const struct ck_reques
 		char key[512] = "";
 		int publishers = 0;
 
-		if (!in_scope(tm, cfg.templates, cfg.ntemplates, ck_approve_template_named))
+		if (!in_scope(tm, cfg.templates.v, cfg.templates.n, ck_approve_template_named))
 			continue;
 		/*
 		 * Without --ca a template is judged on the CAs that publish it; one
@@ -289,16 +264,16 @@ judge_all(const struct vec *tmpls, const struct vec *cas, const struct ck_reques
 		 */
 		if (tname != NULL)
 			lower(tname, key, sizeof(key));
-		if (cfg.ncas == 0 && tname != NULL)
+		if (cfg.cas.n == 0 && tname != NULL)
 			for (c = 0; c < cas->n; c++)
 				if (json_object_get(sets[c], key) != NULL)
 					publishers++;
 		for (c = 0; c < cas->n; c++) {
 			json_t *a;
 
-			if (!in_scope(cas->v[c], cfg.cas, cfg.ncas, ck_approve_ca_named))
+			if (!in_scope(cas->v[c], cfg.cas.v, cfg.cas.n, ck_approve_ca_named))
 				continue;
-			if (cfg.ncas == 0 && publishers > 0 && json_object_get(sets[c], key) == NULL)
+			if (cfg.cas.n == 0 && publishers > 0 && json_object_get(sets[c], key) == NULL)
 				continue;
 			if ((a = ck_approve_judge(tm, cas->v[c], rq, &err)) == NULL) {
 				ck_report(cfg.format == CK_FMT_JSON ? out : NULL,
@@ -318,84 +293,73 @@ judge_all(const struct vec *tmpls, const struct vec *cas, const struct ck_reques
 	return st;
 }
 
+static const char *format;
+
+static const struct ck_opt opts[] = {
+	{ .name = "requester", .arg = "NAME|SID", .desc = "who enrolls (DOMAIN\\name or SID)",
+	    .type = CK_OPT_STR, .target = &cfg.requester, .required = 1 },
+	{ .name = "ca", .arg = "NAME", .desc = "only these CAs (repeatable)",
+	    .type = CK_OPT_LIST, .target = &cfg.cas, .synopsis = "[--ca NAME ...]" },
+	{ .name = "template", .arg = "NAME", .desc = "only these templates (repeatable)",
+	    .type = CK_OPT_LIST, .target = &cfg.templates, .synopsis = "[--template NAME ...]" },
+	{ .name = "ca-config", .arg = "FILE", .desc = "certutil -getreg output (repeatable)",
+	    .type = CK_OPT_LIST, .target = &cfg.configs, .synopsis = "[--ca-config FILE ...]",
+	    .complete = CK_COMPLETE_FILE },
+	{ .name = "format", .arg = "json|text", .desc = "output format", .type = CK_OPT_STR,
+	    .target = &format, .complete = "json text" },
+	{ .name = NULL }
+};
+
+static const struct ck_tool_def tool = { .prog = "cert-approve", .opts = opts,
+	.operands = "[FILE ...]" };
+
 int
 main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "requester", required_argument, NULL, 'r' },
-		{ "ca", required_argument, NULL, 'c' },
-		{ "template", required_argument, NULL, 't' },
-		{ "ca-config", required_argument, NULL, 'C' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct vec all = { 0 }, tmpls = { 0 }, cas = { 0 }, principals = { 0 };
 	struct ck_caconfig *conf = NULL;
 	struct ck_requester rq = { 0 };
 	struct ck_err err = { 0 };
-	const char *format = NULL;
 	const json_t *who;
 	FILE *out = stdout, *rep;
 	size_t i, k, nconf = 0;
 	size_t conf_src[NAMES_MAX * CK_CACONFIG_MAX];
-	int ch, st = CK_OK, judge = 1, r;
+	int first, st = CK_OK, judge = 1, r;
 
 	ck_tool_init("cert-approve");
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'r':
-			cfg.requester = optarg;
-			break;
-		case 'c':
-			if (add_name(cfg.cas, &cfg.ncas, "--ca", optarg) < 0)
-				return CK_UNKNOWN;
-			break;
-		case 't':
-			if (add_name(cfg.templates, &cfg.ntemplates, "--template", optarg) < 0)
-				return CK_UNKNOWN;
-			break;
-		case 'C':
-			if (add_name(cfg.configs, &cfg.nconfigs, "--ca-config", optarg) < 0)
-				return CK_UNKNOWN;
-			break;
-		case 'f':
-			format = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			return CK_OK;
-		case 'V':
-			ck_print_version();
-			return CK_OK;
-		default:
-			usage(stderr);
-			return CK_UNKNOWN;
-		}
-	}
-	if ((cfg.format = ck_format_parse(format, stdout)) < 0) {
-		ck_warnx("--format: '%s': expected json or text", format);
-		usage(stderr);
+	switch (ck_opt_parse(&tool, argc, argv, &first, NULL)) {
+	case CK_OPT_OK:
+		break;
+	case CK_OPT_DONE:
+		return CK_OK;
+	default:
 		return CK_UNKNOWN;
 	}
-	if (cfg.requester == NULL || cfg.requester[0] == '\0') {
+	if (cfg.configs.n > NAMES_MAX) {
+		ck_warnx("too many --ca-config options (at most %d)", NAMES_MAX);
+		return CK_UNKNOWN;
+	}
+	if ((cfg.format = ck_format_option(format, NULL, stdout)) < 0) {
+		ck_opt_usage(&tool, stderr);
+		return CK_UNKNOWN;
+	}
+	if (cfg.requester[0] == '\0') {
 		ck_warnx("--requester is required");
-		usage(stderr);
+		ck_opt_usage(&tool, stderr);
 		return CK_UNKNOWN;
 	}
 	rep = cfg.format == CK_FMT_JSON ? out : NULL;
 
 	/* CA settings first: an unparseable one makes every verdict doubtful. */
-	if (cfg.nconfigs > 0 &&
-	    (conf = calloc(cfg.nconfigs * CK_CACONFIG_MAX, sizeof(*conf))) == NULL) {
+	if (cfg.configs.n > 0 &&
+	    (conf = calloc(cfg.configs.n * CK_CACONFIG_MAX, sizeof(*conf))) == NULL) {
 		ck_warnx("out of memory");
 		return CK_UNKNOWN;
 	}
-	for (i = 0; i < cfg.nconfigs; i++) {
-		r = ck_caconfig_load(cfg.configs[i], conf + nconf, CK_CACONFIG_MAX, &err);
+	for (i = 0; i < cfg.configs.n; i++) {
+		r = ck_caconfig_load(cfg.configs.v[i], conf + nconf, CK_CACONFIG_MAX, &err);
 		if (r < 0) {
-			ck_report(rep, cfg.configs[i], &err);
+			ck_report(rep, cfg.configs.v[i], &err);
 			st = CK_UNKNOWN;
 			judge = 0;
 			continue;
@@ -405,10 +369,10 @@ main(int argc, char **argv)
 		nconf += (size_t)r;
 	}
 
-	if (optind == argc) {
+	if (first == argc) {
 		st = ck_status_worse(st, read_records("-", &all, out));
 	} else {
-		for (i = (size_t)optind; i < (size_t)argc; i++)
+		for (i = (size_t)first; i < (size_t)argc; i++)
 			st = ck_status_worse(st, read_records(argv[i], &all, out));
 	}
 	for (i = 0; i < all.n; i++) {
@@ -430,7 +394,7 @@ main(int argc, char **argv)
 
 	for (i = 0; judge && i < nconf; i++) {
 		if (apply_config(&conf[i], &cas, &err) < 0) {
-			ck_report(rep, cfg.configs[conf_src[i]], &err);
+			ck_report(rep, cfg.configs.v[conf_src[i]], &err);
 			st = CK_UNKNOWN;
 			judge = 0;
 		}
@@ -450,9 +414,9 @@ main(int argc, char **argv)
 		st = CK_UNKNOWN;
 		goto out;
 	}
-	r = check_named(cfg.templates, cfg.ntemplates, &tmpls, ck_approve_template_named,
+	r = check_named(cfg.templates.v, cfg.templates.n, &tmpls, ck_approve_template_named,
 	    "template", rep);
-	r = ck_status_worse(r, check_named(cfg.cas, cfg.ncas, &cas, ck_approve_ca_named, "ca", rep));
+	r = ck_status_worse(r, check_named(cfg.cas.v, cfg.cas.n, &cas, ck_approve_ca_named, "ca", rep));
 	if (r != CK_OK) {
 		st = CK_UNKNOWN;
 		goto out;
@@ -486,6 +450,9 @@ out:
 	vec_free(&tmpls);
 	vec_free(&cas);
 	vec_free(&principals);
+	ck_strv_release(&cfg.cas);
+	ck_strv_release(&cfg.templates);
+	ck_strv_release(&cfg.configs);
 	if (ck_close_stdout() < 0)
 		st = ck_status_worse(st, CK_UNKNOWN);
 	return st;

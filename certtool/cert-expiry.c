@@ -217,7 +217,7 @@ static const struct ck_tool_def tool = { .prog = "cert-expiry", .opts = opts,
 int
 main(int argc, char **argv)
 {
-	static const char *const formats[] = { "nagios", "prometheus", NULL };
+	static const char *const formats[] = { "json", "text", "nagios", "prometheus", NULL };
 	struct ck_expiry_policy pol;
 	struct ck_load_opts lo;
 	struct ck_clock clk;

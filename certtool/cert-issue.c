@@ -23,7 +23,7 @@
 #include "ck_tmpl.h"
 #include "ck_tool.h"
 
-#define FMT_CFSSL (CK_FMT_TEXT + 1)	/* --format cfssl (ck_format_option) */
+#define FMT_CFSSL 2	/* --format cfssl: its index for ck_format_option() */
 
 static struct {
 	const char *cmd, *dir, *subject, *key_type, *parent, *parent_pw_file;
@@ -891,7 +891,7 @@ usage_error(const char *msg, const char *arg)
 int
 main(int argc, char **argv)
 {
-	static const char *const cfssl[] = { "cfssl", NULL };
+	static const char *const formats[] = { "json", "text", "cfssl", NULL };
 	const char *arg = NULL;
 	struct passwd *pw;
 	struct ck_err e;
@@ -914,7 +914,7 @@ main(int argc, char **argv)
 		arg = argv[first++];
 	if (first < argc)
 		return usage_error("unexpected argument", argv[first]);
-	if ((cfg.fmt = ck_format_option(fmt, cfssl, stdout)) < 0) {
+	if ((cfg.fmt = ck_format_option(fmt, formats, stdout)) < 0) {
 		ck_opt_usage(&tool, stderr);
 		return CK_UNKNOWN;
 	}

@@ -2,50 +2,23 @@
  * cert-tmpl: list the shipped AMT / out of band certificate templates and
  * generate them as `template` records or as LDIF for Active Directory.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ck_err.h"
+#include "ck_opt.h"
 #include "ck_record.h"
 #include "ck_tmpl.h"
 #include "ck_tool.h"
 
-#define MAX_ENROLL 64
-
 enum { FMT_JSON, FMT_TEXT, FMT_LDIF };
-
-static void
-usage(FILE *fp)
-{
-	fputs("usage: cert-tmpl list [--templates dir] [--format json|text]\n"
-	    "       cert-tmpl generate [--templates dir] [--format json|ldif]\n"
-	    "           [--forest-dn dn] [--name cn] [--oid-base oid] [--enroll sid] ...\n"
-	    "           name ...\n"
-	    "       cert-tmpl -h | --version\n", fp);
-}
-
-enum { OPT_TEMPLATES = 256, OPT_FORMAT, OPT_FOREST_DN, OPT_NAME, OPT_OID_BASE, OPT_ENROLL,
-	OPT_VERSION };
-
-static const struct option longopts[] = {
-	{ "templates", required_argument, NULL, OPT_TEMPLATES },
-	{ "format", required_argument, NULL, OPT_FORMAT },
-	{ "forest-dn", required_argument, NULL, OPT_FOREST_DN },
-	{ "name", required_argument, NULL, OPT_NAME },
-	{ "oid-base", required_argument, NULL, OPT_OID_BASE },
-	{ "enroll", required_argument, NULL, OPT_ENROLL },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, OPT_VERSION },
-	{ NULL, 0, NULL, 0 }
-};
 
 static struct {
 	const char *templates;
 	const char *format;
 	struct ck_tmpl_ldif_opts lo;
-	const char *enroll[MAX_ENROLL];
+	struct ck_strv enroll;
 } cfg;
 
 static int
@@ -166,103 +139,84 @@ out:
 	return rv;
 }
 
+enum { LIST = 1 << 0, GENERATE = 1 << 1 };
+
+static const struct ck_cmd cmds[] = {
+	{ .name = "list", .desc = "the shipped templates" },
+	{ .name = "generate", .operands = "NAME ...",
+	    .desc = "template records, or LDIF for Active Directory" },
+	{ .name = NULL }
+};
+
+static const struct ck_opt opts[] = {
+	{ .name = "templates", .arg = "DIR", .desc = "where templates are found",
+	    .type = CK_OPT_STR, .target = &cfg.templates, .complete = CK_COMPLETE_DIR },
+	{ .name = "format", .arg = "json|text", .desc = "output format (generate: json|ldif)",
+	    .type = CK_OPT_STR, .target = &cfg.format, .cmds = LIST,
+	    .complete = "json text" },
+	{ .name = "format", .arg = "json|ldif", .type = CK_OPT_STR, .target = &cfg.format,
+	    .cmds = GENERATE, .complete = "json ldif" },
+	{ .name = "forest-dn", .arg = "DN", .desc = "the forest root (LDIF)",
+	    .type = CK_OPT_STR, .target = &cfg.lo.forest_dn, .cmds = GENERATE },
+	{ .name = "name", .arg = "CN", .desc = "rename the one template",
+	    .type = CK_OPT_STR, .target = &cfg.lo.name, .cmds = GENERATE },
+	{ .name = "oid-base", .arg = "OID", .desc = "the forest's template OID base",
+	    .type = CK_OPT_STR, .target = &cfg.lo.oid_base, .cmds = GENERATE },
+	{ .name = "enroll", .arg = "SID", .desc = "grant Read + Enroll (repeatable)",
+	    .type = CK_OPT_LIST, .target = &cfg.enroll, .cmds = GENERATE,
+	    .synopsis = "[--enroll SID ...]" },
+	{ .name = NULL }
+};
+
+static const struct ck_tool_def tool = { .prog = "cert-tmpl", .opts = opts, .cmds = cmds };
+
+/* msg (NULL: already said), then the usage; exit 3. */
+static int
+usage_error(const char *msg)
+{
+	if (msg != NULL)
+		ck_warnx("%s", msg);
+	ck_opt_usage(&tool, stderr);
+	return CK_UNKNOWN;
+}
+
 int
 main(int argc, char **argv)
 {
-	const char *cmd;
+	static const char *const gen_formats[] = { "json", "ldif", NULL };
 	char *dir;
-	int c, fmt, status = CK_OK, i;
+	int first, cmd, fmt, status = CK_OK, i;
 	struct ck_err err;
 
 	ck_tool_init("cert-tmpl");
-	if (argc >= 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
-		usage(stdout);
+	switch (ck_opt_parse(&tool, argc, argv, &first, &cmd)) {
+	case CK_OPT_OK:
+		break;
+	case CK_OPT_DONE:
 		return ck_close_stdout() ? CK_UNKNOWN : CK_OK;
-	}
-	if (argc >= 2 && strcmp(argv[1], "--version") == 0) {
-		ck_print_version();
-		return ck_close_stdout() ? CK_UNKNOWN : CK_OK;
-	}
-	if (argc < 2 || (strcmp(argv[1], "list") != 0 && strcmp(argv[1], "generate") != 0)) {
-		if (argc >= 2)
-			ck_warnx("'%s': unknown command (list or generate)", argv[1]);
-		usage(stderr);
+	default:
 		return CK_UNKNOWN;
 	}
-	cmd = argv[1];
-	argc--;
-	argv++;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case OPT_TEMPLATES:
-			cfg.templates = optarg;
-			break;
-		case OPT_FORMAT:
-			cfg.format = optarg;
-			break;
-		case OPT_FOREST_DN:
-			cfg.lo.forest_dn = optarg;
-			break;
-		case OPT_NAME:
-			cfg.lo.name = optarg;
-			break;
-		case OPT_OID_BASE:
-			cfg.lo.oid_base = optarg;
-			break;
-		case OPT_ENROLL:
-			if (cfg.lo.n_enroll == MAX_ENROLL) {
-				ck_warnx("at most %d --enroll options", MAX_ENROLL);
-				return CK_UNKNOWN;
-			}
-			cfg.enroll[cfg.lo.n_enroll++] = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			return ck_close_stdout() ? CK_UNKNOWN : CK_OK;
-		case OPT_VERSION:
-			ck_print_version();
-			return ck_close_stdout() ? CK_UNKNOWN : CK_OK;
-		default:
-			usage(stderr);
-			return CK_UNKNOWN;
-		}
-	}
-	cfg.lo.enroll = cfg.enroll;
-	argc -= optind;
-	argv += optind;
-
-	if (strcmp(cmd, "list") == 0) {
-		if (argc != 0) {
-			ck_warnx("list takes no arguments");
-			usage(stderr);
-			return CK_UNKNOWN;
-		}
-		fmt = ck_format_parse(cfg.format, stdout);
-		if (fmt < 0) {
-			ck_warnx("--format '%s': json or text", cfg.format);
-			return CK_UNKNOWN;
-		}
+	cfg.lo.enroll = cfg.enroll.v;
+	cfg.lo.n_enroll = cfg.enroll.n;
+	argc -= first;
+	argv += first;
+	if ((1 << cmd) == LIST) {
+		if (argc != 0)
+			return usage_error("list takes no arguments");
+		if ((fmt = ck_format_option(cfg.format, NULL, stdout)) < 0)
+			return usage_error(NULL);
 		status = cmd_list(fmt == CK_FMT_JSON ? FMT_JSON : FMT_TEXT);
 		return ck_close_stdout() ? CK_UNKNOWN : status;
 	}
-
-	if (argc == 0) {
-		ck_warnx("generate needs a template NAME");
-		usage(stderr);
-		return CK_UNKNOWN;
-	}
-	if (cfg.format == NULL || strcmp(cfg.format, "json") == 0) {
-		fmt = FMT_JSON;
-	} else if (strcmp(cfg.format, "ldif") == 0) {
-		fmt = FMT_LDIF;
-	} else {
-		ck_warnx("--format '%s': json or ldif", cfg.format);
-		return CK_UNKNOWN;
-	}
-	if (cfg.lo.name != NULL && argc > 1) {
-		ck_warnx("--name renames one template: give one NAME");
-		return CK_UNKNOWN;
-	}
+	if (argc == 0)
+		return usage_error("generate needs a template NAME");
+	fmt = ck_format_option(cfg.format != NULL ? cfg.format : "json", gen_formats, stdout);
+	if (fmt < 0)
+		return usage_error(NULL);
+	fmt = fmt == 1 ? FMT_LDIF : FMT_JSON;
+	if (cfg.lo.name != NULL && argc > 1)
+		return usage_error("--name renames one template: give one NAME");
 	dir = ck_tmpl_dir(cfg.templates);
 	if (dir == NULL) {
 		ck_err_set(&err, CK_E_NOMEM, "out of memory");
@@ -272,5 +226,6 @@ main(int argc, char **argv)
 	for (i = 0; i < argc; i++)
 		status = ck_status_worse(status, generate_one(dir, argv[i], fmt));
 	free(dir);
+	ck_strv_release(&cfg.enroll);
 	return ck_close_stdout() ? CK_UNKNOWN : status;
 }

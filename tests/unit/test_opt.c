@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -222,14 +223,20 @@ test_commands_required_numbers(void **state)
 static void
 test_format_option(void **state)
 {
-	static const char *const extra[] = { "nagios", "prometheus", NULL };
+	static const char *const extra[] = { "json", "text", "nagios", "prometheus", NULL };
+	static const char *const ldif[] = { "json", "ldif", NULL };
 
 	(void)state;
 	assert_int_equal(ck_format_option("json", NULL, stdout), CK_FMT_JSON);
 	assert_int_equal(ck_format_option("text", extra, stdout), CK_FMT_TEXT);
-	assert_int_equal(ck_format_option("prometheus", extra, stdout), CK_FMT_TEXT + 2);
+	assert_int_equal(ck_format_option("prometheus", extra, stdout), 3);
 	assert_int_equal(ck_format_option("prometheus", NULL, stdout), -1);
 	assert_int_equal(ck_format_option("xml", extra, stdout), -1);
+	assert_int_equal(ck_format_option("text", ldif, stdout), -1);
+	assert_int_equal(ck_format_option("ldif", ldif, stdout), 1);
+	/* Not a terminal (a test's stdout is not): the first name. */
+	assert_int_equal(ck_format_option(NULL, ldif, stdout), 0);
+	assert_int_equal(ck_format_option(NULL, extra, stdout), isatty(1) ? 1 : 0);
 }
 
 int

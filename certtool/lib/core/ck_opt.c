@@ -324,7 +324,10 @@ ck_opt_parse(const struct ck_tool_def *def, int argc, char **argv, int *first, i
 		}
 		sub = find_cmd(def, argv[1]);
 		if (sub < 0) {
-			usage_error(def, argv[1], "unknown command");
+			char what[160];
+
+			snprintf(what, sizeof(what), "'%s'", argv[1]);
+			usage_error(def, what, "unknown command");
 			return CK_OPT_USAGE;
 		}
 		base = 1;

@@ -160,23 +160,29 @@ ck_format_parse(const char *name, FILE *out)
 }
 
 int
-ck_format_option(const char *name, const char *const *extra, FILE *out)
+ck_format_option(const char *name, const char *const *names, FILE *out)
 {
+	static const char *const json_text[] = { "json", "text", NULL };
 	char list[256];
-	size_t n = 0, i, len;
-	int f = ck_format_parse(name, out);
+	size_t n, i, len;
+	int text = -1;
 
-	if (f >= 0 || name == NULL)
-		return f;
-	for (n = 0; extra != NULL && extra[n] != NULL; n++)
-		if (strcmp(name, extra[n]) == 0)
-			return CK_FMT_TEXT + 1 + (int)n;
+	if (names == NULL)
+		names = json_text;
+	for (n = 0; names[n] != NULL; n++) {
+		if (name != NULL && strcmp(name, names[n]) == 0)
+			return (int)n;
+		if (strcmp(names[n], "text") == 0)
+			text = (int)n;
+	}
+	if (name == NULL)
+		return text >= 0 && isatty(fileno(out)) ? text : 0;
 	/* "json or text", "json, text or cfssl", "json, text, nagios or prometheus" */
-	snprintf(list, sizeof(list), "json%s text", n == 0 ? " or" : ",");
+	list[0] = '\0';
 	for (i = 0; i < n; i++) {
 		len = strlen(list);
-		snprintf(list + len, sizeof(list) - len, "%s %s", i + 1 == n ? " or" : ",",
-		    extra[i]);
+		snprintf(list + len, sizeof(list) - len, "%s%s",
+		    i == 0 ? "" : i + 1 == n ? " or " : ", ", names[i]);
 	}
 	ck_warnx("--format: '%s': use %s", name, list);
 	return -1;

@@ -52,13 +52,14 @@ enum ck_format { CK_FMT_JSON = 0, CK_FMT_TEXT = 1 };
 int ck_format_parse(const char *name, FILE *out);
 
 /*
- * The --format option, the same for every tool: "json", "text", or one of
- * extra (a NULL-terminated list or NULL; extra[i] is format CK_FMT_TEXT +
- * 1 + i).  NULL: text on a terminal, else json.  Anything else prints the
- * one message "prog: --format: 'NAME': use json, text or ..." on stderr
- * and returns -1 (the caller prints its usage and exits 3).
+ * The --format option, the same for every tool: names lists the accepted
+ * values (NULL: json and text, CK_FMT_JSON and CK_FMT_TEXT); the result is
+ * the index of name in names.  name NULL: "text" on a terminal (when
+ * listed), else the first name.  Anything else prints the one message
+ * "prog: --format: 'NAME': use json, text or ..." on stderr and returns
+ * -1 (the caller prints its usage and exits 3).
  */
-int ck_format_option(const char *name, const char *const *extra, FILE *out);
+int ck_format_option(const char *name, const char *const *names, FILE *out);
 
 /* Non-zero when progress lines may be shown (stderr is a terminal). */
 int ck_progress_enabled(void);
