@@ -452,7 +452,10 @@ DA=S-1-5-21-1111111111-2222222222-3333333333-512
 	[ "$status" -le 1 ]
 	hasnt adcs.esc4
 	# The same record with a low-privileged owner filled in fires: the silence is not blindness.
-	run -2 sh -c "cert-tmpl generate --templates '$CK_TOP/templates' --format json AMTWebServer | jq -c '.owner = \"$LOW\"' | cert-lint --profile adcs"
+	# A generated template is not published yet (published_by: []): latent, a notice.
+	run -0 sh -c "cert-tmpl generate --templates '$CK_TOP/templates' --format json AMTWebServer | jq -c '.owner = \"$LOW\"' | cert-lint --profile adcs"
+	has adcs.esc4 notice
+	run -2 sh -c "cert-tmpl generate --templates '$CK_TOP/templates' --format json AMTWebServer | jq -c '.owner = \"$LOW\" | .published_by = [\"CORP-CA\"]' | cert-lint --profile adcs"
 	has adcs.esc4 critical
 }
 
@@ -506,8 +509,11 @@ DA=S-1-5-21-1111111111-2222222222-3333333333-512
 	has adcs.esc13 critical template
 }
 
-@test "cert-lint: adcs.esc13 silent (no group link known; no issuance policy)" {
+@test "cert-lint: adcs.esc13 silent with oid records but no group link (a notice without any oid record)" {
 	run -0 lint_t adcs esc13
+	has adcs.esc13 notice
+	[[ "$(msg_of adcs.esc13)" == "unknown: "*"cert-ad --what oids"* ]]
+	run -0 sh -c "jq -c . '$L/templates/esc13.json' '$L/oids/tier0.json' | jq -c 'if .kind == \"oid\" then .group_link = null else . end' | cert-lint --profile adcs"
 	hasnt adcs.esc13
 	run -2 sh -c "jq -c . '$L/templates/esc1.json' '$L/oids/tier0.json' | cert-lint --profile adcs"
 	hasnt adcs.esc13

@@ -193,6 +193,9 @@ struct judge_case {
 #define DU "{\"sid\":\"S-1-5-21-1-2-3-513\",\"name\":\"CORP\\\\Domain Users\",\"allow\":true,\"rights\":[\"enroll\"]}"
 #define DA "{\"sid\":\"S-1-5-21-1-2-3-512\",\"name\":\"CORP\\\\Domain Admins\",\"allow\":true,\"rights\":[\"enroll\",\"write_dacl\"]}"
 #define SITE "{\"sid\":\"S-1-5-21-1-2-3-1105\",\"name\":\"CORP\\\\SITE$\",\"allow\":true,\"rights\":[\"enroll\"]}"
+/* Deny Enroll for Authenticated Users; WriteProperty on msPKI-Certificate-Name-Flag for Domain Users. */
+#define AUDENY "{\"sid\":\"S-1-5-11\",\"allow\":false,\"rights\":[\"enroll\"]}"
+#define NAMEFLAG_W "{\"sid\":\"S-1-5-21-1-2-3-513\",\"allow\":true,\"rights\":[\"write_property_object\"],\"object_type\":\"ea1dddc4-60ff-416e-8cc0-17cee534bce7\"}"
 #define T(x) "{\"kind\":\"template\",\"v\":1,\"name\":\"T\"," x "}"
 #define C(x) "{\"kind\":\"cert\",\"v\":1," x "}"
 #define CA(x) "{\"kind\":\"ca\",\"v\":1,\"name\":\"CA\"," x "}"
@@ -245,7 +248,28 @@ static const struct judge_case judge_cases[] = {
 	{ "adcs.esc17", NULL, T(SUPPLY ",\"eku\":[\"server_auth\"],\"acl\":[{\"sid\":\"S-1-1-0\",\"allow\":true,\"rights\":[\"all_extended_rights\"]}]"), "critical" },
 	{ "adcs.esc17", NULL, T(SUPPLY ",\"enrollment_flag\":{\"raw\":2},\"eku\":[\"server_auth\"],\"acl\":[" DU "]"), NULL },
 	{ "adcs.esc13", NULL, T("\"eku\":[\"client_auth\"],\"issuance_policies\":[{\"oid\":\"1.2.3\",\"group_link\":\"CN=G\"}],\"acl\":[" DU "]"), "critical" },
-	{ "adcs.esc13", NULL, T("\"eku\":[\"client_auth\"],\"issuance_policies\":[\"1.2.3\"],\"acl\":[" DU "]"), NULL },
+	/* No oid record read: the group link is unknown, and the finding says so. */
+	{ "adcs.esc13", NULL, T("\"eku\":[\"client_auth\"],\"issuance_policies\":[\"1.2.3\"],\"acl\":[" DU "]"), "notice" },
+	{ "adcs.esc13", NULL, T("\"eku\":[\"client_auth\"],\"issuance_policies\":[\"1.2.3\"],\"acl\":[" DA "]"), NULL },
+	/* Issue 19: unpublished templates are latent (notice), never critical. */
+	{ "adcs.esc1", NULL, T(SUPPLY ",\"eku\":[\"client_auth\"],\"published_by\":[],\"acl\":[" DU "]"), "notice" },
+	{ "adcs.esc1", NULL, T(SUPPLY ",\"eku\":[\"client_auth\"],\"published_by\":[\"CA\"],\"acl\":[" DU "]"), "critical" },
+	{ "adcs.esc17", NULL, T(SUPPLY ",\"eku\":[\"server_auth\"],\"published_by\":[],\"acl\":[" SITE "," DA "]"), "notice" },
+	/* A deny for Authenticated Users takes Enroll from Domain Users too. */
+	{ "adcs.esc1", NULL, T(SUPPLY ",\"eku\":[\"client_auth\"],\"acl\":[" AUDENY "," DU "]"), NULL },
+	/* Application policy Client Auth beside EKU Server Auth: the application policy counts. */
+	{ "adcs.esc1", NULL, T(SUPPLY ",\"eku\":[\"server_auth\"],\"application_policies\":[\"client_auth\"],\"acl\":[" DU "]"), "critical" },
+	/* ESC9 honours manager approval and signatures. */
+	{ "adcs.esc9", NULL, T("\"enrollment_flag\":{\"raw\":524288},\"eku\":[\"client_auth\"],\"acl\":[" DU "]"), "warning" },
+	{ "adcs.esc9", NULL, T("\"enrollment_flag\":{\"raw\":524290},\"eku\":[\"client_auth\"],\"acl\":[" DU "]"), NULL },
+	{ "adcs.esc9", NULL, T("\"enrollment_flag\":{\"raw\":524288},\"ra_signatures\":1,\"eku\":[\"client_auth\"],\"acl\":[" DU "]"), NULL },
+	/* ESC4: deny ACEs win; single-attribute writes. */
+	{ "adcs.esc4", NULL, T("\"acl\":[{\"sid\":\"S-1-5-11\",\"allow\":false,\"rights\":[\"write_dacl\"]},{\"sid\":\"S-1-5-11\",\"allow\":true,\"rights\":[\"write_dacl\"]}]"), NULL },
+	{ "adcs.esc4", NULL, T("\"acl\":[{\"sid\":\"S-1-5-11\",\"allow\":false,\"rights\":[\"write_owner\"]},{\"sid\":\"S-1-5-11\",\"allow\":true,\"rights\":[\"write_dacl\"]}]"), "critical" },
+	{ "adcs.esc4", NULL, T("\"acl\":[" NAMEFLAG_W "," DU "]"), "critical" },
+	{ "adcs.esc4", NULL, T("\"acl\":[" NAMEFLAG_W "]"), "warning" },
+	{ "adcs.esc4", NULL, T("\"acl\":[" AUDENY "," NAMEFLAG_W "," DU "]"), "warning" },
+	{ "adcs.esc4", NULL, T("\"acl\":[{\"sid\":\"S-1-5-21-1-2-3-513\",\"allow\":true,\"rights\":[\"write_property_object\"],\"object_type\":\"bf967953-0de6-11d0-a285-00aa003049e2\"}," DU "]"), NULL },
 	{ "adcs.esc4", NULL, T("\"acl\":[" DA "]"), NULL },
 	{ "adcs.esc4", NULL, T("\"acl\":[{\"sid\":\"S-1-5-11\",\"allow\":true,\"rights\":[\"generic_write\"]}]"), "critical" },
 	{ "adcs.esc4", NULL, T("\"owner\":\"S-1-5-21-1-2-3-1120\""), "critical" },

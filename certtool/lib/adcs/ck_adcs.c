@@ -464,3 +464,29 @@ ck_adcs_key_usage_encode(const json_t *names, unsigned char out[2], size_t *len,
 	}
 	return 0;
 }
+
+/*
+ * Read from the schema of the test harness's Samba AD DC (tests/harness/
+ * samba.sh, Samba 4.17.12): ldapsearch -b CN=Schema,CN=Configuration,DC=corp,
+ * DC=example '(lDAPDisplayName=NAME)' schemaIDGUID, converted from the
+ * mixed-endian binary form.  Samba builds that schema from Microsoft's
+ * published schema text ([MS-ADA2] Active Directory Schema Attributes M,
+ * [MS-ADA3] Attributes N-Z; shipped as MS-AD_Schema_2K8_R2_Attributes.txt in
+ * samba-ad-provision), where each attribute's "schemaIdGuid:" line agrees.
+ */
+static const struct ck_adcs_schema_attr security_attrs[] = {
+	{ "msPKI-Certificate-Name-Flag", "ea1dddc4-60ff-416e-8cc0-17cee534bce7" },
+	{ "pKIExtendedKeyUsage", "18976af6-3b9e-11d2-90cc-00c04fd91ab1" },
+	{ "msPKI-Certificate-Application-Policy", "dbd90548-aa37-4202-9966-8c537ba5ce32" },
+	{ "msPKI-Enrollment-Flag", "d15ef7d8-f226-46db-ae79-b34e560bd12c" },
+	{ "msPKI-RA-Signature", "fe17e04b-937d-4f7e-8e0e-9292c8d5683e" },
+	{ "msPKI-Certificate-Policy", "38942346-cc5b-424b-a7d8-6ffd12029c5f" },
+	{ "msPKI-Private-Key-Flag", "bab04ac2-0435-4709-9307-28380e7c7001" },
+};
+
+const struct ck_adcs_schema_attr *
+ck_adcs_security_attrs(size_t *n)
+{
+	*n = sizeof(security_attrs) / sizeof(security_attrs[0]);
+	return security_attrs;
+}

@@ -88,4 +88,22 @@ const char *ck_adcs_flag_name(enum ck_adcs_attr attr, uint32_t bit);
 /* Key usage name -> bit number (0 = digital_signature ... 8 = decipher_only), or -1. */
 int ck_adcs_key_usage_bit(const char *name);
 
+/*
+ * The template attributes whose value decides what a certificate from the
+ * template can do (subject from the request, EKU and application policies,
+ * approval, signatures, issuance policies, key handling): write access to
+ * any one of them turns a template into ESC1, ESC2 or ESC3.  schemaIDGUID
+ * in the string form ACEs carry (lower case), with the LDAP display name.
+ * The GUIDs are those the harness's Samba AD DC serves (Microsoft's
+ * schema text, [MS-ADA2] / [MS-ADA3]); none of these attributes belongs to
+ * a property set (no attributeSecurityGUID), so no other GUID grants them.
+ */
+struct ck_adcs_schema_attr {
+	const char *ldap;	/* "msPKI-Certificate-Name-Flag" */
+	const char *guid;	/* "ea1dddc4-60ff-416e-8cc0-17cee534bce7" */
+};
+
+/* The table above; *n gets its length. */
+const struct ck_adcs_schema_attr *ck_adcs_security_attrs(size_t *n);
+
 #endif /* CK_ADCS_H */

@@ -30,6 +30,8 @@ struct ck_lint {
 	json_t *certs;		/* id -> summary */
 	json_t *cas;		/* ca records seen */
 	json_t *oid_groups;	/* issuance policy OID -> linked group */
+	json_t *groups;		/* principal SID and name -> its groups' SIDs */
+	size_t noids;		/* oid records seen */
 };
 
 struct ck_lint *
@@ -42,7 +44,8 @@ ck_lint_new(void)
 	l->certs = json_object();
 	l->cas = json_array();
 	l->oid_groups = json_object();
-	if (l->certs == NULL || l->cas == NULL || l->oid_groups == NULL) {
+	l->groups = json_object();
+	if (l->certs == NULL || l->cas == NULL || l->oid_groups == NULL || l->groups == NULL) {
 		ck_lint_free(l);
 		return NULL;
 	}
@@ -67,6 +70,7 @@ ck_lint_free(struct ck_lint *l)
 	json_decref(l->certs);
 	json_decref(l->cas);
 	json_decref(l->oid_groups);
+	json_decref(l->groups);
 	free(l);
 }
 
@@ -394,6 +398,33 @@ index_cert(struct ck_lint *l, const json_t *c)
 	json_object_set_new(l->certs, id, s);
 }
 
+/* A principal record's group SIDs, under its SID and under its name. */
+static void
+index_principal(struct ck_lint *l, const json_t *rec)
+{
+	const json_t *groups = json_object_get(rec, "groups"), *g;
+	const char *sid = json_string_value(json_object_get(rec, "sid"));
+	const char *name = json_string_value(json_object_get(rec, "name"));
+	json_t *sids = json_array();
+	size_t i;
+
+	if (sids == NULL || !json_is_array(groups)) {
+		json_decref(sids);
+		return;
+	}
+	json_array_foreach(groups, i, g) {
+		const json_t *gs = json_is_string(g) ? g : json_object_get(g, "sid");
+
+		if (json_is_string(gs))
+			json_array_append(sids, (json_t *)gs);
+	}
+	if (sid != NULL && *sid != '\0')
+		json_object_set(l->groups, sid, sids);
+	if (name != NULL && *name != '\0')
+		json_object_set(l->groups, name, sids);
+	json_decref(sids);
+}
+
 void
 ck_lint_index(struct ck_lint *l, const json_t *rec)
 {
@@ -411,9 +442,26 @@ ck_lint_index(struct ck_lint *l, const json_t *rec)
 		const char *oid = json_string_value(json_object_get(rec, "oid"));
 		const char *g = json_string_value(json_object_get(rec, "group_link"));
 
+		l->noids++;
 		if (oid != NULL && g != NULL && *g != '\0')
 			json_object_set_new(l->oid_groups, oid, json_string(g));
+	} else if (strcmp(k, "principal") == 0) {
+		index_principal(l, rec);
 	}
+}
+
+size_t
+ck_lint_oids_seen(const struct ck_lint *l)
+{
+	return l ? l->noids : 0;
+}
+
+const json_t *
+ck_lint_principal_groups(const struct ck_lint *l, const char *who)
+{
+	if (l == NULL || who == NULL)
+		return NULL;
+	return json_object_get(l->groups, who);
 }
 
 const char *

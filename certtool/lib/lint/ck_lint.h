@@ -59,7 +59,8 @@ int ck_lint_wants(const struct ck_lint *l, unsigned target);
 /*
  * Remembers what later records may ask about: cert records (by id: key,
  * signature algorithm, subject), ca records (the templates they publish),
- * oid records (issuance policies linked to groups).
+ * oid records (issuance policies linked to groups), principal records
+ * (their groups).
  * Call for every record, before judging it.
  */
 void ck_lint_index(struct ck_lint *l, const json_t *rec);
@@ -72,6 +73,15 @@ const json_t *ck_lint_cert(const struct ck_lint *l, const char *id);
  * the `oid` records seen so far, or NULL.
  */
 const char *ck_lint_oid_group(const struct ck_lint *l, const char *oid);
+
+/* How many oid records were seen (0: the issuance policies' links are unknown). */
+size_t ck_lint_oids_seen(const struct ck_lint *l);
+
+/*
+ * The group SIDs (tokenGroups, an array of strings) of the principal with
+ * this SID or name, from the `principal` records seen so far, or NULL.
+ */
+const json_t *ck_lint_principal_groups(const struct ck_lint *l, const char *who);
 
 /* The ca records seen so far (an array, possibly empty). */
 const json_t *ck_lint_cas(const struct ck_lint *l);

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "ck_acl.h"
 #include "ck_adcs.h"
 #include "ck_caconfig.h"
 #include "ck_lint.h"
@@ -175,16 +176,6 @@ ace_can_enroll(const json_t *ace)
 	    ck_jarr_has(ace, "rights", "generic_all");
 }
 
-static int
-same_principal(const json_t *a, const json_t *b)
-{
-	const char *sa = ck_js(a, "sid"), *sb = ck_js(b, "sid");
-
-	if (sa && sb)
-		return strcmp(sa, sb) == 0;
-	return ck_js(a, "name") && ck_js(b, "name") && strcasecmp(ck_js(a, "name"), ck_js(b, "name")) == 0;
-}
-
 struct enrollers {
 	int known;		/* the record has an acl */
 	int low;		/* a low-privileged principal can enroll */
@@ -203,26 +194,70 @@ add_name(char *buf, const char *n)
 	snprintf(buf + off, NAMES_MAX - off, "%s%s", off ? ", " : "", n);
 }
 
+/*
+ * The SIDs the principal an ACE names holds rights through: its SID (and
+ * its name, for ACEs written by hand without one), its groups when a
+ * `principal` record gave them (cert-ad --principal), Everyone and
+ * Authenticated Users (every account but Anonymous Logon is in both).
+ */
+#define TOKEN_MAX 256
+
+struct token {
+	const char *sids[TOKEN_MAX];
+	size_t n;
+};
+
 static void
-enrollers(const json_t *rec, struct enrollers *en)
+token_of(const struct ck_rule_env *env, const json_t *ace, struct token *t)
 {
-	const json_t *acl = json_object_get(rec, "acl"), *ace, *d;
-	size_t i, j;
+	const char *s = ck_js(ace, "sid"), *n = ck_js(ace, "name");
+	const json_t *groups = NULL, *g;
+	size_t i;
+
+	t->n = 0;
+	if (s != NULL && *s != '\0') {
+		t->sids[t->n++] = s;
+		groups = ck_lint_principal_groups(env->lint, s);
+	}
+	if (n != NULL && *n != '\0') {
+		t->sids[t->n++] = n;
+		if (groups == NULL)
+			groups = ck_lint_principal_groups(env->lint, n);
+	}
+	if (s == NULL || strcmp(s, "S-1-5-7") != 0) {
+		t->sids[t->n++] = "S-1-1-0";
+		t->sids[t->n++] = "S-1-5-11";
+	}
+	json_array_foreach(groups, i, g)
+		if (t->n < TOKEN_MAX && json_is_string(g))
+			t->sids[t->n++] = json_string_value(g);
+}
+
+/* 1 when the principal an ACE names effectively holds right (ck_acl.h). */
+static int
+holds(const struct ck_rule_env *env, const json_t *acl, const json_t *ace, const char *right,
+    const char *object_type)
+{
+	struct token t;
+	struct ck_err e;
+
+	token_of(env, ace, &t);
+	return ck_acl_effective(acl, t.sids, t.n, right, object_type, NULL, &e) == 1;
+}
+
+static void
+enrollers(const struct ck_rule_env *env, const json_t *rec, struct enrollers *en)
+{
+	const json_t *acl = json_object_get(rec, "acl"), *ace;
+	size_t i;
 
 	memset(en, 0, sizeof(*en));
 	if (!json_is_array(acl))
 		return;
 	en->known = 1;
 	json_array_foreach(acl, i, ace) {
-		int denied = 0;
-
-		if (!json_is_object(ace) || !ace_allows(ace) || !ace_can_enroll(ace))
-			continue;
-		json_array_foreach(acl, j, d)
-			if (json_is_object(d) && !ace_allows(d) && ace_can_enroll(d) &&
-			    same_principal(ace, d))
-				denied = 1;
-		if (denied || ace_privileged(ace))
+		if (!json_is_object(ace) || !ace_allows(ace) || !ace_can_enroll(ace) ||
+		    ace_privileged(ace) || !holds(env, acl, ace, "enroll", NULL))
 			continue;
 		en->low = 1;
 		add_name(en->names, ace_name(ace));
@@ -233,11 +268,57 @@ enrollers(const json_t *rec, struct enrollers *en)
 	}
 }
 
+/*
+ * 1 when no CA publishes the template: published_by is empty, or, without
+ * that field, ca records were read and none lists the template.  Nothing
+ * known about publication counts as published.
+ */
+static int
+unpublished(const struct ck_rule_env *env, const json_t *rec)
+{
+	const json_t *pub = json_object_get(rec, "published_by");
+	const json_t *cas = ck_lint_cas(env->lint), *ca;
+	const char *name = ck_js(rec, "name");
+	size_t i;
+
+	if (name == NULL || (json_is_array(pub) && json_array_size(pub) > 0))
+		return 0;
+	if (cas != NULL)
+		json_array_foreach(cas, i, ca)
+			if (ck_jarr_has(ca, "templates", name))
+				return 0;
+	return json_is_array(pub) || (cas != NULL && json_array_size(cas) > 0);
+}
+
+/*
+ * A template no CA publishes cannot be enrolled in today: its escalation
+ * is latent.  The finding says what it would be once published, at notice
+ * severity, so it never raises the exit status.
+ */
+static int
+latent(const struct ck_rule_env *env, const json_t *rec, struct ck_hit *hit)
+{
+	char msg[2 * CK_HIT_MSG_MAX];
+	size_t len;
+
+	if (!unpublished(env, rec))
+		return 1;
+	snprintf(msg, sizeof(msg), "latent: no CA publishes template '%s', so nobody can enroll "
+	    "in it today; once published: %s", tname(rec), hit->msg);
+	len = strlen(msg);
+	if (len >= sizeof(hit->msg))
+		len = sizeof(hit->msg) - 1;
+	memcpy(hit->msg, msg, len);
+	hit->msg[len] = '\0';
+	hit->severity = "notice";
+	return 1;
+}
+
 /* ESC1-3, 15 share "low-privileged enroll without approval". */
 static int
-open_enroll(const json_t *rec, struct enrollers *en)
+open_enroll(const struct ck_rule_env *env, const json_t *rec, struct enrollers *en)
 {
-	enrollers(rec, en);
+	enrollers(env, rec, en);
 	return en->known && en->low && !needs_approval(rec);
 }
 
@@ -245,43 +326,44 @@ CK_CHECK(ck_chk_esc1)
 {
 	struct enrollers en;
 
-	(void)env;
-	if (!supplies_subject(rec) || !client_auth_capable(rec) || !open_enroll(rec, &en))
+	if (!supplies_subject(rec) || !client_auth_capable(rec) || !open_enroll(env, rec, &en))
 		return 0;
-	return ck_hit(hit, NULL, "template '%s' lets %s enroll, supply any subject and get a "
+	ck_hit(hit, NULL, "template '%s' lets %s enroll, supply any subject and get a "
 	    "certificate usable for client authentication without approval (ESC1): anyone of them "
 	    "can log on as any user, including Domain Admins; clear 'Supply in the request' on the "
 	    "Subject Name tab, or require CA manager approval, or restrict Enroll to administrators",
 	    tname(rec), en.names);
+	return latent(env, rec, hit);
 }
 
 CK_CHECK(ck_chk_esc2)
 {
 	struct enrollers en;
 
-	(void)env;
-	if (!(eku(rec, CK_EKU_ANY_PURPOSE) || no_eku(rec)) || !open_enroll(rec, &en))
+	if (!(eku(rec, CK_EKU_ANY_PURPOSE) || no_eku(rec)) || !open_enroll(env, rec, &en))
 		return 0;
-	return ck_hit(hit, NULL, "template '%s' issues %s certificates to %s without approval "
+	ck_hit(hit, NULL, "template '%s' issues %s certificates to %s without approval "
 	    "(ESC2): they are usable for client authentication and as enrollment agents; set "
 	    "explicit Application Policies on the Extensions tab, or restrict Enroll",
 	    tname(rec), no_eku(rec) ? "no-EKU (any purpose)" : "Any Purpose", en.names);
+	return latent(env, rec, hit);
 }
 
 CK_CHECK(ck_chk_esc3)
 {
 	struct enrollers en;
 
-	(void)env;
-	if (!eku(rec, CK_EKU_REQUEST_AGENT) || !open_enroll(rec, &en))
+	if (!eku(rec, CK_EKU_REQUEST_AGENT) || !open_enroll(env, rec, &en))
 		return 0;
-	return ck_hit(hit, NULL, "template '%s' issues Certificate Request Agent certificates to "
+	ck_hit(hit, NULL, "template '%s' issues Certificate Request Agent certificates to "
 	    "%s without approval (ESC3): they can enroll on behalf of any user; restrict Enroll to "
 	    "the enrollment agents' group and require CA manager approval", tname(rec), en.names);
+	return latent(env, rec, hit);
 }
 
+/* The rights that let the holder rewrite the whole template (ESC4). */
 static int
-dangerous_right(const json_t *ace)
+dangerous_right(const struct ck_rule_env *env, const json_t *acl, const json_t *ace)
 {
 	static const char *const bad[] = {
 		"generic_all", "write_dacl", "write_owner", "generic_write", "write_property",
@@ -289,27 +371,72 @@ dangerous_right(const json_t *ace)
 	size_t i;
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		if (ck_jarr_has(ace, "rights", bad[i]))
+		if (ck_jarr_has(ace, "rights", bad[i]) && holds(env, acl, ace, bad[i], NULL))
 			return 1;
 	return 0;
+}
+
+/*
+ * The security-relevant attribute (ck_adcs_security_attrs) an
+ * object-specific WriteProperty ACE lets its principal write, or NULL.
+ */
+static const char *
+attr_write(const struct ck_rule_env *env, const json_t *acl, const json_t *ace)
+{
+	const struct ck_adcs_schema_attr *a;
+	const char *ot = ck_js(ace, "object_type");
+	size_t i, n;
+
+	if (ot == NULL || !ck_jarr_has(ace, "rights", "write_property_object"))
+		return NULL;
+	a = ck_adcs_security_attrs(&n);
+	for (i = 0; i < n; i++)
+		if (strcasecmp(ot, a[i].guid) == 0 &&
+		    holds(env, acl, ace, "write_property_object", a[i].guid))
+			return a[i].ldap;
+	return NULL;
 }
 
 CK_CHECK(ck_chk_esc4)
 {
 	const json_t *acl = json_object_get(rec, "acl"), *ace, *owner = json_object_get(rec, "owner");
-	char names[NAMES_MAX] = "";
+	char names[NAMES_MAX] = "", enrolling[NAMES_MAX] = "", others[NAMES_MAX] = "";
+	char one[NAMES_MAX];
+	const char *attr;
 	size_t i;
 
-	(void)env;
 	if (json_is_array(acl))
-		json_array_foreach(acl, i, ace)
-			if (json_is_object(ace) && ace_allows(ace) && dangerous_right(ace) &&
-			    !ace_privileged(ace))
+		json_array_foreach(acl, i, ace) {
+			if (!json_is_object(ace) || !ace_allows(ace) || ace_privileged(ace))
+				continue;
+			if (dangerous_right(env, acl, ace))
 				add_name(names, ace_name(ace));
-	if (names[0] != '\0')
-		return ck_hit(hit, NULL, "%s can change template '%s' (write rights on its ACL, owner "
+			else if ((attr = attr_write(env, acl, ace)) != NULL) {
+				snprintf(one, sizeof(one), "%s (%s)", ace_name(ace), attr);
+				add_name(holds(env, acl, ace, "enroll", NULL) ? enrolling : others, one);
+			}
+		}
+	if (names[0] != '\0') {
+		ck_hit(hit, NULL, "%s can change template '%s' (write rights on its ACL, owner "
 		    "or attributes; ESC4) and so turn it into an ESC1 template: on the Security tab "
 		    "leave Full Control and Write to administrators only", names, tname(rec));
+		return latent(env, rec, hit);
+	}
+	if (enrolling[0] != '\0') {
+		ck_hit(hit, "critical", "%s can write that attribute of template '%s' and can also "
+		    "enroll in it (ESC4, one attribute): one LDAP write (say, setting "
+		    "ENROLLEE_SUPPLIES_SUBJECT or Client Authentication) gives an ESC1, ESC2 or ESC3 "
+		    "template; on the Security tab, Advanced, remove the Write permission on that "
+		    "property", enrolling, tname(rec));
+		return latent(env, rec, hit);
+	}
+	if (others[0] != '\0') {
+		ck_hit(hit, "warning", "%s can write that attribute of template '%s' but cannot "
+		    "enroll in it (ESC4, one attribute): one more right away from an ESC1, ESC2 or "
+		    "ESC3 template; on the Security tab, Advanced, remove the Write permission on that "
+		    "property", others, tname(rec));
+		return latent(env, rec, hit);
+	}
 	/*
 	 * The owner comes as cert-ad writes it ({sid, name}, name possibly
 	 * null), as a bare string (a SID, or a name when it does not start with
@@ -343,9 +470,10 @@ CK_CHECK(ck_chk_esc4)
 			snprintf(who, sizeof(who), "%s", on);
 		else
 			snprintf(who, sizeof(who), "%s", ck_sid_wellknown_name(os) ? ck_sid_wellknown_name(os) : os);
-		return ck_hit(hit, NULL, "template '%s' is owned by %s, who can rewrite its ACL "
+		ck_hit(hit, NULL, "template '%s' is owned by %s, who can rewrite its ACL "
 		    "(ESC4): take ownership as Enterprise Admins (Security, Advanced, Owner)",
 		    tname(rec), who);
+		return latent(env, rec, hit);
 	}
 	return 0;
 }
@@ -380,17 +508,14 @@ CK_CHECK(ck_chk_esc9)
 {
 	struct enrollers en;
 
-	(void)env;
 	if (!(flag(rec, "enrollment_flag") & CK_ADCS_NO_SECURITY_EXTENSION) ||
-	    !client_auth_capable(rec))
+	    !client_auth_capable(rec) || !open_enroll(env, rec, &en))
 		return 0;
-	enrollers(rec, &en);
-	if (!en.known || !en.low)
-		return 0;
-	return ck_hit(hit, NULL, "template '%s' has NO_SECURITY_EXTENSION and is usable for client "
+	ck_hit(hit, NULL, "template '%s' has NO_SECURITY_EXTENSION and is usable for client "
 	    "authentication by %s (ESC9): without the SID extension a domain controller not in "
 	    "full enforcement maps the certificate by name only; clear the flag (certutil "
 	    "-dstemplate %s msPKI-Enrollment-Flag -0x80000)", tname(rec), en.names, tname(rec));
+	return latent(env, rec, hit);
 }
 
 CK_CHECK(ck_chk_esc11)
@@ -410,6 +535,7 @@ CK_CHECK(ck_chk_esc13)
 {
 	const json_t *pol = json_object_get(rec, "issuance_policies"), *p;
 	struct enrollers en;
+	const char *unlinked = NULL;
 	size_t i;
 
 	if (!json_is_array(pol) || !client_auth_capable(rec))
@@ -424,29 +550,39 @@ CK_CHECK(ck_chk_esc13)
 
 		if (g == NULL)
 			g = ck_lint_oid_group(env->lint, oid);
+		/* A bare OID with no oid record read at all: its link is unknown. */
+		if (g == NULL && unlinked == NULL && json_is_string(p) &&
+		    ck_lint_oids_seen(env->lint) == 0)
+			unlinked = oid;
 		if (g == NULL || *g == '\0')
 			continue;
-		if (!open_enroll(rec, &en))
+		if (!open_enroll(env, rec, &en))
 			return 0;
-		return ck_hit(hit, NULL, "template '%s' carries issuance policy %s, which is linked to "
+		ck_hit(hit, NULL, "template '%s' carries issuance policy %s, which is linked to "
 		    "group '%s'; %s can enroll and so act as members of that group (ESC13): remove the "
 		    "group link (msDS-OIDToGroupLink) or restrict Enroll", tname(rec),
 		    oid ? oid : "?", g, en.names);
+		return latent(env, rec, hit);
 	}
-	return 0;
+	if (unlinked == NULL || !open_enroll(env, rec, &en))
+		return 0;
+	ck_hit(hit, "notice", "unknown: template '%s' carries issuance policy %s and %s can "
+	    "enroll, but the issuance policies' group links were not read (cert-ad --what oids): "
+	    "ESC13 not judged", tname(rec), unlinked, en.names);
+	return latent(env, rec, hit);
 }
 
 CK_CHECK(ck_chk_esc15)
 {
 	struct enrollers en;
 
-	(void)env;
-	if (ck_ji(rec, "schema_version", 0) != 1 || !supplies_subject(rec) || !open_enroll(rec, &en))
+	if (ck_ji(rec, "schema_version", 0) != 1 || !supplies_subject(rec) || !open_enroll(env, rec, &en))
 		return 0;
-	return ck_hit(hit, NULL, "template '%s' is schema version 1 and takes the subject from the "
+	ck_hit(hit, NULL, "template '%s' is schema version 1 and takes the subject from the "
 	    "request, and %s can enroll (ESC15, CVE-2024-49019): a requester can add any "
 	    "application policy, such as Client Authentication; duplicate it as a version 2 template "
 	    "and unpublish this one, or install the November 2024 update", tname(rec), en.names);
+	return latent(env, rec, hit);
 }
 
 CK_CHECK(ck_chk_esc16)
@@ -464,22 +600,24 @@ CK_CHECK(ck_chk_esc17)
 {
 	struct enrollers en;
 
-	(void)env;
 	if (!supplies_subject(rec) || !eku(rec, CK_EKU_SERVER_AUTH) || needs_approval(rec))
 		return 0;
-	enrollers(rec, &en);
+	enrollers(env, rec, &en);
 	if (en.broad)
-		return ck_hit(hit, "critical", "template '%s' lets %s request Server Authentication "
+		ck_hit(hit, "critical", "template '%s' lets %s request Server Authentication "
 		    "certificates for any name without approval (ESC17): anyone of them can "
 		    "impersonate any web server; on the Security tab remove Enroll from %s and grant it "
 		    "only to the server that needs it (for ConfigMgr 2007 AMT: the primary site "
 		    "server's computer account)", tname(rec), en.broad_names, en.broad_names);
-	return ck_hit(hit, "warning", "template '%s' lets its enrollees request Server "
-	    "Authentication certificates for any name without approval (ESC17 shape; the "
-	    "ConfigMgr 2007 AMT web server template needs it by design): keep Enroll to the primary "
-	    "site server's computer account and administrators%s%s%s", tname(rec),
-	    en.known ? " (non-administrators now: " : "", en.known ? (en.names[0] ? en.names : "none") : "",
-	    en.known ? ")" : "; the record carries no ACL to verify this");
+	else
+		ck_hit(hit, "warning", "template '%s' lets its enrollees request Server "
+		    "Authentication certificates for any name without approval (ESC17 shape; the "
+		    "ConfigMgr 2007 AMT web server template needs it by design): keep Enroll to the "
+		    "primary site server's computer account and administrators%s%s%s", tname(rec),
+		    en.known ? " (non-administrators now: " : "",
+		    en.known ? (en.names[0] ? en.names : "none") : "",
+		    en.known ? ")" : "; the record carries no ACL to verify this");
+	return latent(env, rec, hit);
 }
 
 /* --- ConfigMgr 2007 out of band management ------------------------ */
@@ -665,21 +803,9 @@ CK_CHECK(ck_chk_oob_min_key_bits)
 CK_CHECK(ck_chk_oob_not_published)
 {
 	enum oob_role r = classify(env, rec);
-	const json_t *pub = json_object_get(rec, "published_by");
-	const json_t *cas = ck_lint_cas(env->lint), *ca;
-	const char *name = ck_js(rec, "name");
-	size_t i;
 
-	if (r == ROLE_NONE || name == NULL)
+	if (r == ROLE_NONE || !unpublished(env, rec))
 		return 0;
-	if (json_is_array(pub) && json_array_size(pub) > 0)
-		return 0;
-	if (cas != NULL)
-		json_array_foreach(cas, i, ca)
-			if (ck_jarr_has(ca, "templates", name))
-				return 0;
-	if (!json_is_array(pub) && (cas == NULL || json_array_size(cas) == 0))
-		return 0;	/* nothing says where it is published */
 	return ck_hit(hit, NULL, "%s template '%s' is not published by any enterprise CA, so "
 	    "requests for it are refused: in the Certification Authority console choose "
 	    "Certificate Templates, New, Certificate Template to Issue", role_words[r], tname(rec));
