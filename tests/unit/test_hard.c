@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "ck_text.h"
+#include "ck_url.h"
 
 static void
 test_text_escape(void **state)
@@ -51,11 +52,78 @@ test_text_escape(void **state)
 	assert_string_equal(ck_text(NULL, buf, sizeof(buf)), "");
 }
 
+static void
+test_url(void **state)
+{
+	static const char *const schemes[] = { "tls", "https", "http", "ldap", "ldaps", NULL };
+	static const struct {
+		const char *in;
+		int flags;
+		const char *host;	/* NULL: must fail */
+		unsigned port;
+		const char *rest;
+	} cases[] = {
+		{ "tls://127.0.0.1:16993", CK_URL_NEED_PORT, "127.0.0.1", 16993, "" },
+		{ "tls://[2001:db8::1]:1", CK_URL_NEED_PORT, "2001:db8::1", 1, "" },
+		{ "tls://h:65535", CK_URL_NEED_PORT, "h", 65535, "" },
+		{ "HTTPS://pki.example.com/x.crt", 0, "pki.example.com", 443, "/x.crt" },
+		{ "http://pki.example.com:8080?q", 0, "pki.example.com", 8080, "?q" },
+		{ "ldaps://dc1.corp.example", 0, "dc1.corp.example", 636, "" },
+		{ "ldap://dc1/CN=x?cACertificate", 0, "dc1", 389, "/CN=x?cACertificate" },
+		{ "tls://127.0.0.1:99999", CK_URL_NEED_PORT, NULL, 0, NULL },	/* was port 34463 */
+		{ "tls://127.0.0.1:65536", CK_URL_NEED_PORT, NULL, 0, NULL },
+		{ "tls://127.0.0.1:0", CK_URL_NEED_PORT, NULL, 0, NULL },
+		{ "tls://127.0.0.1:", CK_URL_NEED_PORT, NULL, 0, NULL },
+		{ "tls://127.0.0.1", CK_URL_NEED_PORT, NULL, 0, NULL },
+		{ "tls://h:+1", CK_URL_NEED_PORT, NULL, 0, NULL },
+		{ "tls://h:0x10", CK_URL_NEED_PORT, NULL, 0, NULL },
+		{ "tls://h:99999999999999999999", CK_URL_NEED_PORT, NULL, 0, NULL },
+		{ "tls://::1:443", CK_URL_NEED_PORT, NULL, 0, NULL },
+		{ "tls://[::1:443", CK_URL_NEED_PORT, NULL, 0, NULL },
+		{ "tls://[::1]x:443", CK_URL_NEED_PORT, NULL, 0, NULL },
+		{ "tls://[zz]:443", CK_URL_NEED_PORT, NULL, 0, NULL },
+		{ "tls://:443", CK_URL_NEED_PORT, NULL, 0, NULL },
+		{ "https://user:pw@host/", 0, NULL, 0, NULL },
+		{ "https://ho st/", 0, NULL, 0, NULL },
+		{ "ftp://host/", 0, NULL, 0, NULL },
+		{ "host:443", 0, NULL, 0, NULL },
+	};
+	struct ck_url u;
+	struct ck_hostport hp;
+	struct ck_err err;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int rc = ck_url_parse(cases[i].in, schemes, cases[i].flags, &u, &err);
+
+		if (cases[i].host == NULL) {
+			if (rc == 0)
+				fail_msg("accepted: %s", cases[i].in);
+			assert_int_equal(err.code, CK_E_USAGE);
+			continue;
+		}
+		if (rc != 0)
+			fail_msg("refused: %s: %s", cases[i].in, err.msg);
+		assert_string_equal(u.hp.host, cases[i].host);
+		assert_int_equal(u.hp.port, cases[i].port);
+		assert_string_equal(u.rest, cases[i].rest);
+	}
+	assert_int_equal(ck_hostport_parse("[::1]", 443, 0, &hp, &err), 0);
+	assert_string_equal(hp.host, "::1");
+	assert_string_equal(hp.port_str, "443");
+	assert_int_equal(hp.has_port, 0);
+	assert_int_equal(ck_hostport_parse("h", 0, 0, &hp, &err), -1);
+	assert_string_equal(err.msg, "no port (HOST:PORT)");
+	assert_int_equal(ck_hostport_parse("h:99999", 0, 0, &hp, &err), -1);
+	assert_string_equal(err.msg, "port '99999' is not a number from 1 to 65535");
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_text_escape),
+		cmocka_unit_test(test_url),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -6,6 +6,7 @@
  */
 #include "ck_fetch.h"
 #include "ck_fetch_int.h"
+#include "ck_url.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -150,6 +151,14 @@ ck_http(const char *url, const char *body, size_t body_len,
 	    strncasecmp(url, "https://", 8) != 0))
 		return ck_err_set(err, CK_E_USAGE,
 		    "unsupported url (only http:// and https://)");
+	{
+		static const char *const schemes[] = { "http", "https", NULL };
+		struct ck_url u;
+
+		/* Host and port by the one rule (ck_url.h), before libcurl sees them. */
+		if (ck_url_parse(url, schemes, 0, &u, err) != 0)
+			return -1;
+	}
 	pthread_once(&curl_once, curl_init_once);
 	if (curl_init_rc != CURLE_OK)
 		return ck_err_set(err, CK_E_NET, "libcurl initialisation failed: %s",

@@ -17,6 +17,7 @@
  */
 #include "ck_fetch.h"
 #include "ck_fetch_int.h"
+#include "ck_url.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -281,6 +282,14 @@ ck_ldap_url_values(const char *url, const struct ck_fetch_opts *o,
 	}
 	if (url == NULL)
 		return ck_err_set(err, CK_E_USAGE, "no ldap url");
+	{
+		static const char *const schemes[] = { "ldap", "ldaps", NULL };
+		struct ck_url u;
+
+		/* Host and port by the one rule (ck_url.h); libldap's parser takes port 0. */
+		if (ck_url_parse(url, schemes, 0, &u, err) != 0)
+			return -1;
+	}
 	rc = ldap_url_parse(url, &lud);
 	if (rc != LDAP_URL_SUCCESS)
 		return ck_err_set(err, CK_E_USAGE, "malformed ldap url (error %d)", rc);

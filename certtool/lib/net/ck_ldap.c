@@ -15,6 +15,8 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "ck_url.h"
+
 #define PAGE_SIZE 1000
 #define OID_SD_FLAGS "1.2.840.113556.1.4.801"
 #define DEFAULT_MAX_ENTRIES 100000
@@ -160,6 +162,15 @@ ck_ldap_open(const struct ck_ldap_opts *o, struct ck_err *err)
 		ck_err_set(err, CK_E_USAGE, "'%s': not an ldap:// or ldaps:// uri",
 		    o->uri ? o->uri : "");
 		return NULL;
+	}
+	{
+		static const char *const schemes[] = { "ldap", "ldaps", NULL };
+		struct ck_url u;
+
+		/* Host and port by the one rule (ck_url.h). */
+		if (ck_url_parse(o->uri, schemes, 0, &u, err) != 0) {
+			return NULL;
+		}
 	}
 	if (o->bind_dn != NULL && o->password == NULL && !o->sasl_gssapi) {
 		/* An empty password would be an unauthenticated (anonymous) bind. */

@@ -25,6 +25,7 @@
 #include "ck_der.h"
 #include "ck_path.h"
 #include "ck_record.h"
+#include "ck_url.h"
 
 /* A directory holds at most this many entries we look at; files at most this size. */
 #define CK_LOAD_MAX_FILE (256u * 1024 * 1024)
@@ -880,41 +881,6 @@ load_dir(const char *path, const struct stat *dst, struct walk *w,
 	return r < 0 ? -1 : errors;
 }
 
-/* Splits "host:port", "[v6]:port" into parts; returns 0 or -1. */
-static int
-split_hostport(const char *s, char *host, size_t hsz, char *port, size_t psz)
-{
-	const char *colon;
-	size_t hl;
-
-	if (*s == '[') {
-		const char *close = strchr(s, ']');
-
-		if (close == NULL || close[1] != ':')
-			return -1;
-		hl = (size_t)(close - s - 1);
-		if (hl == 0 || hl >= hsz)
-			return -1;
-		memcpy(host, s + 1, hl);
-		host[hl] = '\0';
-		colon = close + 1;
-	} else {
-		colon = strrchr(s, ':');
-		if (colon == NULL)
-			return -1;
-		hl = (size_t)(colon - s);
-		if (hl == 0 || hl >= hsz || memchr(s, ':', hl) != NULL)
-			return -1;
-		memcpy(host, s, hl);
-		host[hl] = '\0';
-	}
-	colon++;
-	if (*colon == '\0' || strlen(colon) >= psz || strspn(colon, "0123456789") != strlen(colon))
-		return -1;
-	memcpy(port, colon, strlen(colon) + 1);
-	return 0;
-}
-
 static int
 emit_blobs(const struct ck_blobs *b, const char *type, const char *uri,
     const struct ck_load_opts *o, ck_emit_fn emit, void *ctx)
@@ -959,14 +925,15 @@ ck_load_source(const char *source, const struct ck_load_opts *o, ck_emit_fn emit
 		return r;
 	}
 	if (strncmp(source, "tls://", 6) == 0) {
-		char host[256], port[16];
+		static const char *const schemes[] = { "tls", NULL };
+		struct ck_url u;
 		struct ck_blobs chain = { 0 };
 
-		if (split_hostport(source + 6, host, sizeof(host), port, sizeof(port)) != 0) {
-			ck_err_set(&err, CK_E_USAGE, "expected tls://HOST:PORT");
+		if (ck_url_parse(source, schemes, CK_URL_NEED_PORT, &u, &err) != 0 ||
+		    (*u.rest != '\0' && strcmp(u.rest, "/") != 0 &&
+		    ck_err_set(&err, CK_E_USAGE, "nothing may follow the port")))
 			return emit_error(emit, ctx, source, &err);
-		}
-		if (ck_tls_chain(host, port, o->sni, &o->fetch, &chain, &err) != 0) {
+		if (ck_tls_chain(u.hp.host, u.hp.port_str, o->sni, &o->fetch, &chain, &err) != 0) {
 			ck_blobs_release(&chain);
 			return emit_error(emit, ctx, source, &err);
 		}

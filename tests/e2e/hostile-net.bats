@@ -1,0 +1,21 @@
+#!/usr/bin/env bats
+# Hostile network addresses and servers (issue 14).  Every tool parses hosts
+# and ports with one parser (ck_url.h): ports 1-65535, IPv6 in brackets.
+bats_require_minimum_version 1.5.0
+load helper
+
+@test "hostile ports: out-of-range ports are refused by every tool, never wrapped" {
+	# 99999 once wrapped to 34463 (99999 - 65536) and was reported as :99999.
+	for u in tls://127.0.0.1:99999 tls://127.0.0.1:0 tls://127.0.0.1:65536 \
+		tls://127.0.0.1:+443 "tls://[::1]:99999"; do
+		run -3 --separate-stderr cert-read --timeout 2 "$u"
+		jq_eq "$output" '.code' usage
+		[[ "$stderr" == "cert-read: '$u': port '"*"' is not a number from 1 to 65535" ]]
+	done
+	run -3 --separate-stderr cert-read --timeout 2 https://127.0.0.1:99999/x.crt ldap://127.0.0.1:0/dc=x?cACertificate
+	[ "$(lines_of error)" -eq 2 ]
+	[[ "$stderr" == *"'https://127.0.0.1:99999/x.crt': port '99999' is not a number from 1 to 65535"* ]]
+	[[ "$stderr" == *"'ldap://127.0.0.1:0/dc=x?cACertificate': port '0' is not a number from 1 to 65535"* ]]
+	run -3 --separate-stderr cert-ad --uri ldap://127.0.0.1:70000 --timeout 2
+	[[ "$stderr" == *"port '70000' is not a number from 1 to 65535"* ]]
+}
