@@ -731,7 +731,7 @@ main(int argc, char **argv)
 	if (maxdepth > 0)
 		o.policy.max_depth = maxdepth;
 	if (nosha1)
-		o.policy.no_sha1 = 1;
+		o.policy.sha1 = CK_CRITICAL;
 	if (caalg != NULL)
 		snprintf(o.policy.ca_key_alg, sizeof(o.policy.ca_key_alg), "%s", caalg);
 	o.net.timeout_ms = timeout * 1000;

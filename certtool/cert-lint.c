@@ -298,7 +298,7 @@ parse_ca(const char *arg, void *target, struct ck_err *err)
 
 static struct ck_strv profiles, policies, configs;
 static const char *format;
-static long amt = -1;
+static const char *amt;
 static int list;
 
 static const struct ck_opt opts[] = {
@@ -307,8 +307,8 @@ static const struct ck_opt opts[] = {
 	{ .name = "policy", .arg = "FILE", .desc = "a policy file (repeatable)",
 	    .type = CK_OPT_LIST, .target = &policies, .synopsis = "[--policy FILE ...]",
 	    .complete = CK_COMPLETE_FILE },
-	{ .name = "amt-version", .arg = "V", .desc = "the AMT firmware version",
-	    .type = CK_OPT_LONG, .target = &amt, .min = 1, .max = 99 },
+	{ .name = "amt-version", .arg = "V", .desc = "the AMT firmware version (3.2.1, 11, 16.1)",
+	    .type = CK_OPT_PARSE, .target = &amt, .parse = ck_version_opt },
 	{ .name = "ca-config", .arg = "FILE", .desc = "certutil -getreg output (repeatable)",
 	    .type = CK_OPT_LIST, .target = &configs, .synopsis = "[--ca-config FILE ...]",
 	    .complete = CK_COMPLETE_FILE },
@@ -360,7 +360,7 @@ main(int argc, char **argv)
 		ck_warnx("out of memory");
 		goto out;
 	}
-	if (amt > 0)
+	if (amt != NULL)
 		ck_lint_set_amt_version(l, amt);
 	envpol = getenv("CERTKIT_POLICY");
 	if (envpol != NULL && *envpol && stat(envpol, &st) == 0 && !S_ISDIR(st.st_mode))

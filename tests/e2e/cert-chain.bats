@@ -118,29 +118,30 @@ LIST
 }
 
 @test "cert-chain: --policy amt is versioned" {
-	cd "$CK_TOP"
-	# AMT 11: CA keys <= 2048, SHA-1 still accepted, 4 certificates a warning
+	# AMT 11: CA keys <= 2048, SHA-1 a warning, more than 3 certificates critical
 	run -2 cert-chain --roots "$CH/roots-all.pem" --policy amt --amt-version 11 "$S/rsa4096-root.pem"
-	[ "$(rules)" = chain.ca_key_too_large ]
+	[ "$(rules)" = amt.ca_key_too_large ]
 	jq_eq "$output" .policy.version 11
-	run -0 cert-chain --roots "$CH/roots-main.pem" --policy amt --amt-version 11 "$S/sha1-leaf.pem"
-	run -1 cert-chain --roots "$CH/roots-main.pem" --policy amt --amt-version 11 "$S/long-4.pem"
-	[ "$(rules)" = chain.long_path ]
-	jq_eq "$output" .status warning
+	run -1 cert-chain --roots "$CH/roots-main.pem" --policy amt --amt-version 11 "$S/sha1-leaf.pem"
+	[ "$(rules)" = amt.sha1_signature ]
+	run -2 cert-chain --roots "$CH/roots-main.pem" --policy amt --amt-version 11 "$S/long-4.pem"
+	[ "$(rules)" = amt.chain_too_long ]
 	run -2 cert-chain --roots "$CH/roots-all.pem" --policy amt --amt-version 3.2.1 "$S/ec-chain.pem"
-	[ "$(rules)" = chain.ca_key_alg ]
+	[ "$(rules)" = "amt.ca_key_not_rsa amt.key_size" ]
 	# ME 16: no SHA-1 anywhere, RSA >= 2048
 	run -2 cert-chain --roots "$CH/roots-main.pem" --policy amt --amt-version 16 "$S/sha1-leaf.pem"
-	[ "$(rules)" = chain.sha1 ]
+	[ "$(rules)" = amt.sha1_signature ]
 	run -2 cert-chain --roots "$CH/roots-main.pem" --policy amt --amt-version 16.1.25 "$S/rsa1024-leaf.pem"
-	[ "$(rules)" = chain.key_too_small ]
+	[ "$(rules)" = "amt.key_size amt.key_too_small" ]
 	run -0 cert-chain --roots "$CH/roots-main.pem" --policy amt --amt-version 16 "$S/ok.pem"
-	# AMT 22: SHA-384 and RSA-3072 expected (warnings), no 2048 maximum
+	# AMT 22: SHA-384 and RSA-3072 expected (warnings), CA keys up to 4096
 	run -1 cert-chain --roots "$CH/roots-main.pem" --policy amt --amt-version 22 "$S/ok.pem"
-	[ "$(rules)" = "chain.key_size_expected chain.sig_hash_expected" ]
+	[ "$(rules)" = "amt.key_size_expected amt.sig_hash_expected" ]
 	run -1 cert-chain --roots "$CH/roots-all.pem" --policy amt --amt-version 22 "$S/rsa3072-chain.pem"
-	[ "$(rules)" = chain.key_size_expected ]
+	[ "$(rules)" = amt.key_size_expected ]
 	jq_eq "$output" '.findings[0].subject' "CN=amt01.corp.example"
+	run -1 cert-chain --roots "$CH/roots-all.pem" --policy amt --amt-version 22 "$S/rsa4096-root.pem"
+	[ "$(rules)" = "amt.key_size_expected amt.sig_hash_expected" ]
 	# versions outside the policy, and --amt-version alone, are usage errors
 	run -3 cert-chain --roots "$CH/roots-main.pem" --policy amt --amt-version 3.1 "$S/ok.pem"
 	[[ "$output" == *"does not cover version"* ]]
@@ -187,7 +188,7 @@ LIST
 
 @test "cert-chain: worst status wins; --jobs keeps input order" {
 	run -2 cert-chain --roots "$CH/roots-main.pem" --policy "$CK_TOP/policy/amt.json" --amt-version 11 "$S/ok.pem" "$S/long-4.pem" "$S/expired-leaf.pem"
-	run -1 cert-chain --roots "$CH/roots-main.pem" --policy "$CK_TOP/policy/amt.json" --amt-version 11 "$S/ok.pem" "$S/long-4.pem"
+	run -1 cert-chain --roots "$CH/roots-main.pem" --policy "$CK_TOP/policy/amt.json" --amt-version 11 "$S/ok.pem" "$S/sha1-leaf.pem"
 	files=()
 	for i in $(seq 1 40); do files+=("$S/ok.pem" "$S/expired-leaf.pem"); done
 	run -2 cert-chain --jobs 4 --roots "$CH/roots-main.pem" "${files[@]}"
@@ -273,7 +274,7 @@ LIST
 	kill "$srv"
 	[ "${rc:-0}" -eq 2 ]
 	jq_eq "$out" '.path | length' 3
-	jq_eq "$out" '[.findings[].rule] | join(",")' chain.ca_key_too_large
+	jq_eq "$out" '[.findings[].rule] | join(",")' amt.ca_key_too_large
 	jq_eq "$out" '.certs[0].source.type' tls
 }
 

@@ -289,6 +289,40 @@ msg_of() { printf '%s\n' "$output" | jq -r --arg r "$1" '.findings[]? | select(.
 	hasnt amt.web_extra_eku
 }
 
+@test "cert-lint: amt.key_too_small fires (1024 bits from ME 16)" {
+	run -2 lint_c amt-web-server web-1024 --amt-version 16
+	has amt.key_too_small critical
+}
+
+@test "cert-lint: amt.key_too_small silent (1024 bits before ME 16; 2048 at 16)" {
+	run -0 lint_c amt-web-server web-1024 --amt-version 5
+	hasnt amt.key_too_small
+	run -0 lint_c amt-web-server web-good --amt-version 16.1
+	hasnt amt.key_too_small
+}
+
+@test "cert-lint: amt.key_size_expected fires (2048 bits at AMT 22)" {
+	run -1 lint_c amt-web-server web-good --amt-version 22
+	has amt.key_size_expected warning
+}
+
+@test "cert-lint: amt.key_size_expected silent (3072 at 22; 2048 before 22)" {
+	run -0 lint_c amt-web-server web-good --amt-version 21
+	hasnt amt.key_size_expected
+	run -1 lint_c amt-web-server web-3072 --amt-version 22
+	hasnt amt.key_size_expected
+}
+
+@test "cert-lint: amt.sig_hash_expected fires (SHA-256 at AMT 22)" {
+	run -1 lint_c amt-web-server web-good --amt-version 22
+	has amt.sig_hash_expected warning
+}
+
+@test "cert-lint: amt.sig_hash_expected silent (before AMT 22)" {
+	run -0 lint_c amt-web-server web-good --amt-version 16
+	hasnt amt.sig_hash_expected
+}
+
 @test "cert-lint: amt.ca_key_too_large fires on a CA cert, a chain and a ca record" {
 	run -2 lint_c amt-provisioning ca4096
 	has amt.ca_key_too_large critical

@@ -72,19 +72,22 @@ test_version_cmp(void **state)
 
 struct pcase {
 	const char *version;
-	long max_ca_bits, min_bits, warn_depth, expect_min_bits;
-	int no_sha1;
+	long max_ca_bits, min_bits, max_depth, expect_min_bits;
+	int sha1;
 	const char *expect_sig_hash;
+	size_t n_leaf;
+	long leaf0;
 };
 
 static const struct pcase pcases[] = {
-	{ "3.2.1", 2048, 0, 3, 0, 0, "" },
-	{ "11", 2048, 0, 3, 0, 0, "" },
-	{ "15.0.42", 2048, 0, 3, 0, 0, "" },
-	{ "16", 2048, 2048, 3, 0, 1, "" },
-	{ "21.1", 2048, 2048, 3, 0, 1, "" },
-	{ "22", 0, 2048, 3, 3072, 1, "SHA384" },
-	{ "23.5", 0, 2048, 3, 3072, 1, "SHA384" },
+	{ "3.2.1", 2048, 0, 3, 0, CK_WARNING, "", 2, 1024 },
+	{ "5", 2048, 0, 3, 0, CK_WARNING, "", 2, 1024 },
+	{ "11", 2048, 0, 3, 0, CK_WARNING, "", 3, 1024 },
+	{ "15.0.42", 2048, 0, 3, 0, CK_WARNING, "", 3, 1024 },
+	{ "16", 2048, 2048, 3, 0, CK_CRITICAL, "", 2, 2048 },
+	{ "21.1", 2048, 2048, 3, 0, CK_CRITICAL, "", 2, 2048 },
+	{ "22", 4096, 2048, 3, 3072, CK_CRITICAL, "SHA384", 3, 2048 },
+	{ "23.5", 4096, 2048, 3, 3072, CK_CRITICAL, "SHA384", 3, 2048 },
 };
 
 static void
@@ -103,9 +106,12 @@ test_amt_policy_versions(void **state)
 		assert_string_equal(p.version, pcases[i].version);
 		assert_int_equal(p.max_ca_bits, pcases[i].max_ca_bits);
 		assert_int_equal(p.min_bits, pcases[i].min_bits);
-		assert_int_equal(p.warn_depth, pcases[i].warn_depth);
+		assert_int_equal(p.max_depth, pcases[i].max_depth);
+		assert_int_equal(p.n_leaf_key_bits, pcases[i].n_leaf);
+		assert_int_equal(p.leaf_key_bits[0], pcases[i].leaf0);
+		assert_string_equal(p.family, "amt");
 		assert_int_equal(p.expect_min_bits, pcases[i].expect_min_bits);
-		assert_int_equal(p.no_sha1, pcases[i].no_sha1);
+		assert_int_equal(p.sha1, pcases[i].sha1);
 		assert_string_equal(p.expect_sig_hash, pcases[i].expect_sig_hash);
 		assert_string_equal(p.ca_key_alg, "rsa");
 	}
@@ -116,7 +122,7 @@ test_amt_policy_refuses(void **state)
 {
 	struct ck_policy p;
 	struct ck_err err;
-	const char *bad[] = { "3.1", "3.2.0", "2", "eleven", "" };
+	const char *bad[] = { "3.1", "3.2.0", "2", "eleven", "", "11.", ".11", "1.2.3.4.5", "16-1" };
 	size_t i;
 
 	(void)state;
@@ -125,12 +131,12 @@ test_amt_policy_refuses(void **state)
 		assert_int_equal(ck_policy_load(&p, "policy/amt.json", bad[i], &err), -1);
 		assert_int_equal(err.code, CK_E_USAGE);
 	}
-	/* The default version (11) applies when none is given. */
+	/* The default version (5, ConfigMgr 2007's newest) applies when none is given. */
 	ck_policy_init(&p);
 	assert_int_equal(ck_policy_load(&p, "policy/amt.json", NULL, &err), 0);
-	assert_string_equal(p.version, "11");
+	assert_string_equal(p.version, "5");
 	assert_int_equal(p.max_ca_bits, 2048);
-	/* Names are looked up in ./policy. */
+	/* Names are looked up in the data directory (the tree of this build). */
 	ck_policy_init(&p);
 	assert_int_equal(ck_policy_load(&p, "amt", "16", &err), 0);
 	assert_int_equal(p.min_bits, 2048);

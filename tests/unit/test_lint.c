@@ -201,6 +201,9 @@ struct judge_case {
 #define CA(x) "{\"kind\":\"ca\",\"v\":1,\"name\":\"CA\"," x "}"
 #define SUPPLY "\"name_flag\":{\"raw\":1}"
 
+/* A certificate of a chain's "certs": RSA 2048, SHA-256. */
+#define K(id) "{\"id\":\"" id "\",\"key\":{\"alg\":\"rsa\",\"bits\":2048},\"sig_alg\":\"sha256WithRSAEncryption\"}"
+
 static const struct judge_case judge_cases[] = {
 	{ "rfc5280.serial_too_long", NULL, C("\"serial\":\"0102030405060708090a0b0c0d0e0f1011121314\""), NULL },
 	{ "rfc5280.serial_too_long", NULL, C("\"serial\":\"10102030405060708090a0b0c0d0e0f1011121314\""), "critical" },
@@ -226,17 +229,20 @@ static const struct judge_case judge_cases[] = {
 	{ "rfc5280.san_syntax", NULL, C("\"san\":{\"email\":[\"nobody\"]}"), "critical" },
 	{ "rfc5280.san_syntax", NULL, C("\"san\":{\"uri\":[\"no-scheme\"]}"), "critical" },
 	{ "rfc5280.san_syntax", NULL, C("\"san\":{\"dns\":[\"a-.example\"]}"), "critical" },
-	{ "amt.key_size", "{\"leaf_key_bits\":[2048,4096],\"amt_version\":16}", C("\"key\":{\"alg\":\"rsa\",\"bits\":1024}"), "critical" },
-	{ "amt.key_size", "{\"leaf_key_bits\":[2048,4096]}", C("\"key\":{\"alg\":\"rsa\",\"bits\":4096}"), NULL },
-	{ "amt.sha1_signature", "{\"sha1_forbidden\":true}", C("\"sig_alg\":\"sha1WithRSAEncryption\""), "critical" },
+	/* The AMT policy rules judge with policy/amt.json at amt_version (default 5). */
+	{ "amt.key_size", "{\"amt_version\":\"16\"}", C("\"key\":{\"alg\":\"rsa\",\"bits\":1024}"), "critical" },
+	{ "amt.key_size", "{\"amt_version\":\"16\"}", C("\"key\":{\"alg\":\"rsa\",\"bits\":4096}"), NULL },
+	{ "amt.sha1_signature", "{\"amt_version\":16}", C("\"sig_alg\":\"sha1WithRSAEncryption\""), "critical" },
 	{ "amt.sha1_signature", NULL, C("\"sig_alg\":\"sha1WithRSAEncryption\""), "warning" },
-	{ "amt.ca_key_too_large", "{\"ca_key_max_bits\":4096}", C("\"ca\":true,\"key\":{\"alg\":\"rsa\",\"bits\":4096}"), NULL },
+	{ "amt.ca_key_too_large", "{\"amt_version\":\"22\"}", C("\"ca\":true,\"key\":{\"alg\":\"rsa\",\"bits\":4096}"), NULL },
 	{ "amt.ca_key_too_large", NULL, C("\"ca\":true,\"key\":{\"alg\":\"rsa\",\"bits\":3072}"), "critical" },
 	{ "amt.ca_key_too_large", NULL, CA("\"cert\":{\"key\":{\"alg\":\"rsa\",\"bits\":4096}}"), "critical" },
 	{ "amt.domain_suffix_mismatch", "{\"domain_suffix\":\"corp.example\"}", C("\"subject\":{\"cn\":\"xcorp.example\"}"), "critical" },
 	{ "amt.domain_suffix_mismatch", "{\"domain_suffix\":\"corp.example\"}", C("\"subject\":{\"cn\":\"a.CORP.example\"}"), NULL },
-	{ "amt.chain_too_long", "{\"chain_max_len\":2}", "{\"kind\":\"chain\",\"v\":1,\"path\":[\"a\",\"b\"],\"anchor\":\"c\"}", "critical" },
-	{ "amt.chain_too_long", "{\"chain_max_len\":3}", "{\"kind\":\"chain\",\"v\":1,\"path\":[\"a\",\"b\"],\"anchor\":\"c\"}", NULL },
+	{ "amt.chain_too_long", NULL, "{\"kind\":\"chain\",\"v\":1,\"path\":[\"a\",\"b\",\"c\",\"d\"],\"anchor\":\"d\","
+	    "\"certs\":[" K("a") "," K("b") "," K("c") "," K("d") "]}", "critical" },
+	{ "amt.chain_too_long", NULL, "{\"kind\":\"chain\",\"v\":1,\"path\":[\"a\",\"b\",\"d\"],\"anchor\":\"d\","
+	    "\"certs\":[" K("a") "," K("b") "," K("d") "]}", NULL },
 	{ "adcs.esc1", NULL, T(SUPPLY ",\"eku\":[\"client_auth\"],\"acl\":[" DU "]"), "critical" },
 	{ "adcs.esc1", NULL, T(SUPPLY ",\"eku\":[\"client_auth\"],\"acl\":[" DA "]"), NULL },
 	{ "adcs.esc1", NULL, T(SUPPLY ",\"eku\":[\"client_auth\"],\"ra_signatures\":1,\"acl\":[" DU "]"), NULL },
@@ -308,7 +314,8 @@ test_judge(void **state)
 
 		if (rec == NULL)
 			fail_msg("case %zu: bad record JSON", i);
-		snprintf(pol, sizeof(pol), "{\"params\": %s, \"rules\": {\"%s\": {}}}",
+		snprintf(pol, sizeof(pol), "{\"amt_policy\": \"amt\", \"params\": %s, "
+		    "\"rules\": {\"%s\": {}}}",
 		    c->params ? c->params : "{}", c->rule);
 		if (load_text(l, pol, &err) != 0)
 			fail_msg("case %zu: %s", i, err.msg);
@@ -354,8 +361,9 @@ test_judge_skips_other_kinds(void **state)
 static void
 test_amt_versions(void **state)
 {
-	static const struct { long ver; int bits; int fires; } cases[] = {
-		{ 5, 4096, 1 }, { 6, 4096, 0 }, { 16, 1024, 1 }, { 15, 1024, 0 }, { 22, 2048, 1 },
+	static const struct { const char *ver; int bits; int fires; } cases[] = {
+		{ "5", 4096, 1 }, { "6", 4096, 0 }, { "16", 1024, 1 }, { "15", 1024, 0 },
+		{ "22", 2048, 1 }, { "3.2.1", 2048, 0 }, { "16.1", 4096, 0 },
 	};
 	size_t i;
 
@@ -376,7 +384,7 @@ test_amt_versions(void **state)
 		rec = json_loads(rec_s, 0, NULL);
 		n = ck_lint_judge(l, rec, &worst);
 		if ((n > 0) != cases[i].fires)
-			fail_msg("AMT %ld, %d bits: %d findings", cases[i].ver, cases[i].bits, n);
+			fail_msg("AMT %s, %d bits: %d findings", cases[i].ver, cases[i].bits, n);
 		json_decref(rec);
 		ck_lint_free(l);
 	}

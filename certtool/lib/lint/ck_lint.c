@@ -18,15 +18,19 @@ struct sel {
 	const struct ck_rule *rule;
 	char *severity;		/* profile override or NULL */
 	json_t *params;		/* object, owned */
+	const struct ck_policy *policy;	/* the profile's amt_policy (in pols), or NULL */
 };
+
+#define POLICIES_MAX 16
 
 struct ck_lint {
 	struct sel *sel;
 	size_t nsel, cap;
 	char **dirs;
 	size_t ndirs;
-	long amt_version;
-	int has_amt_version;
+	char amt_version[CK_POLICY_STR];	/* --amt-version, "" when not given */
+	struct ck_policy *pols[POLICIES_MAX];	/* loaded amt_policy files, owned */
+	size_t npols;
 	json_t *certs;		/* id -> summary */
 	json_t *cas;		/* ca records seen */
 	json_t *oid_groups;	/* issuance policy OID -> linked group */
@@ -64,6 +68,8 @@ ck_lint_free(struct ck_lint *l)
 		json_decref(l->sel[i].params);
 	}
 	free(l->sel);
+	for (i = 0; i < l->npols; i++)
+		free(l->pols[i]);
 	for (i = 0; i < l->ndirs; i++)
 		free(l->dirs[i]);
 	free(l->dirs);
@@ -89,10 +95,9 @@ ck_lint_add_dir(struct ck_lint *l, const char *dir, struct ck_err *err)
 }
 
 void
-ck_lint_set_amt_version(struct ck_lint *l, long version)
+ck_lint_set_amt_version(struct ck_lint *l, const char *version)
 {
-	l->amt_version = version;
-	l->has_amt_version = 1;
+	snprintf(l->amt_version, sizeof(l->amt_version), "%s", version);
 }
 
 int
@@ -160,6 +165,52 @@ selected(const struct ck_lint *l, const struct ck_rule *r)
 	return 0;
 }
 
+/* A profile's version parameter as a string ("" when none). */
+static void
+version_param(const json_t *v, char *buf, size_t size)
+{
+	if (json_is_integer(v))
+		snprintf(buf, size, "%lld", (long long)json_integer_value(v));
+	else
+		snprintf(buf, size, "%s", json_is_string(v) ? json_string_value(v) : "");
+}
+
+/*
+ * The profile's "amt_policy" (policy/NAME.json, ck_policy.h) loaded at the
+ * AMT version (--amt-version, else the profile's amt_version parameter,
+ * else the policy's default) into *pol; its version and template key range
+ * go into params.  No amt_policy: *pol stays NULL.
+ */
+static int
+load_amt_policy(struct ck_lint *l, const json_t *prof, json_t *params, const char *path,
+    const struct ck_policy **pol, struct ck_err *err)
+{
+	const char *name = json_string_value(json_object_get(prof, "amt_policy"));
+	char ver[CK_POLICY_STR];
+	struct ck_policy *p;
+
+	*pol = NULL;
+	if (json_object_get(prof, "amt_policy") == NULL)
+		return 0;
+	if (name == NULL)
+		return ck_err_set(err, CK_E_PARSE, "'%s': \"amt_policy\" must be a policy name", path);
+	if (l->npols == POLICIES_MAX || (p = malloc(sizeof(*p))) == NULL)
+		return ck_err_set(err, CK_E_NOMEM, "too many policies");
+	version_param(json_object_get(params, "amt_version"), ver, sizeof(ver));
+	ck_policy_init(p);
+	if (ck_policy_load(p, name, ver[0] != '\0' ? ver : NULL, err) != 0) {
+		free(p);
+		return ck_err_prefix(err, "'%s': amt_policy", path);
+	}
+	l->pols[l->npols++] = p;
+	json_object_set_new(params, "amt_version", json_string(p->version));
+	if (p->template_key_bits[1] > 0 && json_object_get(params, "min_key_bits_range") == NULL)
+		json_object_set_new(params, "min_key_bits_range", json_pack("[I,I]",
+		    (json_int_t)p->template_key_bits[0], (json_int_t)p->template_key_bits[1]));
+	*pol = p;
+	return 0;
+}
+
 /* Profile parameters with amt_versions applied; new reference. */
 static json_t *
 resolve_params(const struct ck_lint *l, const json_t *prof, const char *path, struct ck_err *err)
@@ -167,8 +218,9 @@ resolve_params(const struct ck_lint *l, const json_t *prof, const char *path, st
 	const json_t *p = json_object_get(prof, "params");
 	const json_t *vers = json_object_get(prof, "amt_versions"), *v;
 	json_t *out;
-	json_int_t ver;
+	char ver[CK_POLICY_STR], from[32];
 	size_t i;
+	int bad = 0;
 
 	if (p != NULL && !json_is_object(p)) {
 		ck_err_set(err, CK_E_PARSE, "'%s': \"params\" must be an object", path);
@@ -179,24 +231,25 @@ resolve_params(const struct ck_lint *l, const json_t *prof, const char *path, st
 		ck_err_set(err, CK_E_NOMEM, "out of memory");
 		return NULL;
 	}
-	if (l->has_amt_version)
-		json_object_set_new(out, "amt_version", json_integer(l->amt_version));
+	if (l->amt_version[0] != '\0')
+		json_object_set_new(out, "amt_version", json_string(l->amt_version));
 	if (vers == NULL)
 		return out;
 	if (!json_is_array(vers)) {
 		ck_err_set(err, CK_E_PARSE, "'%s': \"amt_versions\" must be an array", path);
 		goto bad;
 	}
-	ver = json_integer_value(json_object_get(out, "amt_version"));
+	version_param(json_object_get(out, "amt_version"), ver, sizeof(ver));
 	json_array_foreach(vers, i, v) {
-		const json_t *from = json_object_get(v, "from"), *vp = json_object_get(v, "params");
+		const json_t *f = json_object_get(v, "from"), *vp = json_object_get(v, "params");
 
-		if (!json_is_integer(from) || !json_is_object(vp)) {
-			ck_err_set(err, CK_E_PARSE, "'%s': amt_versions[%zu] needs an integer \"from\" "
+		if (!(json_is_integer(f) || json_is_string(f)) || !json_is_object(vp)) {
+			ck_err_set(err, CK_E_PARSE, "'%s': amt_versions[%zu] needs a \"from\" version "
 			    "and a \"params\" object", path, i);
 			goto bad;
 		}
-		if (json_integer_value(from) <= ver)
+		version_param(f, from, sizeof(from));
+		if (ver[0] != '\0' && ck_version_cmp(ver, from, 0, &bad) >= 0 && !bad)
 			json_object_update(out, (json_t *)vp);
 	}
 	return out;
@@ -207,7 +260,7 @@ bad:
 
 static int
 add_sel(struct ck_lint *l, const struct ck_rule *r, const char *sev, json_t *params,
-    struct ck_err *err)
+    const struct ck_policy *pol, struct ck_err *err)
 {
 	struct sel *s;
 
@@ -223,6 +276,7 @@ add_sel(struct ck_lint *l, const struct ck_rule *r, const char *sev, json_t *par
 	s->rule = r;
 	s->severity = sev ? strdup(sev) : NULL;
 	s->params = json_incref(params);
+	s->policy = pol;
 	l->nsel++;
 	return 0;
 }
@@ -233,6 +287,7 @@ load_file(struct ck_lint *l, const char *path, int depth, struct ck_err *err)
 	json_error_t je;
 	json_t *prof = NULL, *params = NULL;
 	const json_t *inc, *rules, *v;
+	const struct ck_policy *pol = NULL;
 	const char *key;
 	char dir[4096], *slash;
 	size_t i;
@@ -267,7 +322,8 @@ load_file(struct ck_lint *l, const char *path, int depth, struct ck_err *err)
 		ck_err_set(err, CK_E_PARSE, "'%s': \"rules\" must be an object of rule ids", path);
 		goto out;
 	}
-	if ((params = resolve_params(l, prof, path, err)) == NULL)
+	if ((params = resolve_params(l, prof, path, err)) == NULL ||
+	    load_amt_policy(l, prof, params, path, &pol, err) != 0)
 		goto out;
 	json_object_foreach((json_t *)rules, key, v) {
 		const struct ck_rule *r = ck_rule_find(key);
@@ -296,7 +352,7 @@ load_file(struct ck_lint *l, const char *path, int depth, struct ck_err *err)
 			}
 		} else
 			p = json_incref(params);
-		if (add_sel(l, r, json_string_value(sev), p, err) < 0) {
+		if (add_sel(l, r, json_string_value(sev), p, pol, err) < 0) {
 			json_decref(p);
 			goto out;
 		}
@@ -505,7 +561,7 @@ ck_lint_judge(const struct ck_lint *l, json_t *rec, int *worst)
 	subject = ck_rule_subject(rec);
 	for (i = 0; i < l->nsel; i++) {
 		const struct sel *s = &l->sel[i];
-		struct ck_rule_env env = { s->params, l, target };
+		struct ck_rule_env env = { s->params, l, target, s->rule, s->policy };
 		struct ck_hit hit = { NULL, "" };
 		const char *sev;
 		int lv;

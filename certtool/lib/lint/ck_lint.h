@@ -29,11 +29,12 @@ void ck_lint_free(struct ck_lint *l);
 int ck_lint_add_dir(struct ck_lint *l, const char *dir, struct ck_err *err);
 
 /*
- * Sets the AMT firmware version used to resolve profiles' "amt_versions"
- * (overrides the profile's "amt_version" parameter).  Call before adding
- * profiles.
+ * Sets the AMT firmware version (ck_version_valid: "3.2.1", "11", "16.1")
+ * at which profiles load their "amt_policy" (policy/amt.json) and resolve
+ * "amt_versions"; overrides the profile's "amt_version" parameter.  Call
+ * before adding profiles.
  */
-void ck_lint_set_amt_version(struct ck_lint *l, long version);
+void ck_lint_set_amt_version(struct ck_lint *l, const char *version);
 
 /*
  * Adds the rules of profile NAME (looked up as NAME.json in the search

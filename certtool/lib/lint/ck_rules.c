@@ -70,22 +70,32 @@ static const struct ck_rule rules[] = {
 	{ "amt.domain_suffix_mismatch", "critical", LEAF, AMTSDK "; " OOB_PREREQ,
 	    "subject FQDN is not in the domain_suffix parameter (DHCP option 15)",
 	    ck_chk_amt_domain_suffix },
-	{ "amt.key_size", "critical", LEAF, AMTSDK "; device-management-toolkit/deployment#165, #605",
-	    "leaf key is not RSA with one of the leaf_key_bits sizes of this AMT version",
-	    ck_chk_amt_key_size },
-	{ "amt.web_extra_eku", "warning", LEAF, "FACTS 28; " OOB_CERTS,
+	{ "amt.web_extra_eku", "warning", LEAF, OOB_CERTS,
 	    "AMT web server certificate also carries Client Authentication or Any Purpose",
 	    ck_chk_amt_web_extra_eku },
-	{ "amt.ca_key_too_large", "critical", CACERT | CHAIN | CA, OOB_PREREQ,
-	    "CA key longer than ca_key_max_bits (2048 for AMT before 22)", ck_chk_amt_ca_key_too_large },
-	{ "amt.ca_key_not_rsa", "critical", CACERT | CHAIN | CA, AMTSDK,
-	    "CA key is not RSA", ck_chk_amt_ca_key_not_rsa },
-	{ "amt.sha1_signature", "critical", LEAF | CACERT | CHAIN,
-	    AMTSDK "; Intel ME 15/16 release notes",
-	    "SHA-1 signature in the chain: critical when sha1_forbidden (AMT/ME 16 on), else warning",
-	    ck_chk_amt_sha1 },
-	{ "amt.chain_too_long", "critical", CHAIN, "open-amt-cloud-toolkit rpc-go#413",
-	    "chain has more certificates than chain_max_len", ck_chk_amt_chain_too_long },
+	/* The AMT policy (policy/amt.json, per firmware version): the checks are ck_policy's. */
+	{ "amt.key_size", "critical", LEAF | CHAIN, CK_REF_AMT_KEYS,
+	    "the leaf key is not RSA with one of the sizes of this AMT version (leaf_key_bits)",
+	    ck_chk_amt_policy },
+	{ "amt.key_too_small", "critical", LEAF | CACERT | CHAIN, CK_REF_AMT_ME16,
+	    "an RSA key shorter than this AMT version's minimum (min_bits; 2048 from ME 16)",
+	    ck_chk_amt_policy },
+	{ "amt.ca_key_too_large", "critical", CACERT | CHAIN | CA, CK_REF_CM2007,
+	    "CA key longer than this AMT version's maximum (max_ca_bits: 2048; 4096 from AMT 22)",
+	    ck_chk_amt_policy },
+	{ "amt.ca_key_not_rsa", "critical", CACERT | CHAIN | CA, CK_REF_CM2007,
+	    "CA key is not RSA (ca_key_alg)", ck_chk_amt_policy },
+	{ "amt.sha1_signature", "critical", LEAF | CACERT | CHAIN, CK_REF_AMT_ME16,
+	    "SHA-1 or MD5 signature in the chain: critical from ME 16, else warning (sha1)",
+	    ck_chk_amt_policy },
+	{ "amt.key_size_expected", "warning", LEAF | CACERT | CHAIN, CK_REF_AMT22,
+	    "a key shorter than this AMT version expects (expect_min_bits: 3072 from AMT 22)",
+	    ck_chk_amt_policy },
+	{ "amt.sig_hash_expected", "warning", LEAF | CACERT | CHAIN, CK_REF_AMT22,
+	    "signed with another hash than this AMT version expects (expect_sig_hash: SHA-384 from AMT 22)",
+	    ck_chk_amt_policy },
+	{ "amt.chain_too_long", "critical", CHAIN, CK_REF_AMT_LEN,
+	    "chain has more certificates than max_depth (3, anchor included)", ck_chk_amt_policy },
 	{ "amt.chain_too_short", "critical", CHAIN, "MeshCentral certoperations.js; " AMTSDK,
 	    "chain has fewer than 2 certificates (leaf and root)", ck_chk_amt_chain_too_short },
 
@@ -170,4 +180,26 @@ ck_rules_all(size_t *n)
 {
 	*n = sizeof(rules) / sizeof(rules[0]);
 	return rules;
+}
+
+#define NRULES (sizeof(rules) / sizeof(rules[0]))
+
+/* The table as registry entries, made once (mains call this before any thread). */
+static struct ck_ruledef defs[NRULES];
+static struct ck_ruleset set = { "lint", defs, NRULES };
+
+const struct ck_ruleset *
+ck_rules_ruleset(void)
+{
+	size_t i;
+
+	if (defs[0].id != NULL)
+		return &set;
+	for (i = 0; i < NRULES; i++) {
+		defs[i].id = rules[i].id;
+		defs[i].severity = rules[i].severity;
+		defs[i].ref = rules[i].ref;
+		defs[i].description = rules[i].description;
+	}
+	return &set;
 }

@@ -16,6 +16,9 @@
 #include <stddef.h>
 #include <jansson.h>
 
+#include "ck_policy.h"
+#include "ck_ruledef.h"
+
 /* What a rule judges.  A cert record is a CA cert when "ca" is true. */
 enum ck_apply {
 	CK_APPLY_LEAF = 1 << 0,		/* cert record, not a CA */
@@ -39,6 +42,8 @@ struct ck_rule_env {
 	const json_t *params;		/* parameters of the selecting profile (object) */
 	const struct ck_lint *lint;	/* cross-record lookups; may be NULL */
 	unsigned target;		/* the enum ck_apply bit of this record */
+	const struct ck_rule *rule;	/* the rule being checked */
+	const struct ck_policy *policy;	/* the profile's "amt_policy" (ck_policy.h), or NULL */
 };
 
 typedef int (*ck_rule_fn)(const struct ck_rule_env *env, const json_t *rec,
@@ -68,6 +73,9 @@ struct ck_unchecked {
 
 /* The table of unchecked escalations; *n gets its length. */
 const struct ck_unchecked *ck_rules_unchecked(size_t *n);
+
+/* The table as a registry family (ck_ruledef.h), for --list-rules and tests. */
+const struct ck_ruleset *ck_rules_ruleset(void);
 
 /* The rule with this id, or NULL. */
 const struct ck_rule *ck_rule_find(const char *id);

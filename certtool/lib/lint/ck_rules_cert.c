@@ -538,58 +538,6 @@ CK_CHECK(ck_chk_amt_domain_suffix)
 	    "under %s (or correct domain_suffix in the policy)", cn, suf, suf);
 }
 
-/* "1024, 2048" from the leaf_key_bits parameter. */
-static void
-list_bits(const json_t *a, char *buf, size_t n)
-{
-	const json_t *v;
-	size_t i, off = 0;
-
-	buf[0] = '\0';
-	json_array_foreach(a, i, v) {
-		int w = snprintf(buf + off, n - off, "%s%lld", i ? ", " : "",
-		    (long long)json_integer_value(v));
-
-		if (w < 0 || (size_t)w >= n - off)
-			break;
-		off += (size_t)w;
-	}
-}
-
-CK_CHECK(ck_chk_amt_key_size)
-{
-	const json_t *key = json_object_get(rec, "key");
-	const json_t *sizes = ck_rule_param(env, "leaf_key_bits"), *v;
-	const char *alg = ck_js(key, "alg");
-	long bits = ck_ji(key, "bits", 0);
-	long ver = ck_rule_param_int(env, "amt_version", 0);
-	char list[128];
-	size_t i;
-
-	if (alg == NULL)
-		return 0;
-	if (!json_is_array(sizes) || json_array_size(sizes) == 0)
-		sizes = NULL;
-	if (sizes != NULL)
-		list_bits(sizes, list, sizeof(list));
-	else
-		snprintf(list, sizeof(list), "1024, 2048");
-	if (strcmp(alg, "rsa") != 0)
-		return ck_hit(hit, NULL, "certificate '%s' has a%s %s key; AMT %ld needs RSA "
-		    "(%s bits): request it with an RSA key", subj(rec),
-		    strcmp(alg, "ec") == 0 || strcmp(alg, "ed25519") == 0 ? "n" : "", alg, ver, list);
-	if (sizes == NULL)
-		return (bits == 1024 || bits == 2048) ? 0 : ck_hit(hit, NULL,
-		    "certificate '%s' has a %ld-bit RSA key; AMT accepts %s bits: request it "
-		    "with a 2048-bit key", subj(rec), bits, list);
-	json_array_foreach(sizes, i, v)
-		if (json_integer_value(v) == bits)
-			return 0;
-	return ck_hit(hit, NULL, "certificate '%s' has a %ld-bit RSA key; AMT %ld accepts %s "
-	    "bits: request it with one of those sizes (or set --amt-version)", subj(rec), bits,
-	    ver, list);
-}
-
 CK_CHECK(ck_chk_amt_web_extra_eku)
 {
 	const json_t *eku = json_object_get(rec, "eku");
@@ -630,106 +578,6 @@ chain_cert(const struct ck_rule_env *env, const json_t *chain, const char *id)
 	return ck_lint_cert(env->lint, id);
 }
 
-typedef int (*ca_fn)(const struct ck_rule_env *env, const json_t *cert, const char *where,
-    struct ck_hit *hit);
-
-static int
-each_ca_cert(const struct ck_rule_env *env, const json_t *rec, ca_fn fn, int include_leaf,
-    struct ck_hit *hit)
-{
-	const json_t *path, *v;
-	size_t i;
-	char where[256];
-
-	if (env->target == CK_APPLY_CA_CERT || env->target == CK_APPLY_LEAF)
-		return fn(env, rec, NULL, hit);
-	if (env->target == CK_APPLY_CA) {
-		const json_t *c = json_object_get(rec, "cert");
-
-		if (!json_is_object(c))
-			return 0;
-		snprintf(where, sizeof(where), "of CA '%s'", ck_js(rec, "name") ? ck_js(rec, "name") : "?");
-		return fn(env, c, where, hit);
-	}
-	path = json_object_get(rec, "path");
-	if (!json_is_array(path))
-		return 0;
-	json_array_foreach(path, i, v) {
-		const json_t *c;
-
-		if (i == 0 && !include_leaf)
-			continue;
-		c = chain_cert(env, rec, json_string_value(v));
-		if (c == NULL)
-			continue;
-		snprintf(where, sizeof(where), "in the chain of '%s'",
-		    ck_js(rec, "leaf") ? ck_js(rec, "leaf") : "?");
-		if (fn(env, c, i == 0 ? "(the leaf)" : where, hit))
-			return 1;
-	}
-	return 0;
-}
-
-static int
-ca_too_large(const struct ck_rule_env *env, const json_t *c, const char *where, struct ck_hit *hit)
-{
-	long bits = ck_ji(json_object_get(c, "key"), "bits", 0);
-	long max = ck_rule_param_int(env, "ca_key_max_bits", 2048);
-
-	if (bits <= max)
-		return 0;
-	return ck_hit(hit, NULL, "CA certificate '%s'%s%s has a %ld-bit key; AMT computers cannot "
-	    "use CA certificates with keys longer than %ld bits: issue the AMT certificates from a "
-	    "CA with a key of at most %ld bits", subj(c), where ? " " : "", where ? where : "", bits,
-	    max, max);
-}
-
-CK_CHECK(ck_chk_amt_ca_key_too_large)
-{
-	return each_ca_cert(env, rec, ca_too_large, 0, hit);
-}
-
-static int
-ca_not_rsa(const struct ck_rule_env *env, const json_t *c, const char *where, struct ck_hit *hit)
-{
-	const char *alg = ck_js(json_object_get(c, "key"), "alg");
-
-	(void)env;
-	if (alg == NULL || strcmp(alg, "rsa") == 0)
-		return 0;
-	return ck_hit(hit, NULL, "CA certificate '%s'%s%s has a%s %s key; AMT firmware verifies "
-	    "RSA chains only: issue the AMT certificates from an RSA CA", subj(c), where ? " " : "",
-	    where ? where : "", strcmp(alg, "ec") == 0 || strcmp(alg, "ed25519") == 0 ? "n" : "", alg);
-}
-
-CK_CHECK(ck_chk_amt_ca_key_not_rsa)
-{
-	return each_ca_cert(env, rec, ca_not_rsa, 0, hit);
-}
-
-static int
-sha1_one(const struct ck_rule_env *env, const json_t *c, const char *where, struct ck_hit *hit)
-{
-	const char *d = weak_digest(ck_js(c, "sig_alg"));
-	int forbidden = ck_rule_param_bool(env, "sha1_forbidden", 0);
-	long ver = ck_rule_param_int(env, "amt_version", 0);
-
-	if (d == NULL)
-		return 0;
-	if (forbidden)
-		return ck_hit(hit, "critical", "certificate '%s'%s%s is signed with %s; AMT/ME %ld "
-		    "refuses %s anywhere in the chain: reissue it with SHA-256", subj(c),
-		    where ? " " : "", where ? where : "", d, ver, d);
-	return ck_hit(hit, "warning", "certificate '%s'%s%s is signed with %s; Intel asks for "
-	    "SHA-2 throughout the chain and AMT/ME 16 and later refuse SHA-1: reissue it with "
-	    "SHA-256", subj(c), where ? " " : "", where ? where : "", d);
-}
-
-CK_CHECK(ck_chk_amt_sha1)
-{
-	return each_ca_cert(env, rec, sha1_one, 1, hit);
-}
-
 /* Certificates in a chain: the path, plus the anchor when it is not in it. */
 static long
 chain_len(const json_t *rec)
@@ -750,17 +598,6 @@ chain_len(const json_t *rec)
 	return n + 1;
 }
 
-CK_CHECK(ck_chk_amt_chain_too_long)
-{
-	long n = chain_len(rec), max = ck_rule_param_int(env, "chain_max_len", 3);
-
-	if (n < 0 || n <= max)
-		return 0;
-	return ck_hit(hit, NULL, "the chain of '%s' has %ld certificates; AMT firmware has "
-	    "failed on chains longer than %ld: issue the certificate from a CA closer to the root "
-	    "(leaf, at most %ld CA certificates)", subj(rec), n, max, max - 1);
-}
-
 CK_CHECK(ck_chk_amt_chain_too_short)
 {
 	long n = chain_len(rec);
@@ -771,4 +608,66 @@ CK_CHECK(ck_chk_amt_chain_too_short)
 	return ck_hit(hit, NULL, "the chain of '%s' has %ld certificate%s; AMT needs the leaf and "
 	    "the chain up to a root whose hash is in the firmware: include the issuing CA and root",
 	    subj(rec), n, n == 1 ? "" : "s");
+}
+
+/*
+ * The AMT policy rules: ck_policy (policy/amt.json at the profile's AMT
+ * version) judges the record, the way cert-chain --policy amt does; this
+ * rule reports the worst of its findings with the rule's id.
+ */
+CK_CHECK(ck_chk_amt_policy)
+{
+	const struct ck_policy *p = env->policy;
+	const json_t *certs[64], *path, *c;
+	json_t *v;
+	json_t *f;
+	const json_t *best = NULL;
+	size_t i, n = 0, npath;
+	int found = 0, worst = -1;
+
+	if (p == NULL || (f = json_array()) == NULL)
+		return 0;
+	if (env->target == CK_APPLY_LEAF) {
+		ck_policy_check_cert(p, rec, CK_POL_LEAF, f);
+	} else if (env->target == CK_APPLY_CA_CERT) {
+		ck_policy_check_cert(p, rec, ck_jb(rec, "self_signed") ? CK_POL_ANCHOR : CK_POL_CA, f);
+	} else if (env->target == CK_APPLY_CA) {
+		if (json_is_object(c = json_object_get(rec, "cert")))
+			ck_policy_check_cert(p, c, CK_POL_CA, f);
+	} else if (json_is_array(path = json_object_get(rec, "path"))) {
+		const char *anchor = ck_js(rec, "anchor");
+
+		npath = json_array_size(path);
+		json_array_foreach(path, i, v)
+			if (n < sizeof(certs) / sizeof(certs[0]) &&
+			    (c = chain_cert(env, rec, json_string_value(v))) != NULL)
+				certs[n++] = c;
+		if (n == npath && n > 0)
+			ck_policy_check_path(p, certs, n, anchor != NULL && npath > 0 &&
+			    json_string_value(json_array_get(path, npath - 1)) != NULL &&
+			    strcmp(json_string_value(json_array_get(path, npath - 1)), anchor) == 0, f);
+		else	/* a certificate the stream did not carry: judge those it did */
+			for (i = 0; i < n; i++)
+				ck_policy_check_cert(p, certs[i], i == 0 ? CK_POL_LEAF : CK_POL_CA, f);
+	}
+	json_array_foreach(f, i, v) {
+		const char *sev = ck_js(v, "severity");
+		int lv = sev == NULL ? 0 : strcmp(sev, "critical") == 0 ? 2 :
+		    strcmp(sev, "warning") == 0 ? 1 : 0;
+
+		if (strcmp(ck_js(v, "rule") ? ck_js(v, "rule") : "", env->rule->id) != 0 || lv <= worst)
+			continue;
+		worst = lv;
+		best = v;
+	}
+	if (best != NULL) {
+		const char *s = ck_js(best, "subject");
+
+		/* hit->severity must outlive f: a static string */
+		found = ck_hit(hit, worst == 2 ? "critical" : worst == 1 ? "warning" : "notice",
+		    "%s%s%s%s", s ? "'" : "", s ? s : "",
+		    s ? "': " : "", ck_js(best, "message"));
+	}
+	json_decref(f);
+	return found;
 }

@@ -29,13 +29,9 @@ CK_CHECK(ck_chk_amt_client_auth);
 CK_CHECK(ck_chk_amt_marker);
 CK_CHECK(ck_chk_amt_fqdn);
 CK_CHECK(ck_chk_amt_domain_suffix);
-CK_CHECK(ck_chk_amt_key_size);
 CK_CHECK(ck_chk_amt_web_extra_eku);
-CK_CHECK(ck_chk_amt_ca_key_too_large);
-CK_CHECK(ck_chk_amt_ca_key_not_rsa);
-CK_CHECK(ck_chk_amt_sha1);
-CK_CHECK(ck_chk_amt_chain_too_long);
 CK_CHECK(ck_chk_amt_chain_too_short);
+CK_CHECK(ck_chk_amt_policy);
 
 /* ck_rules_adcs.c: AD CS templates and CAs (ESC*, ConfigMgr 2007). */
 CK_CHECK(ck_chk_esc1);

@@ -28,6 +28,7 @@
 
 #define CACHE_SLOTS 4096
 #define MAX_VERRS 64
+#define MAX_PATH 64		/* certificates of one path judged by the policy */
 #define MAX_HASHES 256
 #define MAX_FILE_BYTES (16u * 1024 * 1024)
 #define MAX_CERTS_PER_BLOB 100
@@ -35,10 +36,6 @@
 /* ---- rules: ids, severities and where they come from ---- */
 
 #define REF_RFC5280 "RFC 5280 section 6 (path validation)"
-#define REF_CM2007 "ConfigMgr 2007 SP1: Prerequisites for Out of Band Management (TechNet cc161785)"
-#define REF_AMT_ME16 "Intel AMT/ME 16+: no SHA-1, RSA >= 2048 (device-management-toolkit/deployment#605)"
-#define REF_AMT22 "Intel AMT 22: SHA-384 and RSA-3072 (device-management-toolkit/deployment#605)"
-#define REF_AMT_LEN "AMT provisioning: 4-certificate chain failed where 3 worked (rpc-go#413)"
 #define REF_AMT_HASH "Intel AMT SDK: Root Certificate Hashes"
 #define REF_REVOKE "RFC 5280 section 6.3 (CRL), RFC 6960 (OCSP)"
 
@@ -100,6 +97,63 @@ verr_rule(int code)
 		if (verr_rules[i].code == code)
 			return verr_rules[i].rule;
 	return "chain.verify_error";
+}
+
+const char *
+ck_chain_verr_rule(int code)
+{
+	return verr_rule(code);
+}
+
+/* Every chain.* id this module emits (the verify error map's ids, then its own). */
+static const struct ck_ruledef chain_defs[] = {
+	{ "chain.expired", "critical", REF_RFC5280, "a certificate of the path has expired" },
+	{ "chain.not_yet_valid", "critical", REF_RFC5280, "a certificate of the path is not valid yet" },
+	{ "chain.bad_time", "critical", REF_RFC5280, "a validity date cannot be read" },
+	{ "chain.missing_issuer", "critical", REF_RFC5280,
+	    "no issuer certificate found (give it with --untrusted, or let AIA fetch it)" },
+	{ "chain.untrusted", "critical", REF_RFC5280, "the path does not end at a trust anchor" },
+	{ "chain.bad_signature", "critical", REF_RFC5280, "a signature does not verify" },
+	{ "chain.bad_issuer_key", "critical", REF_RFC5280, "the issuer's public key cannot be decoded" },
+	{ "chain.path_length", "critical", REF_RFC5280 " 4.2.1.9", "a pathLenConstraint is exceeded" },
+	{ "chain.not_ca", "critical", REF_RFC5280 " 4.2.1.9",
+	    "an issuer is not a CA (basicConstraints), or a CA where none may be" },
+	{ "chain.key_usage", "critical", REF_RFC5280 " 4.2.1.3",
+	    "an issuer's key usage lacks keyCertSign (or digitalSignature)" },
+	{ "chain.purpose", "critical", REF_RFC5280 " 4.2.1.12",
+	    "the leaf's extended key usage does not allow the purpose asked for" },
+	{ "chain.hostname", "critical", "RFC 6125; " REF_RFC5280 " 4.2.1.6",
+	    "the leaf is not valid for --host" },
+	{ "chain.name_constraints", "critical", REF_RFC5280 " 4.2.1.10",
+	    "a name of the path violates a CA's name constraints" },
+	{ "chain.too_long", "critical", REF_RFC5280, "the path is longer than the verifier allows" },
+	{ "chain.critical_extension", "critical", REF_RFC5280 " 4.2",
+	    "a certificate has a critical extension the verifier does not know" },
+	{ "chain.bad_extension", "critical", REF_RFC5280 " 4.2", "an extension is malformed" },
+	{ "chain.policy", "critical", REF_RFC5280 " 6.1", "certificate policy processing failed" },
+	{ "chain.weak_key", "critical", "NIST SP 800-131A", "a key is below the verifier's security level" },
+	{ "chain.weak_digest", "critical", "NIST SP 800-131A",
+	    "a signature digest is below the verifier's security level" },
+	{ "chain.issuer_mismatch", "critical", REF_RFC5280 " 4.2.1.1",
+	    "authority key identifier or issuer name does not match the issuer" },
+	{ "chain.revoked", "critical", REF_REVOKE, "a certificate of the path is revoked" },
+	{ "chain.verify_error", "critical", REF_RFC5280,
+	    "another verification error (the message gives OpenSSL's reason)" },
+	{ "chain.aia_unreachable", "warning", REF_RFC5280 " 4.2.2.1",
+	    "an AIA caIssuers URL could not be fetched" },
+	{ "chain.revocation_unknown", "warning", REF_REVOKE,
+	    "revocation status unknown (critical with --require-revocation)" },
+	{ "chain.amt_hash_missing", "critical", REF_AMT_HASH,
+	    "the anchor's hash is not in the --amt-hashes list" },
+};
+
+static const struct ck_ruleset chain_set = { "chain", chain_defs,
+	sizeof(chain_defs) / sizeof(chain_defs[0]) };
+
+const struct ck_ruleset *
+ck_chain_ruleset(void)
+{
+	return &chain_set;
 }
 
 /* ---- the context ---- */
@@ -1103,20 +1157,6 @@ aia_fetch(struct ck_chain_ctx *c, X509 *x, STACK_OF(X509) *pool, json_t *visited
 	return added;
 }
 
-static const char *
-key_alg(EVP_PKEY *pk)
-{
-	switch (pk == NULL ? 0 : EVP_PKEY_get_base_id(pk)) {
-	case EVP_PKEY_RSA:
-	case EVP_PKEY_RSA_PSS: return "rsa";
-	case EVP_PKEY_DSA: return "dsa";
-	case EVP_PKEY_EC: return "ec";
-	case EVP_PKEY_ED25519: return "ed25519";
-	case EVP_PKEY_ED448: return "ed448";
-	default: return "unknown";
-	}
-}
-
 static void
 finding(json_t *f, const char *rule, const char *sev, const char *ref, const char *subj,
     const char *fmt, ...) __attribute__((format(printf, 6, 7)));
@@ -1134,56 +1174,12 @@ finding(json_t *f, const char *rule, const char *sev, const char *ref, const cha
 	json_array_append_new(f, ck_finding_new(rule, sev, msg, ref, subj));
 }
 
+/* The --amt-hashes check on the anchor. */
 static void
-policy_checks(struct ck_chain_ctx *c, STACK_OF(X509) *path, int trusted, json_t *f)
+anchor_checks(struct ck_chain_ctx *c, STACK_OF(X509) *path, int trusted, json_t *f)
 {
-	const struct ck_policy *p = &c->o.policy;
-	int i, n = sk_X509_num(path);
-	const char *pname = p->name[0] != '\0' ? p->name : "command line";
+	int n = sk_X509_num(path);
 
-	for (i = 0; i < n; i++) {
-		X509 *x = sk_X509_value(path, i);
-		EVP_PKEY *pk = X509_get0_pubkey(x);
-		const char *alg = key_alg(pk);
-		int bits = pk != NULL ? EVP_PKEY_get_bits(pk) : 0;
-		int is_ca = i > 0;
-		int rsa_like = strcmp(alg, "rsa") == 0 || strcmp(alg, "dsa") == 0;
-		int mdnid = NID_undef, pknid = NID_undef;
-		char subj[256] = "";
-
-#define SUBJ (subj[0] != '\0' ? subj : (name_of(x, subj, sizeof(subj)), subj))
-		if (is_ca && p->max_ca_bits > 0 && rsa_like && bits > p->max_ca_bits)
-			finding(f, "chain.ca_key_too_large", "critical", REF_CM2007, SUBJ,
-			    "CA key is %s %d bits; the maximum is %ld (%s)", alg, bits,
-			    p->max_ca_bits, pname);
-		if (p->min_bits > 0 && rsa_like && bits < p->min_bits)
-			finding(f, "chain.key_too_small", "critical", REF_AMT_ME16, SUBJ,
-			    "key is %s %d bits; the minimum is %ld (%s)", alg, bits, p->min_bits, pname);
-		if (p->expect_min_bits > 0 && rsa_like && bits < p->expect_min_bits)
-			finding(f, "chain.key_size_expected", "warning", REF_AMT22, SUBJ,
-			    "key is %s %d bits; %ld expected (%s)", alg, bits, p->expect_min_bits, pname);
-		if (is_ca && p->ca_key_alg[0] != '\0' && strcmp(alg, p->ca_key_alg) != 0)
-			finding(f, "chain.ca_key_alg", "critical", REF_CM2007, SUBJ,
-			    "CA key algorithm is %s; %s required (%s)", alg, p->ca_key_alg, pname);
-		OBJ_find_sigid_algs(X509_get_signature_nid(x), &mdnid, &pknid);
-		if (p->no_sha1 && (mdnid == NID_sha1 || mdnid == NID_md5 || mdnid == NID_md5_sha1))
-			finding(f, "chain.sha1", "critical", REF_AMT_ME16, SUBJ,
-			    "signed with %s; SHA-1 is not allowed anywhere in the chain (%s)",
-			    OBJ_nid2sn(X509_get_signature_nid(x)), pname);
-		if (p->expect_sig_hash[0] != '\0' && mdnid != NID_undef &&
-		    OBJ_sn2nid(p->expect_sig_hash) != mdnid &&
-		    !(i == n - 1 && trusted && X509_check_issued(x, x) == X509_V_OK))
-			finding(f, "chain.sig_hash_expected", "warning", REF_AMT22, SUBJ,
-			    "signed with %s; %s expected (%s)",
-			    OBJ_nid2sn(X509_get_signature_nid(x)), p->expect_sig_hash, pname);
-	}
-#undef SUBJ
-	if (p->max_depth > 0 && n > p->max_depth)
-		finding(f, "chain.too_long", "critical", REF_AMT_LEN, NULL,
-		    "path has %d certificates; the maximum is %ld (%s)", n, p->max_depth, pname);
-	else if (p->warn_depth > 0 && n > p->warn_depth)
-		finding(f, "chain.long_path", "warning", REF_AMT_LEN, NULL,
-		    "path has %d certificates; more than %ld may fail (%s)", n, p->warn_depth, pname);
 	if (c->use_hashes && trusted && n > 0) {
 		X509 *a = sk_X509_value(path, n - 1);
 		char subj[256];
@@ -1398,7 +1394,7 @@ ck_chain_check_der(struct ck_chain_ctx *c, const struct ck_chain_input *in, size
 		finding(findings, "chain.purpose", "critical", REF_RFC5280, subj,
 		    "extended key usage does not contain %s", c->o.purpose_oid);
 	}
-	policy_checks(c, path, trusted, findings);
+	anchor_checks(c, path, trusted, findings);
 	rev = json_object();
 	if (c->o.crl_check || c->o.ocsp)
 		revocation(c, path, trusted, rev, findings);
@@ -1434,6 +1430,13 @@ ck_chain_check_der(struct ck_chain_ctx *c, const struct ck_chain_input *in, size
 			json_array_append_new(jcerts, cr);
 	}
 	json_object_set_new(rec, "path", jpath);
+	if (json_array_size(jcerts) == (size_t)sk_X509_num(path) && json_array_size(jcerts) > 0) {
+		const json_t *pc[MAX_PATH];
+
+		for (i = 0; i < json_array_size(jcerts) && i < MAX_PATH; i++)
+			pc[i] = json_array_get(jcerts, i);
+		ck_policy_check_path(&c->o.policy, pc, i, trusted, findings);
+	}
 	if (trusted && sk_X509_num(path) > 0) {
 		cert_id(c, sk_X509_value(path, sk_X509_num(path) - 1), hex);
 		json_object_set_new(rec, "anchor", json_string(hex));

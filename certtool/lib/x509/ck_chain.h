@@ -21,6 +21,7 @@
 #include "ck_err.h"
 #include "ck_fetch.h"
 #include "ck_policy.h"
+#include "ck_ruledef.h"
 
 enum ck_chain_purpose {
 	CK_PURPOSE_ANY = 0,
@@ -89,6 +90,12 @@ struct ck_chain_input {
  */
 json_t *ck_chain_check_der(struct ck_chain_ctx *c, const struct ck_chain_input *in, size_t n,
     int *status, struct ck_err *err);
+
+/* The chain.* finding ids of this module (verify errors, revocation, AIA, hashes). */
+const struct ck_ruleset *ck_chain_ruleset(void);
+
+/* The finding id of an X509_V_ERR code ("chain.verify_error" for codes without one). */
+const char *ck_chain_verr_rule(int code);
 
 /* Writes a chain record as a readable tree (for --format text). Returns 0 or -1. */
 int ck_chain_print_text(FILE *fp, const json_t *chain);
