@@ -633,7 +633,7 @@ static const struct ck_opt opts[] = {
 	{ .name = "policy", .arg = "NAME", .desc = "a policy file or name (amt)",
 	    .type = CK_OPT_STR, .target = &policy, .complete = "amt" },
 	{ .name = "amt-version", .arg = "V", .desc = "the AMT firmware version (with --policy)",
-	    .type = CK_OPT_STR, .target = &amtver },
+	    .type = CK_OPT_PARSE, .target = &amtver, .parse = ck_version_opt },
 	{ .name = "max-ca-bits", .arg = "N", .desc = "largest CA key size",
 	    .type = CK_OPT_LONG, .target = &maxca, .min = 1, .max = 1000000 },
 	{ .name = "min-bits", .arg = "N", .desc = "smallest key size",

@@ -203,7 +203,7 @@ LIST
 	[[ "${lines[0]}" == "chain "*"  CRITICAL" ]]
 	[[ "${lines[1]}" == "  CN=amt01.corp.example  [rsa 2048, "* ]]
 	[[ "${lines[3]}" == *"CN=Root CA 4096,O=certkit test  [rsa 4096, sha256WithRSAEncryption]  (trust anchor)" ]]
-	[[ "${lines[4]}" == "  critical chain.ca_key_too_large: CA key is rsa 4096 bits; the maximum is 2048"* ]]
+	[[ "${lines[4]}" == "  critical chain.ca_key_too_large: CA key is 4096-bit rsa; the maximum is 2048"* ]]
 }
 
 @test "cert-chain: broken input lines are errors; the other records are still checked" {
