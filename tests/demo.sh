@@ -22,3 +22,5 @@ for stage in "$top"/tests/demo.d/*.sh; do
 	sh "$stage"
 done
 echo "# done: files are in $DEMO"
+[ -f "$DEMO/report/report.html" ] && echo "# the report: $DEMO/report/report.html"
+exit 0
