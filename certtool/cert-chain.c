@@ -631,7 +631,7 @@ static const struct ck_opt opts[] = {
 	{ .name = "at", .arg = "TIME", .desc = "validate at TIME instead of now",
 	    .type = CK_OPT_STR, .target = &at },
 	{ .name = "policy", .arg = "NAME", .desc = "a policy file or name (amt)",
-	    .type = CK_OPT_STR, .target = &policy, .complete = "amt" },
+	    .type = CK_OPT_STR, .target = &policy, .complete = CK_COMPLETE_PROFILE },
 	{ .name = "amt-version", .arg = "V", .desc = "the AMT firmware version (with --policy)",
 	    .type = CK_OPT_PARSE, .target = &amtver, .parse = ck_version_opt },
 	{ .name = "max-ca-bits", .arg = "N", .desc = "largest CA key size",

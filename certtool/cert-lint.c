@@ -303,7 +303,8 @@ static int list;
 
 static const struct ck_opt opts[] = {
 	{ .name = "profile", .arg = "NAME", .desc = "a policy profile (repeatable)",
-	    .type = CK_OPT_LIST, .target = &profiles, .synopsis = "[--profile NAME ...]" },
+	    .type = CK_OPT_LIST, .target = &profiles, .synopsis = "[--profile NAME ...]",
+	    .complete = CK_COMPLETE_PROFILE },
 	{ .name = "policy", .arg = "FILE", .desc = "a policy file (repeatable)",
 	    .type = CK_OPT_LIST, .target = &policies, .synopsis = "[--policy FILE ...]",
 	    .complete = CK_COMPLETE_FILE },

@@ -1,79 +1,62 @@
-# bash completion for the certkit tools (cert-read, cert-chain, cert-lint,
-# cert-expiry, cert-ad, cert-tmpl, cert-approve, cert-issue).
+# bash completion for the certkit tools.
 #
-# Options are taken from each tool's own --help, so completion never falls
-# behind the tools.  Installed once per tool name under
+# The words come from the tool itself: `TOOL --complete-words [CMD] [PREV]`
+# prints what its option table (ck_opt) allows there: the commands, a
+# command's own options, or, after an option that takes an argument, a
+# hint: @file, @dir, @profile (a policy profile name), @none, or the words
+# to offer.  So completion never falls behind the tools, and a command is
+# offered only its own options.  Installed once per tool name under
 # $(PREFIX)/share/bash-completion/completions/.
 
-_certkit_words() {
-	# Options: every --long and -s word in the usage text.
-	"$1" --help 2>/dev/null | grep -oE -- '(^|[[ |])--?[a-zA-Z][a-zA-Z0-9-]*' |
-		sed 's/^[[ |]//' | sort -u
-}
-
-_certkit_commands() {
-	# Sub-commands: lines "usage: TOOL COMMAND ..." / "       TOOL COMMAND ...".
-	"$1" --help 2>/dev/null | sed -n "s/^ *\(usage: \)\{0,1\}$1 \([a-z][a-z-]*\).*/\2/p" | sort -u
+# _certkit_profiles: the policy profile names in the data directories.
+_certkit_profiles() {
+	local dir
+	for dir in "${CERTKIT_DATADIR:+$CERTKIT_DATADIR/policy}" ./policy \
+	    /usr/local/share/certkit/policy /usr/share/certkit/policy; do
+		if [ -z "$dir" ] || [ ! -d "$dir" ]; then continue; fi
+		(cd "$dir" && ls -- *.json 2>/dev/null) | sed 's/\.json$//'
+	done
 }
 
 _certkit() {
-	local cur prev tool words
+	local cur prev tool cmd out
 	COMPREPLY=()
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD-1]}
-	tool=${COMP_WORDS[0]##*/}
+	tool=${COMP_WORDS[0]}
+	# The command of a tool that has commands is the first word; a tool
+	# without commands ignores it.
+	cmd=
+	[ "$COMP_CWORD" -ge 2 ] && cmd=${COMP_WORDS[1]}
 
-	case "$prev" in
-	--format)
-		COMPREPLY=($(compgen -W "json text nagios prometheus ldif cfssl" -- "$cur"))
-		return 0 ;;
-	--profile|--policy)
-		local dir
-		# cert-lint --policy takes a profile file; --profile a name.
-		if [ "$tool" = cert-lint ] && [ "$prev" = --policy ]; then
-			COMPREPLY=($(compgen -f -- "$cur"))
-			return 0
+	if [ "$COMP_CWORD" -eq 1 ]; then
+		out=$("$tool" --complete-words 2>/dev/null) || return 0
+		# Commands (a tool with commands), or options (then files too).
+		if [[ "$cur" == -* ]]; then
+			mapfile -t COMPREPLY < <(compgen -W "$out" -- "$cur")
+		elif [[ "$out" != --* ]]; then
+			mapfile -t COMPREPLY < <(compgen -W "$(printf '%s\n' "$out" | grep -v '^-')" -- "$cur")
+		else
+			mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 		fi
-		for dir in ./policy /usr/local/share/certkit/policy /usr/share/certkit/policy; do
-			[ -d "$dir" ] && COMPREPLY+=($(compgen -W "$(cd "$dir" && ls *.json 2>/dev/null | sed 's/\.json$//')" -- "$cur"))
-		done
-		return 0 ;;
-	--purpose)
-		COMPREPLY=($(compgen -W "server client any" -- "$cur"))
-		return 0 ;;
-	--key-type)
-		COMPREPLY=($(compgen -W "rsa ec" -- "$cur"))
-		return 0 ;;
-	--ca-key-alg)
-		COMPREPLY=($(compgen -W "rsa ec dsa ed25519 ed448" -- "$cur"))
-		return 0 ;;
-	--what)
-		COMPREPLY=($(compgen -W "templates cas ntauth aia cdp oids all none" -- "$cur"))
-		return 0 ;;
-	--fail-on)
-		COMPREPLY=($(compgen -W "critical warning" -- "$cur"))
-		return 0 ;;
-	--sasl)
-		COMPREPLY=($(compgen -W "gssapi" -- "$cur"))
-		return 0 ;;
-	--password-env|--sni|--jobs|--timeout|--at|--warn|--crit|--bind-dn|--requester|--ca|--principal|--subject|--san|--days|--bits|--uri|--base|--amt-version|--max-ca-bits|--min-bits|--max-depth|--host|--reason|--status|--url|--profile-name|--label|--name|--oid-base|--enroll|--forest-dn|--template|--max-entries|--listen|--count|--max-connections)
-		return 0 ;;
-	--dir|--parent|--templates|--roots)
-		COMPREPLY=($(compgen -d -- "$cur"))
-		return 0 ;;
-	esac
-	if [[ "$cur" == -* ]]; then
-		COMPREPLY=($(compgen -W "$(_certkit_words "$tool")" -- "$cur"))
 		return 0
 	fi
-	if [ "$COMP_CWORD" -eq 1 ]; then
-		words=$(_certkit_commands "$tool")
-		if [ -n "$words" ]; then
-			COMPREPLY=($(compgen -W "$words" -- "$cur"))
-			return 0
-		fi
-	fi
-	COMPREPLY=($(compgen -f -- "$cur"))
+	out=$("$tool" --complete-words "$cmd" "$prev" 2>/dev/null) || return 0
+	case "$out" in
+	--*)	# options: prev took no argument
+		if [[ "$cur" == -* ]]; then
+			mapfile -t COMPREPLY < <(compgen -W "$out" -- "$cur")
+		else
+			mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+		fi ;;
+	@file)	mapfile -t COMPREPLY < <(compgen -f -- "$cur") ;;
+	@dir)	mapfile -t COMPREPLY < <(compgen -d -- "$cur") ;;
+	@profile) mapfile -t COMPREPLY < <(compgen -W "$(_certkit_profiles)" -- "$cur") ;;
+	@none)	;;
+	*)	mapfile -t COMPREPLY < <(compgen -W "$out" -- "$cur") ;;
+	esac
+	return 0
 }
 
-complete -o filenames -F _certkit cert-read cert-chain cert-lint cert-expiry cert-ad cert-tmpl cert-approve cert-issue cert-amt
+complete -o filenames -F _certkit cert-read cert-chain cert-lint cert-expiry cert-ad cert-tmpl \
+	cert-approve cert-issue cert-amt cert-prereq cert-report

@@ -20,5 +20,6 @@ done
 # variables come from a file sourced at a computed path (tests/fixtures/pki.sh).
 # shellcheck disable=SC2046
 shellcheck -s sh -S warning -e SC2154 $(ls tests/*.sh tests/fixtures/*.sh tests/demo.d/*.sh tests/bench/*.sh tests/harness/*.sh 2>/dev/null) .ci/run || rc=1
+shellcheck -s bash -S warning completion/certkit.bash || rc=1
 [ $rc -eq 0 ] && echo "lint: ok"
 exit $rc

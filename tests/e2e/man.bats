@@ -79,14 +79,71 @@ usage() {
 	[ "$n" -ge 8 ]
 }
 
-@test "completion: options come from each tool's --help" {
-	for t in cert-read cert-expiry; do
-		[ -x "$CK_BIN/$t" ] || continue
-		run -0 bash -c "source '$CK_TOP/completion/certkit.bash'; COMP_WORDS=($t --); COMP_CWORD=1; _certkit; printf '%s\n' \"\${COMPREPLY[@]}\""
-		[[ "$output" == *--format* ]]
+# complete WORD...: what bash completion offers for the command line WORD...
+# (the last word is the one being completed), one per line, sorted.
+complete_words() {
+	bash -c 'source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1))
+		f=$(complete -p "$1" | sed "s/.*-F \([^ ]*\) .*/\1/"); "$f"
+		printf "%s\n" "${COMPREPLY[@]}"' _ "$CK_TOP/completion/certkit.bash" "$@" | sort
+}
+
+@test "completion: every tool is registered, and asks the tool for its words" {
+	for bin in "$CK_BIN"/cert-*; do
+		t=$(basename "$bin")
+		run -0 bash -c "source '$CK_TOP/completion/certkit.bash'; complete -p $t"
+		[[ "$output" == *"-F _certkit"* ]]
+		# Every option the --help list shows is offered: by the tool, or
+		# (a tool with commands) by one of its commands.
+		words=$("$bin" --complete-words)
+		for c in $(printf '%s\n' "$words" | grep -v '^-' || true); do
+			words="$words $("$bin" --complete-words "$c")"
+		done
+		for o in $("$bin" --help | sed -n '/^options:/,$p' | grep -oE -- '--[a-z0-9-]+' | sort -u); do
+			[[ " $(echo $words) " == *" $o "* ]] || { echo "$t: $o not offered" >&2; return 1; }
+		done
 	done
-	run -0 bash -c "source '$CK_TOP/completion/certkit.bash'; COMP_WORDS=(cert-read --no); COMP_CWORD=1; _certkit; printf '%s\n' \"\${COMPREPLY[@]}\""
+	run -0 complete_words cert-read --no
 	[ "$output" = "--no-pem" ]
+	run -0 complete_words cert-chain --format ""
+	[ "$output" = "$(printf 'json\ntext')" ]
+	run -0 complete_words cert-chain --ca-key-alg ed
+	[ "$output" = "$(printf 'ed25519\ned448')" ]
+	run -0 complete_words cert-read --sni ""
+	[ -z "$output" ]
+	cd "$BATS_TEST_TMPDIR"
+	mkdir sub && touch sub/x.csr file.pem
+	run -0 complete_words cert-chain --roots fi
+	[ "$output" = file.pem ]
+	run -0 complete_words cert-issue init --dir s
+	[ "$output" = sub ]
+	CERTKIT_DATADIR=$CK_TOP run -0 complete_words cert-lint --profile amt-web
+	[[ "$output" == *amt-web-server* ]]
+}
+
+@test "completion: a command is offered its own options only" {
+	run -0 complete_words cert-issue ""
+	[ "$output" = "$(printf '%s\n' approve crl deny enroll init list revoke show sign)" ]
+	run -0 complete_words cert-issue enroll --
+	[[ "$output" == *--url* ]]
+	[[ "$output" == *--profile* ]]
+	[[ "$output" != *--dir* ]]
+	[[ "$output" != *--template* ]]
+	run -0 complete_words cert-issue sign --
+	[[ "$output" == *--template* ]]
+	[[ "$output" == *--csr* ]]
+	[[ "$output" != *--url* ]]
+	[[ "$output" != *--path-len* ]]
+	run -0 complete_words cert-issue list --status p
+	[ "$output" = pending ]
+	run -0 complete_words cert-tmpl generate --format ""
+	[ "$output" = "$(printf 'json\nldif')" ]
+	run -0 complete_words cert-tmpl list --format ""
+	[ "$output" = "$(printf 'json\ntext')" ]
+	# Deprecated spellings are accepted but not offered.
+	run -0 complete_words cert-ad --pass
+	[ -z "$output" ]
+	run -0 complete_words cert-ad --bind-pass
+	[ "$output" = "$(printf '%s\n' --bind-password-env --bind-password-file)" ]
 }
 
 @test "man cert-read: EXAMPLES run on a sample PKI" {

@@ -62,9 +62,10 @@ enum ck_opt_type {
 	CK_OPT_SET,	/* int *target = .value (a flag that sets, e.g. --no-fetch -> 0) */
 };
 
-/* Completion hints (.complete): a file, a directory, or a word list. */
+/* Completion hints (.complete): a file, a directory, a profile, or a word list. */
 #define CK_COMPLETE_FILE "@file"
 #define CK_COMPLETE_DIR "@dir"
+#define CK_COMPLETE_PROFILE "@profile"	/* a policy profile name (policy/NAME.json) */
 
 /* Flags (.flags). */
 #define CK_OPT_HIDDEN 0x1	/* not in the synopsis or the option list */
