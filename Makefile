@@ -71,13 +71,21 @@ MANS := $(wildcard man/*.1 man/*.5 man/*.7)
 
 .SECONDARY:
 
-.PHONY: all tests deps check check-quick demo install uninstall lint fuzz fuzz-long bench clean
+.PHONY: build-deps build-deps-tests all tests deps check check-quick demo install uninstall lint fuzz fuzz-long bench clean
 
 all: $(BINS)
 
 tests: $(BINS) $(UNIT_BINS)
 
-$(BUILD)/certtool/%.o: certtool/%.c $(LIB_HDR)
+# Before the first compile: are the libraries there?  (A fresh machine
+# would otherwise stop at "jansson.h: No such file or directory".)
+build-deps:
+	@sh tests/build-deps.sh $(PKGS)
+
+build-deps-tests:
+	@sh tests/build-deps.sh cmocka
+
+$(BUILD)/certtool/%.o: certtool/%.c $(LIB_HDR) | build-deps
 	@mkdir -p $(@D)
 	$(say) CC $<
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
@@ -92,7 +100,7 @@ $(BUILD)/bin/%: $(BUILD)/certtool/%.o $(LIB_A)
 	$(say) LINK $@
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIB_A) $(PKG_LIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIB_A) $(LIB_HDR)
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_A) $(LIB_HDR) | build-deps-tests
 	@mkdir -p $(@D)
 	$(say) TEST $@
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB_A) $(PKG_LIBS) \

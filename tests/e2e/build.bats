@@ -126,3 +126,20 @@ SH
 	[ "$output" = "ok 1 - fuzz fuzz_record 1s: 1234 runs" ]
 	[ "$(ls tests/fuzz/corpus/fuzz_record | wc -l)" -eq "$seeds" ]
 }
+
+@test "make on a machine without the libraries names the Debian packages and make deps (not a compiler error)" {
+	b="$BATS_TEST_TMPDIR/b"
+	mkdir -p "$BATS_TEST_TMPDIR/no-pc"
+	# pkg-config that finds no .pc file at all: a fresh machine.
+	run -2 --separate-stderr env PKG_CONFIG_LIBDIR="$BATS_TEST_TMPDIR/no-pc" PKG_CONFIG_PATH= \
+		make -C "$CK_TOP" --no-print-directory BUILD="$b" all
+	[[ "$stderr" == *"make: missing build dependencies: openssl libcurl jansson ldap sqlite3"* ]]
+	[[ "$stderr" == *"libssl-dev libcurl4-openssl-dev libjansson-dev libldap-dev libsqlite3-dev"* ]]
+	[[ "$stderr" == *"make deps"* ]]
+	[[ "$stderr" != *"No such file"* ]]
+	# Nothing was compiled.
+	[ ! -d "$b/certtool" ]
+	# With the libraries there, the check is silent.
+	run -0 sh "$CK_TOP/tests/build-deps.sh" openssl jansson
+	[ -z "$output" ]
+}
