@@ -294,8 +294,8 @@ main(int argc, char **argv)
 		ck_warnx("%s: unexpected operand '%s'", cmds[cmd].name, argv[first]);
 		return CK_UNKNOWN;
 	}
-	if ((cfg.fmt = ck_format_parse(cfg.format, stdout)) < 0) {
-		ck_warnx("--format: '%s' is not json or text", cfg.format);
+	if ((cfg.fmt = ck_format_option(cfg.format, NULL, stdout)) < 0) {
+		ck_opt_usage(&tool, stderr);
 		return CK_UNKNOWN;
 	}
 	ck_amt_certs_init(&cfg.prov);
