@@ -610,6 +610,7 @@ parse_caalg(const char *arg, void *target, struct ck_err *err)
 
 static struct ck_chain_opts o;
 static struct ck_strv roots, untrusted;
+static int list_rules;
 static const char *hashes, *format, *at, *policy, *amtver, *caalg, *bind_pwfile;
 static long maxca = -1, minbits = -1, maxdepth = -1, timeout = 10;
 static int sysroots, nosha1;
@@ -663,6 +664,8 @@ static const struct ck_opt opts[] = {
 	    .synopsis = "" },
 	{ .name = "jobs", .arg = "N", .desc = "worker threads (default: the CPUs)",
 	    .type = CK_OPT_LONG, .target = &g.jobs, .min = 1, .max = 256 },
+	{ .name = "list-rules", .desc = "list every finding id this tool emits, and exit",
+	    .type = CK_OPT_FLAG, .target = &list_rules },
 	{ .name = "format", .arg = "json|text", .desc = "output format",
 	    .type = CK_OPT_STR, .target = &format, .complete = "json text" },
 	{ .name = NULL }
@@ -705,6 +708,15 @@ main(int argc, char **argv)
 	}
 	if ((g.format = ck_format_option(format, NULL, stdout)) < 0)
 		return usage_error(NULL);
+	if (list_rules) {
+		/* The registry (ck_ruledef.h): what ck_chain and ck_policy emit. */
+		const struct ck_ruleset *sets[] = { ck_chain_ruleset(), ck_policy_ruleset("chain"),
+			ck_policy_ruleset("amt"), NULL };
+
+		if (ck_rules_list(stdout, sets, g.format == CK_FMT_TEXT) != 0)
+			return CK_UNKNOWN;
+		return ck_close_stdout() ? CK_UNKNOWN : CK_OK;
+	}
 	/* Chain records are kilobytes: a 4 KiB stdio buffer means one write() per record. */
 	if (!isatty(STDOUT_FILENO))
 		setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));

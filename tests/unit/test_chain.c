@@ -345,6 +345,21 @@ test_hash_lists(void **state)
 	}
 }
 
+/* Every id of the verify error map is in the registry (ck_ruledef.h). */
+static void
+test_verr_rules_registered(void **state)
+{
+	const struct ck_ruleset *sets[] = { ck_chain_ruleset(), NULL };
+	int code;
+
+	(void)state;
+	for (code = 0; code < 200; code++)
+		if (ck_rules_find(sets, ck_chain_verr_rule(code)) == NULL)
+			fail_msg("X509_V_ERR %d -> %s: not in ck_chain_ruleset()", code,
+			    ck_chain_verr_rule(code));
+	assert_null(ck_rules_find(sets, "chain.no_such_rule"));
+}
+
 int
 main(void)
 {
@@ -357,6 +372,7 @@ main(void)
 		cmocka_unit_test(test_check_max_ca_bits),
 		cmocka_unit_test(test_check_refuses_garbage),
 		cmocka_unit_test(test_hash_lists),
+		cmocka_unit_test(test_verr_rules_registered),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

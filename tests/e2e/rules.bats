@@ -1,0 +1,82 @@
+#!/usr/bin/env bats
+# The rule registry (ck_ruledef.h): every finding id a tool emits is in its
+# --list-rules; and the one AMT policy: cert-chain --policy amt and cert-lint's
+# amt-provisioning profile give the same amt.* verdicts on the same chains
+# for every version block of policy/amt.json.
+bats_require_minimum_version 1.5.0
+load helper
+
+CH="$FIX/chain"
+S="$CH/s"
+L="$FIX/lint"
+
+# emitted_not_listed TOOL: ids in $output's findings that TOOL --list-rules lacks.
+emitted_not_listed() {
+	listed=$("$1" --list-rules | jq -r .id | sort -u)
+	printf '%s\n' "$output" | jq -r '.findings[]?.rule' | sort -u | while read -r id; do
+		printf '%s\n' "$listed" | grep -qxF "$id" || echo "$id"
+	done
+}
+
+@test "rules: every id cert-chain emits is in cert-chain --list-rules" {
+	all=""
+	for opts in "" "--policy amt --amt-version 3.2.1" "--policy amt --amt-version 16" \
+		"--policy amt --amt-version 22" "--no-sha1 --max-depth 3 --min-bits 2048 --ca-key-alg rsa --max-ca-bits 2048" \
+		"--amt-hashes $CK_TOP/policy/amt-root-hashes.json --purpose server --host other.example"; do
+		# shellcheck disable=SC2086
+		run cert-chain --no-fetch --roots "$CH/roots-all.pem" $opts "$S"/*.pem
+		all="$all$output"$'\n'
+	done
+	output=$all
+	[ "$(printf '%s\n' "$output" | jq -r '.findings[]?.rule' | sort -u | wc -l)" -gt 20 ]
+	missing=$(emitted_not_listed cert-chain)
+	[ -z "$missing" ] || { echo "not in the registry: $missing"; false; }
+}
+
+@test "rules: every id cert-lint emits is in cert-lint --list-rules" {
+	all=""
+	for p in default amt-provisioning amt-web-server amt-8021x adcs oob-2007; do
+		run sh -c "cat '$L'/certs/*.pem | cert-read - | cert-lint --profile $p --amt-version 16"
+		all="$all$output"$'\n'
+		run sh -c "jq -c . '$L'/templates/*.json | cert-lint --profile $p"
+		all="$all$output"$'\n'
+	done
+	output=$(printf '%s\n' "$all" | grep '^{')
+	[ "$(printf '%s\n' "$output" | jq -r '.findings[]?.rule' | sort -u | wc -l)" -gt 20 ]
+	missing=$(emitted_not_listed cert-lint)
+	[ -z "$missing" ] || { echo "not in the registry: $missing"; false; }
+}
+
+@test "rules: the registry says a missing id (the check can fail)" {
+	output='{"kind":"chain","findings":[{"rule":"chain.no_such_rule"}]}'
+	[ "$(emitted_not_listed cert-chain)" = chain.no_such_rule ]
+}
+
+# verdicts: "id severity" lines of the amt.* findings of chain records, worst per id.
+verdicts() {
+	jq -r 'select(.kind == "chain") | .findings[]? | select(.rule | startswith("amt.")) |
+		"\(.rule) \(.severity)"' | sort -u |
+		awk '{ if (!($1 in s) || $2 == "critical") s[$1] = $2 } END { for (k in s) print k, s[k] }' | sort
+}
+
+@test "rules: cert-chain --policy amt and cert-lint agree for every AMT version block" {
+	vers=$(jq -r '.versions[].from' "$CK_TOP/policy/amt.json")
+	[ "$(printf '%s\n' "$vers" | wc -l)" -ge 4 ]
+	n=0
+	for v in $vers 21 99; do
+		for f in ok rsa4096-root rsa4096-intermediate rsa3072-chain sha1-leaf sha1-intermediate \
+			rsa1024-leaf ec-chain ec-leaf-rsa-ca long-4 ed25519-leaf; do
+			out=$(cert-chain --no-fetch --roots "$CH/roots-all.pem" --policy amt --amt-version "$v" "$S/$f.pem" || true)
+			a=$(printf '%s\n' "$out" | verdicts)
+			b=$(printf '%s\n' "$out" | jq -c 'del(.findings)' | cert-lint --profile amt-provisioning \
+				--amt-version "$v" | verdicts || true)
+			if [ "$a" != "$b" ]; then
+				echo "AMT $v, $f: cert-chain [$a] cert-lint [$b]"
+				false
+			fi
+			[ -z "$a" ] || n=$((n + 1))
+		done
+	done
+	# the comparison saw findings, not only silence
+	[ "$n" -gt 20 ]
+}
