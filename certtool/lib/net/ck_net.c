@@ -1394,6 +1394,48 @@ strip_host(const char *host, char *out, size_t len)
 	return 0;
 }
 
+/*
+ * The address of an IP literal, as c-ares would return it (freed with
+ * ares_freeaddrinfo, which releases malloc'd parts with the default
+ * allocator).  c-ares 1.18 answers some literals only after asking the DNS
+ * server, and a lost answer left the job "resolving" until its deadline
+ * (about one job in 25 on a resolver that drops queries): an address needs
+ * no resolver.  NULL when out of memory.
+ */
+static struct ares_addrinfo *
+literal_addrinfo(const char *host, unsigned port, int udp)
+{
+	struct ares_addrinfo *ai = calloc(1, sizeof(*ai));
+	struct ares_addrinfo_node *node = calloc(1, sizeof(*node));
+	struct sockaddr_in6 *s6 = calloc(1, sizeof(*s6));
+
+	if (ai == NULL || node == NULL || s6 == NULL) {
+		free(ai);
+		free(node);
+		free(s6);
+		return NULL;
+	}
+	ai->nodes = node;
+	node->ai_socktype = udp ? SOCK_DGRAM : SOCK_STREAM;
+	node->ai_protocol = udp ? IPPROTO_UDP : IPPROTO_TCP;
+	node->ai_addr = (struct sockaddr *)s6;
+	if (inet_pton(AF_INET6, host, &s6->sin6_addr) == 1) {
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons((uint16_t)port);
+		node->ai_family = AF_INET6;
+		node->ai_addrlen = sizeof(*s6);
+	} else {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)s6;	/* the larger buffer */
+
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons((uint16_t)port);
+		inet_pton(AF_INET, host, &s4->sin_addr);
+		node->ai_family = AF_INET;
+		node->ai_addrlen = sizeof(*s4);
+	}
+	return ai;
+}
+
 static void
 slot_start(struct ck_net *n, size_t i, struct entry *e)
 {
@@ -1446,6 +1488,15 @@ slot_start(struct ck_net *n, size_t i, struct entry *e)
 		int tries = j->tries > 0 ? j->tries : 3;
 
 		s->interval_ms = timeout / tries > 0 ? timeout / tries : 1;
+	}
+	if (ck_is_ip_literal(s->host) && !(j->flags & (CK_NET_F_IPV4 | CK_NET_F_IPV6))) {
+		if ((s->ai = literal_addrinfo(s->host, j->port, j->kind == CK_NET_UDP)) == NULL) {
+			slot_finish(n, i, CK_NET_ERROR, "out of memory");
+			return;
+		}
+		s->cur = s->ai->nodes;
+		slot_connect(n, i);
+		return;
 	}
 	{
 		struct ares_addrinfo_hints h;
