@@ -22,7 +22,7 @@ struct vec {
 	size_t n;
 };
 
-/* A tool-local configuration (STYLE 4 allows one in a main). */
+/* A tool-local configuration (docs/style.md allows one in a main). */
 static struct {
 	const char *requester;
 	struct ck_strv cas, templates, configs;

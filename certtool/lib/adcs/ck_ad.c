@@ -1,5 +1,5 @@
 /*
- * ck_ad: read AD CS configuration from Active Directory (FACTS.md 17-24).
+ * ck_ad: read AD CS configuration from Active Directory ([MS-ADSC], [MS-CRTD], [MS-ADTS]).
  */
 #include "ck_ad.h"
 
@@ -93,7 +93,7 @@ set_str(json_t *rec, const char *field, LDAP *ld, LDAPMessage *e, const char *at
 
 /*
  * An integer attribute: 0 absent (*present 0), 0 parsed, -1 malformed.  AD
- * writes 32-bit integers signed (FACTS 19); values up to 2^32-1 are accepted
+ * writes 32-bit integers signed ([MS-CRTD] 2.28: 0x80000000 reads negative); values up to 2^32-1 are accepted
  * too, as other writers produce them.
  */
 static int

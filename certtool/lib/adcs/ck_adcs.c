@@ -1,6 +1,6 @@
 /*
  * ck_adcs: AD CS certificate template encodings.  The flag tables below are
- * [MS-CRTD] 2.4, 2.26, 2.27, 2.28 as quoted in FACTS.md items 18-21; every
+ * [MS-CRTD] 2.4, 2.26, 2.27, 2.28 ; every
  * entry is there and nothing else (bits we do not know become hex names).
  */
 #include <ctype.h>
@@ -19,7 +19,7 @@ struct flag_name {
 	const char *name;
 };
 
-/* flags ([MS-CRTD] 2.4, FACTS 21). */
+/* flags ([MS-CRTD] 2.4). */
 static const struct flag_name general_flags[] = {
 	{ 0x20u, "AUTO_ENROLLMENT" },
 	{ 0x40u, "MACHINE_TYPE" },
@@ -32,7 +32,7 @@ static const struct flag_name general_flags[] = {
 	{ 0, NULL }
 };
 
-/* msPKI-Enrollment-Flag ([MS-CRTD] 2.26, FACTS 18). */
+/* msPKI-Enrollment-Flag ([MS-CRTD] 2.26). */
 static const struct flag_name enrollment_flags[] = {
 	{ 0x1u, "INCLUDE_SYMMETRIC_ALGORITHMS" },
 	{ 0x2u, "PEND_ALL_REQUESTS" },
@@ -55,7 +55,7 @@ static const struct flag_name enrollment_flags[] = {
 	{ 0, NULL }
 };
 
-/* msPKI-Certificate-Name-Flag ([MS-CRTD] 2.28, FACTS 19). */
+/* msPKI-Certificate-Name-Flag ([MS-CRTD] 2.28). */
 static const struct flag_name name_flags[] = {
 	{ 0x1u, "ENROLLEE_SUPPLIES_SUBJECT" },
 	{ 0x8u, "OLD_CERT_SUPPLIES_SUBJECT_AND_ALT_NAME" },
@@ -74,7 +74,7 @@ static const struct flag_name name_flags[] = {
 };
 
 /*
- * msPKI-Private-Key-Flag ([MS-CRTD] 2.27, FACTS 20).  The attestation
+ * msPKI-Private-Key-Flag ([MS-CRTD] 2.27).  The attestation
  * names for 0x1000/0x2000/0x4000 are MS-CRTD's CT_FLAG_ATTEST_PREFERRED,
  * CT_FLAG_ATTEST_REQUIRED and CT_FLAG_ATTESTATION_WITHOUT_POLICY.
  */

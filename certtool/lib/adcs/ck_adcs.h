@@ -1,5 +1,5 @@
 /*
- * ck_adcs: AD CS certificate template encodings ([MS-CRTD], FACTS.md
+ * ck_adcs: AD CS certificate template encodings ([MS-CRTD]
  * items 18-23): the four flag attributes, FILETIME periods, key-usage bytes.
  * Used by cert-ad (decode), cert-tmpl (encode), cert-lint and cert-approve.
  */
@@ -20,7 +20,7 @@ enum ck_adcs_attr {
 	CK_ADCS_PRIVATE_KEY_FLAG	/* msPKI-Private-Key-Flag */
 };
 
-/* Bits the rules test (FACTS 18, 19). */
+/* Bits the rules test ([MS-CRTD] 2.26, 2.28). */
 #define CK_ADCS_PEND_ALL_REQUESTS		0x2u
 #define CK_ADCS_NO_SECURITY_EXTENSION		0x80000u
 #define CK_ADCS_ENROLLEE_SUPPLIES_SUBJECT	0x1u

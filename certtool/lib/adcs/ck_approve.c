@@ -1,6 +1,6 @@
 /*
  * ck_approve: the CA's decision for a (template, CA, requester), see
- * ck_approve.h and FACTS.md items 17, 18, 22, 24-26.
+ * ck_approve.h for the order and its sources.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -386,7 +386,7 @@ ck_approve_judge(const json_t *tmpl, const json_t *ca, const struct ck_requester
 	if ((j.reasons = json_array()) == NULL)
 		return ck_err_set(err, CK_E_NOMEM, "out of memory"), NULL;
 
-	/* 1. Published by this CA (FACTS 17). */
+	/* 1. Published by this CA ([MS-ADSC] pKIEnrollmentService certificateTemplates). */
 	pub = published(tmpl, ca, tname, cname);
 	if (pub == 0)
 		reason(&j, "approve.not_published", "critical", REF_PUBLISHED,
@@ -397,7 +397,7 @@ ck_approve_judge(const json_t *tmpl, const json_t *ca, const struct ck_requester
 		    "neither the ca record's templates nor the template's published_by say whether "
 		    "CA '%s' publishes '%s'", cname, tname);
 
-	/* 2. Enroll right (FACTS 24). */
+	/* 2. Enroll right ([MS-CRTD] template security; ck_acl.h). */
 	if (!rq->groups_known)
 		reason(&j, "approve.requester_groups_unknown", "warning", REF_ENROLL,
 		    "no principal record for '%s': judged with its own SID, Everyone and "
@@ -408,7 +408,7 @@ ck_approve_judge(const json_t *tmpl, const json_t *ca, const struct ck_requester
 		return NULL;
 	}
 
-	/* 3, 4. CA policy module disposition (FACTS 25). */
+	/* 3, 4. CA policy module disposition ([MS-WCCE] 3.2.1.4.2.1.4.5). */
 	disp = cfg.has_request_disposition ? cfg.request_disposition : CK_REQDISP_ENTERPRISE_DEFAULT;
 	disp_action = ck_caconfig_disposition_action(disp);
 	if (!cfg.has_request_disposition)

@@ -1,6 +1,6 @@
 /*
  * ck_approve: would an enterprise CA issue a requester's request for a
- * template automatically, and if not, why (FACTS.md items 17, 18, 22,
+ * template automatically, and if not, why ([MS-ADSC], [MS-CRTD] 2.26, msPKI-RA-Signature,
  * 24-26).  Reads `template`, `ca` and `principal` records and builds
  * `approval` records; used by cert-approve.
  *

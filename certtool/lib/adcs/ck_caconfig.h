@@ -1,6 +1,6 @@
 /*
  * ck_caconfig: CA registry settings an administrator copies from the CA
- * (FACTS.md items 25 and 27): policy\RequestDisposition,
+ * ([MS-WCCE] 3.2.1.4.2.1.4.5; Certipy ESC6, ESC11, ESC16): policy\RequestDisposition,
  * policy\EditFlags and CA\InterfaceFlags, given either as the text that
  * `certutil -getreg` prints or as a JSON object.  Used by cert-approve
  * (disposition) and cert-lint (ESC6 EditFlags, ESC11 InterfaceFlags).
@@ -40,17 +40,17 @@
 
 #include "ck_err.h"
 
-/* RequestDisposition bits (FACTS 25, certsrv.h). */
+/* RequestDisposition bits ([MS-WCCE] 3.2.1.4.2.1.4.5, certsrv.h). */
 #define CK_REQDISP_PENDING		0x0u
 #define CK_REQDISP_ISSUE		0x1u
 #define CK_REQDISP_DENY			0x2u
 #define CK_REQDISP_USEREQUESTATTRIBUTE	0x3u
 #define CK_REQDISP_MASK			0xFFu
 #define CK_REQDISP_PENDINGFIRST		0x100u
-/* Enterprise CA default (FACTS 25). */
+/* Enterprise CA default ([MS-WCCE] 3.2.1.4.2.1.4.5). */
 #define CK_REQDISP_ENTERPRISE_DEFAULT	0x1u
 
-/* The bits the AD CS rules test (FACTS 27: ESC6, ESC11). */
+/* The bits the AD CS rules test (Certipy ESC6, ESC11; certsrv.h). */
 #define CK_EDITF_ATTRIBUTESUBJECTALTNAME2	0x40000u
 #define CK_IF_ENFORCEENCRYPTICERTREQUEST	0x200u
 
@@ -58,7 +58,7 @@
 #define CK_CACONFIG_MAX 64
 #define CK_CACONFIG_OIDS_MAX 32
 #define CK_CACONFIG_OID_LEN 64
-/* The security extension whose removal ESC16 is about (FACTS 27). */
+/* The security extension whose removal ESC16 is about (Certipy ESC16; KB5014754). */
 #define CK_OID_NTDS_CA_SECURITY_EXT "1.3.6.1.4.1.311.25.2"
 
 /* The settings of one CA; has_* say which were given. */
@@ -102,7 +102,7 @@ int ck_caconfig_parse_json(const json_t *j, struct ck_caconfig *out, size_t max,
 
 /*
  * What the default policy module does with a request under this
- * RequestDisposition (FACTS 25): "pending" when PENDINGFIRST (0x100) is
+ * RequestDisposition ([MS-WCCE] 3.2.1.4.2.1.4.5): "pending" when PENDINGFIRST (0x100) is
  * set, else "issue" for low byte 1, "deny" for 2, "pending" otherwise.
  */
 const char *ck_caconfig_disposition_action(uint32_t disp);
@@ -110,7 +110,7 @@ const char *ck_caconfig_disposition_action(uint32_t disp);
 /*
  * Writes the given settings into a `ca` record: request_disposition
  * {"raw", "action"}, edit_flags / interface_flags {"raw", "names"} (names
- * for the bits of FACTS 27, other set bits as "0x00000004"-style hex),
+ * for the bits the ESC rules test, other set bits as "0x00000004"-style hex),
  * disable_extension_list [OIDs].
  * Fields not given are left as they are.  Returns 0 or -1.
  */

@@ -1,7 +1,7 @@
 /*
  * ck_sd: binary Windows security descriptors ([MS-DTYP] 2.4.6, self-relative
  * form) as read from nTSecurityDescriptor, and the AD CS rights an ACE grants
- * (FACTS.md item 24).  No globals; never prints.
+ * ([MS-ADTS] 5.1.3.2 access rights, [MS-CRTD] template security).  No globals; never prints.
  */
 #ifndef CK_SD_H
 #define CK_SD_H
@@ -45,7 +45,7 @@
 #define CK_GENERIC_WRITE	0x40000000u
 #define CK_GENERIC_READ		0x80000000u
 
-/* Extended rights of certificate templates (FACTS 24). */
+/* Extended rights of certificate templates (Enroll, AutoEnroll; [MS-CRTD] template security). */
 #define CK_GUID_ENROLL		"0e10c968-78fb-11d2-90d4-00c04f79dc55"
 #define CK_GUID_AUTOENROLL	"a05b8cc2-17bc-4802-a710-e7c15ab866a2"
 

@@ -1,7 +1,7 @@
 /*
  * ck_sid: Windows security identifiers as certkit uses them: binary <->
  * string form, well-known names, and "privileged or not" for the AD CS
- * rules (FACTS.md item 27).
+ * rules (the privileged principals Certipy and Certify treat as administrators).
  */
 #ifndef CK_SID_H
 #define CK_SID_H
@@ -33,7 +33,7 @@ const char *ck_sid_wellknown_name(const char *sid);
 long ck_sid_rid(const char *sid);
 
 /*
- * 1 when the SID is one of the well-known privileged principals of FACTS 27
+ * 1 when the SID is one of the well-known privileged principals (well-known SIDs, [MS-DTYP] 2.4.2.4)
  * (RIDs 512, 519, 544, 516, 517, 498, 521, 526, 527, 500; S-1-5-18;
  * S-1-5-9; also S-1-5-32-544), else 0.
  */

@@ -1,6 +1,6 @@
 /*
  * ck_tmpl: template definitions -> checked records -> LDIF for AD.
- * Attribute syntaxes: [MS-ADSC] / [MS-CRTD]; encodings: FACTS 19, 22-24.
+ * Attribute syntaxes: [MS-ADSC] / [MS-CRTD]; encodings: [MS-CRTD] 2.11, 2.28, [MS-DTYP] 2.4.
  */
 #include <ctype.h>
 #include <dirent.h>
@@ -497,7 +497,7 @@ ck_tmpl_oid(const char *base, const char *name, char *out, size_t outlen,
 #define SE_DACL_PRESENT		0x0004u
 #define SE_SELF_RELATIVE	0x8000u
 
-/* Enroll extended right 0e10c968-78fb-11d2-90d4-00c04f79dc55 (FACTS 24), GUID byte order. */
+/* Enroll extended right 0e10c968-78fb-11d2-90d4-00c04f79dc55 ([MS-CRTD] template security), GUID byte order. */
 static const unsigned char enroll_guid[16] = {
 	0x68, 0xc9, 0x10, 0x0e, 0xfb, 0x78, 0xd2, 0x11,
 	0x90, 0xd4, 0x00, 0xc0, 0x4f, 0x79, 0xdc, 0x55
@@ -784,7 +784,7 @@ ck_tmpl_ldif(const json_t *t, const struct ck_tmpl_ldif_opts *o, struct ck_err *
 	sb_printf(&b, "msPKI-Template-Schema-Version: %lld\n", int_field(t, "schema_version", 2));
 	sb_printf(&b, "msPKI-Template-Minor-Revision: %lld\n", int_field(t, "minor_revision", 0));
 	sb_printf(&b, "msPKI-Cert-Template-OID: %s\n", oid);
-	/* Flag attributes are signed 32-bit integers in AD (FACTS 19). */
+	/* Flag attributes are signed 32-bit integers in AD ([MS-CRTD] 2.28). */
 	for (i = 0; i < sizeof(flag_attrs) / sizeof(flag_attrs[0]); i++) {
 		uint32_t val = 0;
 

@@ -2,7 +2,7 @@
  * ck_tmpl: certificate template definitions (the JSON files of templates/, `template`
  * records) for cert-tmpl, cert-lint and cert-issue: finding and loading
  * them, checking them, and turning them into the LDIF entry Active
- * Directory takes for a pKICertificateTemplate ([MS-CRTD], FACTS 17-24).
+ * Directory takes for a pKICertificateTemplate ([MS-CRTD], [MS-ADSC]).
  */
 #ifndef CK_TMPL_H
 #define CK_TMPL_H

@@ -65,7 +65,7 @@ void ck_ca_free(struct ck_ca *ca);
 
 /*
  * Checks a key against a policy: "amt" refuses non-RSA keys and RSA keys
- * over 2048 bits (FACTS 1).  NULL policy accepts everything; an unknown
+ * over 2048 bits (ConfigMgr 2007 SP1, Prerequisites for Out of Band Management, cc161785).  NULL policy accepts everything; an unknown
  * name is CK_E_USAGE.  what names the key in the message.
  */
 int ck_policy_check_key(const char *policy, EVP_PKEY *key, const char *what,

@@ -10,7 +10,7 @@
 
 #include <stddef.h>
 
-/* Exit status of every tool, monitoring-plugin compatible (DESIGN.md). */
+/* Exit status of every tool, monitoring-plugin compatible (Monitoring Plugins Development Guidelines; certkit-records(5)). */
 enum ck_status {
 	CK_OK = 0,
 	CK_WARNING = 1,

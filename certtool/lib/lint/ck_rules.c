@@ -56,7 +56,7 @@ static const struct ck_rule rules[] = {
 	    "signed with MD2, MD5 or SHA-1 (self-signatures of roots exempt unless sha1_self_signed is false)",
 	    ck_chk_weak_signature },
 
-	/* Intel AMT certificates (FACTS 1, 4, 12-16) */
+	/* Intel AMT certificates (cc161785, cc431417; Intel AMT SDK; MeshCentral) */
 	{ "amt.server_auth_missing", "critical", LEAF, AMTSDK "; " OOB_CERTS,
 	    "AMT provisioning or web server certificate without Server Authentication EKU",
 	    ck_chk_amt_server_auth },
@@ -99,7 +99,7 @@ static const struct ck_rule rules[] = {
 	{ "amt.chain_too_short", "critical", CHAIN, "MeshCentral certoperations.js; " AMTSDK,
 	    "chain has fewer than 2 certificates (leaf and root)", ck_chk_amt_chain_too_short },
 
-	/* AD CS misconfigurations (FACTS 27) */
+	/* AD CS misconfigurations (SpecterOps, Certified Pre-Owned; Certipy wiki) */
 	{ "adcs.esc1", "critical", TMPL, CERTIPY " ESC1",
 	    "enrollee supplies the subject of a client-authentication certificate (EKU and application policies read together), low-privileged principals enroll, no approval",
 	    ck_chk_esc1 },
@@ -131,7 +131,7 @@ static const struct ck_rule rules[] = {
 	    "enrollee supplies the subject of a Server Authentication certificate without approval: warning when no broad group can enroll (the ConfigMgr 2007 AMT web server shape), critical when one can",
 	    ck_chk_esc17 },
 
-	/* ConfigMgr 2007 SP1/SP2 out of band management (FACTS 1-8, 26, 28) */
+	/* ConfigMgr 2007 SP1/SP2 out of band management (TechNet cc161785, cc431417, cc161806) */
 	{ "oob.schema_version", "critical", TMPL, OOB_CERTS,
 	    "AMT template is not schema version 2", ck_chk_oob_schema_version },
 	{ "oob.pend_all_requests", "critical", TMPL, OOB_PREREQ "; MS-CRTD 2.26",
@@ -143,7 +143,7 @@ static const struct ck_rule rules[] = {
 	{ "oob.amt_oid_missing", "warning", TMPL, AMTSDK "; " OOB_CERTS,
 	    "AMT provisioning template without the AMT provisioning OID (the subject OU alternative is then required)",
 	    ck_chk_oob_amt_oid },
-	{ "oob.web_client_auth", "critical", TMPL, "FACTS 28",
+	{ "oob.web_client_auth", "critical", TMPL, "ConfigMgr 2007, About AMT Provisioning (cc161806); Certipy ESC1",
 	    "AMT web server template allows Client Authentication, Smart Card Logon, PKINIT or Any Purpose",
 	    ck_chk_oob_web_client_auth },
 	{ "oob.web_supply_subject", "critical", TMPL, "ConfigMgr 2007, About AMT Provisioning (cc161806)",
@@ -151,7 +151,7 @@ static const struct ck_rule rules[] = {
 	{ "oob.min_key_bits", "critical", TMPL, OOB_CERTS "; " AMTSDK,
 	    "AMT template minimum key size outside min_key_bits_range (1024-2048 for AMT 3.2-5.0)",
 	    ck_chk_oob_min_key_bits },
-	{ "oob.not_published", "warning", TMPL, "MS-CRTD; FACTS 17, 26",
+	{ "oob.not_published", "warning", TMPL, "MS-ADSC pKIEnrollmentService certificateTemplates; " OOB_PREREQ,
 	    "AMT template is not published by any CA", ck_chk_oob_not_published },
 	{ "oob.ca_request_pending", "critical", CA, OOB_PREREQ "; MS-WCCE 3.2.1.4.2.1.4.5",
 	    "CA holds requests pending (RequestDisposition) instead of issuing automatically",

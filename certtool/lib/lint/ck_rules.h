@@ -62,7 +62,7 @@ struct ck_rule {
 const struct ck_rule *ck_rules_all(size_t *n);
 
 /*
- * The AD CS escalations (FACTS 27) that no rule checks, each with why: the
+ * The AD CS escalations (Certipy ESC list) that no rule checks, each with why: the
  * data they need is not in any record certkit writes.  Documentation only
  * (cert-lint --list-rules --format text, the man page).
  */

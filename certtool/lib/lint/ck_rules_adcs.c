@@ -1,7 +1,7 @@
 /*
  * ck_rules_adcs: checks on `template` and `ca` records: AD CS
- * misconfigurations (FACTS 27, ids adcs.escN) and the ConfigMgr 2007
- * out of band management rules (FACTS 1-8, 26, 28, ids oob.*).
+ * misconfigurations (SpecterOps "Certified Pre-Owned", Certipy; ids adcs.escN) and the ConfigMgr 2007
+ * out of band management rules (TechNet cc161785, cc431417, cc161806; ids oob.*).
  *
  * Who can enroll: an allow ACE with enroll, all_extended_rights or
  * generic_all, for a principal no deny ACE (enroll or all) names.

@@ -1,6 +1,7 @@
 /*
  * ck_rules_cert: checks on `cert` and `chain` records: RFC 5280 structure
- * and the Intel AMT certificate rules (FACTS 1, 4, 12-16).
+ * and the Intel AMT certificate rules (cc161785, cc431417, Intel AMT SDK
+ * "Acquiring an Intel vPro Certificate", MeshCentral certoperations.js).
  */
 #include "ck_rules.h"
 #include "ck_rules_checks.h"

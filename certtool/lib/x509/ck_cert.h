@@ -1,5 +1,5 @@
 /*
- * ck_cert: X.509 certificate decoding into `cert` records (DESIGN.md).
+ * ck_cert: X.509 certificate decoding into `cert` records (certkit-records(5)).
  *
  * The decoder parses the certificate with an ASN.1 template that leaves
  * SubjectPublicKeyInfo opaque (OpenSSL 3.0's d2i_X509 decodes every public
@@ -14,7 +14,7 @@
 
 #include "ck_err.h"
 
-/* The AMT provisioning EKU and the setup OU (FACTS.md items 4, 12). */
+/* The AMT provisioning EKU and the setup OU (Intel AMT SDK, "Acquiring an Intel vPro Certificate"). */
 #define CK_OID_AMT_PROVISIONING "2.16.840.1.113741.1.2.3"
 #define CK_AMT_SETUP_OU "Intel(R) Client Setup Certificate"
 
