@@ -109,7 +109,7 @@ PY
 	[[ "$output" == *"amt-8021x-client"*"client_auth"* ]]
 }
 
-@test "amt-web-server: ConfigMgr 2007 shape (FACTS 3, 5)" {
+@test "amt-web-server: ConfigMgr 2007 shape (cc431417, cc161806)" {
 	run -0 cert-tmpl generate amt-web-server
 	jq_eq "$output" '.name_flag.names | index("ENROLLEE_SUPPLIES_SUBJECT") != null' true
 	jq_eq "$output" '.enrollment_flag.names | index("PEND_ALL_REQUESTS")' null
@@ -122,7 +122,7 @@ PY
 	printf '%s\n' "$output" | validate
 }
 
-@test "amt-provisioning and amt-8021x-client: EKUs and subject from AD (FACTS 4, 6)" {
+@test "amt-provisioning and amt-8021x-client: EKUs and subject from AD (cc431417, Intel AMT SDK)" {
 	run -0 cert-tmpl generate amt-provisioning amt-8021x-client
 	[ "$(lines_of template)" -eq 2 ]
 	jq_eq "$(printf '%s\n' "$output" | head -1)" '.eku | join(",")' server_auth,amt_provisioning

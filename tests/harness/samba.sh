@@ -299,7 +299,7 @@ samba_add_template() {
 	shift
 	_tmp=$(mktemp /tmp/certkit-samba-tmpl.XXXXXX)
 	for _a in "$@"; do printf '%s\n' "$_a"; done >"$_tmp.args"
-	# Defaults (FACTS 22, 23): replaced by any argument naming the same attribute.
+	# Defaults ([MS-CRTD] 2.11 periods, 2.22 msPKI-RA-Signature, pKIKeyUsage bytes): replaced by any argument naming the same attribute.
 	{
 		printf 'dn: CN=%s,%s\n' "$_name" "$SAMBA_TEMPLATES_DN"
 		printf 'objectClass: top\nobjectClass: pKICertificateTemplate\n'

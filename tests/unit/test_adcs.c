@@ -1,7 +1,7 @@
 /*
  * Unit tests for ck_adcs (flag tables, periods, key usage) and the pure
  * parts of ck_tmpl (OIDs, EKU names, template checks, security descriptor).
- * The expected tables are written out here from FACTS.md 18-21, 23 and
+ * The expected tables are written out here from [MS-CRTD] 2.4, 2.26-2.28, 2.11 and
  * [MS-CRTD], independently of the library's own tables.
  */
 #include <setjmp.h>
@@ -25,7 +25,7 @@ struct flag_case {
 };
 
 static const struct flag_case flag_cases[] = {
-	/* flags, FACTS 21 */
+	/* flags, [MS-CRTD] 2.4 */
 	{ CK_ADCS_FLAGS, 0x20, "AUTO_ENROLLMENT" },
 	{ CK_ADCS_FLAGS, 0x40, "MACHINE_TYPE" },
 	{ CK_ADCS_FLAGS, 0x80, "IS_CA" },
@@ -34,7 +34,7 @@ static const struct flag_case flag_cases[] = {
 	{ CK_ADCS_FLAGS, 0x1000, "DONOTPERSISTINDB" },
 	{ CK_ADCS_FLAGS, 0x10000, "IS_DEFAULT" },
 	{ CK_ADCS_FLAGS, 0x20000, "IS_MODIFIED" },
-	/* msPKI-Enrollment-Flag, FACTS 18 */
+	/* msPKI-Enrollment-Flag, [MS-CRTD] 2.26 */
 	{ CK_ADCS_ENROLLMENT_FLAG, 0x1, "INCLUDE_SYMMETRIC_ALGORITHMS" },
 	{ CK_ADCS_ENROLLMENT_FLAG, 0x2, "PEND_ALL_REQUESTS" },
 	{ CK_ADCS_ENROLLMENT_FLAG, 0x4, "PUBLISH_TO_KRA_CONTAINER" },
@@ -53,7 +53,7 @@ static const struct flag_case flag_cases[] = {
 	{ CK_ADCS_ENROLLMENT_FLAG, 0x20000, "ISSUANCE_POLICIES_FROM_REQUEST" },
 	{ CK_ADCS_ENROLLMENT_FLAG, 0x40000, "SKIP_AUTO_RENEWAL" },
 	{ CK_ADCS_ENROLLMENT_FLAG, 0x80000, "NO_SECURITY_EXTENSION" },
-	/* msPKI-Certificate-Name-Flag, FACTS 19 */
+	/* msPKI-Certificate-Name-Flag, [MS-CRTD] 2.28 */
 	{ CK_ADCS_NAME_FLAG, 0x1, "ENROLLEE_SUPPLIES_SUBJECT" },
 	{ CK_ADCS_NAME_FLAG, 0x8, "OLD_CERT_SUPPLIES_SUBJECT_AND_ALT_NAME" },
 	{ CK_ADCS_NAME_FLAG, 0x10000, "ENROLLEE_SUPPLIES_SUBJECT_ALT_NAME" },
@@ -67,7 +67,7 @@ static const struct flag_case flag_cases[] = {
 	{ CK_ADCS_NAME_FLAG, 0x20000000, "SUBJECT_REQUIRE_EMAIL" },
 	{ CK_ADCS_NAME_FLAG, 0x40000000, "SUBJECT_REQUIRE_COMMON_NAME" },
 	{ CK_ADCS_NAME_FLAG, 0x80000000u, "SUBJECT_REQUIRE_DIRECTORY_PATH" },
-	/* msPKI-Private-Key-Flag, FACTS 20 */
+	/* msPKI-Private-Key-Flag, [MS-CRTD] 2.27 */
 	{ CK_ADCS_PRIVATE_KEY_FLAG, 0x1, "REQUIRE_PRIVATE_KEY_ARCHIVAL" },
 	{ CK_ADCS_PRIVATE_KEY_FLAG, 0x10, "EXPORTABLE_KEY" },
 	{ CK_ADCS_PRIVATE_KEY_FLAG, 0x20, "STRONG_KEY_PROTECTION_REQUIRED" },
@@ -161,7 +161,7 @@ test_negative_and_unknown(void **state)
 	};
 
 	(void)state;
-	/* 0x80000000 reads as a negative number from LDAP (FACTS 19). */
+	/* 0x80000000 reads as a negative number from LDAP ([MS-CRTD] 2.28: the attribute is a signed 32-bit integer). */
 	obj = ck_adcs_flags_json(CK_ADCS_NAME_FLAG, INT32_MIN);
 	assert_flags(obj, INT32_MIN, dirpath, 1);
 	assert_int_equal(ck_adcs_flags_value(CK_ADCS_NAME_FLAG, obj, &v, &err), 0);
@@ -261,7 +261,7 @@ struct period_case {
 
 /* Bytes computed with Python struct.pack('<q', -round(days * 864e9)). */
 static const struct period_case periods[] = {
-	{ 365, { 0, 64, 57, 135, 46, 225, 254, 255 } },	/* FACTS 23 */
+	{ 365, { 0, 64, 57, 135, 46, 225, 254, 255 } },	/* [MS-CRTD] 2.11: 365 days */
 	{ 42, { 0, 128, 166, 10, 255, 222, 255, 255 } },	/* 6 weeks */
 	{ 730, { 0, 128, 114, 14, 93, 194, 253, 255 } },	/* 2 years */
 	{ 0.5, { 0, 32, 203, 106, 155, 255, 255, 255 } },	/* 12 hours */
@@ -310,7 +310,7 @@ struct ku_case {
 };
 
 static const struct ku_case ku_cases[] = {
-	{ { 0x80, 0x00 }, 2, { "digital_signature" }, 1 },	/* FACTS 22 */
+	{ { 0x80, 0x00 }, 2, { "digital_signature" }, 1 },	/* pKIKeyUsage ([MS-CRTD]): digitalSignature */
 	{ { 0xa0, 0x00 }, 2, { "digital_signature", "key_encipherment" }, 2 },
 	{ { 0x86 }, 1, { "digital_signature", "key_cert_sign", "crl_sign" }, 3 },
 	{ { 0x40 }, 1, { "non_repudiation" }, 1 },

@@ -335,7 +335,7 @@ test_hash_lists(void **state)
 		memcpy(path + strlen(path) - 6, "XXXXXX", 6);
 		ck_chain_ctx_free(c);
 	}
-	/* The shipped AMT list loads: 8 SHA-1 hashes (FACTS.md 15). */
+	/* The shipped AMT list loads: 8 SHA-1 hashes (Symantec Connect, "VeriSign and GoDaddy Changes to Root Certificates for vPro Provisioning", 2010). */
 	{
 		struct ck_chain_ctx *c = ctx_with(0, FIXDIR "/roots-main.pem");
 		struct ck_err err;

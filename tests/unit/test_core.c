@@ -395,7 +395,7 @@ test_writer(void **state)
 static void
 test_finding_and_error(void **state)
 {
-	json_t *f = ck_finding_new("amt.ca_key_too_large", "critical", "too big", "FACTS 1", NULL);
+	json_t *f = ck_finding_new("amt.ca_key_too_large", "critical", "too big", "ConfigMgr 2007 SP1 prerequisites (cc161785)", NULL);
 	json_t *e = ck_error_record("x.pem", "bad\xff", "parse");
 
 	(void)state;

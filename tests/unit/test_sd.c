@@ -2,7 +2,7 @@
  * Unit tests for ck_sd: a security descriptor read from a real Samba DC,
  * built descriptors (object ACEs, inheritance, unknown ACE types), every
  * truncation and a table of malformed inputs, and the rights mapping of
- * FACTS.md item 24.
+ * [MS-CRTD] template security: Enroll and AutoEnroll extended rights, [MS-DTYP] 2.4.4 ACEs.
  */
 #include <setjmp.h>
 #include <stdarg.h>
