@@ -1,5 +1,6 @@
 #!/bin/sh
-# make lint: banned calls in C, mandoc -Tlint on the man pages, shellcheck.
+# make lint: banned calls in C, the include rule, citations of documents outside the
+# repository, mandoc -Tlint on the man pages, shellcheck.
 set -u
 cd "$(dirname "$0")/.." || exit 1
 rc=0
@@ -11,6 +12,17 @@ if [ -n "$hits" ]; then
 	rc=1
 fi
 sh tests/layers.sh || rc=1
+# The repo stands on its own: comments, finding refs, man pages and docs cite
+# public sources, never the planning notes that live outside the repository.
+outside='FACTS( [0-9]|\.md)|STYLE( [0-9]|\.md)|DESIGN\.md'
+hits=$(git ls-files 2>/dev/null | grep -v '^tests/lint\.sh$' | while IFS= read -r f; do
+	[ -f "$f" ] && grep -HnE "$outside" "$f"
+done)
+if [ -n "$hits" ]; then
+	echo "$hits"
+	echo "lint: citations of documents outside the repository above (cite the public source, or docs/)" >&2
+	rc=1
+fi
 for m in man/*.[157]; do
 	[ -e "$m" ] || continue
 	out=$(mandoc -Tlint -W warning "$m" 2>&1) || true

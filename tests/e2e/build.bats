@@ -38,6 +38,26 @@ load helper
 	[[ "$output" == *"bad.c:1:"* ]]
 }
 
+@test "lint catches a citation of a planning note outside the repository" {
+	require_cmd git
+	d="$BATS_TEST_TMPDIR/repo"
+	mkdir -p "$d/tests" "$d/certtool/lib/core" "$d/man" "$d/.ci"
+	cp "$CK_TOP/tests/lint.sh" "$d/tests/lint.sh"
+	printf '#!/bin/sh\nexit 0\n' >"$d/.ci/run"
+	printf '/* Enroll right (see the public spec). */\nint x;\n' >"$d/certtool/lib/core/ok.c"
+	git -C "$d" init -q && git -C "$d" add . 
+	run sh "$d/tests/lint.sh"
+	[[ "$output" != *"outside the repository"* ]]
+	# The words are split here so that this file does not cite them itself.
+	printf '/* Enroll right (%s 24). */\n' "FAC""TS" >"$d/certtool/lib/core/bad.c"
+	printf 'Source: %s.md\n' "DES""IGN" >"$d/man/x.1"
+	git -C "$d" add .
+	run -1 sh "$d/tests/lint.sh"
+	[[ "$output" == *"certtool/lib/core/bad.c:1:"* ]]
+	[[ "$output" == *"man/x.1:1:"* ]]
+	[[ "$output" == *"outside the repository"* ]]
+}
+
 @test "layers: a lower layer including a higher one is caught (the include rule is checked)" {
 	mkdir -p "$BATS_TEST_TMPDIR/tests" "$BATS_TEST_TMPDIR/certtool/lib/core" "$BATS_TEST_TMPDIR/certtool/lib/x509"
 	cp "$CK_TOP/tests/layers.sh" "$BATS_TEST_TMPDIR/tests/"
