@@ -37,19 +37,6 @@ static struct {
 	struct ck_progress progress;	/* records read, on a terminal only */
 } cfg;
 
-/* Profiles live in the policy directories of ck_datadir_search(). */
-static int
-add_dirs(struct ck_lint *l, struct ck_err *err)
-{
-	char dirs[CK_DATADIR_MAX][CK_DATADIR_PATH];
-	size_t i, n = ck_datadir_search("policy", dirs, CK_DATADIR_MAX);
-
-	for (i = 0; i < n; i++)
-		if (ck_lint_add_dir(l, dirs[i], err) < 0)
-			return -1;
-	return 0;
-}
-
 /* Reads one --ca-config file (certutil -getreg text or JSON) into cfg.conf. */
 static int
 read_config(const char *path, struct ck_err *err)
@@ -357,7 +344,7 @@ main(int argc, char **argv)
 		ck_opt_usage(&tool, stderr);
 		goto out;
 	}
-	if ((l = ck_lint_new()) == NULL || add_dirs(l, &err) < 0) {
+	if ((l = ck_lint_new()) == NULL || ck_lint_add_default_dirs(l, &err) < 0) {
 		ck_warnx("out of memory");
 		goto out;
 	}

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ck_datadir.h"
 #include "ck_record.h"
 
 #define INCLUDE_DEPTH_MAX 8
@@ -375,6 +376,18 @@ out:
 	json_decref(params);
 	json_decref(prof);
 	return rv;
+}
+
+int
+ck_lint_add_default_dirs(struct ck_lint *l, struct ck_err *err)
+{
+	char dirs[CK_DATADIR_MAX][CK_DATADIR_PATH];
+	size_t i, n = ck_datadir_search("policy", dirs, CK_DATADIR_MAX);
+
+	for (i = 0; i < n; i++)
+		if (ck_lint_add_dir(l, dirs[i], err) < 0)
+			return -1;
+	return 0;
 }
 
 int

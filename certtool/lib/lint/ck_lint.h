@@ -29,6 +29,12 @@ void ck_lint_free(struct ck_lint *l);
 int ck_lint_add_dir(struct ck_lint *l, const char *dir, struct ck_err *err);
 
 /*
+ * Adds the profile directories of ck_datadir_search("policy")
+ * (ck_datadir.h), in its order.  Returns 0 or -1.
+ */
+int ck_lint_add_default_dirs(struct ck_lint *l, struct ck_err *err);
+
+/*
  * Sets the AMT firmware version (ck_version_valid: "3.2.1", "11", "16.1")
  * at which profiles load their "amt_policy" (policy/amt.json) and resolve
  * "amt_versions"; overrides the profile's "amt_version" parameter.  Call

@@ -123,6 +123,17 @@ enum ck_eku {
 /* 1 when the EKU array arr (strings) names purpose e. */
 int ck_eku_has(const json_t *arr, enum ck_eku e);
 
+/*
+ * The ConfigMgr 2007 out of band role of a `template` record, classified
+ * as cert-lint(1) documents it ("template_roles" by name, built-in
+ * templates excluded unless "include_default_templates", AMT OID or a
+ * "provision" name with Server Authentication -> "provisioning", Server
+ * Authentication -> "web_server", Client Authentication -> "8021x"),
+ * restricted to params' "roles" list: "provisioning", "web_server",
+ * "8021x", or NULL.  params is a profile's "params" object (may be NULL).
+ */
+const char *ck_rules_oob_role(const json_t *params, const json_t *rec);
+
 /* A record's subject for findings: cert CN/DN, template or ca name. */
 const char *ck_rule_subject(const json_t *rec);
 

@@ -689,6 +689,15 @@ classify(const struct ck_rule_env *env, const json_t *rec)
 	return ROLE_NONE;
 }
 
+const char *
+ck_rules_oob_role(const json_t *params, const json_t *rec)
+{
+	struct ck_rule_env env = { .params = params };
+	enum oob_role r = classify(&env, rec);
+
+	return r == ROLE_NONE ? NULL : role_names[r];
+}
+
 CK_CHECK(ck_chk_oob_schema_version)
 {
 	enum oob_role r = classify(env, rec);

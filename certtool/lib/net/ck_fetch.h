@@ -32,6 +32,10 @@ struct ck_fetch_opts {
 	int insecure;		/* 1: do not verify server certificates (explicit --insecure) */
 	const char *bind_dn;	/* LDAP simple bind DN, NULL = anonymous */
 	const char *bind_password;
+	/* HTTP only: */
+	const char *http_header;	/* one extra request header "Name: value", or NULL */
+	const char *http_user;		/* authenticate as this user (libcurl picks Basic, */
+	const char *http_password;	/* NTLM or Negotiate from the challenge); NULL: none */
 };
 
 void ck_fetch_opts_init(struct ck_fetch_opts *o);

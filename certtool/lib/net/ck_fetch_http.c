@@ -202,8 +202,25 @@ ck_http(const char *url, const char *body, size_t body_len,
 				ck_err_set(err, CK_E_NOMEM, "out of memory");
 				goto out;
 			}
-			curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
 		}
+	}
+	if (o->http_header != NULL) {
+		struct curl_slist *h = curl_slist_append(hdrs, o->http_header);
+
+		if (h == NULL) {
+			ck_err_set(err, CK_E_NOMEM, "out of memory");
+			goto out;
+		}
+		hdrs = h;
+	}
+	if (hdrs != NULL)
+		curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
+	if (o->http_user != NULL) {
+		/* The server's challenge decides; credentials never go out unasked. */
+		curl_easy_setopt(c, CURLOPT_HTTPAUTH, (long)(CURLAUTH_ANY & ~CURLAUTH_DIGEST_IE));
+		curl_easy_setopt(c, CURLOPT_USERNAME, o->http_user);
+		curl_easy_setopt(c, CURLOPT_PASSWORD,
+		    o->http_password != NULL ? o->http_password : "");
 	}
 
 	rc = curl_easy_perform(c);
