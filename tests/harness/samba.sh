@@ -6,7 +6,10 @@
 # several DCs run at once.  The domain is provisioned once per Samba version
 # into a cache (/tmp/certkit-samba-cache-*) and copied for every DC, so a
 # start costs ~1-2 s instead of ~6 s.  Only the LDAP service runs (no DNS,
-# KDC, SMB, RPC); LDAPS uses a fresh CA whose server certificate carries
+# KDC, SMB, RPC) unless SAMBA_DNS=1: then the domain is provisioned with
+# Samba's internal DNS (its own cache) and the DC also runs the DNS service
+# on $SAMBA_IP:53 and RPC (for samba-tool dns), so records added with
+# samba_dns_add are real AD-integrated DNS records; LDAPS uses a fresh CA whose server certificate carries
 # IP:$SAMBA_IP in its SAN, so clients verify it with $SAMBA_CACERT.
 #
 #   . "$CK_TOP/tests/harness/samba.sh"
@@ -63,6 +66,9 @@
 #   samba_sid NAME               objectSid (string form) of that object
 #   samba_dsacl DN SDDL          adds the ACEs in SDDL to DN's DACL (samba-tool dsacl set)
 #   samba_tool ARGS...           samba-tool with the DC's smb.conf on its local database
+#   samba_dns_add NAME TYPE DATA     a DNS record NAME.corp.example (SAMBA_DNS=1 only)
+#   samba_dns_delete NAME TYPE DATA  removes it
+#   samba_system_replace DN ATTR VALUE  sets a system-only attribute locally
 #
 # The password travels only in $SAMBA_PWFILE (ldap*) and in samba-tool's local
 # database access (no password needed).  Nothing listens beyond 127.0.0.N.
@@ -120,6 +126,11 @@ _samba_claim_ip() {
 _samba_cache() {
 	_v=$(samba --version 2>/dev/null | tr -c 'A-Za-z0-9.\n' '_')
 	_c="/tmp/certkit-samba-cache-$_v"
+	_dnsb=NONE
+	if [ "${SAMBA_DNS:-0}" = 1 ]; then
+		_c="$_c-dns"
+		_dnsb=SAMBA_INTERNAL
+	fi
 	if [ -f "$_c/ready" ]; then echo "$_c"; return 0; fi
 	_i=0
 	while ! mkdir "$_c.lock" 2>/dev/null; do
@@ -136,7 +147,7 @@ _samba_cache() {
 	rm -rf "$_c"
 	if ! samba-tool domain provision --targetdir="$_c" --realm="$SAMBA_REALM" \
 	    --domain="$SAMBA_DOMAIN" --host-name=DC1 --server-role=dc \
-	    --dns-backend=NONE --adminpass="$SAMBA_ADMIN_PW" --use-rfc2307 \
+	    --dns-backend="$_dnsb" --adminpass="$SAMBA_ADMIN_PW" --use-rfc2307 \
 	    --option="interfaces=127.0.0.250" --option="bind interfaces only=yes" \
 	    >"$_c.log" 2>&1; then
 		_samba_log "provision failed; see $_c.log"
@@ -184,6 +195,8 @@ samba_start() {
 		"$SAMBA_DIR/log"
 	_samba_tls "$SAMBA_DIR" "$SAMBA_IP" || { _samba_log "openssl failed"; samba_stop; return 1; }
 	SAMBA_CACERT="$SAMBA_DIR/tls/ca.pem"
+	_services=ldap
+	[ "${SAMBA_DNS:-0}" = 1 ] && _services="ldap, dns, rpc"
 	SAMBA_PWFILE="$SAMBA_DIR/admin.pw"
 	(umask 077 && printf '%s' "$SAMBA_ADMIN_PW" >"$SAMBA_PWFILE")
 	cat >"$SAMBA_DIR/etc/smb.conf" <<EOF
@@ -192,7 +205,7 @@ samba_start() {
 	workgroup = $SAMBA_DOMAIN
 	realm = $SAMBA_REALM
 	server role = active directory domain controller
-	server services = ldap
+	server services = $_services
 	interfaces = $SAMBA_IP/8
 	bind interfaces only = yes
 	private dir = $SAMBA_DIR/private
@@ -421,4 +434,36 @@ samba_tool() {
 
 samba_dsacl() {
 	samba_tool dsacl set --objectdn="$1" --sddl="$2" >/dev/null
+}
+
+# samba_dns_add NAME TYPE DATA: an AD-integrated DNS record NAME.$SAMBA_REALM
+# (samba-tool dns add over RPC to the DC; needs SAMBA_DNS=1 at samba_start).
+samba_dns_add() {
+	samba-tool dns add "$SAMBA_IP" "$(printf '%s' "$SAMBA_REALM" | tr '[:upper:]' '[:lower:]')" \
+		"$1" "$2" "$3" -U "Administrator%$SAMBA_ADMIN_PW" -s "$SAMBA_DIR/etc/smb.conf" >/dev/null
+}
+
+# samba_dns_delete NAME TYPE DATA: removes that record again.
+samba_dns_delete() {
+	samba-tool dns delete "$SAMBA_IP" "$(printf '%s' "$SAMBA_REALM" | tr '[:upper:]' '[:lower:]')" \
+		"$1" "$2" "$3" -U "Administrator%$SAMBA_ADMIN_PW" -s "$SAMBA_DIR/etc/smb.conf" >/dev/null
+}
+
+# samba_system_replace DN ATTR VALUE: replaces ATTR as the system on the DC's
+# local database (for system-only attributes such as a crossRef's
+# systemFlags, which LDAP clients may not set).
+samba_system_replace() {
+	/usr/bin/python3 - "$SAMBA_DIR" "$1" "$2" "$3" <<'PY'
+import sys, ldb
+from samba.samdb import SamDB
+from samba.auth import system_session
+from samba.param import LoadParm
+lp = LoadParm()
+lp.load(sys.argv[1] + "/etc/smb.conf")
+db = SamDB(url=sys.argv[1] + "/private/sam.ldb", session_info=system_session(), lp=lp)
+m = ldb.Message()
+m.dn = ldb.Dn(db, sys.argv[2])
+m[sys.argv[3]] = ldb.MessageElement(sys.argv[4], ldb.FLAG_MOD_REPLACE, sys.argv[3])
+db.modify(m, controls=["relax:0"])
+PY
 }

@@ -1,0 +1,236 @@
+/*
+ * cert-prereq: the prerequisite list of ConfigMgr 2007 SP1 out of band
+ * management, checked against a live site (LDAP, HTTP) and/or records from
+ * the other tools on standard input.  One `prereq` record per check and
+ * subject, or a checklist (--format text); the exit status is the worst row.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ck_caconfig.h"
+#include "ck_approve.h"
+#include "ck_clock.h"
+#include "ck_ldap.h"
+#include "ck_num.h"
+#include "ck_opt.h"
+#include "ck_prereq.h"
+#include "ck_record.h"
+#include "ck_site.h"
+#include "ck_tool.h"
+
+static struct ck_prereq p;
+static struct ck_ldap_opts lo;
+static struct ck_site_opts so;
+static struct ck_strv amt_domains, caconfigs;
+static const char *pwfile, *pwenv, *amt_hosts, *only, *skip, *at, *format, *winrm_pwfile;
+static const char *sp_address;
+static long timeout = 10;
+
+static int
+parse_timeout(const char *arg, void *target, struct ck_err *err)
+{
+	return ck_parse_long(arg, 1, 3600, (long *)target, err);
+}
+
+#define S(n, a, d, t) .name = n, .arg = a, .desc = d, .type = CK_OPT_STR, .target = t
+static const struct ck_opt opts[] = {
+	{ S("uri", "ldap[s]://HOST[:PORT]", "read the site from this domain controller", &lo.uri) },
+	{ S("bind-dn", "DN", "simple bind as DN", &lo.bind_dn) },
+	{ S("password-file", "FILE", "bind password from FILE", &pwfile),
+	    .complete = CK_COMPLETE_FILE },
+	{ S("password-env", "VAR", "bind password from environment variable VAR", &pwenv) },
+	{ .name = "starttls", .desc = "StartTLS on ldap://", .type = CK_OPT_FLAG,
+	    .target = &lo.starttls },
+	{ S("cacert", "FILE", "CA certificates that verify LDAPS/StartTLS", &lo.cacert),
+	    .complete = CK_COMPLETE_FILE },
+	{ .name = "insecure", .desc = "do not verify TLS certificates", .type = CK_OPT_FLAG,
+	    .target = &lo.insecure },
+	{ .name = "timeout", .arg = "SECONDS", .desc = "timeout of each network step (10)",
+	    .type = CK_OPT_PARSE, .target = &timeout, .parse = parse_timeout },
+	{ S("site-server", "ACCOUNT", "primary site server (DOMAIN\\NAME$, NAME$ or SID)",
+	    &p.site_server) },
+	{ S("service-point", "ACCOUNT", "out of band service point's account", &p.service_point) },
+	{ S("service-point-address", "ADDR", "the service point's address", &sp_address) },
+	{ S("web-template", "NAME", "the AMT web server template", &p.web_template) },
+	{ S("provisioning-template", "NAME", "the AMT provisioning template",
+	    &p.provisioning_template) },
+	{ S("8021x-template", "NAME", "the 802.1X client template", &p.dot1x_template) },
+	{ .name = "with-8021x", .desc = "also check the 802.1X template", .type = CK_OPT_FLAG,
+	    .target = &p.with_8021x },
+	{ .name = "ca-config", .arg = "FILE", .desc = "CA settings (certutil -getreg output)",
+	    .type = CK_OPT_LIST, .target = &caconfigs, .complete = CK_COMPLETE_FILE },
+	{ S("container", "DN|PATH", "the out of band management container", &so.container) },
+	{ .name = "amt-domain", .arg = "DNS", .desc = "a domain holding AMT computers "
+	    "(repeatable; default: every domain)", .type = CK_OPT_LIST, .target = &amt_domains },
+	{ S("amt-hosts", "FILE", "AMT computers' FQDNs, one a line", &amt_hosts),
+	    .complete = CK_COMPLETE_FILE },
+	{ S("computers-ou", "DN", "AMT computers: the computer objects under DN",
+	    &so.computers_ou) },
+	{ S("winrm-url", "URL", "WS-Management endpoint (http://SP:5985/wsman)", &p.winrm_url) },
+	{ S("winrm-user", "USER", "authenticated Identify as USER", &p.winrm_user) },
+	{ S("winrm-password-file", "FILE", "its password", &winrm_pwfile),
+	    .complete = CK_COMPLETE_FILE },
+	{ S("amt-version", "VERSION", "AMT version for the CA chain policy", &p.amt_version) },
+	{ S("only", "ID,...", "run only these checks", &only) },
+	{ S("skip", "ID,...", "skip these checks", &skip) },
+	{ S("at", "TIME", "validation time (RFC 3339)", &at) },
+	{ S("format", "json|text", "output format", &format), .complete = "json text" },
+	{ .name = NULL }
+};
+static const struct ck_tool_def tool = { .prog = "cert-prereq", .opts = opts,
+	.operands = "[RECORDS ...]" };
+
+/* Records from a file or stdin: kept for the rows, or passed through. */
+static int
+read_records(const char *path, FILE *out, json_t *errors)
+{
+	FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+	struct ck_reader *r;
+	struct ck_err err;
+	json_t *rec;
+	int rc, st = CK_OK;
+
+	if (fp == NULL || (r = ck_reader_new(fp, fp == stdin ? "stdin" : path)) == NULL) {
+		ck_err_set(&err, CK_E_IO, "cannot open");
+		json_array_append_new(errors, ck_error_record_err(path, &err));
+		return CK_UNKNOWN;
+	}
+	while ((rc = ck_reader_next(r, &rec, &err)) != CK_READ_EOF) {
+		if (rc == CK_READ_FAIL) {
+			json_array_append_new(errors, ck_error_record_err(path, &err));
+			st = CK_UNKNOWN;
+			break;
+		}
+		if (rc == CK_READ_BROKEN || ck_record_is(rec, "error")) {
+			json_array_append(errors, rec);
+			st = CK_UNKNOWN;
+		} else if (!ck_prereq_take(&p, rec) && out != NULL &&
+		    ck_record_write(out, rec, &err) < 0) {
+			st = CK_UNKNOWN;
+		}
+		json_decref(rec);
+	}
+	ck_reader_free(r);
+	if (fp != stdin)
+		fclose(fp);
+	return st;
+}
+
+static int
+apply_caconfig(const char *path, json_t *errors)
+{
+	struct ck_caconfig *c = calloc(CK_CACONFIG_MAX, sizeof(*c));
+	struct ck_err err;
+	int n, i, st = CK_OK;
+
+	if (c == NULL || (n = ck_caconfig_load(path, c, CK_CACONFIG_MAX, &err)) < 0) {
+		json_array_append_new(errors, ck_error_record_err(path, &err));
+		free(c);
+		return CK_UNKNOWN;
+	}
+	for (i = 0; i < n; i++)
+		if (ck_caconfig_apply_named(&c[i], p.cas, &err) < 0) {
+			json_array_append_new(errors, ck_error_record_err(path, &err));
+			st = CK_UNKNOWN;
+		}
+	p.have_caconfig = 1;
+	free(c);
+	return st;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct ck_clock clk;
+	struct ck_err err;
+	struct ck_ldap *l = NULL;
+	json_t *errors = json_array(), *rec;
+	unsigned long mask = ~0ul, off = 0;
+	char *password = NULL, *wpw = NULL;
+	int first, fmt, i, st = CK_OK;
+	size_t k;
+
+	ck_tool_init("cert-prereq");
+	ck_ldap_opts_init(&lo);
+	if (ck_prereq_init(&p, &err) < 0)
+		return CK_UNKNOWN;
+	switch (ck_opt_parse(&tool, argc, argv, &first, NULL)) {
+	case CK_OPT_DONE: return CK_OK;
+	case CK_OPT_USAGE: return CK_UNKNOWN;
+	default: break;
+	}
+	if ((fmt = ck_format_parse(format, stdout)) < 0 || ck_clock_init(&clk, at, &err) < 0 ||
+	    (only && ck_prereq_parse_ids(only, &mask, &err) < 0) ||
+	    (skip && ck_prereq_parse_ids(skip, &off, &err) < 0)) {
+		ck_warnx("%s", fmt < 0 ? "--format: use json or text" : err.msg);
+		return CK_UNKNOWN;
+	}
+	mask &= ~off;
+	p.at = ck_clock_now(&clk);
+	p.net.timeout_ms = timeout * 1000;
+	lo.timeout = (int)timeout;
+	so.uri = lo.uri;
+	so.amt_domains = amt_domains.v;
+	so.n_amt_domains = amt_domains.n;
+	so.want_hosts = amt_hosts == NULL;
+	snprintf(p.ad_why, sizeof(p.ad_why), "no template or ca records on the input and no --uri");
+	snprintf(p.forest_why, sizeof(p.forest_why), "the forest's domains are read over LDAP: "
+	    "give --uri");
+	snprintf(p.containers_why, sizeof(p.containers_why), "the container is read over LDAP: "
+	    "give --uri and --container");
+	if (sp_address != NULL && (p.sp_address = strdup(sp_address)) == NULL)
+		return CK_UNKNOWN;
+	if ((pwfile && !(password = ck_secret_from_file(pwfile, &err))) ||
+	    (pwenv && !(password = ck_secret_from_env(pwenv, &err))) ||
+	    (winrm_pwfile && !(wpw = ck_secret_from_file(winrm_pwfile, &err)))) {
+		ck_report(NULL, pwfile ? pwfile : pwenv ? pwenv : winrm_pwfile, &err);
+		return CK_UNKNOWN;
+	}
+	lo.password = password;
+	p.winrm_password = wpw;
+	for (i = first; i < argc; i++)
+		st = ck_status_worse(st, read_records(argv[i], fmt == CK_FMT_JSON ? stdout : NULL,
+		    errors));
+	if (first == argc && lo.uri == NULL)
+		st = ck_status_worse(st, read_records("-", fmt == CK_FMT_JSON ? stdout : NULL, errors));
+	if (lo.uri != NULL) {
+		if ((l = ck_ldap_open(&lo, &err)) == NULL ||
+		    ck_site_read(&p, l, &so, errors, &err) < 0) {
+			json_array_append_new(errors, ck_error_record_err(lo.uri, &err));
+			snprintf(p.ad_why, sizeof(p.ad_why), "%.200s: %.200s", lo.uri, err.msg);
+			snprintf(p.forest_why, sizeof(p.forest_why), "%.200s: %.200s", lo.uri, err.msg);
+			snprintf(p.containers_why, sizeof(p.containers_why), "%.200s: %.200s", lo.uri, err.msg);
+		}
+	}
+	if (amt_hosts != NULL && ck_prereq_load_hosts(&p, amt_hosts, &err) < 0) {
+		json_array_append_new(errors, ck_error_record_err(amt_hosts, &err));
+		snprintf(p.hosts_why, sizeof(p.hosts_why), "'%.200s': %.200s", amt_hosts, err.msg);
+	}
+	for (k = 0; k < caconfigs.n; k++)
+		st = ck_status_worse(st, apply_caconfig(caconfigs.v[k], errors));
+	if (ck_prereq_run(&p, mask, &err) < 0)
+		st = CK_UNKNOWN;
+	json_array_foreach(errors, k, rec) {
+		ck_warnx("'%s': %s", json_string_value(json_object_get(rec, "source")),
+		    json_string_value(json_object_get(rec, "message")));
+		if (fmt == CK_FMT_JSON)
+			ck_record_write(stdout, rec, &err);
+		st = ck_status_worse(st, CK_UNKNOWN);
+	}
+	json_array_foreach(p.out, k, rec) {
+		st = ck_status_worse(st, ck_prereq_status(rec));
+		if (fmt == CK_FMT_JSON)
+			ck_record_write(stdout, rec, &err);
+	}
+	if (fmt == CK_FMT_TEXT)
+		ck_prereq_print_checklist(stdout, p.out);
+	ck_ldap_close(l);
+	ck_secret_free(password);
+	ck_secret_free(wpw);
+	json_decref(errors);
+	ck_prereq_release(&p);
+	ck_strv_release(&amt_domains);
+	ck_strv_release(&caconfigs);
+	return ck_close_stdout() < 0 ? CK_UNKNOWN : st;
+}
