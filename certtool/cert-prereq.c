@@ -8,14 +8,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ck_caconfig.h"
 #include "ck_approve.h"
+#include "ck_caconfig.h"
+#include "ck_chain.h"
 #include "ck_clock.h"
 #include "ck_ldap.h"
 #include "ck_num.h"
 #include "ck_opt.h"
 #include "ck_prereq.h"
+#include "ck_policy.h"
 #include "ck_record.h"
+#include "ck_rules.h"
 #include "ck_site.h"
 #include "ck_tool.h"
 
@@ -26,6 +29,7 @@ static struct ck_strv amt_domains, caconfigs;
 static const char *pwfile, *pwenv, *amt_hosts, *only, *skip, *at, *format, *winrm_pwfile;
 static const char *sp_address;
 static long timeout = 10;
+static int list_rules;
 
 static int
 parse_timeout(const char *arg, void *target, struct ck_err *err)
@@ -71,11 +75,14 @@ static const struct ck_opt opts[] = {
 	{ S("winrm-user", "USER", "authenticated Identify as USER", &p.winrm_user) },
 	{ S("winrm-password-file", "FILE", "its password", &winrm_pwfile),
 	    .complete = CK_COMPLETE_FILE },
-	{ S("amt-version", "VERSION", "AMT version for the CA chain policy", &p.amt_version) },
+	{ .name = "amt-version", .arg = "VERSION", .desc = "AMT version for the CA chain policy",
+	    .type = CK_OPT_PARSE, .target = &p.amt_version, .parse = ck_version_opt },
 	{ S("only", "ID,...", "run only these checks", &only) },
 	{ S("skip", "ID,...", "skip these checks", &skip) },
 	{ S("at", "TIME", "validation time (RFC 3339)", &at) },
 	{ S("format", "json|text", "output format", &format), .complete = "json text" },
+	{ .name = "list-rules", .desc = "list every check and finding id, and exit",
+	    .type = CK_OPT_FLAG, .target = &list_rules },
 	{ .name = NULL }
 };
 static const struct ck_tool_def tool = { .prog = "cert-prereq", .opts = opts,
@@ -160,11 +167,21 @@ main(int argc, char **argv)
 	case CK_OPT_USAGE: return CK_UNKNOWN;
 	default: break;
 	}
-	if ((fmt = ck_format_parse(format, stdout)) < 0 || ck_clock_init(&clk, at, &err) < 0 ||
-	    (only && ck_prereq_parse_ids(only, &mask, &err) < 0) ||
-	    (skip && ck_prereq_parse_ids(skip, &off, &err) < 0)) {
-		ck_warnx("%s", fmt < 0 ? "--format: use json or text" : err.msg);
+	if ((fmt = ck_format_option(format, NULL, stdout)) < 0)
 		return CK_UNKNOWN;
+	if (ck_clock_init(&clk, at, &err) < 0 || (only && ck_prereq_parse_ids(only, &mask, &err) < 0) ||
+	    (skip && ck_prereq_parse_ids(skip, &off, &err) < 0)) {
+		ck_warnx("%s", err.msg);
+		return CK_UNKNOWN;
+	}
+	if (list_rules) {
+		/* The checks, then the families whose findings the rows carry as evidence. */
+		const struct ck_ruleset *sets[] = { ck_prereq_ruleset(), ck_chain_ruleset(),
+			ck_policy_ruleset("chain"), ck_policy_ruleset("amt"), ck_rules_ruleset(), NULL };
+
+		if (ck_rules_list(stdout, sets, fmt == CK_FMT_TEXT) != 0)
+			return CK_UNKNOWN;
+		return ck_close_stdout() ? CK_UNKNOWN : CK_OK;
 	}
 	mask &= ~off;
 	p.at = ck_clock_now(&clk);

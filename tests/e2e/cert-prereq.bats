@@ -14,7 +14,6 @@ setup() {
 	E="$P/export.jsonl"
 	SITE='CORP\SITESRV01$'
 	SP='CORP\OOBSP$'
-	export CERTKIT_POLICY_DIR="$CK_TOP/policy"
 	PKI="--only enterprise_ca,ca_key_size,templates,auto_approval"
 }
 
@@ -101,7 +100,7 @@ winrm() {
 	jq -c --argjson c "$big" 'if .kind == "ca" then .cert = $c else . end' "$E" >"$BATS_TEST_TMPDIR/big.jsonl"
 	run -2 cert-prereq --site-server "$SITE" --service-point "$SP" --ca-config "$P/getreg.txt" $PKI "$BATS_TEST_TMPDIR/big.jsonl"
 	[ "$(row ca_key_size)" = critical ]
-	msg ca_key_size | grep -q "OOB Big Root CA.*4096 bits"
+	msg ca_key_size | grep -q "OOB Big Root CA.*4096-bit rsa"
 	[ "$(row enterprise_ca)" = ok ]
 	[ "$(row templates)" = ok,ok ]
 	[ "$(row auto_approval)" = ok,ok ]

@@ -47,6 +47,22 @@ emitted_not_listed() {
 	[ -z "$missing" ] || { echo "not in the registry: $missing"; false; }
 }
 
+@test "rules: every check and finding id cert-prereq emits is in cert-prereq --list-rules" {
+	P="$FIX/prereq"
+	big=$(cert-read "$P/oob-ca-big.pem" | jq -c .)
+	jq -c --argjson c "$big" 'if .kind == "ca" then .cert = $c elif .kind == "template" then .acl += [{"sid": "S-1-5-11", "allow": true, "rights": ["enroll"]}] else . end' \
+		"$P/export.jsonl" >"$BATS_TEST_TMPDIR/x.jsonl"
+	run cert-prereq --site-server 'CORP\SITESRV01$' --service-point 'CORP\OOBSP$' --ca-config "$P/getreg.txt" \
+		"$P/export.jsonl" "$BATS_TEST_TMPDIR/x.jsonl"
+	output=$(printf '%s\n' "$output" | grep '^{' | jq -c 'select(.kind == "prereq")')
+	listed=$(cert-prereq --list-rules | jq -r .id | sort -u)
+	# The checks themselves, then their evidence (approve.* has no ruleset yet: skipped).
+	missing=$(printf '%s\n' "$output" | jq -r '.check, (.findings[]?.rule | select(startswith("approve.") | not))' |
+		sort -u | while read -r id; do printf '%s\n' "$listed" | grep -qxF "$id" || echo "$id"; done)
+	[ -z "$missing" ] || { echo "not in the registry: $missing"; false; }
+	[ "$(printf '%s\n' "$output" | jq -r '.findings[]?.rule' | grep -c '^amt.ca_key_too_large$')" -ge 1 ]
+}
+
 @test "rules: the registry says a missing id (the check can fail)" {
 	output='{"kind":"chain","findings":[{"rule":"chain.no_such_rule"}]}'
 	[ "$(emitted_not_listed cert-chain)" = chain.no_such_rule ]

@@ -120,6 +120,23 @@ static const char *const by_hand[CK_PR_NROWS] = {
 	    "systems",
 };
 
+const struct ck_ruleset *
+ck_prereq_ruleset(void)
+{
+	static struct ck_ruledef defs[CK_PR_NROWS];
+	static struct ck_ruleset set = { "oob", defs, CK_PR_NROWS };
+	size_t i;
+
+	/* Filled from the row table on every call: the same constants each time. */
+	for (i = 0; i < CK_PR_NROWS; i++) {
+		defs[i].id = rows[i].id;
+		defs[i].severity = rows[i].checkable ? "critical" : "notice";
+		defs[i].ref = rows[i].ref;
+		defs[i].description = rows[i].seed;
+	}
+	return &set;
+}
+
 const struct ck_prereq_row *
 ck_prereq_rows(size_t *n)
 {
@@ -385,6 +402,15 @@ row_enterprise_ca(struct row_out *o)
 
 /* ---------- 2. CA key size ---------- */
 
+/* The AMT policy's CA key size finding (family amt, or chain for a plain policy). */
+static int
+is_key_finding(const json_t *f)
+{
+	const char *rule = js_or(f, "rule", "");
+
+	return strcmp(rule, "amt.ca_key_too_large") == 0 || strcmp(rule, "chain.ca_key_too_large") == 0;
+}
+
 static void
 row_ca_key_size(struct row_out *o)
 {
@@ -415,7 +441,7 @@ row_ca_key_size(struct row_out *o)
 	json_array_foreach(p->cas, i, ca) {
 		const json_t *cert = json_object_get(ca, "cert"), *f;
 		const char *name = js_or(ca, "name", "?");
-		json_t *certs = json_array(), *chain, *findings = json_array(), *key;
+		json_t *certs = json_array(), *chain, *findings = json_array(), *key, *own;
 		long bits;
 		int st = CK_OK, big = 0;
 		char cause[768] = "";
@@ -435,15 +461,17 @@ row_ca_key_size(struct row_out *o)
 			json_array_append(certs, (json_t *)c);
 		key = json_object_get(cert, "key");
 		bits = (long)json_integer_value(json_object_get(key, "bits"));
-		if (co.policy.max_ca_bits > 0 && bits > co.policy.max_ca_bits &&
-		    (strcmp(js_or(key, "alg", ""), "rsa") == 0 || strcmp(js_or(key, "alg", ""), "dsa") == 0)) {
-			big = 1;
-			snprintf(cause, sizeof(cause), "CA '%s' has a %s %ld-bit key; the maximum is "
-			    "%ld bits", name, js_or(key, "alg", "?"), bits, co.policy.max_ca_bits);
-			json_array_append_new(findings, ck_finding_new("chain.ca_key_too_large",
-			    "critical", cause, REF_PREREQ,
-			    js_or(json_object_get(cert, "subject"), "dn", name)));
-		}
+		/* The CA itself is judged as a CA; ck_chain judges the certificates above it. */
+		own = json_array();
+		ck_policy_check_cert(&co.policy, cert, CK_POL_CA, own);
+		json_array_foreach(own, j, f)
+			if (is_key_finding(f)) {
+				json_array_append(findings, (json_t *)f);
+				if (!big++)
+					snprintf(cause, sizeof(cause), "CA '%s' itself: %s", name,
+					    js_or(f, "message", ""));
+			}
+		json_decref(own);
 		chain = ck_chain_check(ctx, certs, &st, &err);
 		json_decref(certs);
 		if (chain == NULL) {
@@ -451,9 +479,7 @@ row_ca_key_size(struct row_out *o)
 			continue;
 		}
 		json_array_foreach(json_object_get(chain, "findings"), j, f) {
-			const char *rule = js_or(f, "rule", "");
-
-			if (strcmp(rule, "chain.ca_key_too_large") != 0)
+			if (!is_key_finding(f))
 				continue;
 			json_array_append(findings, (json_t *)f);
 			if (!big++)

@@ -21,6 +21,7 @@
 #include "ck_err.h"
 #include "ck_fetch.h"
 #include "ck_forest.h"
+#include "ck_ruledef.h"
 #include "ck_sd.h"
 
 enum ck_prereq_id {
@@ -55,6 +56,12 @@ struct ck_prereq_row {
 
 /* The rows in checklist order; *n gets CK_PR_NROWS. */
 const struct ck_prereq_row *ck_prereq_rows(size_t *n);
+
+/*
+ * The checks as the rule registry's family "oob" (ck_ruledef.h): id,
+ * severity (the worst a row reports), ref, title.  For --list-rules.
+ */
+const struct ck_ruleset *ck_prereq_ruleset(void);
 
 /*
  * "oob.templates,oob.ports" (ids, or the ids without "oob.") -> a bit per
