@@ -1,10 +1,10 @@
 # certkit: one non-recursive Makefile.
 #
 #   make                      build the tools into $(BUILD)/bin
-#   make check                install missing packages, build, run every test
+#   make check                install missing packages, build, make lint, run every test
 #   make demo                 install missing packages, build, run the demo
 #   make install PREFIX=/usr/local [DESTDIR=...]
-#   make lint                 banned calls, mandoc -Tlint, shellcheck
+#   make lint                 banned calls, include rule, outside citations, mandoc -Tlint, shellcheck
 #   make SANITIZE=address,undefined check         the suite on a sanitizer build
 #   make check-quick          one build, unit + end-to-end only
 #   make fuzz [FUZZ_SECONDS=N]
@@ -110,7 +110,9 @@ deps:
 	@sh tests/deps.sh
 
 # The full suite: unit + end-to-end + man EXAMPLES, then the same under
-# ASan/UBSan, then a short fuzz run per target.  Ends with "N passed, N failed".
+# ASan/UBSan, then a short fuzz run per target, with make lint first.  Every
+# build directory derives from BUILD ($(BUILD)-san, $(BUILD)-fuzz).  Ends with
+# "N passed, N failed".
 check: deps
 	@$(MAKE) --no-print-directory tests
 	@CK_BUILD=$(BUILD) sh tests/run.sh --full
@@ -142,19 +144,20 @@ uninstall:
 lint:
 	@sh tests/lint.sh
 
-# libFuzzer targets, built with clang into build-fuzz/.
+# libFuzzer targets, built with clang into $(BUILD)-fuzz/ (build-fuzz/ by default).
 FUZZ_SECONDS ?= 60
 FUZZ_CFLAGS = -g -O1 -fsanitize=fuzzer-no-link,address,undefined -Wno-deprecated-declarations -D_GNU_SOURCE \
 	-DCK_DATADIR='"$(DATADIR)"' $(LIB_INC) $(PKG_CFLAGS)
-FUZZ_LIB_OBJ := $(LIB_SRC:%.c=build-fuzz/%.o)
-FUZZ_BINS := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
+FUZZ_BUILD ?= $(BUILD)-fuzz
+FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(FUZZ_BUILD)/%.o)
+FUZZ_BINS := $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_BUILD)/%)
 
-build-fuzz/certtool/%.o: certtool/%.c $(LIB_HDR)
+$(FUZZ_BUILD)/certtool/%.o: certtool/%.c $(LIB_HDR)
 	@mkdir -p $(@D)
 	$(say) CC $<
 	$(Q)clang $(FUZZ_CFLAGS) -c -o $@ $<
 
-build-fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_OBJ)
+$(FUZZ_BUILD)/%: tests/fuzz/%.c $(FUZZ_LIB_OBJ)
 	@mkdir -p $(@D)
 	$(say) FUZZ $@
 	$(Q)clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_LIB_OBJ) $(PKG_LIBS)

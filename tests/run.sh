@@ -2,8 +2,12 @@
 # Runs certkit's tests and prints one closing line "N passed, N failed".
 #
 #   tests/run.sh            unit (cmocka) + end-to-end (bats) on $CK_BUILD (default build)
-#   tests/run.sh --full     the above, then the same under ASan/UBSan (build-san),
-#                           then a short run of every fuzz target
+#   tests/run.sh --full     make lint, the above, then the same under ASan/UBSan
+#                           ($CK_BUILD-san), then a short run of every fuzz target
+#                           (built in $CK_BUILD-fuzz)
+#
+# Every build directory derives from CK_BUILD, so engineers sharing a tree
+# (make BUILD=build-NAME check) never build into each other's directories.
 #
 # Environment: CK_BUILD, FUZZ_SECONDS (default 20), BATS_FILTER (a regex of
 # bats test names), CK_E2E (space-separated list of .bats files to run).
@@ -81,12 +85,28 @@ suite() {
 	count "$log" "$label e2e"
 }
 
-suite "${CK_BUILD:-build}" plain
+build=${CK_BUILD:-build}
+if [ $full -eq 1 ]; then
+	stamp "make lint"
+	log="$logdir/lint.tap"
+	if sh tests/lint.sh >"$logdir/lint.log" 2>&1; then
+		echo "ok - make lint" >"$log"
+	else
+		cat "$logdir/lint.log"
+		echo "not ok - make lint (banned calls, include rule, citations, mandoc, shellcheck)" >"$log"
+	fi
+	cat "$log"
+	count "$log" lint
+fi
 
-if [ $full -eq 1 ] && [ "${CK_BUILD:-build}" != build-san ]; then
-	stamp "building with ASan/UBSan"
-	if make --no-print-directory SANITIZE=address,undefined BUILD=build-san tests >"$logdir/san-build.log" 2>&1; then
-		suite build-san sanitize
+suite "$build" plain
+
+san=$build-san
+case $build in *-san) san= ;; esac
+if [ $full -eq 1 ] && [ -n "$san" ]; then
+	stamp "building with ASan/UBSan ($san)"
+	if make --no-print-directory SANITIZE=address,undefined BUILD="$san" tests >"$logdir/san-build.log" 2>&1; then
+		suite "$san" sanitize
 	else
 		tail -n 30 "$logdir/san-build.log"
 		failed=$((failed + 1))
@@ -97,7 +117,7 @@ fi
 if [ $full -eq 1 ]; then
 	stamp "fuzzing (${FUZZ_SECONDS:-20}s per target)"
 	log="$logdir/fuzz.tap"
-	make --no-print-directory fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-20}" >"$log" 2>&1
+	make --no-print-directory BUILD="$build" fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-20}" >"$log" 2>&1
 	rc=$?
 	grep -E '^(ok|not ok) ' "$log"
 	if [ $rc -ne 0 ] && ! grep -qE '^not ok ' "$log"; then

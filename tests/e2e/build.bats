@@ -58,6 +58,28 @@ load helper
 	[[ "$output" == *"outside the repository"* ]]
 }
 
+@test "run.sh --full: make lint first, every build directory derived from CK_BUILD; make fuzz-build honours BUILD" {
+	require_cmd shellcheck mandoc
+	d="$BATS_TEST_TMPDIR"
+	mkdir -p "$d/bin" "$d/build-x/tests"
+	# Stand-ins for make and bats record what run.sh asks of them (the real
+	# builds take minutes; bats cannot run inside bats).
+	printf '#!/bin/sh\necho "$*" >>"%s/make.log"\n' "$d" >"$d/bin/make"
+	printf '#!/bin/sh\necho "CK_BUILD=$CK_BUILD" >>"%s/bats.log"\necho 1..1\necho "ok 1 t"\n' "$d" >"$d/bin/bats"
+	chmod +x "$d/bin/make" "$d/bin/bats"
+	: >"$d/one.bats"
+	run -0 env PATH="$d/bin:$PATH" CK_BUILD="$d/build-x" CK_E2E="$d/one.bats" sh "$CK_TOP/tests/run.sh" --full
+	[[ "$output" == *"ok - make lint"* ]]
+	grep -q "BUILD=$d/build-x-san tests" "$d/make.log"
+	grep -q "BUILD=$d/build-x fuzz" "$d/make.log"
+	[ "$(cat "$d/bats.log")" = "CK_BUILD=$d/build-x
+CK_BUILD=$d/build-x-san" ]
+	! grep -qE "BUILD=build-san|BUILD=build( |$)" "$d/make.log"
+	run -0 make -C "$CK_TOP" -n BUILD=build-x fuzz-build
+	[[ "$output" == *"-o build-x-fuzz/fuzz_"* ]]
+	[[ "$output" != *" build-fuzz/"* ]]
+}
+
 @test "layers: a lower layer including a higher one is caught (the include rule is checked)" {
 	mkdir -p "$BATS_TEST_TMPDIR/tests" "$BATS_TEST_TMPDIR/certtool/lib/core" "$BATS_TEST_TMPDIR/certtool/lib/x509"
 	cp "$CK_TOP/tests/layers.sh" "$BATS_TEST_TMPDIR/tests/"
