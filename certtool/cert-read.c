@@ -1,7 +1,6 @@
 /*
  * cert-read: ingest certificates from anywhere and print `cert` records.
  */
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +10,7 @@
 #include "ck_load.h"
 #include "ck_num.h"
 #include "ck_opt.h"
+#include "ck_pool.h"
 #include "ck_record.h"
 #include "ck_text.h"
 #include "ck_tool.h"
@@ -72,19 +72,12 @@ emit_direct(void *ctx, json_t *rec)
 	return output(ctx, rec);
 }
 
-/* Parallel loading: sources are loaded by workers, printed in input order. */
-struct job {
-	const char *source;
-	json_t *results;	/* array of records */
-	int done;
-};
-
-struct pool {
-	struct job *jobs;
-	size_t n, next, printed, window;
+/* Parallel loading: sources are loaded by workers (ck_pool), printed in input order. */
+struct jobs {
+	char **sources;
+	json_t **results;	/* per source: array of its records */
 	const struct ck_load_opts *lo;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
+	struct out *o;
 };
 
 static int
@@ -94,86 +87,55 @@ emit_collect(void *ctx, json_t *rec)
 	return 0;
 }
 
-static void *
-worker(void *arg)
+static void
+job_run(void *arg, size_t i)
 {
-	struct pool *p = arg;
-	size_t i;
+	struct jobs *j = arg;
 
-	for (;;) {
-		pthread_mutex_lock(&p->mu);
-		/* Stay within a window of the printer so memory stays bounded. */
-		while (p->next < p->n && p->next >= p->printed + p->window)
-			pthread_cond_wait(&p->cv, &p->mu);
-		if (p->next >= p->n) {
-			pthread_mutex_unlock(&p->mu);
-			return NULL;
-		}
-		i = p->next++;
-		pthread_mutex_unlock(&p->mu);
-		ck_load_source(p->jobs[i].source, p->lo, emit_collect, p->jobs[i].results);
-		pthread_mutex_lock(&p->mu);
-		p->jobs[i].done = 1;
-		pthread_cond_broadcast(&p->cv);
-		pthread_mutex_unlock(&p->mu);
+	if ((j->results[i] = json_array()) != NULL)
+		ck_load_source(j->sources[i], j->lo, emit_collect, j->results[i]);
+}
+
+static void
+job_done(void *arg, size_t i)
+{
+	struct jobs *j = arg;
+	size_t k;
+	json_t *rec;
+
+	if (j->results[i] == NULL) {
+		/* No memory for the worker's array: load it here, directly. */
+		ck_load_source(j->sources[i], j->lo, emit_direct, j->o);
+		return;
 	}
+	json_array_foreach(j->results[i], k, rec)
+		output(j->o, json_incref(rec));
+}
+
+static void
+job_release(void *arg, size_t i)
+{
+	struct jobs *j = arg;
+
+	json_decref(j->results[i]);
+	j->results[i] = NULL;
 }
 
 static void
 load_parallel(char **sources, size_t n, long jobs, const struct ck_load_opts *lo,
     struct out *o)
 {
-	struct pool p;
-	pthread_t *th;
-	long nth = jobs < (long)n ? jobs : (long)n, started = 0;
+	struct jobs j = { sources, calloc(n, sizeof(json_t *)), lo, o };
+	struct ck_pool_ops ops = { .run = job_run, .done = job_done, .release = job_release,
+		.arg = &j, .window = 4 };
 
-	memset(&p, 0, sizeof(p));
-	p.jobs = calloc(n, sizeof(*p.jobs));
-	th = calloc((size_t)nth, sizeof(*th));
-	if (p.jobs == NULL || th == NULL) {
-		free(p.jobs);
-		free(th);
+	if (j.results == NULL) {
 		for (size_t i = 0; i < n; i++)
 			ck_load_source(sources[i], lo, emit_direct, o);
 		return;
 	}
-	p.n = n;
-	p.lo = lo;
-	p.window = (size_t)nth * 4;
-	pthread_mutex_init(&p.mu, NULL);
-	pthread_cond_init(&p.cv, NULL);
-	for (size_t i = 0; i < n; i++) {
-		p.jobs[i].source = sources[i];
-		p.jobs[i].results = json_array();
-	}
-	for (long t = 0; t < nth; t++)
-		if (pthread_create(&th[t], NULL, worker, &p) == 0)
-			started++;
-	if (started == 0)
-		worker(&p);
-	for (size_t i = 0; i < n; i++) {
-		size_t k;
-		json_t *rec;
-
-		pthread_mutex_lock(&p.mu);
-		while (!p.jobs[i].done)
-			pthread_cond_wait(&p.cv, &p.mu);
-		pthread_mutex_unlock(&p.mu);
-		json_array_foreach(p.jobs[i].results, k, rec)
-			output(o, json_incref(rec));
-		json_decref(p.jobs[i].results);
-		p.jobs[i].results = NULL;
-		pthread_mutex_lock(&p.mu);
-		p.printed = i + 1;
-		pthread_cond_broadcast(&p.cv);
-		pthread_mutex_unlock(&p.mu);
-	}
-	for (long t = 0; t < started; t++)
-		pthread_join(th[t], NULL);
-	pthread_mutex_destroy(&p.mu);
-	pthread_cond_destroy(&p.cv);
-	free(p.jobs);
-	free(th);
+	ck_pool_run(&ops, n, jobs);
+	free(j.results);
 }
 
 static struct ck_load_opts lo;
