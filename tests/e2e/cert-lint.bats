@@ -135,6 +135,23 @@ msg_of() { printf '%s\n' "$output" | jq -r --arg r "$1" '.findings[]? | select(.
 	[[ "$(msg_of rfc5280.san_syntax)" == *"'-bad..corp.example'"* ]]
 }
 
+@test "cert-lint: rfc5280.name_control_char fires on a NUL in the CN and SAN (null prefix) and an ESC in a CN" {
+	run -2 sh -c "cert-read '$FIX/hostile/nul-name.pem' | cert-lint --profile rfc5280"
+	has rfc5280.name_control_char critical
+	[[ "$(msg_of rfc5280.name_control_char)" == *"('www.bank.example\\x00.evil.example')"* ]]
+	# the finding's subject is the DN, where the NUL is escaped, not the cut CN
+	jq_eq "$output" '.findings[] | select(.rule == "rfc5280.name_control_char") | .subject' 'CN=www.bank.example\00.evil.example,O=Hostile Example'
+	run -2 sh -c "cert-read '$FIX/hostile/cn-esc.pem' | cert-lint --profile rfc5280"
+	has rfc5280.name_control_char critical
+}
+
+@test "cert-lint: rfc5280.name_control_char silent on UTF-8 and RFC 4514 specials" {
+	run -0 lint_c rfc5280 web-good
+	hasnt rfc5280.name_control_char
+	run sh -c "cert-read '$FIX/read/names.pem' | cert-lint --profile rfc5280"
+	hasnt rfc5280.name_control_char
+}
+
 @test "cert-lint: rfc5280.san_syntax silent on good names" {
 	run -0 lint_c rfc5280 web-good
 	hasnt rfc5280.san_syntax

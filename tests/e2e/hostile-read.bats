@@ -79,3 +79,27 @@ cert: Hostile Root"
 	run -0 cert-read "$H/cn-esc.pem"
 	jq_eq "$output" '.subject.cn | @json' '"evil\u001b]0;pwned\u0007\r\nfake"'
 }
+
+@test "hostile names: a NUL in the CN and SAN is kept, escaped in the dn, and the record flows through every stage" {
+	run -0 cert-read "$H/nul-name.pem"
+	jq_eq "$output" '.subject.dn' 'CN=www.bank.example\00.evil.example,O=Hostile Example'
+	jq_eq "$output" '.subject.cn | @json' '"www.bank.example\u0000.evil.example"'
+	jq_eq "$output" '.san.dns[0] | @json' '"www.bank.example\u0000.evil.example"'
+	printf '%s\n' "$output" | python3 "$CK_TOP/tests/schema/validate.py"
+	rec=$output
+	# every stage reads it, keeps the name whole and judges the certificate
+	run -2 --separate-stderr bash -c "set -o pipefail; printf '%s\n' '$rec' | cert-lint --profile rfc5280 | cert-expiry --warn 30 --crit 7"
+	[ -z "$stderr" ]
+	jq_eq "$output" '.subject.cn | @json' '"www.bank.example\u0000.evil.example"'
+	jq_eq "$output" '.findings[].rule' 'rfc5280.name_control_char'
+	jq_eq "$output" '.expiry.status' 'ok'
+	run -0 --separate-stderr sh -c "printf '%s\n' '$rec' | cert-chain --roots '$H/root.pem' | cert-expiry --warn 30 --crit 7"
+	[ -z "$stderr" ]
+	jq_eq "$output" '.status' 'ok'
+	jq_eq "$output" '.expiry.status' 'ok'
+	# people see the whole name, escaped
+	run -0 cert-read --format text "$H/nul-name.pem"
+	[[ "$output" == 'www.bank.example\x00.evil.example '* ]]
+	run -0 sh -c "cert-read '$H/nul-name.pem' | cert-expiry --format text --all"
+	[[ "$output" == *'www.bank.example\x00.evil.example'* ]]
+}

@@ -29,7 +29,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	{
 		json_error_t je;
 		json_t *a = ck_json_parse((const char *)data, size, NULL, 0);
-		json_t *b = json_loadb((const char *)data, size, JSON_REJECT_DUPLICATES, &je);
+		json_t *b = json_loadb((const char *)data, size, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
 
 		if ((a == NULL) != (b == NULL))
 			abort();	/* one parser accepts what the other refuses */

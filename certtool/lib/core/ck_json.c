@@ -5,9 +5,12 @@
  * through a character callback); every pipeline stage pays that per record.
  * This parser reads the line in place.  It accepts exactly what
  * json_loadb(..., JSON_REJECT_DUPLICATES) accepts for an object or array:
- * RFC 8259 syntax, valid UTF-8, no \u0000, no lone surrogates, integers
+ * RFC 8259 syntax, valid UTF-8, no lone surrogates, integers
  * within int64, reals that do not overflow, nesting at most 2048 deep,
- * duplicate keys rejected.  tests/fuzz/fuzz_record.c checks it against
+ * duplicate keys rejected; \u0000 is accepted (JSON_ALLOW_NUL): certificate
+ * names can hold a NUL, cert-read writes it as \u0000, and every later stage
+ * must still read that record (the string keeps its length; see
+ * json_string_length).  tests/fuzz/fuzz_record.c checks it against
  * json_loadb on every input.
  */
 #include "ck_json.h"
@@ -197,9 +200,6 @@ string(struct parser *ps, const char **s, size_t *len)
 			} else if (cp >= 0xdc00 && cp <= 0xdfff) {
 				fail(ps, "invalid Unicode surrogate pair");
 				return -1;
-			} else if (cp == 0) {
-				fail(ps, "\\u0000 is not allowed");
-				return -1;
 			}
 			if (cp < 0x80) {
 				ps->scratch[o++] = (char)cp;
@@ -347,6 +347,11 @@ object(struct parser *ps, int depth)
 			goto bad_key;
 		if (string(ps, &k, &kl) != 0)
 			goto bad;
+		if (memchr(k, '\0', kl) != NULL) {
+			/* As jansson: a C string key cannot hold one. */
+			fail(ps, "NUL byte in an object key");
+			goto bad;
+		}
 		/* The key must outlive the scratch buffer the value may reuse. */
 		key = kl < sizeof(small) ? small : malloc(kl + 1);
 		if (key == NULL) {

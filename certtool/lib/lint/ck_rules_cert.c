@@ -21,6 +21,7 @@
 #include "ck_cert.h"
 #include "ck_clock.h"
 #include "ck_lint.h"
+#include "ck_text.h"
 
 static const char *
 subj(const json_t *rec)
@@ -286,6 +287,61 @@ CK_CHECK(ck_chk_san_syntax)
 				    kind_word(rec), subj(rec), kinds[k].what, s ? s : "(not a string)",
 				    kinds[k].what);
 		}
+	}
+	return 0;
+}
+
+/* The first string in v (a string, or an object/array of them) with a control byte. */
+static const json_t *
+control_string(const json_t *v, int depth)
+{
+	const char *k;
+	const json_t *x, *hit;
+	size_t i;
+
+	if (json_is_string(v)) {
+		const unsigned char *s = (const unsigned char *)json_string_value(v);
+
+		for (i = 0; i < json_string_length(v); i++)
+			if (s[i] < 0x20 || s[i] == 0x7f)
+				return v;
+		return NULL;
+	}
+	if (depth > 2)
+		return NULL;
+	if (json_is_object(v)) {
+		json_object_foreach((json_t *)v, k, x)
+			if ((hit = control_string(x, depth + 1)) != NULL)
+				return hit;
+	} else if (json_is_array(v)) {
+		json_array_foreach(v, i, x)
+			if ((hit = control_string(x, depth + 1)) != NULL)
+				return hit;
+	}
+	return NULL;
+}
+
+/*
+ * A NUL in a name ("www.bank.example\0.evil.example") reads as the name
+ * before it in C string code: the null-prefix attack.  Other control
+ * characters forge lines and terminal output.  No CA should sign either.
+ */
+CK_CHECK(ck_chk_name_control_char)
+{
+	static const char *const where[] = { "subject", "issuer", "san" };
+	char shown[512];
+
+	(void)env;
+	for (size_t i = 0; i < sizeof(where) / sizeof(where[0]); i++) {
+		const json_t *v = control_string(json_object_get(rec, where[i]), 0);
+
+		if (v != NULL)
+			return ck_hit(hit, NULL, "%s '%s' has a %s value with a NUL or control "
+			    "character ('%s'); software that stops at the NUL sees another name: "
+			    "revoke it and find out who asked for it", kind_word(rec), subj(rec),
+			    strcmp(where[i], "san") == 0 ? "subjectAltName" : where[i],
+			    ck_text_escape(json_string_value(v), json_string_length(v), shown,
+			    sizeof(shown)));
 	}
 	return 0;
 }

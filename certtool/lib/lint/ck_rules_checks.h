@@ -19,6 +19,7 @@ CK_CHECK(ck_chk_key_cert_sign_not_ca);
 CK_CHECK(ck_chk_path_len_not_ca);
 CK_CHECK(ck_chk_san_missing);
 CK_CHECK(ck_chk_san_syntax);
+CK_CHECK(ck_chk_name_control_char);
 CK_CHECK(ck_chk_aki_missing);
 CK_CHECK(ck_chk_ski_missing);
 CK_CHECK(ck_chk_critical_unknown_ext);

@@ -207,7 +207,9 @@ ck_rule_subject(const json_t *rec)
 		return NULL;
 	if (strcmp(k, "cert") == 0) {
 		subj = json_object_get(rec, "subject");
-		if ((s = ck_js(subj, "cn")) != NULL && *s)
+		/* A CN with a NUL would be cut there: the DN escapes it (\00). */
+		if ((s = ck_js(subj, "cn")) != NULL && *s &&
+		    strlen(s) == json_string_length(json_object_get(subj, "cn")))
 			return s;
 		if ((s = ck_js(subj, "dn")) != NULL && *s)
 			return s;

@@ -282,14 +282,6 @@ ck_ldap_url_values(const char *url, const struct ck_fetch_opts *o,
 	}
 	if (url == NULL)
 		return ck_err_set(err, CK_E_USAGE, "no ldap url");
-	{
-		static const char *const schemes[] = { "ldap", "ldaps", NULL };
-		struct ck_url u;
-
-		/* Host and port by the one rule (ck_url.h); libldap's parser takes port 0. */
-		if (ck_url_parse(url, schemes, 0, &u, err) != 0)
-			return -1;
-	}
 	rc = ldap_url_parse(url, &lud);
 	if (rc != LDAP_URL_SUCCESS)
 		return ck_err_set(err, CK_E_USAGE, "malformed ldap url (error %d)", rc);
@@ -304,6 +296,14 @@ ck_ldap_url_values(const char *url, const struct ck_fetch_opts *o,
 	if (lud->lud_host == NULL || lud->lud_host[0] == '\0') {
 		ck_err_set(err, CK_E_USAGE, "ldap url names no host");
 		goto out;
+	}
+	{
+		static const char *const schemes[] = { "ldap", "ldaps", NULL };
+		struct ck_url u;
+
+		/* Host and port by the one rule (ck_url.h); libldap's parser takes port 0. */
+		if (ck_url_parse(url, schemes, 0, &u, err) != 0)
+			goto out;
 	}
 	if (lud->lud_attrs == NULL || lud->lud_attrs[0] == NULL) {
 		ck_err_set(err, CK_E_USAGE,

@@ -108,7 +108,8 @@ ck_eku_oid(const char *name)
 const char *
 ck_name_label(const json_t *name, char *buf, size_t cap)
 {
-	const char *cn = json_string_value(json_object_get(name, "cn"));
+	const json_t *jcn = json_object_get(name, "cn");
+	const char *cn = json_string_value(jcn);
 	const char *dn = json_string_value(json_object_get(name, "dn"));
 	const char *p;
 	size_t o = 0;
@@ -117,7 +118,20 @@ ck_name_label(const json_t *name, char *buf, size_t cap)
 		return NULL;
 	buf[0] = '\0';
 	if (cn != NULL && *cn != '\0') {
-		snprintf(buf, cap, "%s", cn);
+		size_t n = json_string_length(jcn);
+
+		/* A NUL inside the name is shown as \x00 (as ck_text does), never cut there. */
+		for (size_t i = 0; i < n && o + 1 < cap; i++) {
+			if (cn[i] == '\0') {
+				if (o + 5 > cap)
+					break;
+				memcpy(buf + o, "\\x00", 4);
+				o += 4;
+			} else {
+				buf[o++] = cn[i];
+			}
+		}
+		buf[o] = '\0';
 		return buf;
 	}
 	if (dn == NULL || *dn == '\0')
@@ -129,7 +143,13 @@ ck_name_label(const json_t *name, char *buf, size_t cap)
 		if (*p == '\\' && p[1] != '\0') {
 			int hi = ck_hex_digit((unsigned char)p[1]), lo = hi >= 0 ? ck_hex_digit((unsigned char)p[2]) : -1;
 
-			if (hi >= 0 && lo >= 0) {
+			if (hi == 0 && lo == 0) {
+				if (o + 5 >= cap)
+					break;
+				memcpy(buf + o, "\\x00", 4);
+				o += 4;
+				p += 3;
+			} else if (hi >= 0 && lo >= 0) {
 				buf[o++] = (char)(hi * 16 + lo);
 				p += 3;
 			} else {
@@ -434,8 +454,7 @@ decode_name(const struct ck_der_elem *name, int *setup_ou)
 				free(h);
 				continue;
 			}
-			if (memchr(vbuf, '\0', (size_t)vlen) != NULL)
-				vlen = (long)strlen(vbuf);
+			/* A NUL stays (as \00): cutting there would print a spoofed name. */
 			if (append_escaped(dn, DN_MAX, &off, vbuf, (size_t)vlen) != 0)
 				goto bad;
 		}

@@ -52,7 +52,8 @@ int ck_cert_record_der(const json_t *rec, unsigned char **der, size_t *len,
  * RFC 4514 escapes undone: "OU=Security Communication RootCA1,O=SECOM
  * Trust.net,C=JP" is "Security Communication RootCA1".  A value given as
  * "#hex" stays as it is.  Writes into buf (cap bytes, truncated) and returns
- * buf, or returns NULL (buf "") when name has neither CN nor DN.  Every
+ * buf, or returns NULL (buf "") when name has neither CN nor DN.  A NUL
+ * inside the name is written as the four characters \x00, never cut there.  Every
  * human-readable output and monitoring label names certificates with this.
  */
 const char *ck_name_label(const json_t *name, char *buf, size_t cap);
