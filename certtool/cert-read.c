@@ -8,6 +8,7 @@
 #include "ck_cert.h"
 #include "ck_err.h"
 #include "ck_load.h"
+#include "ck_net.h"
 #include "ck_num.h"
 #include "ck_opt.h"
 #include "ck_pool.h"
@@ -139,8 +140,41 @@ load_parallel(char **sources, size_t n, long jobs, const struct ck_load_opts *lo
 }
 
 static struct ck_load_opts lo;
+/* 0 until given: network sources default to 256 at once, other sources to 8 threads. */
+static long jobs, timeout = 10;
+
+/*
+ * Runs of tls:// sources go through the event-driven engine (one thread,
+ * --jobs connections at once); runs of other sources through the thread
+ * pool.  Output stays in the order of the sources.  CERTKIT_NET_ENGINE=0
+ * sends tls:// through the thread pool as well (the earlier path, kept for
+ * comparison).
+ */
+static void
+load_all(char **sources, size_t n, struct out *o)
+{
+	const char *env = getenv("CERTKIT_NET_ENGINE");
+	int engine = env == NULL || strcmp(env, "0") != 0;
+	long threads = jobs == 0 ? 8 : jobs > 256 ? 256 : jobs;
+	size_t i = 0, k;
+
+	while (i < n) {
+		int net = engine && ck_load_is_net(sources[i]);
+
+		for (k = i + 1; k < n && (engine && ck_load_is_net(sources[k])) == net; k++)
+			;
+		if (net)
+			ck_load_net(sources + i, k - i, jobs == 0 ? CK_NET_CONCURRENCY_DEFAULT : jobs,
+			    &lo, emit_direct, o);
+		else if (k - i == 1 || threads == 1)
+			for (size_t j = i; j < k; j++)
+				ck_load_source(sources[j], &lo, emit_direct, o);
+		else
+			load_parallel(sources + i, k - i, threads, &lo, o);
+		i = k;
+	}
+}
 static const char *format, *pwfile, *pwenv, *bindpwfile;
-static long jobs = 8, timeout = 10;
 
 static const struct ck_opt opts[] = {
 	{ .name = "recursive", .short_name = 'r', .desc = "read directories recursively",
@@ -160,8 +194,9 @@ static const struct ck_opt opts[] = {
 	    .target = &lo.fetch.insecure, .value = 1 },
 	{ .name = "sni", .arg = "NAME", .desc = "TLS server name to send",
 	    .type = CK_OPT_STR, .target = &lo.sni },
-	{ .name = "jobs", .arg = "N", .desc = "sources read at once (default 8)",
-	    .type = CK_OPT_LONG, .target = &jobs, .min = 1, .max = 256 },
+	{ .name = "jobs", .arg = "N",
+	    .desc = "sources read at once (default 256 for tls://, 8 for others)",
+	    .type = CK_OPT_LONG, .target = &jobs, .min = 1, .max = CK_NET_CONCURRENCY_MAX },
 	{ .name = "timeout", .arg = "SECONDS", .desc = "network timeout (default 10)",
 	    .type = CK_OPT_LONG, .target = &timeout, .min = 1, .max = 3600 },
 	{ .name = "bind-dn", .arg = "DN", .desc = "LDAP bind DN (with --bind-password-file)",
@@ -221,12 +256,7 @@ main(int argc, char **argv)
 	sources = argc > first ? argv + first : stdin_only;
 	nsources = argc > first ? (size_t)(argc - first) : 1;
 	ck_progress_init(&o.progress, "certificates");
-	if (nsources == 1 || jobs == 1) {
-		for (size_t i = 0; i < nsources; i++)
-			ck_load_source(sources[i], &lo, emit_direct, &o);
-	} else {
-		load_parallel(sources, nsources, jobs, &lo, &o);
-	}
+	load_all(sources, nsources, &o);
 	ck_progress_done(&o.progress);
 	if (o.errors > 0)
 		status = CK_UNKNOWN;

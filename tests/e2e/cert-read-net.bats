@@ -275,3 +275,40 @@ cert tls://127.0.0.1:$TLS1#1 certkit Net Test Intermediate"
 	cert-read "tls://127.0.0.1:$TLS1" "http://127.0.0.1:$HTTP/chain.pem" "tls://127.0.0.1:$DEAD" 2>/dev/null |
 		python3 "$CK_TOP/tests/schema/validate.py"
 }
+
+@test "cert-read tls://: the engine and the thread pool give the same records in the same order" {
+	# Open, closed, silent, not TLS, a name, IPv6, and non-tls sources between
+	# them (they split the run: the engine reads each run of tls:// sources).
+	set -- "tls://127.0.0.1:$TLS1" "tls://127.0.0.1:$DEAD" "tls://127.0.0.1:$TLS2" \
+		"tls://127.0.0.1:$SILENT" "http://127.0.0.1:$HTTP/leaf.der" \
+		"tls://127.0.0.1:$HTTP" "tls://localhost:$TLS1" "$N/leaf.pem" \
+		"tls://127.0.0.1:99999" "tls://127.0.0.1" "tls://[::1]:$DEAD" "tls://127.0.0.1:$TLS2"
+	run -3 --separate-stderr cert-read --timeout 1 --jobs 4 "$@"
+	engine_out=$output engine_err=$stderr
+	CERTKIT_NET_ENGINE=0 run -3 --separate-stderr cert-read --timeout 1 --jobs 4 "$@"
+	[ "$(lines_of cert)" -eq 8 ]
+	[ "$(lines_of error)" -eq 6 ]
+	diff <(printf '%s\n' "$engine_out") <(printf '%s\n' "$output")
+	diff <(printf '%s\n' "$engine_err") <(printf '%s\n' "$stderr")
+}
+
+@test "cert-read --jobs: up to 10000 (network sources), 0 and 10001 refused" {
+	run -0 cert-read --jobs 10000 "tls://127.0.0.1:$TLS2"
+	[ "$(lines_of cert)" -eq 1 ]
+	run -3 --separate-stderr cert-read --jobs 10001 "tls://127.0.0.1:$TLS2"
+	[[ "$stderr" == *"10000"* ]]
+	run -3 cert-read --jobs 0 "tls://127.0.0.1:$TLS2"
+}
+
+@test "cert-read tls://: 600 sources through the engine, in input order" {
+	# One s_server answers one connection at a time: the engine queues on it.
+	: >"$BATS_TEST_TMPDIR/want"
+	set --
+	for i in $(seq 300); do
+		set -- "$@" "tls://127.0.0.1:$TLS2" "tls://127.0.0.1:$DEAD"
+		printf 'cert tls://127.0.0.1:%s\nerror tls://127.0.0.1:%s\n' "$TLS2" "$DEAD" >>"$BATS_TEST_TMPDIR/want"
+	done
+	run -3 --separate-stderr cert-read --no-pem --jobs 300 "$@"
+	printf '%s\n' "$output" | jq -r '[.kind, (.source | if type == "object" then .uri else . end)] | join(" ")' >"$BATS_TEST_TMPDIR/got"
+	cmp "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/got"
+}

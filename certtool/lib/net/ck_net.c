@@ -792,13 +792,15 @@ resolved(void *arg, int status, int timeouts, struct ares_addrinfo *ai)
 	if (status != ARES_SUCCESS || ai == NULL || ai->nodes == NULL) {
 		if (ai != NULL)
 			ares_freeaddrinfo(ai);
+		/* msg is the reason only; the words getaddrinfo would use for "no such name". */
 		if (status == ARES_ETIMEOUT)
 			slot_finish(n, (size_t)(s - n->slots), CK_NET_UNRESOLVED,
 			    "timed out resolving the name");
 		else
-			slot_finish(n, (size_t)(s - n->slots), CK_NET_UNRESOLVED,
-			    "cannot resolve: %s", status == ARES_SUCCESS || status == ARES_ENOTFOUND ||
-			    status == ARES_ENODATA ? "no such host" : ares_strerror(status));
+			slot_finish(n, (size_t)(s - n->slots), CK_NET_UNRESOLVED, "%s",
+			    status == ARES_SUCCESS || status == ARES_ENOTFOUND ||
+			    status == ARES_ENODATA ? "Name or service not known" :
+			    ares_strerror(status));
 		return;
 	}
 	s->ai = ai;

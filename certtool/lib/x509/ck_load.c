@@ -23,6 +23,7 @@
 
 #include "ck_cert.h"
 #include "ck_der.h"
+#include "ck_net.h"
 #include "ck_path.h"
 #include "ck_record.h"
 #include "ck_url.h"
@@ -1008,4 +1009,156 @@ ck_load_source_der(const char *source, const struct ck_load_opts *o, ck_emit_der
 	struct der_sink s = { emit, ctx };
 
 	return ck_load_source(source, o, der_sink_emit, &s);
+}
+
+int
+ck_load_is_net(const char *source)
+{
+	return strncmp(source, "tls://", 6) == 0;
+}
+
+/* ck_load_net: jobs come from the sources, results go out as records. */
+struct net_run {
+	char *const *sources;
+	size_t n;
+	const struct ck_load_opts *o;
+	ck_emit_fn emit;
+	void *ctx;
+	int errors;
+	int stopped;
+	char host[CK_URL_HOST_MAX];	/* the job being handed over (the engine copies it) */
+};
+
+/* The tls:// source parsed as ck_load_source does; -1 with err set. */
+static int
+net_parse(const char *src, struct ck_url *u, struct ck_err *err)
+{
+	static const char *const schemes[] = { "tls", NULL };
+
+	if (ck_url_parse(src, schemes, CK_URL_NEED_PORT, u, err) != 0)
+		return -1;
+	if (*u->rest != '\0' && strcmp(u->rest, "/") != 0)
+		return ck_err_set(err, CK_E_USAGE, "nothing may follow the port");
+	return 0;
+}
+
+static int
+net_next(void *arg, size_t index, struct ck_net_job *job)
+{
+	struct net_run *r = arg;
+	static char bad[] = "";
+	struct ck_url u;
+	struct ck_err err;
+	const char *src;
+
+	if (index >= r->n)
+		return 0;
+	src = r->sources[index];
+	job->kind = CK_NET_TCP;
+	job->flags = CK_NET_F_TLS;
+	job->sni = r->o->sni;
+	job->timeout_ms = r->o->fetch.timeout_ms;
+	job->user = (void *)src;
+	if (net_parse(src, &u, &err) != 0) {
+		/* An empty host fails at once; the done callback reports the syntax. */
+		job->host = bad;
+		job->user = NULL;
+		return 1;
+	}
+	memcpy(r->host, u.hp.host, sizeof(r->host));
+	job->host = r->host;	/* copied by the engine */
+	job->port = u.hp.port;
+	return 1;
+}
+
+/* The error a failed job becomes: the same words as ck_tls_chain's. */
+static void
+net_error(const struct ck_net_job *job, const struct ck_net_result *res, struct ck_err *err)
+{
+	switch (res->status) {
+	case CK_NET_UNRESOLVED:
+		ck_err_set(err, CK_E_NET, "cannot resolve '%s': %s", job->host, res->msg);
+		break;
+	case CK_NET_REFUSED:
+		ck_err_set(err, CK_E_NET, "connection refused");
+		break;
+	case CK_NET_RESET:
+	case CK_NET_TLS:
+		ck_err_set(err, res->stage == CK_NET_STAGE_TLS ? CK_E_TLS : CK_E_NET, "%s",
+		    res->msg);
+		break;
+	case CK_NET_ERROR:
+		ck_err_set(err, job->port == 0 ? CK_E_USAGE : CK_E_NET, "%s", res->msg);
+		break;
+	default:
+		ck_err_set(err, CK_E_NET, "%s", res->msg);
+		break;
+	}
+}
+
+static int
+net_done(void *arg, const struct ck_net_job *job, struct ck_net_result *res)
+{
+	struct net_run *r = arg;
+	const char *src = r->sources[res->index];
+	struct ck_err err;
+	size_t total = 0;
+	int rc;
+
+	if (job->user == NULL) {
+		struct ck_url u;
+
+		net_parse(src, &u, &err);
+		rc = emit_error(r->emit, r->ctx, src, &err);
+	} else if (res->status != CK_NET_OK) {
+		net_error(job, res, &err);
+		rc = emit_error(r->emit, r->ctx, src, &err);
+	} else {
+		for (size_t i = 0; i < res->chain.n; i++)
+			total += res->chain.v[i].len;
+		if (res->chain.n == 0) {
+			ck_err_set(&err, CK_E_TLS, "the server sent no certificate");
+			rc = emit_error(r->emit, r->ctx, src, &err);
+		} else if (total > r->o->fetch.max_bytes) {
+			ck_err_set(&err, CK_E_LIMIT, "certificate chain larger than %zu bytes",
+			    r->o->fetch.max_bytes);
+			rc = emit_error(r->emit, r->ctx, src, &err);
+		} else {
+			rc = emit_blobs(&res->chain, "tls", src, r->o, r->emit, r->ctx);
+		}
+	}
+	if (rc < 0) {
+		r->stopped = 1;
+		return -1;
+	}
+	r->errors += rc;
+	return 0;
+}
+
+int
+ck_load_net(char *const *sources, size_t n, long jobs, const struct ck_load_opts *o,
+    ck_emit_fn emit, void *ctx)
+{
+	struct net_run r = { .sources = sources, .n = n, .o = o, .emit = emit, .ctx = ctx };
+	struct ck_net_opts no;
+	struct ck_net *net;
+	struct ck_err err;
+	int rc;
+
+	ck_net_opts_init(&no);
+	no.concurrency = jobs;
+	no.timeout_ms = o->fetch.timeout_ms;
+	if ((net = ck_net_new(&no, &err)) == NULL) {
+		for (size_t i = 0; i < n; i++)
+			if (emit_error(emit, ctx, sources[i], &err) < 0)
+				return -1;
+		return (int)n;
+	}
+	rc = ck_net_run(net, net_next, net_done, &r, &err);
+	ck_net_free(net);
+	if (r.stopped)
+		return -1;
+	if (rc != 0)
+		return -1;
+	return r.errors;
 }

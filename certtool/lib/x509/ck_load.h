@@ -70,4 +70,17 @@ int ck_load_buffer(const unsigned char *buf, size_t len, const char *type,
 int ck_read_file(const char *path, size_t max, unsigned char **buf, size_t *len,
     struct ck_err *err);
 
+/* 1 when SOURCE is read by ck_load_net (tls://HOST:PORT). */
+int ck_load_is_net(const char *source);
+
+/*
+ * Loads the network SOURCEs sources[0..n) (each ck_load_is_net) through the
+ * event-driven engine (ck_net.h), up to jobs at once in one thread.  Emits
+ * the same records as ck_load_source would for each source, in the order of
+ * sources.  The per-source timeout is o->fetch.timeout_ms.  Same return
+ * convention as ck_load_source (error records counted over all sources).
+ */
+int ck_load_net(char *const *sources, size_t n, long jobs, const struct ck_load_opts *o,
+    ck_emit_fn emit, void *ctx);
+
 #endif /* CK_LOAD_H */
