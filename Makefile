@@ -10,6 +10,7 @@
 #   make fuzz [FUZZ_SECONDS=N]
 #   make fuzz-long FUZZ_CORPUS=DIR [FUZZ_LONG_SECONDS=600]   before a release
 #   make bench
+#   make deb                  build-deb/certkit_VERSION_ARCH.deb (debhelper, lintian)
 #
 # Every tool is certtool/cert-*.c; every library file is certtool/lib/LAYER/*.c
 # (layers and the include rule: docs/HACKING.md, checked by make lint);
@@ -54,7 +55,7 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -llber -lpthread -lm
 LIB_DIRS := $(sort $(patsubst %/,%,$(dir $(wildcard certtool/lib/*/*.h))))
 LIB_INC := $(LIB_DIRS:%=-I%)
-ALL_CFLAGS = $(WARN) $(WERROR) $(CFLAGS) $(SANFLAGS) -D_GNU_SOURCE \
+ALL_CFLAGS = $(WARN) $(WERROR) $(CPPFLAGS) $(CFLAGS) $(SANFLAGS) -D_GNU_SOURCE \
 	-DCK_DATADIR='"$(DATADIR)"' $(LIB_INC) $(PKG_CFLAGS)
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 
@@ -71,7 +72,7 @@ MANS := $(wildcard man/*.1 man/*.5 man/*.7)
 
 .SECONDARY:
 
-.PHONY: build-deps build-deps-tests all tests deps check check-quick demo install uninstall lint fuzz fuzz-long bench clean
+.PHONY: deb build-deps build-deps-tests all tests deps check check-quick demo install uninstall lint fuzz fuzz-long bench clean
 
 all: $(BINS)
 
@@ -143,6 +144,21 @@ uninstall:
 
 lint:
 	@sh tests/lint.sh
+
+# The Debian package, built with debhelper (debian/) from a copy of this tree
+# in build-deb/, then checked with lintian (errors fail the target).
+VERSION := $(shell sed -n 's/^\#define CK_VERSION "\(.*\)"/\1/p' certtool/lib/core/ck_tool.h)
+DEB_ARCH := $(shell dpkg --print-architecture 2>/dev/null)
+DEB = build-deb/certkit_$(VERSION)_$(DEB_ARCH).deb
+deb:
+	@sh tests/deps.sh
+	@rm -rf build-deb && mkdir -p build-deb/certkit-$(VERSION)
+	@tar --exclude='./build*' --exclude=./.git -cf - . | tar -C build-deb/certkit-$(VERSION) -xf -
+	@cd build-deb/certkit-$(VERSION) && \
+		DEB_BUILD_OPTIONS="parallel=$$(nproc) $${DEB_BUILD_OPTIONS:-}" \
+		dpkg-buildpackage -b -us -uc >../build.log 2>&1 || { tail -n 30 ../build.log; exit 1; }
+	@lintian --fail-on error $(DEB) || { echo "make deb: lintian found errors" >&2; exit 1; }
+	@echo "$(DEB)"
 
 # libFuzzer targets, built with clang into $(BUILD)-fuzz/ (build-fuzz/ by default).
 FUZZ_SECONDS ?= 60
