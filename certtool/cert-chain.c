@@ -502,6 +502,7 @@ parse_caalg(const char *arg, void *target, struct ck_err *err)
 static struct ck_chain_opts o;
 static struct ck_strv roots, untrusted;
 static int list_rules;
+static struct ck_strv user_policies;
 static const char *hashes, *format, *at, *policy, *amtver, *caalg, *bind_pwfile;
 static long maxca = -1, minbits = -1, maxdepth = -1, timeout = 10;
 static int sysroots, nosha1;
@@ -555,6 +556,15 @@ static const struct ck_opt opts[] = {
 	    .synopsis = "" },
 	{ .name = "jobs", .arg = "N", .desc = "worker threads (default: the CPUs)",
 	    .type = CK_OPT_LONG, .target = &g.jobs, .min = 1, .max = 256 },
+	{ .name = "user-policy", .arg = "OID", .desc = "acceptable certificate policy (repeatable; "
+	    "default anyPolicy)", .type = CK_OPT_LIST, .target = &user_policies,
+	    .synopsis = "[--user-policy OID ...]" },
+	{ .name = "explicit-policy", .desc = "a valid policy is required (RFC 5280 6.1.1 e)",
+	    .type = CK_OPT_FLAG, .target = &o.explicit_policy },
+	{ .name = "inhibit-policy-mapping", .desc = "policy mapping is not allowed",
+	    .type = CK_OPT_FLAG, .target = &o.inhibit_policy_mapping },
+	{ .name = "inhibit-any-policy", .desc = "anyPolicy in certificates does not match",
+	    .type = CK_OPT_FLAG, .target = &o.inhibit_any_policy },
 	{ .name = "list-rules", .desc = "list every finding id this tool emits, and exit",
 	    .type = CK_OPT_FLAG, .target = &list_rules },
 	{ .name = "format", .arg = "json|text", .desc = "output format",
@@ -647,6 +657,8 @@ main(int argc, char **argv)
 		o.net.bind_password = bind_pw;
 	}
 	ck_chain_fast_keys();
+	o.user_policies = user_policies.v;
+	o.n_user_policies = user_policies.n;
 	if ((g.ctx = ck_chain_ctx_new(&o, &err)) == NULL) {
 		ck_warnx("%s", err.msg);
 		ck_secret_free(bind_pw);

@@ -298,3 +298,19 @@ LIST
 	# no trust at all: nothing validates
 	run -2 cert-chain "$S/ok.pem"
 }
+
+@test "cert-chain: policy processing is on; --explicit-policy, --user-policy (as openssl verify -policy_check)" {
+	run -0 cert-chain --roots "$CH/roots-main.pem" "$S/ok.pem"
+	jq_eq "$output" '.policies | length' 0
+	run -2 cert-chain --roots "$CH/roots-main.pem" --explicit-policy "$S/ok.pem"
+	[ "$(rules)" = chain.no_explicit_policy ]
+	# the fixtures carry no certificatePolicies: openssl refuses them the same way
+	run ! openssl verify -policy_check -explicit_policy -policy 2.5.29.32.0 -CAfile "$CH/roots-main.pem" \
+		-untrusted "$CH/pki/int.pem" "$CH/pki/leaf.pem"
+	run -0 openssl verify -policy_check -policy 2.5.29.32.0 -CAfile "$CH/roots-main.pem" \
+		-untrusted "$CH/pki/int.pem" "$CH/pki/leaf.pem"
+	run -0 cert-chain --roots "$CH/roots-main.pem" --user-policy 1.2.3.4 --inhibit-policy-mapping \
+		--inhibit-any-policy "$S/ok.pem"
+	run -3 --separate-stderr cert-chain --user-policy not.an.oid "$S/ok.pem"
+	[[ "$stderr" == *"--user-policy: 'not.an.oid': not an OID"* ]]
+}

@@ -77,8 +77,8 @@ static const struct {
 	{ X509_V_ERR_CERT_CHAIN_TOO_LONG, "chain.too_long" },
 	{ X509_V_ERR_UNHANDLED_CRITICAL_EXTENSION, "chain.critical_extension" },
 	{ X509_V_ERR_INVALID_EXTENSION, "chain.bad_extension" },
-	{ X509_V_ERR_INVALID_POLICY_EXTENSION, "chain.bad_extension" },
-	{ X509_V_ERR_NO_EXPLICIT_POLICY, "chain.policy" },
+	{ X509_V_ERR_INVALID_POLICY_EXTENSION, "chain.invalid_policy_extension" },
+	{ X509_V_ERR_NO_EXPLICIT_POLICY, "chain.no_explicit_policy" },
 	{ X509_V_ERR_EE_KEY_TOO_SMALL, "chain.weak_key" },
 	{ X509_V_ERR_CA_KEY_TOO_SMALL, "chain.weak_key" },
 	{ X509_V_ERR_CA_MD_TOO_WEAK, "chain.weak_digest" },
@@ -130,7 +130,11 @@ static const struct ck_ruledef chain_defs[] = {
 	{ "chain.critical_extension", "critical", REF_RFC5280 " 4.2",
 	    "a certificate has a critical extension the verifier does not know" },
 	{ "chain.bad_extension", "critical", REF_RFC5280 " 4.2", "an extension is malformed" },
-	{ "chain.policy", "critical", REF_RFC5280 " 6.1", "certificate policy processing failed" },
+	{ "chain.invalid_policy_extension", "critical", REF_RFC5280 " 4.2.1.4, 6.1.3",
+	    "a certificate policies, policy mappings or policy constraints extension is invalid" },
+	{ "chain.no_explicit_policy", "critical", REF_RFC5280 " 6.1.5",
+	    "an explicit policy is required (requireExplicitPolicy or --explicit-policy) and the "
+	    "valid policy set, intersected with --user-policy, is empty" },
 	{ "chain.weak_key", "critical", "NIST SP 800-131A", "a key is below the verifier's security level" },
 	{ "chain.weak_digest", "critical", "NIST SP 800-131A",
 	    "a signature digest is below the verifier's security level" },
@@ -224,6 +228,52 @@ ck_chain_opts_init(struct ck_chain_opts *o)
 	ck_fetch_opts_init(&o->net);
 }
 
+/*
+ * RFC 5280 6.1.1 inputs on the store's parameters (every verification
+ * inherits them): policy processing always on, the user-initial-policy-set
+ * (anyPolicy unless given: OpenSSL 3 with an empty set rejects valid paths),
+ * and the three initial flags.
+ */
+static int
+set_policy_inputs(X509_VERIFY_PARAM *vp, const struct ck_chain_opts *o, struct ck_err *err)
+{
+	STACK_OF(ASN1_OBJECT) *pols = sk_ASN1_OBJECT_new_null();
+	unsigned long flags = X509_V_FLAG_POLICY_CHECK;
+	size_t i;
+	int rv = -1;
+
+	if (pols == NULL)
+		return ck_err_set(err, CK_E_NOMEM, "out of memory");
+	for (i = 0; i < (o->n_user_policies ? o->n_user_policies : 1); i++) {
+		const char *oid = o->n_user_policies ? o->user_policies[i] : "2.5.29.32.0";
+		ASN1_OBJECT *obj = OBJ_txt2obj(oid, 1);
+
+		if (obj == NULL) {
+			ck_err_set(err, CK_E_USAGE, "--user-policy: '%s': not an OID", oid);
+			goto out;
+		}
+		if (!sk_ASN1_OBJECT_push(pols, obj)) {
+			ASN1_OBJECT_free(obj);
+			goto out;
+		}
+	}
+	if (o->explicit_policy)
+		flags |= X509_V_FLAG_EXPLICIT_POLICY;
+	if (o->inhibit_policy_mapping)
+		flags |= X509_V_FLAG_INHIBIT_MAP;
+	if (o->inhibit_any_policy)
+		flags |= X509_V_FLAG_INHIBIT_ANY;
+	/* set1_policies copies the set and sets X509_V_FLAG_POLICY_CHECK too */
+	if (!X509_VERIFY_PARAM_set1_policies(vp, pols) || !X509_VERIFY_PARAM_set_flags(vp, flags)) {
+		ck_err_ssl(err, CK_E_NOMEM, "cannot set the policy inputs");
+		goto out;
+	}
+	rv = 0;
+out:
+	sk_ASN1_OBJECT_pop_free(pols, ASN1_OBJECT_free);
+	return rv;
+}
+
 struct ck_chain_ctx *
 ck_chain_ctx_new(const struct ck_chain_opts *o, struct ck_err *err)
 {
@@ -246,6 +296,10 @@ ck_chain_ctx_new(const struct ck_chain_opts *o, struct ck_err *err)
 	/* The store's parameters are used by OCSP response verification. */
 	vp = X509_STORE_get0_param(c->store);
 	X509_VERIFY_PARAM_set_time(vp, o->at);
+	if (set_policy_inputs(vp, o, err) != 0) {
+		ck_chain_ctx_free(c);
+		return NULL;
+	}
 	if ((c->at = ASN1_TIME_set(NULL, o->at)) == NULL) {
 		ck_err_ssl(err, CK_E_NOMEM, "out of memory");
 		ck_chain_ctx_free(c);
@@ -846,6 +900,7 @@ struct verr {
 struct vrun {
 	struct verr v[MAX_VERRS];
 	int n;
+	json_t *policies;	/* the user-constrained valid policy set (OIDs), or NULL */
 };
 
 /* What the verify callbacks see (X509_STORE_CTX app data). */
@@ -1056,6 +1111,28 @@ check_time:
 	return 1;
 }
 
+/* The valid policy set of the path, intersected with the user set (RFC 5280 6.1.5 g). */
+static void
+valid_policies(X509_STORE_CTX *sc, struct vrun *r)
+{
+	X509_POLICY_TREE *tree = X509_STORE_CTX_get0_policy_tree(sc);
+	STACK_OF(X509_POLICY_NODE) *nodes;
+	char oid[128];
+	int i;
+
+	json_decref(r->policies);
+	r->policies = NULL;
+	if (tree == NULL || (r->policies = json_array()) == NULL)
+		return;
+	nodes = X509_policy_tree_get0_user_policies(tree);
+	for (i = 0; i < sk_X509_POLICY_NODE_num(nodes); i++) {
+		const ASN1_OBJECT *p = X509_policy_node_get0_policy(sk_X509_POLICY_NODE_value(nodes, i));
+
+		if (p != NULL && OBJ_obj2txt(oid, sizeof(oid), p, 1) > 0)
+			json_array_append_new(r->policies, json_string(oid));
+	}
+}
+
 static int
 verify_once(struct ck_chain_ctx *c, X509 *leaf, STACK_OF(X509) *untrusted, struct vrun *r,
     STACK_OF(X509) **path, int *trusted)
@@ -1065,6 +1142,7 @@ verify_once(struct ck_chain_ctx *c, X509 *leaf, STACK_OF(X509) *untrusted, struc
 	struct vctx v = { c, r };
 	int rv = -1;
 
+	json_decref(r->policies);
 	memset(r, 0, sizeof(*r));
 	*path = NULL;
 	*trusted = 0;
@@ -1090,6 +1168,7 @@ verify_once(struct ck_chain_ctx *c, X509 *leaf, STACK_OF(X509) *untrusted, struc
 	}
 	*path = X509_STORE_CTX_get1_chain(sc);
 	*trusted = sk_X509_num(*path) > X509_STORE_CTX_get_num_untrusted(sc);
+	valid_policies(sc, r);
 	rv = 0;
 out:
 	ERR_clear_error();
@@ -1309,7 +1388,7 @@ ck_chain_check_der(struct ck_chain_ctx *c, const struct ck_chain_input *in, size
 		return NULL;
 	}
 	if ((input = sk_X509_new_null()) == NULL || (findings = json_array()) == NULL ||
-	    (r = malloc(sizeof(*r))) == NULL || (visited = json_object()) == NULL) {
+	    (r = calloc(1, sizeof(*r))) == NULL || (visited = json_object()) == NULL) {
 		ck_err_set(err, CK_E_NOMEM, "out of memory");
 		goto fail;
 	}
@@ -1457,6 +1536,8 @@ ck_chain_check_der(struct ck_chain_ctx *c, const struct ck_chain_input *in, size
 	json_object_set_new(rec, "findings", findings);
 	findings = NULL;
 	json_object_set_new(rec, "revocation", rev);
+	json_object_set_new(rec, "policies", r->policies != NULL ? json_incref(r->policies) :
+	    json_array());
 	if (c->o.policy.name[0] != '\0') {
 		json_t *pol = json_pack("{s:s}", "name", c->o.policy.name);
 
@@ -1479,6 +1560,8 @@ out:
 	json_decref(findings);
 	json_decref(visited);
 	EVP_MD_CTX_free(sha);
+	if (r != NULL)
+		json_decref(r->policies);
 	free(r);
 	return rec;
 }

@@ -41,6 +41,10 @@ struct ck_chain_opts {
 	int ocsp;
 	int require_revocation;		/* unreachable revocation info is critical */
 	int max_fetch;			/* AIA URLs fetched per candidate (loop/depth bound) */
+	/* RFC 5280 6.1.1 policy inputs; policy processing is always on. */
+	const char *const *user_policies;	/* OIDs; none: anyPolicy 2.5.29.32.0 */
+	size_t n_user_policies;
+	int explicit_policy, inhibit_policy_mapping, inhibit_any_policy;
 	struct ck_fetch_opts net;
 };
 
