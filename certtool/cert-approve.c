@@ -102,32 +102,25 @@ out:
 	return st;
 }
 
-/* Applies one config entry to the CA records it names.  Returns 0 or -1 (err set). */
-static int
-apply_config(const struct ck_caconfig *c, struct vec *cas, struct ck_err *err)
-{
-	const char *target = c->ca;
-	size_t i, hit = 0;
+/* ck_caconfig_apply_all's report: what cannot be applied stops the judging. */
+struct config_report {
+	FILE *rep;
+	const size_t *src;	/* entry -> index of its --ca-config file */
+	int failed;
+};
 
-	if (target[0] == '\0') {
-		if (cfg.cas.n == 1)
-			target = cfg.cas.v[0];
-		else if (cas->n == 1)
-			target = json_string_value(json_object_get(cas->v[0], "name"));
-		if (target == NULL || target[0] == '\0')
-			return ck_err_set(err, CK_E_USAGE, "no registry path names the CA and "
-			    "there is not exactly one CA: give --ca NAME");
+static void
+config_report(void *arg, size_t entry, const struct ck_err *err, int failed)
+{
+	struct config_report *cr = arg;
+	const char *file = cfg.configs.v[cr->src[entry]];
+
+	if (!failed) {
+		ck_warnx("'%s': %s", file, err->msg);
+		return;
 	}
-	for (i = 0; i < cas->n; i++) {
-		if (!ck_approve_ca_named(cas->v[i], target))
-			continue;
-		if (ck_caconfig_apply(c, cas->v[i], err) < 0)
-			return -1;
-		hit++;
-	}
-	if (hit == 0)
-		ck_warnx("CA settings for '%s' ignored: no ca record of that name", target);
-	return 0;
+	ck_report(cr->rep, file, err);
+	cr->failed = 1;
 }
 
 /* Finds the principal record for --requester.  Returns 1 found, 0 none, -1 ambiguous. */
@@ -392,9 +385,13 @@ main(int argc, char **argv)
 		}
 	}
 
-	for (i = 0; judge && i < nconf; i++) {
-		if (apply_config(&conf[i], &cas, &err) < 0) {
-			ck_report(rep, cfg.configs.v[conf_src[i]], &err);
+	/* A CA setting that cannot be placed makes every verdict doubtful: none is given. */
+	if (judge && nconf > 0) {
+		struct config_report cr = { rep, conf_src, 0 };
+
+		ck_caconfig_apply_all(conf, nconf, cas.v, cas.n, cfg.cas.n == 1 ? cfg.cas.v[0] : NULL,
+		    config_report, &cr);
+		if (cr.failed) {
 			st = CK_UNKNOWN;
 			judge = 0;
 		}

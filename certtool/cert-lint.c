@@ -53,60 +53,41 @@ read_config(const char *path, struct ck_err *err)
 	return 0;
 }
 
+/* ck_caconfig_apply_all's report: an error record and exit 3, or a warning. */
+static void
+config_report(void *arg, size_t entry, const struct ck_err *err, int failed)
+{
+	(void)arg;
+	if (!failed) {
+		ck_warnx("'%s': %s", cfg.conf_src[entry], err->msg);
+		return;
+	}
+	ck_report(cfg.format == CK_FMT_JSON ? stdout : NULL, cfg.conf_src[entry], err);
+	cfg.status = ck_status_worse(cfg.status, CK_UNKNOWN);
+}
+
 /*
  * Fills the held ca records with the --ca-config settings before any rule
- * runs: an entry goes to the ca records its registry path names (name or
- * DNS host), an entry without a path to --ca NAME or, failing that, to the
- * only ca record of the input.  Records are changed in place, so the
- * linter's index (which holds references) sees the settings too.
+ * runs (ck_caconfig_apply_all: the registry path's CA, else --ca NAME, else
+ * the only ca record).  Records are changed in place, so the linter's index
+ * (which holds references) sees the settings too.
  */
 static void
 apply_configs(json_t *held)
 {
-	struct ck_err err;
-	json_t *rec, *only = NULL;
-	size_t i, k, ncas = 0;
+	json_t **cas = calloc(json_array_size(held) + 1, sizeof(*cas)), *rec;
+	size_t k, ncas = 0;
 
-	json_array_foreach(held, k, rec)
-		if (ck_record_is(rec, "ca")) {
-			ncas++;
-			only = rec;
-		}
-	for (i = 0; i < cfg.nconf; i++) {
-		const char *target = cfg.conf[i].ca;
-		json_t *want = NULL;	/* the only ca record, when the entry names none */
-		size_t hit = 0;
-
-		if (target[0] == '\0' && cfg.ca != NULL)
-			target = cfg.ca;
-		if (target[0] == '\0') {
-			if (ncas != 1) {
-				ck_err_set(&err, CK_E_USAGE, "no registry path names the CA and the input "
-				    "has %zu ca records: give --ca NAME", ncas);
-				ck_report(cfg.format == CK_FMT_JSON ? stdout : NULL, cfg.conf_src[i], &err);
-				cfg.status = ck_status_worse(cfg.status, CK_UNKNOWN);
-				continue;
-			}
-			want = only;
-			target = json_string_value(json_object_get(only, "name"));
-			if (target == NULL)
-				target = "(unnamed)";
-		}
-		json_array_foreach(held, k, rec) {
-			if (!ck_record_is(rec, "ca") ||
-			    (want != NULL ? rec != want : !ck_approve_ca_named(rec, target)))
-				continue;
-			if (ck_caconfig_apply(&cfg.conf[i], rec, &err) < 0) {
-				ck_report(NULL, cfg.conf_src[i], &err);
-				cfg.status = ck_status_worse(cfg.status, CK_UNKNOWN);
-				continue;
-			}
-			hit++;
-		}
-		if (hit == 0)
-			ck_warnx("'%s': settings for CA '%s' ignored: no ca record of that name",
-			    cfg.conf_src[i], target);
+	if (cas == NULL) {
+		ck_warnx("out of memory");
+		cfg.status = ck_status_worse(cfg.status, CK_UNKNOWN);
+		return;
 	}
+	json_array_foreach(held, k, rec)
+		if (ck_record_is(rec, "ca"))
+			cas[ncas++] = rec;
+	ck_caconfig_apply_all(cfg.conf, cfg.nconf, cas, ncas, cfg.ca, config_report, NULL);
+	free(cas);
 }
 
 static int

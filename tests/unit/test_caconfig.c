@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -230,6 +231,78 @@ test_apply_and_read_back(void **state)
 	json_decref(ca);
 }
 
+/* What ck_caconfig_apply_all reported: "E<entry>" failed, "W<entry>" ignored. */
+static char reported[64];
+
+static void
+note(void *arg, size_t entry, const struct ck_err *err, int failed)
+{
+	size_t n = strlen(reported);
+
+	(void)arg;
+	(void)err;
+	snprintf(reported + n, sizeof(reported) - n, "%c%zu", failed ? 'E' : 'W', entry);
+}
+
+/* The edit_flags raw value a ca record got, or -1. */
+static long long
+edit_raw(const json_t *ca)
+{
+	const json_t *v = json_object_get(json_object_get(ca, "edit_flags"), "raw");
+
+	return v != NULL ? (long long)json_integer_value(v) : -1;
+}
+
+static void
+test_apply_all_placement(void **state)
+{
+	struct ck_caconfig c[3];
+	json_t *cas[2];
+	size_t i;
+
+	(void)state;
+	memset(c, 0, sizeof(c));
+	for (i = 0; i < 3; i++) {
+		c[i].has_edit_flags = 1;
+		c[i].edit_flags = (uint32_t)(i + 1);
+	}
+	snprintf(c[0].ca, sizeof(c[0].ca), "ca2.corp.example");	/* by DNS host */
+	/* c[1]: no registry path.  c[2]: a CA not in the input. */
+	snprintf(c[2].ca, sizeof(c[2].ca), "ELSEWHERE-CA");
+	cas[0] = json_pack("{s:s, s:s, s:s}", "kind", "ca", "name", "CORP-CA", "dns_host",
+	    "ca1.corp.example");
+	cas[1] = json_pack("{s:s, s:s, s:s}", "kind", "ca", "name", "OTHER-CA", "dns_host",
+	    "ca2.corp.example");
+
+	/* Two CAs and no --ca: the entry without a path is not guessed. */
+	reported[0] = '\0';
+	assert_int_equal(ck_caconfig_apply_all(c, 3, cas, 2, NULL, note, NULL), 1);
+	assert_string_equal(reported, "E1W2");
+	assert_int_equal(edit_raw(cas[0]), -1);
+	assert_int_equal(edit_raw(cas[1]), 1);
+
+	/* --ca names the CA of the entry without a path (by name, any case). */
+	reported[0] = '\0';
+	assert_int_equal(ck_caconfig_apply_all(c, 2, cas, 2, "corp-ca", note, NULL), 0);
+	assert_string_equal(reported, "");
+	assert_int_equal(edit_raw(cas[0]), 2);
+
+	/* One ca record, even without a name: it gets the entry without a path. */
+	json_object_del(cas[0], "name");
+	json_object_del(cas[0], "edit_flags");
+	reported[0] = '\0';
+	assert_int_equal(ck_caconfig_apply_all(c + 1, 1, cas, 1, NULL, note, NULL), 0);
+	assert_string_equal(reported, "");
+	assert_int_equal(edit_raw(cas[0]), 2);
+
+	/* No ca records at all: an entry without a path cannot be placed. */
+	reported[0] = '\0';
+	assert_int_equal(ck_caconfig_apply_all(c + 1, 1, cas, 0, NULL, note, NULL), 1);
+	assert_string_equal(reported, "E0");
+	json_decref(cas[0]);
+	json_decref(cas[1]);
+}
+
 int
 main(void)
 {
@@ -240,6 +313,7 @@ main(void)
 		cmocka_unit_test(test_utf16),
 		cmocka_unit_test(test_disposition_action),
 		cmocka_unit_test(test_apply_and_read_back),
+		cmocka_unit_test(test_apply_all_placement),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "ck_caconfig.h"
+#include "ck_approve.h"
 #include "ck_load.h"
 
 enum setting { S_DISP, S_EDIT, S_IFACE, S_COUNT };
@@ -687,4 +688,52 @@ ck_caconfig_from_ca(const json_t *ca, struct ck_caconfig *cfg, struct ck_err *er
 		}
 	}
 	return 0;
+}
+
+size_t
+ck_caconfig_apply_all(const struct ck_caconfig *conf, size_t nconf, json_t *const *cas,
+    size_t ncas, const char *ca,
+    void (*report)(void *arg, size_t entry, const struct ck_err *err, int failed), void *arg)
+{
+	struct ck_err err;
+	size_t i, k, hit, failed = 0;
+
+	for (i = 0; i < nconf; i++) {
+		const char *target = conf[i].ca;
+		json_t *only = NULL;	/* the only ca record, for an entry without a path */
+		int bad = 0;
+
+		ck_err_clear(&err);
+		if (target[0] == '\0' && ca != NULL && ca[0] != '\0') {
+			target = ca;
+		} else if (target[0] == '\0') {
+			if (ncas != 1) {
+				ck_err_set(&err, CK_E_USAGE, "no registry path names the CA and the "
+				    "input has %zu ca records: give --ca NAME", ncas);
+				report(arg, i, &err, 1);
+				failed++;
+				continue;
+			}
+			only = cas[0];
+			target = json_string_value(json_object_get(only, "name"));
+			if (target == NULL)
+				target = "(unnamed)";
+		}
+		for (k = 0, hit = 0; k < ncas; k++) {
+			if (only != NULL ? cas[k] != only : !ck_approve_ca_named(cas[k], target))
+				continue;
+			hit++;
+			if (ck_caconfig_apply(&conf[i], cas[k], &err) < 0) {
+				report(arg, i, &err, 1);
+				bad = 1;
+			}
+		}
+		if (hit == 0) {
+			ck_err_set(&err, CK_E_NOTFOUND, "settings for CA '%s' ignored: no ca record "
+			    "of that name", target);
+			report(arg, i, &err, 0);
+		}
+		failed += (size_t)bad;
+	}
+	return failed;
 }

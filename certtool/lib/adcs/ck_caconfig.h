@@ -117,6 +117,26 @@ const char *ck_caconfig_disposition_action(uint32_t disp);
 int ck_caconfig_apply(const struct ck_caconfig *cfg, json_t *ca, struct ck_err *err);
 
 /*
+ * "Apply --ca-config to the ca records", the one rule of every tool
+ * (cert-lint, cert-approve).  Each entry goes to the ca records its registry
+ * path names (name or DNS host, case-insensitive).  An entry without a path
+ * (certutil -getreg run on the CA itself, without -config) goes to the CA
+ * that `ca` names (the tool's --ca, when exactly one is given; NULL: none),
+ * else to the only ca record of the input.  With several ca records and no
+ * `ca` the entry is not guessed onto one of them: that is an error
+ * ("... give --ca NAME").
+ *
+ * For each entry that fails (no place, or a record it cannot be written
+ * into) report(arg, i, err, 1) is called and the other entries go on; an
+ * entry whose CA is not in the input calls report(arg, i, err, 0) (a
+ * warning: "settings for CA 'X' ignored: no ca record of that name").
+ * Records are changed in place.  Returns the number of failed entries.
+ */
+size_t ck_caconfig_apply_all(const struct ck_caconfig *conf, size_t nconf, json_t *const *cas,
+    size_t ncas, const char *ca,
+    void (*report)(void *arg, size_t entry, const struct ck_err *err, int failed), void *arg);
+
+/*
  * Reads the settings back from a `ca` record (any field absent -> has_* 0;
  * each field may be an integer, "0x..." string or {"raw": ...}).  ca name
  * from "name".  Returns 0, or -1 (CK_E_PARSE) when a field is malformed.
