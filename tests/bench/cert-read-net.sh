@@ -1,0 +1,171 @@
+#!/bin/sh
+# Benchmark: reading the TLS chains of many endpoints over a WAN-like link.
+#
+# A loopback proxy (delayproxy.c, built here) adds 25 ms each way (50 ms
+# round trip) in front of a real nginx TLS server; every 127.1.y.z:PORT is
+# a distinct endpoint.  Two runs:
+#   1 000 endpoints, all answering, default settings;
+#   10 000 endpoints, 10% silent (accept, never answer), --timeout 3.
+# Side by side: cert-read's earlier thread pool (CERTKIT_NET_ENGINE=0,
+# --jobs 256, its old maximum), an `openssl s_client` loop and
+# ssl-cert-check (both one endpoint at a time: timed on a sample and scaled,
+# said so), and nmap's ssl-cert script (parallel: the whole set).
+# Prints wall time and peak RSS.  Not a test: nothing fails on speed.
+#
+# CK_BENCH_NET_SMALL / CK_BENCH_NET_LARGE change the endpoint counts.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+dir="$BENCH/cert-read-net"
+mkdir -p "$dir"
+SMALL=${CK_BENCH_NET_SMALL:-1000}
+LARGE=${CK_BENCH_NET_LARGE:-10000}
+SAMPLE=${CK_BENCH_NET_SAMPLE:-50}
+
+if ! command -v nginx >/dev/null 2>&1; then
+	echo "cert-read-net bench: needs nginx (Debian nginx-light)"
+	exit 0
+fi
+if ! cc -O2 -Wall -Wextra -Werror -o "$dir/delayproxy" "$here/delayproxy.c"; then
+	echo "cert-read-net bench: cannot build delayproxy"
+	exit 0
+fi
+
+# free_port: a TCP port nothing listens on.
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+wait_port() {
+	for _ in $(seq 100); do
+		python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1)' "$1" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+BACK=$(free_port)
+N="$top/tests/fixtures/net"
+mkdir -p "$dir/nginx/logs"
+cat >"$dir/nginx/nginx.conf" <<EOF
+daemon off;
+master_process off;
+worker_processes 1;
+worker_rlimit_nofile 30000;
+pid $dir/nginx/nginx.pid;
+error_log $dir/nginx/logs/error.log;
+events { worker_connections 20000; }
+http {
+	access_log off;
+	server {
+		listen 127.0.0.1:$BACK ssl backlog=4096;
+		ssl_certificate $N/chain.pem;
+		ssl_certificate_key $N/leaf.key;
+		ssl_protocols TLSv1.2 TLSv1.3;
+		return 204;
+	}
+}
+EOF
+pids=""
+trap 'for p in $pids; do kill "$p" 2>/dev/null; done' EXIT INT TERM
+nginx -p "$dir/nginx" -c "$dir/nginx/nginx.conf" -e "$dir/nginx/logs/error.log" &
+pids="$pids $!"
+P1=$(free_port)
+"$dir/delayproxy" "$P1" "$BACK" 25 0 &
+pids="$pids $!"
+P2=$(free_port)
+"$dir/delayproxy" "$P2" "$BACK" 25 10 &
+pids="$pids $!"
+if ! wait_port "$BACK" || ! wait_port "$P1" || ! wait_port "$P2"; then
+	echo "cert-read-net bench: nginx or the proxy did not start"
+	exit 0
+fi
+
+# endpoints COUNT PORT: tls://127.1.y.z:PORT, numbered 1..COUNT (y*256+z).
+endpoints() {
+	awk -v n="$1" -v p="$2" 'BEGIN { for (i = 1; i <= n; i++) printf "tls://127.1.%d.%d:%d\n", int(i / 256), i % 256, p }'
+}
+endpoints "$SMALL" "$P1" >"$dir/small"
+endpoints "$LARGE" "$P2" >"$dir/large"
+
+# measure LABEL CMD...: wall seconds and peak RSS of CMD (GNU time).
+measure() {
+	label=$1
+	shift
+	/usr/bin/time -f '%e %M' -o "$dir/time" "$@" >"$dir/out" 2>/dev/null
+	read -r wall rss <<EOF
+$(tail -n 1 "$dir/time")
+EOF
+	certs=$(grep -c '"kind":"cert"' "$dir/out")
+	errors=$(grep -c '"kind":"error"' "$dir/out")
+	printf '%-44s %7.2f s  %6d MB peak RSS  (%s certificates, %s errors)\n' \
+		"$label" "$wall" "$((rss / 1024))" "$certs" "$errors"
+	LAST=$wall
+}
+
+# The s_client loop and ssl-cert-check read one endpoint at a time.
+sclient_loop() {
+	while read -r u; do
+		hp=${u#tls://}
+		timeout 3 openssl s_client -connect "$hp" -showcerts </dev/null >/dev/null 2>&1
+	done
+}
+
+echo "endpoints behind a 25 ms each way proxy (50 ms RTT), nginx TLS backend"
+echo "-- $SMALL endpoints, all answering, default settings"
+# shellcheck disable=SC2046
+measure "cert-read (engine, --jobs 256 default)" cert-read --no-pem $(cat "$dir/small")
+ck=$LAST
+# shellcheck disable=SC2046
+measure "cert-read thread pool (--jobs 256, old max)" env CERTKIT_NET_ENGINE=0 \
+	cert-read --no-pem --jobs 256 $(cat "$dir/small")
+head -n "$SAMPLE" "$dir/small" >"$dir/sample"
+t0=$(date +%s.%N)
+sclient_loop <"$dir/sample"
+t=$(awk -v a="$t0" -v b="$(date +%s.%N)" -v s="$SAMPLE" -v n="$SMALL" 'BEGIN { printf "%.1f", (b - a) * n / s }')
+printf '%-44s %7s s  (%s endpoints timed, scaled)  -> cert-read %.0fx faster\n' \
+	"openssl s_client loop" "$t" "$SAMPLE" "$(awk -v a="$t" -v b="$ck" 'BEGIN { print a / b }')"
+if command -v ssl-cert-check >/dev/null 2>&1; then
+	sed 's|^tls://||; s|:| |' "$dir/sample" >"$dir/sample.scc"
+	t0=$(date +%s.%N)
+	ssl-cert-check -b -f "$dir/sample.scc" >/dev/null 2>&1
+	t=$(awk -v a="$t0" -v b="$(date +%s.%N)" -v s="$SAMPLE" -v n="$SMALL" 'BEGIN { printf "%.1f", (b - a) * n / s }')
+	printf '%-44s %7s s  (%s endpoints timed, scaled)  -> cert-read %.0fx faster\n' \
+		"ssl-cert-check -f" "$t" "$SAMPLE" "$(awk -v a="$t" -v b="$ck" 'BEGIN { print a / b }')"
+else
+	echo "ssl-cert-check: not installed"
+fi
+if command -v nmap >/dev/null 2>&1; then
+	sed 's|^tls://||; s|:.*||' "$dir/small" >"$dir/small.hosts"
+	/usr/bin/time -f '%e %M' -o "$dir/time" nmap -n -Pn -T4 -p "$P1" --script ssl-cert \
+		-iL "$dir/small.hosts" -oN "$dir/nmap.out" >/dev/null 2>&1
+	read -r wall rss <<EOF
+$(tail -n 1 "$dir/time")
+EOF
+	got=$(grep -c 'Subject: commonName' "$dir/nmap.out")
+	printf '%-44s %7.2f s  %6d MB peak RSS  (%s certificates)  -> cert-read %.0fx faster\n' \
+		"nmap --script ssl-cert" "$wall" "$((rss / 1024))" "$got" \
+		"$(awk -v a="$wall" -v b="$ck" 'BEGIN { print a / b }')"
+else
+	echo "nmap: not installed"
+fi
+
+echo "-- $LARGE endpoints, 10% silent, --timeout 3"
+for j in 256 1000 2000; do
+	# shellcheck disable=SC2046
+	measure "cert-read --timeout 3 --jobs $j" cert-read --no-pem --timeout 3 --jobs "$j" \
+		$(cat "$dir/large")
+done
+# shellcheck disable=SC2046
+measure "cert-read thread pool (--jobs 256, old max)" env CERTKIT_NET_ENGINE=0 \
+	cert-read --no-pem --timeout 3 --jobs 256 $(cat "$dir/large")
+if command -v nmap >/dev/null 2>&1; then
+	sed 's|^tls://||; s|:.*||' "$dir/large" >"$dir/large.hosts"
+	/usr/bin/time -f '%e %M' -o "$dir/time" nmap -n -Pn -T4 -p "$P2" --script ssl-cert \
+		--host-timeout 10s -iL "$dir/large.hosts" -oN "$dir/nmap.out" >/dev/null 2>&1
+	read -r wall rss <<EOF
+$(tail -n 1 "$dir/time")
+EOF
+	got=$(grep -c 'Subject: commonName' "$dir/nmap.out")
+	printf '%-44s %7.2f s  %6d MB peak RSS  (%s certificates)\n' \
+		"nmap --script ssl-cert --host-timeout 10s" "$wall" "$((rss / 1024))" "$got"
+fi
