@@ -37,6 +37,18 @@ parse_timeout(const char *arg, void *target, struct ck_err *err)
 	return ck_parse_long(arg, 1, 3600, (long *)target, err);
 }
 
+static int
+parse_ports(const char *arg, void *target, struct ck_err *err)
+{
+	return ck_prereq_parse_ports(target, arg, err);
+}
+
+static int
+parse_ms(const char *arg, void *target, struct ck_err *err)
+{
+	return ck_parse_long(arg, 1, 600000, (long *)target, err);
+}
+
 #define S(n, a, d, t) .name = n, .arg = a, .desc = d, .type = CK_OPT_STR, .target = t
 static const struct ck_opt opts[] = {
 	{ S("uri", "ldap[s]://HOST[:PORT]", "read the site from this domain controller", &lo.uri) },
@@ -71,6 +83,14 @@ static const struct ck_opt opts[] = {
 	    .complete = CK_COMPLETE_FILE },
 	{ S("computers-ou", "DN", "AMT computers: the computer objects under DN",
 	    &so.computers_ou) },
+	{ S("provision-name", "NAME", "the provisioning server name in MEBx (ProvisionServer)",
+	    &p.provision_name) },
+	{ S("dns-server", "ADDR[:PORT]", "ask this DNS server instead of the system's",
+	    &p.dns_server) },
+	{ .name = "ports", .arg = "PORT,...", .desc = "ports on each AMT host (16992,16993,16995)",
+	    .type = CK_OPT_PARSE, .target = &p, .parse = parse_ports },
+	{ .name = "connect-timeout", .arg = "MS", .desc = "per DNS query and connection (3000)",
+	    .type = CK_OPT_PARSE, .target = &p.connect_timeout_ms, .parse = parse_ms },
 	{ S("winrm-url", "URL", "WS-Management endpoint (http://SP:5985/wsman)", &p.winrm_url) },
 	{ S("winrm-user", "USER", "authenticated Identify as USER", &p.winrm_user) },
 	{ S("winrm-password-file", "FILE", "its password", &winrm_pwfile),
@@ -190,6 +210,8 @@ main(int argc, char **argv)
 	so.uri = lo.uri;
 	so.amt_domains = amt_domains.v;
 	so.n_amt_domains = amt_domains.n;
+	p.amt_domains = amt_domains.v;
+	p.n_amt_domains = amt_domains.n;
 	so.want_hosts = amt_hosts == NULL;
 	snprintf(p.ad_why, sizeof(p.ad_why), "no template or ca records on the input and no --uri");
 	snprintf(p.forest_why, sizeof(p.forest_why), "the forest's domains are read over LDAP: "

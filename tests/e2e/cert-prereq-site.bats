@@ -5,8 +5,11 @@
 # First the green run, then one broken thing at a time: each turns exactly
 # its own row critical with a reason that names the cause.
 #
-# WinRM: Debian ships no WS-Management server; tests/harness/winrm-responder.py
-# stands in for Windows on $SAMBA_IP:5985 (Identify only, as documented).
+# The service point and the AMT hosts all resolve (through the DC's DNS) to
+# $SAMBA_IP, where real listeners wait: 9971, 16992, 16995 (plain TCP),
+# 16993 (openssl s_server).  WinRM: Debian ships no WS-Management server;
+# tests/harness/winrm-responder.py stands in for Windows on $SAMBA_IP:5985
+# (Identify only, as documented).
 
 bats_require_minimum_version 1.5.0
 
@@ -20,16 +23,14 @@ setup_file() {
 	PREREQ_FIX="$FIX/prereq"
 	. "$FIX/prereq/site.sh"
 	prereq_site_load "$PREREQ_FIX" || { samba_stop; return 1; }
-	python3 "$CK_TOP/tests/harness/winrm-responder.py" --addr "$SAMBA_IP" --port 5985 \
-		--ready "$BATS_FILE_TMPDIR/wr.ready" >/dev/null 2>&1 &
-	WR_PID=$!
-	export WR_PID PREREQ_FIX
-	for _ in $(seq 50); do [ -s "$BATS_FILE_TMPDIR/wr.ready" ] && break; sleep 0.1; done
+	export PREREQ_FIX
+	prereq_listen_start "$BATS_FILE_TMPDIR" || { samba_stop; return 1; }
 }
 
 teardown_file() {
-	[ -z "${WR_PID:-}" ] || kill "$WR_PID" 2>/dev/null || true
 	. "$CK_TOP/tests/harness/samba.sh"
+	. "$FIX/prereq/site.sh"
+	prereq_listen_stop "$BATS_FILE_TMPDIR"
 	samba_stop
 }
 
@@ -37,14 +38,14 @@ setup() {
 	load helper
 	. "$CK_TOP/tests/harness/samba.sh"
 	. "$FIX/prereq/site.sh"
-	# The rows a site can be judged on here (DNS and ports: see cert-prereq(1)).
-	ROWS=enterprise_ca,ca_key_size,templates,auto_approval,ad_container,namespace,winrm
+	# Every row the network can show.
+	ROWS=enterprise_ca,ca_key_size,templates,auto_approval,ad_container,provision_dns,namespace,ports,winrm
 }
 
 # site [ARGS...]: cert-prereq on the live site with the green options, then ARGS.
 site() {
 	# shellcheck disable=SC2046
-	run cert-prereq $(prereq_args) --service-point-address "$SAMBA_IP" --only "$ROWS" "$@"
+	run cert-prereq $(prereq_args) --only "$ROWS" "$@"
 }
 
 # rows: "check=status" per record of $output, one a line, in order.
@@ -68,19 +69,26 @@ msg() {
 	rows >"$BATS_FILE_TMPDIR/green"
 	[ "$(grep -c '=ok$' "$BATS_FILE_TMPDIR/green")" -eq "$(wc -l <"$BATS_FILE_TMPDIR/green")" ]
 	[ "$(grep -c '^oob.namespace=ok$' "$BATS_FILE_TMPDIR/green")" -eq 3 ]
+	[ "$(grep -c '^oob.ports=ok$' "$BATS_FILE_TMPDIR/green")" -eq 4 ]
+	[ "$(grep -c '^oob.provision_dns=ok$' "$BATS_FILE_TMPDIR/green")" -eq 1 ]
+	printf '%s\n' "$output" | grep '^{' | jq -r 'select(.check == "oob.provision_dns") | .message' |
+		grep -qx "ProvisionServer.corp.example resolves to the service point $SAMBA_IP ($SAMBA_IP)"
+	printf '%s\n' "$output" | grep '^{' | jq -r 'select(.check == "oob.ports") | .message' |
+		grep -qx "TCP from here: 16992 open, 16993 open, 16995 open"
 	printf '%s\n' "$output" | grep '^{' | jq -r 'select(.check == "oob.ad_container") | .message' |
-		grep -q "an allow ACE for 'CORP.SITESRV01\$' (S-1-5-21-.*, mask 0x10000000, flags 0xa) grants 'CORP.SITESRV01\$' Full Control on this object and all child objects"
+		grep -q "the allow ACE for 'CORP.SITESRV01\$' (S-1-5-21-[0-9-]*, generic_all) grants 'CORP.SITESRV01\$' Full Control on this object and all child objects"
 	printf '%s\n' "$output" | grep '^{' | python3 "$CK_TOP/tests/schema/validate.py"
 }
 
 @test "man cert-prereq: Is my site ready? (the checklist of the live site)" {
 	cd "$BATS_TEST_TMPDIR"
 	cp "$PREREQ_FIX/hosts.txt" "$PREREQ_FIX/getreg.txt" .
-	run cert-prereq --uri "$SAMBA_LDAPS_URI" --cacert "$SAMBA_CACERT" --bind-dn "$SAMBA_ADMIN_DN" --password-file "$SAMBA_PWFILE" --site-server 'CORP\SITESRV01$' --service-point 'CORP\OOBSP$' --container OU=AMT --amt-domain corp.example --amt-hosts hosts.txt --ca-config getreg.txt --format text
+	run -0 cert-prereq --uri "$SAMBA_LDAPS_URI" --cacert "$SAMBA_CACERT" --bind-dn "$SAMBA_ADMIN_DN" --password-file "$SAMBA_PWFILE" --site-server 'CORP\SITESRV01$' --service-point 'CORP\OOBSP$' --container OU=AMT --amt-domain corp.example --amt-hosts hosts.txt --dns-server "$SAMBA_IP" --ca-config getreg.txt --format text
 	[[ "$output" == *"[ OK ] Active Directory container (oob.ad_container)"* ]]
 	[[ "$output" == *"[ OK ] Forest and namespace (oob.namespace)"* ]]
+	[[ "$output" == *"[ OK ] Ports (oob.ports)"* ]]
 	[[ "$output" == *"[HAND] Hotfix 942841 (oob.hotfix_942841)"* ]]
-	[[ "$output" != *"[CRIT]"* ]]
+	[ "$(printf '%s\n' "$output" | grep -c '^\[ OK \]')" -eq 9 ]
 }
 
 @test "site: a CA under a 4096-bit root turns only oob.ca_key_size critical" {
@@ -114,7 +122,7 @@ msg() {
 	site --container "OU=AMT Denied"
 	[ "$status" -eq 2 ]
 	only_changed ad_container
-	msg ad_container | grep -q "a deny ACE for 'CORP.OOB Deny' (S-1-5-21-.*, mask 0x20, this object and all child objects) takes rights away from 'CORP.SITESRV01\$' through its group membership"
+	msg ad_container | grep -q "a deny ACE for 'CORP.OOB Deny' (S-1-5-21-[0-9-]*, write_property, on this object) takes Full Control away from 'CORP.SITESRV01\$' through its group membership"
 }
 
 @test "site: a container that does not exist -> critical; a domain this DC does not hold -> unknown" {
@@ -132,7 +140,8 @@ msg() {
 	[ "$status" -eq 2 ]
 	[ "$(rows | grep -c '^oob.namespace=ok$')" -eq 3 ]
 	msg namespace | grep -qx "'computer1.northwindtraders.com' is in domain northwindtraders.com of tree northwindtraders.com, but the service point 'oobsp.corp.example' is in tree corp.example: noncontiguous namespace"
-	diff <(grep -v "^oob.namespace=" "$BATS_FILE_TMPDIR/green") <(rows | grep -v "^oob.namespace=")
+	# One more host: one more ok record in oob.ports; every other row's status is unchanged.
+	diff <(sort -u "$BATS_FILE_TMPDIR/green" | grep -v "^oob.namespace=") <(rows | sort -u | grep -v "^oob.namespace=")
 }
 
 @test "site: workgroup and foreign names fail the namespace row" {
@@ -151,8 +160,39 @@ msg() {
 	[ "$(printf '%s\n' "$output" | jq -r .subject | sort | paste -sd, -)" = amt01.corp.example,amt02.corp.example,amt03.corp.example ]
 }
 
+@test "site: ProvisionServer pointing elsewhere -> only oob.provision_dns critical, naming both addresses" {
+	prereq_break dns
+	site
+	prereq_restore dns
+	[ "$status" -eq 2 ]
+	only_changed provision_dns
+	msg provision_dns | grep -qx "ProvisionServer.corp.example resolves to 127.0.0.254, not to the service point $SAMBA_IP ($SAMBA_IP)"
+}
+
+@test "site: no ProvisionServer record in a domain -> critical; an unanswering DNS server -> unknown" {
+	site --only provision_dns --provision-name NoSuchServer
+	[ "$status" -eq 2 ]
+	msg provision_dns | grep -q "no A record for NoSuchServer.corp.example ($SAMBA_IP: nxdomain)"
+	port=$(free_port)
+	site --only provision_dns --dns-server "127.0.0.1:$port" --service-point-address "$SAMBA_IP" --connect-timeout 500
+	[ "$status" -eq 3 ]
+	[ "$(rows)" = oob.provision_dns=unknown ]
+}
+
+@test "site: port 16993 closed on every AMT host -> only oob.ports critical" {
+	prereq_listen_stop "$BATS_FILE_TMPDIR" tls
+	site
+	[ "$status" -eq 2 ]
+	only_changed ports
+	[ "$(rows | grep -c '^oob.ports=critical$')" -eq 3 ]
+	msg ports | grep -qx "TCP from here: 16992 open, 16993 closed (connection refused), 16995 open"
+	site --ports 16992,16995
+	[ "$status" -eq 0 ]
+	prereq_listen_tls "$BATS_FILE_TMPDIR"
+}
+
 @test "site: WinRM absent on the service point -> only oob.winrm critical" {
-	kill "$WR_PID"
+	prereq_listen_stop "$BATS_FILE_TMPDIR" winrm
 	sleep 0.2
 	site
 	[ "$status" -eq 2 ]

@@ -55,6 +55,12 @@ winrm() {
 	run -3 cert-prereq --timeout 0 "$E"
 	run -3 cert-prereq --bogus
 	run -3 cert-prereq --at yesterday "$E"
+	run -3 cert-prereq --ports 16992,0 "$E"
+	[[ "$output" == *"ports are numbers 1-65535"* ]]
+	run -3 cert-prereq --ports 1,2,3,4,5,6,7,8,9 "$E"
+	[[ "$output" == *"at most 8 ports"* ]]
+	run -3 cert-prereq --connect-timeout 0 "$E"
+	run -3 cert-prereq --amt-version 3.x "$E"
 }
 
 @test "cert-prereq: the PKI rows of an export are ok, one record per CA / template / account" {

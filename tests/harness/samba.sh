@@ -66,7 +66,8 @@
 #   samba_sid NAME               objectSid (string form) of that object
 #   samba_dsacl DN SDDL          adds the ACEs in SDDL to DN's DACL (samba-tool dsacl set)
 #   samba_tool ARGS...           samba-tool with the DC's smb.conf on its local database
-#   samba_dns_add NAME TYPE DATA     a DNS record NAME.corp.example (SAMBA_DNS=1 only)
+#   samba_dns_add NAME TYPE DATA [ZONE]  a DNS record NAME.corp.example (SAMBA_DNS=1 only)
+#   samba_dns_zone ZONE          a new forward zone
 #   samba_dns_delete NAME TYPE DATA  removes it
 #   samba_system_replace DN ATTR VALUE  sets a system-only attribute locally
 #
@@ -436,11 +437,18 @@ samba_dsacl() {
 	samba_tool dsacl set --objectdn="$1" --sddl="$2" >/dev/null
 }
 
-# samba_dns_add NAME TYPE DATA: an AD-integrated DNS record NAME.$SAMBA_REALM
-# (samba-tool dns add over RPC to the DC; needs SAMBA_DNS=1 at samba_start).
+# samba_dns_add NAME TYPE DATA [ZONE]: an AD-integrated DNS record NAME.ZONE
+# (default zone: the realm's; samba-tool dns add over RPC to the DC; needs
+# SAMBA_DNS=1 at samba_start).
 samba_dns_add() {
-	samba-tool dns add "$SAMBA_IP" "$(printf '%s' "$SAMBA_REALM" | tr '[:upper:]' '[:lower:]')" \
+	samba-tool dns add "$SAMBA_IP" "${4:-$(printf '%s' "$SAMBA_REALM" | tr '[:upper:]' '[:lower:]')}" \
 		"$1" "$2" "$3" -U "Administrator%$SAMBA_ADMIN_PW" -s "$SAMBA_DIR/etc/smb.conf" >/dev/null
+}
+
+# samba_dns_zone ZONE: a new AD-integrated forward zone on the DC.
+samba_dns_zone() {
+	samba-tool dns zonecreate "$SAMBA_IP" "$1" -U "Administrator%$SAMBA_ADMIN_PW" \
+		-s "$SAMBA_DIR/etc/smb.conf" >/dev/null
 }
 
 # samba_dns_delete NAME TYPE DATA: removes that record again.

@@ -7,123 +7,139 @@
 #include <string.h>
 #include <strings.h>
 
-static long
-sid_index(const struct ck_requester *rq, const char *sid)
+#include "ck_acl.h"
+
+static const char *
+trustee(const struct ck_requester *rq, const char *sid)
 {
+	const char *w;
 	size_t i;
 
 	for (i = 0; i < rq->nsids; i++)
-		if (strcasecmp(rq->sids[i], sid) == 0)
-			return (long)i;
-	return -1;
-}
-
-static int
-is_allow(const struct ck_ace *a)
-{
-	return a->type == CK_ACE_ALLOWED || a->type == CK_ACE_ALLOWED_OBJECT;
-}
-
-/* The rights an ACE really carries: generic bits mapped as Full Control. */
-static uint32_t
-ds_rights(const struct ck_ace *a)
-{
-	return (a->mask & CK_GENERIC_ALL) ? CK_DS_FULL_CONTROL : a->mask & CK_DS_FULL_CONTROL;
-}
-
-static const char *
-trustee(const struct ck_requester *rq, long idx, const char *sid)
-{
-	const char *w;
-
-	if (idx >= 0 && rq->sid_names[idx] != NULL)
-		return rq->sid_names[idx];
+		if (strcasecmp(rq->sids[i], sid) == 0 && rq->sid_names[i] != NULL)
+			return rq->sid_names[i];
 	w = ck_sid_wellknown_name(sid);
 	return w ? w : sid;
 }
 
-static const char *
-reach(const struct ck_ace *a)
+/*
+ * The ACL entries (ck_acl.h form) of the ACEs that reach the object itself
+ * (children 0) or every child object (children 1).  New reference.
+ */
+static json_t *
+acl_of(const struct ck_sd *sd, const struct ck_requester *rq, int children)
 {
-	int obj = !(a->flags & CK_ACE_INHERIT_ONLY);
-	int kids = (a->flags & CK_ACE_CONTAINER_INHERIT) && !(a->flags & CK_ACE_NO_PROPAGATE) &&
-	    !a->has_inherited_object_type;
+	json_t *acl = json_array();
+	size_t i;
 
-	return obj && kids ? "this object and all child objects" : obj ? "this object only" :
-	    kids ? "child objects only" : "descendant objects of one class only";
+	for (i = 0; acl != NULL && i < sd->nace; i++) {
+		const struct ck_ace *a = &sd->aces[i];
+		json_t *e;
+
+		if (!a->has_sid)
+			continue;
+		if (children ? !(a->flags & CK_ACE_CONTAINER_INHERIT) || (a->flags & CK_ACE_NO_PROPAGATE) ||
+		    a->has_inherited_object_type : (a->flags & CK_ACE_INHERIT_ONLY) != 0)
+			continue;
+		e = json_pack("{s:s,s:s,s:b,s:o,s:b}", "sid", a->sid, "name", trustee(rq, a->sid),
+		    "allow", !ck_ace_is_deny(a), "rights", ck_ace_rights_json(a), "inherited",
+		    children || (a->flags & CK_ACE_INHERITED));
+		if (e != NULL && a->has_object_type)
+			json_object_set_new(e, "object_type", json_string(a->object_type));
+		json_array_append_new(acl, e);
+	}
+	return acl;
+}
+
+static const char *
+rights_text(const json_t *ace, char *buf, size_t size)
+{
+	const json_t *v;
+	size_t i, n = 0;
+
+	buf[0] = '\0';
+	json_array_foreach(json_object_get(ace, "rights"), i, v)
+		if (json_string_value(v) && strcmp(json_string_value(v), "generic_all") == 0) {
+			snprintf(buf, size, "generic_all");
+			return buf;
+		}
+	json_array_foreach(json_object_get(ace, "rights"), i, v)
+		n += (size_t)snprintf(buf + (n < size ? n : size), n < size ? size - n : 0, "%s%s",
+		    i ? "," : "", json_string_value(v) ? json_string_value(v) : "?");
+	return buf;
+}
+
+static const char *
+js(const json_t *o, const char *k)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+
+	return s ? s : "?";
 }
 
 enum ck_fc_verdict
 ck_container_full_control(const struct ck_sd *sd, const struct ck_requester *rq, char *msg,
     size_t size)
 {
-	const struct ck_ace *obj_full = NULL, *kid_full = NULL, *some = NULL;
+	const char *const *sids = (const char *const *)rq->sids;
+	struct ck_acl_answer on_obj, on_kids;
+	json_t *obj = acl_of(sd, rq, 0), *kids = acl_of(sd, rq, 1), *e;
+	enum ck_fc_verdict v = CK_FC_ERROR;
+	struct ck_err err;
+	char r[256];
 	size_t i;
+	int ho, hk;
 
-	/* Deny first: any deny ACE for the account that reaches the object or its children. */
-	for (i = 0; i < sd->nace; i++) {
-		const struct ck_ace *a = &sd->aces[i];
-		long idx;
-
-		if (!a->has_sid || !ck_ace_is_deny(a) || (idx = sid_index(rq, a->sid)) < 0)
-			continue;
-		if (ds_rights(a) == 0)
-			continue;
-		snprintf(msg, size, "a deny ACE for '%s' (%s, mask 0x%x, %s) takes rights away from "
-		    "'%s'%s", trustee(rq, idx, a->sid), a->sid, a->mask, reach(a), rq->name,
-		    strcasecmp(a->sid, rq->sid) == 0 ? "" : " through its group membership");
-		return CK_FC_DENIED;
+	if (obj == NULL || kids == NULL) {
+		snprintf(msg, size, "out of memory");
+		goto out;
 	}
-	for (i = 0; i < sd->nace; i++) {
-		const struct ck_ace *a = &sd->aces[i];
+	ho = ck_acl_effective(obj, sids, rq->nsids, "generic_all", NULL, &on_obj, &err);
+	hk = ck_acl_effective(kids, sids, rq->nsids, "generic_all", NULL, &on_kids, &err);
+	if (ho < 0 || hk < 0) {
+		snprintf(msg, size, "%s", err.msg);
+		goto out;
+	}
+	if (ho && hk) {
+		snprintf(msg, size, "the allow ACE for '%s' (%s, %s) grants '%s' Full Control on this "
+		    "object and all child objects", js(on_kids.allow, "name"),
+		    js(on_kids.allow, "sid"), rights_text(on_kids.allow, r, sizeof(r)), rq->name);
+		v = CK_FC_GRANTED;
+	} else if (on_obj.deny != NULL || on_kids.deny != NULL) {
+		const json_t *d = on_obj.deny ? on_obj.deny : on_kids.deny;
 
-		if (!a->has_sid || !is_allow(a) || sid_index(rq, a->sid) < 0 || ds_rights(a) == 0)
-			continue;
-		/* An object ACE limited to one property or right is never Full Control. */
-		if (a->has_object_type || ds_rights(a) != CK_DS_FULL_CONTROL) {
-			if (some == NULL)
-				some = a;
-			continue;
+		snprintf(msg, size, "a deny ACE for '%s' (%s, %s, %s) takes Full Control away from "
+		    "'%s'%s", js(d, "name"), js(d, "sid"), rights_text(d, r, sizeof(r)),
+		    on_obj.deny ? "on this object" : "on child objects", rq->name,
+		    strcasecmp(js(d, "sid"), rq->sid) == 0 ? "" : " through its group membership");
+		v = CK_FC_DENIED;
+	} else if (ho) {
+		snprintf(msg, size, "'%s' holds Full Control through '%s' (%s) on this object only; it "
+		    "must apply to this object and all child objects", rq->name,
+		    js(on_obj.allow, "name"), js(on_obj.allow, "sid"));
+		v = CK_FC_OBJECT_ONLY;
+	} else {
+		v = CK_FC_NONE;
+		snprintf(msg, size, "no ACE grants '%s', its groups, Everyone or Authenticated Users "
+		    "any right on the container", rq->name);
+		json_array_foreach(obj, i, e) {
+			size_t k;
+
+			if (!json_is_true(json_object_get(e, "allow")))
+				continue;
+			for (k = 0; k < rq->nsids; k++)
+				if (strcasecmp(rq->sids[k], js(e, "sid")) == 0)
+					break;
+			if (k == rq->nsids)
+				continue;
+			snprintf(msg, size, "'%s' holds only %s through '%s' (%s), not Full Control",
+			    rq->name, rights_text(e, r, sizeof(r)), js(e, "name"), js(e, "sid"));
+			v = CK_FC_PARTIAL;
+			break;
 		}
-		if (!(a->flags & CK_ACE_INHERIT_ONLY) && obj_full == NULL)
-			obj_full = a;
-		if ((a->flags & CK_ACE_CONTAINER_INHERIT) && !(a->flags & CK_ACE_NO_PROPAGATE) &&
-		    !a->has_inherited_object_type && kid_full == NULL)
-			kid_full = a;
 	}
-	if (obj_full != NULL && kid_full != NULL) {
-		long idx = sid_index(rq, obj_full->sid);
-
-		if (obj_full == kid_full || strcasecmp(obj_full->sid, kid_full->sid) == 0)
-			/* Windows and Samba store a generic ACE as an effective and an inherit-only one. */
-			snprintf(msg, size, "an allow ACE for '%s' (%s, mask 0x%x, flags 0x%x) grants "
-			    "'%s' Full Control on this object and all child objects",
-			    trustee(rq, idx, obj_full->sid), obj_full->sid,
-			    obj_full == kid_full ? obj_full->mask : kid_full->mask,
-			    obj_full == kid_full ? obj_full->flags : kid_full->flags, rq->name);
-		else
-			snprintf(msg, size, "allow ACEs for '%s' (this object) and '%s' (child "
-			    "objects) grant '%s' Full Control on this object and all child objects",
-			    trustee(rq, idx, obj_full->sid),
-			    trustee(rq, sid_index(rq, kid_full->sid), kid_full->sid), rq->name);
-		return CK_FC_GRANTED;
-	}
-	if (obj_full != NULL || kid_full != NULL) {
-		const struct ck_ace *a = obj_full ? obj_full : kid_full;
-
-		snprintf(msg, size, "'%s' holds Full Control through '%s' (%s) on %s only; it must "
-		    "apply to this object and all child objects", rq->name,
-		    trustee(rq, sid_index(rq, a->sid), a->sid), a->sid, obj_full ?
-		    "this object" : "child objects");
-		return CK_FC_OBJECT_ONLY;
-	}
-	if (some != NULL) {
-		snprintf(msg, size, "'%s' holds only mask 0x%x%s through '%s' (%s), not Full "
-		    "Control", rq->name, some->mask, some->has_object_type ? " on one object type" :
-		    "", trustee(rq, sid_index(rq, some->sid), some->sid), some->sid);
-		return CK_FC_PARTIAL;
-	}
-	snprintf(msg, size, "no ACE grants '%s', its groups, Everyone or Authenticated Users any "
-	    "right on the container", rq->name);
-	return CK_FC_NONE;
+out:
+	json_decref(obj);
+	json_decref(kids);
+	return v;
 }

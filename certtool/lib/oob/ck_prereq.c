@@ -15,10 +15,12 @@
 #include <string.h>
 #include <strings.h>
 
+#include "ck_acl.h"
 #include "ck_approve.h"
 #include "ck_chain.h"
 #include "ck_container.h"
 #include "ck_lint.h"
+#include "ck_net.h"
 #include "ck_record.h"
 #include "ck_rules.h"
 #include "ck_winrm.h"
@@ -604,22 +606,6 @@ role_account(const struct ck_prereq *p, enum role r)
 	return r == ROLE_WEB ? p->site_server : r == ROLE_PROV ? p->service_point : NULL;
 }
 
-static int
-rights_enroll(const json_t *rights)
-{
-	const json_t *v;
-	size_t i;
-
-	json_array_foreach(rights, i, v) {
-		const char *s = json_string_value(v);
-
-		if (s != NULL && (strcmp(s, "enroll") == 0 || strcmp(s, "all_extended_rights") == 0 ||
-		    strcmp(s, "generic_all") == 0))
-			return 1;
-	}
-	return 0;
-}
-
 /*
  * The ESC17 shape is what ConfigMgr 2007 needs (supply in the request,
  * Server Authentication, automatic issuance); cert-lint warns about it
@@ -645,8 +631,12 @@ esc17_by_design(const struct ck_prereq *p, enum role r, const json_t *t, const j
 		const char *sid = js(ace, "sid");
 		int mine = 0;
 
+		struct ck_err err;
+
+		/* An allow ACE through which this SID alone holds Enroll (the one access check). */
 		if (!json_is_true(json_object_get(ace, "allow")) || sid == NULL ||
-		    !rights_enroll(json_object_get(ace, "rights")) || ck_sid_is_privileged(sid))
+		    ck_sid_is_privileged(sid) || ck_acl_effective(json_object_get(t, "acl"), &sid, 1,
+		    "enroll", NULL, NULL, &err) != 1)
 			continue;
 		for (k = 0; k < rq.nsids; k++)
 			if (strcasecmp(rq.sids[k], sid) == 0 && strcmp(sid, CK_SID_EVERYONE) != 0 &&
@@ -1015,6 +1005,283 @@ row_winrm(struct row_out *o)
 		    id.os_major, id.os_minor, id.os_build, id.sp_major, id.sp_minor);
 }
 
+/* ---------- the service point's address ---------- */
+
+/* Resolves the service point's dNSHostName (through --dns-server) once. */
+static void
+resolve_sp(struct ck_prereq *p)
+{
+	struct ck_dns_answer ans;
+	struct ck_err err;
+
+	if (p->sp_address != NULL || p->sp_fqdn == NULL)
+		return;
+	if (ck_dns_query(p->sp_fqdn, CK_DNS_A, p->dns_server, p->connect_timeout_ms > 0 ?
+	    p->connect_timeout_ms : 5000, &ans, &err) < 0) {
+		snprintf(p->sp_why, sizeof(p->sp_why), "the service point '%.200s': %.300s",
+		    p->sp_fqdn, err.msg);
+		return;
+	}
+	if (ans.status != CK_DNS_OK || ans.naddr == 0) {
+		snprintf(p->sp_why, sizeof(p->sp_why), "the service point's name '%.200s' does not "
+		    "resolve%s%.100s (%s); give --service-point-address", p->sp_fqdn,
+		    p->dns_server ? " on " : "", p->dns_server ? p->dns_server : "",
+		    ck_dns_status_name(ans.status));
+		return;
+	}
+	p->sp_address = strdup(ans.addr[0]);
+}
+
+/* ---------- 6. DNS for ProvisionServer ---------- */
+
+static void
+dns_one(struct row_out *o, const char *domain)
+{
+	struct ck_prereq *p = o->p;
+	const char *pn = p->provision_name ? p->provision_name : "ProvisionServer";
+	struct ck_dns_answer ans;
+	struct ck_err err;
+	char name[600], via[400] = "", got[600] = "", server[160];
+	size_t i;
+	int hit = 0;
+
+	snprintf(name, sizeof(name), "%s.%s", pn, domain);
+	snprintf(server, sizeof(server), "%s", p->dns_server ? p->dns_server : "the system resolver");
+	if (ck_dns_query(name, CK_DNS_A, p->dns_server, p->connect_timeout_ms > 0 ?
+	    p->connect_timeout_ms : 5000, &ans, &err) < 0) {
+		put(o, "unknown", name, NULL, NULL, "%s", err.msg);
+		return;
+	}
+	for (i = 0; i < ans.ncname && i < 8; i++)
+		snprintf(via + strlen(via), sizeof(via) - strlen(via), "%s CNAME %s",
+		    i ? "," : " via", ans.cname[i]);
+	for (i = 0; i < ans.naddr; i++) {
+		snprintf(got + strlen(got), sizeof(got) - strlen(got), "%s%s", i ? ", " : "",
+		    ans.addr[i]);
+		if (p->sp_address != NULL && strcmp(ans.addr[i], p->sp_address) == 0)
+			hit = 1;
+	}
+	switch (ans.status) {
+	case CK_DNS_OK:
+		if (p->sp_address == NULL)
+			put(o, "unknown", name, NULL, NULL, "%s resolves to %s%s, but the service "
+			    "point's address is not known: %s", name, got, via, p->sp_why[0] ?
+			    p->sp_why : "give --service-point or --service-point-address");
+		else if (hit)
+			put(o, "ok", name, NULL, NULL, "%s resolves to the service point %s%s (%s)",
+			    name, p->sp_address, via, server);
+		else
+			put(o, "critical", name, "point the A record (or the CNAME) of the name set in "
+			    "MEBx at the out of band service point", NULL, "%s resolves to %s%s, not "
+			    "to the service point %s (%s)", name, got, via, p->sp_address, server);
+		break;
+	case CK_DNS_NXDOMAIN:
+	case CK_DNS_NODATA:
+		put(o, "critical", name, "create an A record (or a CNAME to the service point's "
+		    "name) for the name set in MEBx in each domain that holds AMT computers, and "
+		    "secure it", NULL, "no %s record for %s (%s: %s)", "A", name, server,
+		    ck_dns_status_name(ans.status));
+		break;
+	default:
+		put(o, "unknown", name, NULL, NULL, "asking %s for %s: %s%s%s", server, name,
+		    ck_dns_status_name(ans.status), ans.rcode > 0 ? ", rcode " : "",
+		    ans.rcode > 0 ? (ans.rcode == 2 ? "2 (SERVFAIL)" : ans.rcode == 5 ? "5 (REFUSED)" :
+		    "set") : "");
+		break;
+	}
+}
+
+static void
+row_provision_dns(struct row_out *o)
+{
+	struct ck_prereq *p = o->p;
+	size_t i;
+
+	if (p->n_amt_domains > 0) {
+		for (i = 0; i < p->n_amt_domains; i++)
+			dns_one(o, p->amt_domains[i]);
+	} else if (p->have_forest) {
+		for (i = 0; i < p->forest.n; i++)
+			dns_one(o, p->forest.v[i].dns);
+	} else if (p->sp_fqdn != NULL && strchr(p->sp_fqdn, '.') != NULL) {
+		dns_one(o, strchr(p->sp_fqdn, '.') + 1);
+	} else {
+		put(o, "unknown", "ProvisionServer", NULL, NULL, "give --amt-domain (the domains "
+		    "that hold AMT computers), or --uri to read the forest's domains");
+	}
+}
+
+/* ---------- 8. ports ---------- */
+
+struct port_target {
+	const char *host;
+	int is_sp;
+	const unsigned *ports;
+	size_t nports;
+};
+
+struct port_run {
+	struct row_out *o;
+	struct port_target *t;
+	size_t nt, job_t, job_k;	/* producer position */
+	size_t res_t, res_k;		/* consumer position (ordered delivery) */
+	char line[1024];
+	int crit, unk;
+	long timeout_ms;
+};
+
+static int
+port_next(void *arg, size_t index, struct ck_net_job *job)
+{
+	struct port_run *r = arg;
+
+	(void)index;
+	while (r->job_t < r->nt && r->job_k >= r->t[r->job_t].nports) {
+		r->job_t++;
+		r->job_k = 0;
+	}
+	if (r->job_t >= r->nt)
+		return 0;
+	memset(job, 0, sizeof(*job));
+	job->kind = CK_NET_TCP;
+	job->host = r->t[r->job_t].host;
+	job->port = r->t[r->job_t].ports[r->job_k++];
+	job->timeout_ms = r->timeout_ms;
+	job->dns_server = r->o->p->dns_server;
+	return 1;
+}
+
+static int
+port_done(void *arg, const struct ck_net_job *job, struct ck_net_result *res)
+{
+	struct port_run *r = arg;
+	struct port_target *t;
+	const char *state, *detail;
+	size_t len = strlen(r->line);
+
+	while (r->res_t < r->nt && r->res_k >= r->t[r->res_t].nports) {
+		r->res_t++;
+		r->res_k = 0;
+	}
+	if (r->res_t >= r->nt)
+		return -1;
+	t = &r->t[r->res_t];
+	switch (res->status) {
+	case CK_NET_OK:
+		state = "open";
+		break;
+	case CK_NET_REFUSED:
+		state = "closed (connection refused)";
+		r->crit = 1;
+		break;
+	case CK_NET_TIMEOUT:
+		state = res->connected ? "open" : "filtered (no answer)";
+		r->crit |= !res->connected;
+		break;
+	case CK_NET_UNREACHABLE:
+		state = "unreachable";
+		r->crit = 1;
+		break;
+	default:
+		state = ck_net_status_name(res->status);
+		r->unk = 1;
+		break;
+	}
+	detail = res->status != CK_NET_OK && res->status != CK_NET_REFUSED && res->msg[0] ?
+	    res->msg : NULL;
+	snprintf(r->line + len, sizeof(r->line) - len, "%s%u %s%s%s%s", len ? ", " : "",
+	    job->port, state, detail ? " (" : "", detail ? detail : "", detail ? ")" : "");
+	if (++r->res_k == t->nports) {
+		const char *fix = t->is_sp ? "let AMT computers reach TCP 9971 on the service point "
+		    "(firewalls, the service point's Windows Firewall)" : "let the service point and "
+		    "the console reach TCP 16992, 16993 and 16995 on the AMT computers (routers, "
+		    "firewalls)";
+		char subject[300];
+
+		snprintf(subject, sizeof(subject), "%s%s", t->host, t->is_sp ? " (service point)" : "");
+		if (r->crit)
+			put(r->o, "critical", subject, fix, NULL, "TCP from here: %s", r->line);
+		else if (r->unk)
+			put(r->o, "unknown", subject, NULL, NULL, "TCP from here: %s", r->line);
+		else
+			put(r->o, "ok", subject, NULL, NULL, "TCP from here: %s", r->line);
+		r->line[0] = '\0';
+		r->crit = r->unk = 0;
+	}
+	return r->o->failed ? -1 : 0;
+}
+
+static void
+row_ports(struct row_out *o)
+{
+	static const unsigned amt_default[] = { 16992, 16993, 16995 };
+	struct ck_prereq *p = o->p;
+	struct port_run r;
+	struct ck_net_opts no;
+	struct ck_net *n;
+	struct ck_err err;
+	unsigned sp_port = p->sp_port ? p->sp_port : 9971;
+	size_t i;
+
+	memset(&r, 0, sizeof(r));
+	r.o = o;
+	r.timeout_ms = p->connect_timeout_ms > 0 ? p->connect_timeout_ms : 3000;
+	if ((r.t = calloc(p->nhosts + 1, sizeof(*r.t))) == NULL) {
+		o->failed = 1;
+		return;
+	}
+	if (p->sp_address != NULL || p->sp_fqdn != NULL) {
+		r.t[r.nt].host = p->sp_address ? p->sp_address : p->sp_fqdn;
+		r.t[r.nt].is_sp = 1;
+		r.t[r.nt].ports = &sp_port;
+		r.t[r.nt++].nports = 1;
+	} else {
+		put(o, "unknown", "service point", NULL, NULL, "%s", p->sp_why[0] ? p->sp_why :
+		    "give --service-point or --service-point-address");
+	}
+	for (i = 0; i < p->nhosts; i++) {
+		r.t[r.nt].host = p->hosts[i];
+		r.t[r.nt].ports = p->n_amt_ports ? p->amt_ports : amt_default;
+		r.t[r.nt++].nports = p->n_amt_ports ? p->n_amt_ports : 3;
+	}
+	if (!p->have_hosts)
+		put(o, "unknown", "AMT computers", NULL, NULL, "%s", p->hosts_why[0] ?
+		    p->hosts_why : "give --amt-hosts FILE or --computers-ou DN");
+	ck_net_opts_init(&no);
+	no.timeout_ms = r.timeout_ms;
+	if (r.nt > 0 && (n = ck_net_new(&no, &err)) != NULL) {
+		if (ck_net_run(n, port_next, port_done, &r, &err) < 0 && !o->failed)
+			put(o, "unknown", "ports", NULL, NULL, "the network engine: %s", err.msg);
+		ck_net_free(n);
+	} else if (r.nt > 0) {
+		put(o, "unknown", "ports", NULL, NULL, "the network engine: %s", err.msg);
+	}
+	free(r.t);
+}
+
+int
+ck_prereq_parse_ports(struct ck_prereq *p, const char *list, struct ck_err *err)
+{
+	const char *s = list;
+
+	p->n_amt_ports = 0;
+	while (*s != '\0') {
+		char *end;
+		unsigned long v = strtoul(s, &end, 10);
+
+		if (end == s || v < 1 || v > 65535 || (*end != ',' && *end != '\0'))
+			return ck_err_set(err, CK_E_USAGE, "'%.100s': ports are numbers 1-65535 "
+			    "separated by commas", list);
+		if (p->n_amt_ports == sizeof(p->amt_ports) / sizeof(p->amt_ports[0]))
+			return ck_err_set(err, CK_E_USAGE, "at most 8 ports");
+		p->amt_ports[p->n_amt_ports++] = (unsigned)v;
+		s = *end == ',' ? end + 1 : end;
+	}
+	if (p->n_amt_ports == 0)
+		return ck_err_set(err, CK_E_USAGE, "no port given");
+	return 0;
+}
+
 /* ---------- rows the network cannot show ---------- */
 
 static void
@@ -1022,12 +1289,6 @@ row_not_checkable(struct row_out *o)
 {
 	put(o, "not_checkable", "site", by_hand[o->row], NULL, "not checkable remotely: %s",
 	    by_hand[o->row]);
-}
-
-static void
-row_pending_engine(struct row_out *o)
-{
-	put(o, "unknown", "site", NULL, NULL, "this build has no network engine for this check");
 }
 
 int
@@ -1039,13 +1300,16 @@ ck_prereq_run(struct ck_prereq *p, unsigned long mask, struct ck_err *err)
 		[CK_PR_TEMPLATES] = row_templates,
 		[CK_PR_AUTO_APPROVAL] = row_auto_approval,
 		[CK_PR_AD_CONTAINER] = row_ad_container,
-		[CK_PR_PROVISION_DNS] = row_pending_engine,
+		[CK_PR_PROVISION_DNS] = row_provision_dns,
 		[CK_PR_NAMESPACE] = row_namespace,
-		[CK_PR_PORTS] = row_pending_engine,
+		[CK_PR_PORTS] = row_ports,
 		[CK_PR_WINRM] = row_winrm,
 	};
 	struct row_out o = { p, 0, 0 };
 	int i;
+
+	if (mask & ((1ul << CK_PR_PROVISION_DNS) | (1ul << CK_PR_PORTS) | (1ul << CK_PR_WINRM)))
+		resolve_sp(p);
 
 	for (i = 0; i < CK_PR_NROWS && !o.failed; i++) {
 		if (!(mask & (1ul << i)))

@@ -113,6 +113,16 @@ struct ck_prereq {
 	int have_hosts;
 	char hosts_why[1024];
 
+	/* DNS and ports (ck_net). */
+	const char *provision_name;	/* NULL: "ProvisionServer" */
+	const char *dns_server;		/* "addr[:port]"; NULL: the system's resolver */
+	const char *const *amt_domains;	/* DNS names; none: every domain of the forest, */
+	size_t n_amt_domains;		/* else the service point's domain */
+	unsigned amt_ports[8];		/* ports on each AMT host; none: 16992 16993 16995 */
+	size_t n_amt_ports;
+	unsigned sp_port;		/* 0: 9971 (AMT Hello to the service point) */
+	long connect_timeout_ms;	/* per connection (0: 3000) */
+
 	/* WinRM. */
 	const char *winrm_url;		/* NULL: http://SP:5985/wsman */
 	const char *winrm_user, *winrm_password;
@@ -135,6 +145,12 @@ int ck_prereq_take(struct ck_prereq *p, json_t *rec);
 
 /* Appends a host (copied, trailing dot and case kept).  Returns 0 or -1. */
 int ck_prereq_add_host(struct ck_prereq *p, const char *host, struct ck_err *err);
+
+/*
+ * "16992,16993" -> p->amt_ports (at most 8 ports, each 1-65535).  Returns 0
+ * or -1 (CK_E_USAGE).
+ */
+int ck_prereq_parse_ports(struct ck_prereq *p, const char *list, struct ck_err *err);
 
 /* At most this many AMT hosts (--amt-hosts) are judged. */
 #define CK_PREREQ_MAX_HOSTS 1000000
