@@ -260,6 +260,229 @@ test_udp(void **state)
 	close(silent);
 }
 
+/* Resets every connection after reading its ClientHello; keeps their versions. */
+struct reset_peer {
+	int fd;
+	int n;
+	unsigned version[2];	/* client_version of each ClientHello */
+};
+
+static void *
+reset_twice(void *arg)
+{
+	struct reset_peer *p = arg;
+	struct linger l = { 1, 0 };
+
+	while (p->n < 2) {
+		unsigned char buf[64];
+		struct pollfd pfd = { p->fd, POLLIN, 0 };
+		ssize_t got;
+		int c;
+
+		if (poll(&pfd, 1, 5000) <= 0)
+			break;
+		if ((c = accept(p->fd, NULL, NULL)) < 0)
+			break;
+		got = recv(c, buf, sizeof(buf), MSG_WAITALL);
+		/* record header (5), handshake header (4), then client_version */
+		if (got >= 11)
+			p->version[p->n] = (unsigned)buf[9] << 8 | buf[10];
+		p->n++;
+		setsockopt(c, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
+		close(c);
+	}
+	return NULL;
+}
+
+/* A peer that resets the handshake: retried once with a TLS 1.0 ClientHello. */
+static void
+test_tls_legacy_retry(void **state)
+{
+	struct reset_peer peer = { 0 };
+	unsigned port;
+	pthread_t t;
+	struct ck_net_job job;
+	struct ck_net_result res;
+	struct ck_net *n = engine(2, 3000);
+	struct ck_err err;
+
+	(void)state;
+	peer.fd = listener(AF_INET, SOCK_STREAM, 8, &port);
+	assert_int_equal(pthread_create(&t, NULL, reset_twice, &peer), 0);
+	memset(&job, 0, sizeof(job));
+	job.kind = CK_NET_TCP;
+	job.host = "127.0.0.1";
+	job.port = port;
+	job.flags = CK_NET_F_TLS | CK_NET_F_TLS_LEGACY_RETRY;
+	assert_int_equal(ck_net_run_array(n, &job, 1, &res, &err), 0);
+	pthread_join(t, NULL);
+	assert_int_equal(peer.n, 2);
+	assert_int_equal(res.status, CK_NET_RESET);
+	assert_int_equal(res.stage, CK_NET_STAGE_TLS);
+	assert_int_equal(res.tls_legacy, 1);
+	assert_int_equal(peer.version[0], 0x0303);	/* TLS 1.2/1.3 hello */
+	assert_int_equal(peer.version[1], 0x0301);	/* TLS 1.0 */
+	assert_non_null(strstr(res.msg, "tls handshake failed"));
+	ck_net_result_release(&res);
+	ck_net_free(n);
+	close(peer.fd);
+}
+
+/*
+ * A fake DNS peer for the two answers no real server sends on purpose: one
+ * with TC set, one whose answer record is cut short.  It echoes the query's
+ * id and question (so the resolver accepts the packet) and sets the rest.
+ */
+struct dns_peer {
+	int fd;
+	int mode;	/* 0 truncated, 1 malformed */
+};
+
+static void *
+dns_fake(void *arg)
+{
+	struct dns_peer *p = arg;
+	unsigned char buf[512];
+	struct sockaddr_storage from;
+	socklen_t flen = sizeof(from);
+	struct pollfd pfd = { p->fd, POLLIN, 0 };
+	ssize_t got;
+
+	if (poll(&pfd, 1, 5000) <= 0)
+		return NULL;
+	got = recvfrom(p->fd, buf, sizeof(buf) - 16, 0, (struct sockaddr *)&from, &flen);
+	if (got < 12)
+		return NULL;
+	/* Drop an EDNS OPT record the query may carry: arcount 0, cut after the question. */
+	{
+		size_t q = 12;
+
+		while (q < (size_t)got && buf[q] != 0)
+			q += (size_t)buf[q] + 1;
+		got = (ssize_t)(q + 5);
+	}
+	buf[2] = 0x81 | (p->mode == 0 ? 0x02 : 0);	/* QR, RD, TC for mode 0 */
+	buf[3] = 0x80;					/* RA, NOERROR */
+	buf[10] = buf[11] = 0;
+	if (p->mode == 1) {
+		static const unsigned char cut[] = { 0xc0, 0x0c, 0x00, 0x01, 0x00 };
+
+		buf[7] = 1;	/* one answer, which ends after its type */
+		memcpy(buf + got, cut, sizeof(cut));
+		got += (ssize_t)sizeof(cut);
+	}
+	sendto(p->fd, buf, (size_t)got, 0, (struct sockaddr *)&from, flen);
+	return NULL;
+}
+
+/* dnsmasq on loopback: an A behind a CNAME, NXDOMAIN, NODATA, AAAA. */
+static void
+test_dns(void **state)
+{
+	struct dns_peer tc = { 0 }, bad = { 0 };
+	unsigned dport, tcport, badport, silent_port;
+	int silent = listener(AF_INET, SOCK_DGRAM, 0, &silent_port);
+	char server[32], tcserver[32], badserver[32], silentserver[32], portarg[32];
+	struct ck_dns_answer a;
+	struct ck_err err;
+	pthread_t t1, t2;
+	pid_t pid;
+	int fd;
+
+	(void)state;
+	if (access("/usr/sbin/dnsmasq", X_OK) != 0) {
+		fprintf(stderr, "test_dns: skipped (dnsmasq not installed; tests/deps.sh)\n");
+		close(silent);
+		return;
+	}
+	/* dnsmasq listens on TCP and UDP: a port free for both. */
+	for (;;) {
+		struct sockaddr_in sin;
+		int u;
+
+		fd = listener(AF_INET, SOCK_STREAM, 1, &dport);
+		u = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		memset(&sin, 0, sizeof(sin));
+		sin.sin_family = AF_INET;
+		sin.sin_port = htons((unsigned short)dport);
+		sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		if (bind(u, (struct sockaddr *)&sin, sizeof(sin)) == 0) {
+			close(u);
+			close(fd);
+			break;
+		}
+		close(u);
+		close(fd);
+	}
+	snprintf(portarg, sizeof(portarg), "--port=%u", dport);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		execl("/usr/sbin/dnsmasq", "dnsmasq", "-k", "--conf-file=/dev/null", portarg,
+		    "--listen-address=127.0.0.1", "--bind-interfaces", "--no-resolv",
+		    "--no-hosts", "--local=/test/", "--host-record=amt.test,10.0.0.5",
+		    "--cname=provisionserver.test,amt.test",
+		    "--host-record=v6only.test,2001:db8::5", "--pid-file", "--user=root",
+		    "--log-facility=/dev/null", (char *)NULL);
+		_exit(127);
+	}
+	snprintf(server, sizeof(server), "127.0.0.1:%u", dport);
+	/* Wait until it answers (at most 5 s). */
+	for (int i = 0; i < 50; i++) {
+		if (ck_dns_query("amt.test", CK_DNS_A, server, 200, &a, &err) == 0 &&
+		    a.status == CK_DNS_OK)
+			break;
+		sleep_ms(100);
+	}
+	assert_int_equal(ck_dns_query("provisionserver.test", CK_DNS_A, server, 2000, &a, &err), 0);
+	assert_int_equal(a.status, CK_DNS_OK);
+	assert_int_equal(a.ncname, 1);
+	assert_string_equal(a.cname[0], "amt.test");
+	assert_int_equal(a.naddr, 1);
+	assert_string_equal(a.addr[0], "10.0.0.5");
+	assert_int_equal(ck_dns_query("nope.test", CK_DNS_A, server, 2000, &a, &err), 0);
+	assert_int_equal(a.status, CK_DNS_NXDOMAIN);
+	assert_int_equal(a.rcode, 3);
+	assert_int_equal(ck_dns_query("amt.test", CK_DNS_AAAA, server, 2000, &a, &err), 0);
+	assert_int_equal(a.status, CK_DNS_NODATA);
+	assert_int_equal(ck_dns_query("v6only.test", CK_DNS_AAAA, server, 2000, &a, &err), 0);
+	assert_int_equal(a.status, CK_DNS_OK);
+	assert_string_equal(a.addr[0], "2001:db8::5");
+	assert_int_equal(ck_dns_query("provisionserver.test", CK_DNS_CNAME, server, 2000, &a,
+	    &err), 0);
+	assert_int_equal(a.status, CK_DNS_OK);
+	assert_string_equal(a.cname[0], "amt.test");
+	kill(pid, SIGTERM);
+	waitpid(pid, NULL, 0);
+
+	/* No answer at all; a closed port; TC; a record cut short; a bad server. */
+	snprintf(silentserver, sizeof(silentserver), "127.0.0.1:%u", silent_port);
+	assert_int_equal(ck_dns_query("amt.test", CK_DNS_A, silentserver, 300, &a, &err), 0);
+	assert_int_equal(a.status, CK_DNS_TIMEOUT);
+	assert_int_equal(ck_dns_query("amt.test", CK_DNS_A, server, 1000, &a, &err), 0);
+	assert_true(a.status == CK_DNS_REFUSED_CONN || a.status == CK_DNS_TIMEOUT);
+	tc.fd = listener(AF_INET, SOCK_DGRAM, 0, &tcport);
+	tc.mode = 0;
+	bad.fd = listener(AF_INET, SOCK_DGRAM, 0, &badport);
+	bad.mode = 1;
+	assert_int_equal(pthread_create(&t1, NULL, dns_fake, &tc), 0);
+	assert_int_equal(pthread_create(&t2, NULL, dns_fake, &bad), 0);
+	snprintf(tcserver, sizeof(tcserver), "127.0.0.1:%u", tcport);
+	snprintf(badserver, sizeof(badserver), "[::ffff:127.0.0.1]:%u", badport);
+	assert_int_equal(ck_dns_query("amt.test", CK_DNS_A, tcserver, 2000, &a, &err), 0);
+	assert_int_equal(a.status, CK_DNS_TRUNCATED);
+	snprintf(badserver, sizeof(badserver), "127.0.0.1:%u", badport);
+	assert_int_equal(ck_dns_query("amt.test", CK_DNS_A, badserver, 2000, &a, &err), 0);
+	assert_int_equal(a.status, CK_DNS_MALFORMED);
+	pthread_join(t1, NULL);
+	pthread_join(t2, NULL);
+	assert_int_equal(ck_dns_query("amt.test", CK_DNS_A, "not-an-address", 500, &a, &err), -1);
+	assert_int_equal(ck_dns_query("amt.test", CK_DNS_A, "127.0.0.1:70000", 500, &a, &err), -1);
+	close(tc.fd);
+	close(bad.fd);
+	close(silent);
+}
+
 int
 main(void)
 {
@@ -268,6 +491,8 @@ main(void)
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_tcp_outcomes),
 		cmocka_unit_test(test_udp),
+		cmocka_unit_test(test_dns),
+		cmocka_unit_test(test_tls_legacy_retry),
 	};
 
 	signal(SIGPIPE, SIG_IGN);
