@@ -1,6 +1,8 @@
 /*
  * cert-issue: a local CA with a durable ledger, and enrollment with a
- * remote CA over the CFSSL API.  See man/cert-issue.1.
+ * remote CA over the CFSSL API.  See man/cert-issue.1.  The operations are
+ * ck_caops (the ledger rules) and ck_enroll; this file parses the command
+ * line and prints what they produce.
  */
 #include <pwd.h>
 #include <stdio.h>
@@ -10,13 +12,11 @@
 
 #include <openssl/pem.h>
 
+#include "ck_caops.h"
 #include "ck_cert.h"
 #include "ck_clock.h"
 #include "ck_enroll.h"
 #include "ck_err.h"
-#include "ck_issue.h"
-#include "ck_ledger.h"
-#include "ck_num.h"
 #include "ck_opt.h"
 #include "ck_path.h"
 #include "ck_record.h"
@@ -45,53 +45,6 @@ fail(const char *src, const struct ck_err *e)
 	return e->code == CK_E_POLICY ? CK_CRITICAL : CK_UNKNOWN;
 }
 
-static char *
-ledger_path(void)
-{
-	return ck_path_join(cfg.dir, CK_LEDGER_FILE);
-}
-
-static struct ck_ledger *
-open_ledger(const char *dir, struct ck_err *err)
-{
-	char *p = ck_path_join(dir, CK_LEDGER_FILE);
-	struct ck_ledger *l;
-
-	if (p == NULL) {
-		ck_err_set(err, CK_E_NOMEM, "out of memory");
-		return NULL;
-	}
-	l = ck_ledger_open(p, (int)(cfg.lock_s * 1000), err);
-	free(p);
-	if (l && cfg.sync && strcmp(cfg.sync, "full") == 0 &&
-	    ck_ledger_set_sync(l, 1, err) == -1) {
-		ck_ledger_close(l);
-		return NULL;
-	}
-	return l;
-}
-
-static int
-load_key(struct ck_ca *ca, const char *pw_file, struct ck_err *err)
-{
-	char *pw = NULL;
-	int rv;
-
-	if (ca->key)
-		return 0;
-	if (pw_file && (pw = ck_secret_from_file(pw_file, err)) == NULL)
-		return -1;
-	rv = ck_ca_load_key(ca, pw, err);
-	ck_secret_free(pw);
-	return rv;
-}
-
-static void
-now_str(char buf[CK_TIME_LEN])
-{
-	ck_time_format(ck_clock_now(&cfg.clock), buf);
-}
-
 /* ---- output ---- */
 
 static int
@@ -111,28 +64,23 @@ put(json_t *rec)
 	return rv;
 }
 
-static void
-set_str(json_t *o, const char *k, const char *v)
-{
-	if (v)
-		json_object_set_new(o, k, json_string(v));
-}
-
+/* A certificate: a cert record (source: the ledger, or the remote CA's URL). */
 static int
-print_cert(const unsigned char *der, size_t len, long long id, struct ck_err *err)
+print_cert(void *arg, const unsigned char *der, size_t len)
 {
-	struct ck_source src = { "file", NULL, 0 };
-	char *lp = cfg.dir ? ledger_path() : NULL;
+	struct ck_source src = { "url", cfg.url, 0 };
+	char *lp = cfg.dir ? ck_path_join(cfg.dir, CK_LEDGER_FILE) : NULL;
+	struct ck_err err;
 	json_t *rec;
 
-	(void)id;
-	src.uri = lp;
-	if (cfg.dir == NULL) {
-		src.type = "url";
-		src.uri = cfg.url;
+	(void)arg;
+	if (cfg.dir != NULL) {
+		src.type = "file";
+		src.uri = lp;
 	}
 	if (cfg.fmt == FMT_CFSSL) {
 		char *pem = ck_der_to_pem(der, len);
+
 		rec = json_object();
 		if (pem)
 			json_object_set_new(rec, "cert", json_string(pem));
@@ -140,7 +88,7 @@ print_cert(const unsigned char *der, size_t len, long long id, struct ck_err *er
 		free(lp);
 		return put(rec);
 	}
-	rec = ck_cert_record(der, len, &src, 0, err);
+	rec = ck_cert_record(der, len, &src, 0, &err);
 	free(lp);
 	if (rec == NULL)
 		return -1;
@@ -156,249 +104,73 @@ print_cert(const unsigned char *der, size_t len, long long id, struct ck_err *er
 	return put(rec);
 }
 
-static json_t *
-request_record(const struct ck_ledger_row *r)
-{
-	json_t *o = ck_record_new("request");
-
-	json_object_set_new(o, "id", json_integer(r->id));
-	set_str(o, "status", r->status);
-	set_str(o, "template", r->template);
-	set_str(o, "subject", r->subject ? r->subject : "");
-	set_str(o, "requester", r->requester);
-	set_str(o, "created", r->created);
-	set_str(o, "decided", r->decided);
-	set_str(o, "serial", r->serial);
-	set_str(o, "not_after", r->not_after);
-	set_str(o, "revoked_at", r->revoked_at);
-	set_str(o, "reason", r->reason);
-	return o;
-}
-
 static int
-print_request(const struct ck_ledger_row *r)
+print_request(void *arg, const struct ck_ledger_row *r)
 {
+	(void)arg;
 	if (cfg.fmt == CK_FMT_TEXT) {
 		printf("%-6lld %-8s %-32s %-20s %-20s %s\n", r->id, r->status,
 		    r->serial ? r->serial : "-", r->not_after ? r->not_after : "-",
 		    r->template, r->subject ? r->subject : "");
 		return 0;
 	}
-	return put(request_record(r));
+	return put(ck_ledger_row_record(r));
 }
 
-/* ---- init ---- */
+/* ---- commands ---- */
 
 static int
-cmd_init(void)
+cmd_init(const char *arg)
 {
-	struct ck_ca_init_opts o;
-	struct ck_ledger *pl = NULL;
-	struct ck_ca *parent = NULL;
+	struct ck_ca_init_opts o = { .dir = cfg.dir, .subject = cfg.subject,
+		.key_type = cfg.key_type, .bits = (int)cfg.bits, .days = cfg.days,
+		.path_len = (int)cfg.path_len, .not_before = cfg.not_before,
+		.not_after = cfg.not_after, .policy = cfg.policy, .aia_url = cfg.aia,
+		.crl_url = cfg.crl, .ocsp_url = cfg.ocsp, .now = ck_clock_now(&cfg.clock),
+		.who = cfg.who };
+	unsigned char *der = NULL;
+	size_t len = 0;
+	const char *where;
 	struct ck_err e;
-	char *pw = NULL;
 	int st = CK_OK;
 
+	(void)arg;
 	ck_err_clear(&e);
-	memset(&o, 0, sizeof(o));
-	o.dir = cfg.dir;
-	o.subject = cfg.subject;
-	o.key_type = cfg.key_type;
-	o.bits = (int)cfg.bits;
-	o.days = cfg.days;
-	o.path_len = (int)cfg.path_len;
-	o.not_before = cfg.not_before;
-	o.not_after = cfg.not_after;
-	o.policy = cfg.policy;
-	o.aia_url = cfg.aia;
-	o.crl_url = cfg.crl;
-	o.ocsp_url = cfg.ocsp;
-	o.now = ck_clock_now(&cfg.clock);
-	o.who = cfg.who;
-	if (cfg.pw_file && (pw = ck_secret_from_file(cfg.pw_file, &e)) == NULL) {
-		st = fail(cfg.pw_file, &e);
-		goto out;
-	}
-	o.password = pw;
-	if (cfg.parent) {
-		if ((pl = open_ledger(cfg.parent, &e)) == NULL ||
-		    (parent = ck_ca_open(cfg.parent, pl, &e)) == NULL) {
-			st = fail(cfg.parent, &e);
-			goto out;
-		}
-		/* The policy decides before the parent's key is touched. */
-		if (ck_policy_check_key(cfg.policy, X509_get0_pubkey(parent->cert),
-		    "parent CA", &e) == -1 ||
-		    load_key(parent, cfg.parent_pw_file, &e) == -1) {
-			st = fail(cfg.parent, &e);
-			goto out;
-		}
-		o.parent = parent;
-		o.parent_ledger = pl;
-	}
-	if (ck_ca_init(&o, &e) == -1) {
-		st = fail(cfg.dir, &e);
-		goto out;
-	}
-	{
-		struct ck_ca *ca = ck_ca_open(cfg.dir, NULL, &e);
-		unsigned char *der = NULL;
-		int n;
-		if (ca == NULL || (n = i2d_X509(ca->cert, &der)) <= 0) {
-			st = fail(cfg.dir, &e);
-		} else if (print_cert(der, (size_t)n, 0, &e) == -1) {
-			st = fail(cfg.dir, &e);
-		}
-		OPENSSL_free(der);
-		ck_ca_free(ca);
-	}
-out:
-	ck_secret_free(pw);
-	ck_ca_free(parent);
-	ck_ledger_close(pl);
+	if (ck_caops_init(&o, cfg.pw_file, cfg.parent, cfg.parent_pw_file,
+	    (int)(cfg.lock_s * 1000), cfg.sync != NULL && strcmp(cfg.sync, "full") == 0,
+	    &der, &len, &where, &e) == -1 || print_cert(NULL, der, len) == -1)
+		st = fail(where, &e);
+	free(der);
 	return st;
 }
 
-/* ---- sign / approve ---- */
-
-/*
- * Issues one certificate, commits it to the ledger, and only then prints
- * it: a certificate that was printed is always in the ledger.  A serial
- * collision (never seen with 126 random bits, but the schema refuses it)
- * draws a new serial.
- */
+/* Opens the CA directory for a command (with its CA certificate when need_ca). */
 static int
-issue_and_record(struct ck_ca *ca, struct ck_ledger *l, const struct ck_issue_req *ir,
-    long long req_id, const char *tname, const unsigned char *csr_der, size_t csr_len,
-    const char *params, struct ck_err *err)
+open_ca(struct ck_caops *c, int need_ca, struct ck_err *e)
 {
-	struct ck_ledger_row r;
-	unsigned char *der = NULL;
-	size_t der_len = 0;
-	char *serial = NULL, *subject = NULL, na[CK_TIME_LEN], at[CK_TIME_LEN];
-	int tries, rc = -1;
-	long long id = 0;
-
-	now_str(at);
-	for (tries = 0; tries < 5; tries++) {
-		if (ck_issue_cert(ca, ir, &der, &der_len, &serial, &subject, na, err) == -1)
-			return -1;
-		memset(&r, 0, sizeof(r));
-		r.id = req_id;
-		r.template = tname;
-		r.subject = subject;
-		r.requester = cfg.requester;
-		r.csr = csr_der;
-		r.csr_len = csr_len;
-		r.params = params;
-		r.serial = serial;
-		r.der = der;
-		r.der_len = der_len;
-		r.not_after = na;
-		rc = ck_ledger_issue(l, &r, at, cfg.who, &id, err);
-		if (rc != -2)
-			break;
-		free(der);
-		free(serial);
-		free(subject);
-		der = NULL;
-		serial = subject = NULL;
-	}
-	if (rc == 0)
-		rc = print_cert(der, der_len, id, err);
-	else
-		rc = -1;
-	free(der);
-	free(serial);
-	free(subject);
-	return rc;
-}
-
-static char *
-csr_to_der(X509_REQ *req, size_t *len)
-{
-	unsigned char *p = NULL, *m;
-	int n = i2d_X509_REQ(req, &p);
-
-	if (n <= 0 || (m = malloc((size_t)n)) == NULL) {
-		OPENSSL_free(p);
-		return NULL;
-	}
-	memcpy(m, p, (size_t)n);
-	OPENSSL_free(p);
-	*len = (size_t)n;
-	return (char *)m;
+	if (ck_caops_open(c, cfg.dir, (int)(cfg.lock_s * 1000),
+	    cfg.sync != NULL && strcmp(cfg.sync, "full") == 0, need_ca, e) == -1)
+		return -1;
+	c->now = ck_clock_now(&cfg.clock);
+	c->who = cfg.who;
+	c->requester = cfg.requester;
+	c->key_pw_file = cfg.pw_file;
+	c->out.request = print_request;
+	c->out.cert = print_cert;
+	return 0;
 }
 
 static int
-store_pending(struct ck_ledger *l, const struct ck_issue_req *ir, const json_t *tmpl,
-    X509_REQ *req, struct ck_err *err)
+cmd_sign(const char *arg)
 {
-	struct ck_ledger_row r;
-	json_t *params = json_object();
-	char *ptext = NULL, *subj = NULL, *csr = NULL, at[CK_TIME_LEN];
-	size_t csr_len = 0;
-	long long id = 0;
-	int rv = -1;
-
-	json_object_set(params, "template", (json_t *)tmpl);
-	if (ir->subject)
-		json_object_set_new(params, "subject", json_string(ir->subject));
-	if (ir->san)
-		json_object_set_new(params, "san", json_string(ir->san));
-	json_object_set_new(params, "days", json_integer(ir->days));
-	if (ir->not_before)
-		json_object_set_new(params, "not_before", json_integer((json_int_t)ir->not_before));
-	if (ir->not_after)
-		json_object_set_new(params, "not_after", json_integer((json_int_t)ir->not_after));
-	if (ir->subject) {
-		X509_NAME *n = ck_dn_parse(ir->subject, err);
-		if (n == NULL)
-			goto out;
-		subj = ck_dn_string(n);
-		X509_NAME_free(n);
-	} else {
-		subj = ck_dn_string(X509_REQ_get_subject_name(req));
-	}
-	if ((ptext = ck_record_dumps(params)) == NULL || subj == NULL ||
-	    (csr = csr_to_der(req, &csr_len)) == NULL) {
-		ck_err_set(err, CK_E_NOMEM, "out of memory");
-		goto out;
-	}
-	memset(&r, 0, sizeof(r));
-	r.template = json_string_value(json_object_get(tmpl, "name"));
-	r.subject = subj;
-	r.requester = cfg.requester;
-	r.csr = (unsigned char *)csr;
-	r.csr_len = csr_len;
-	r.params = ptext;
-	now_str(at);
-	if (ck_ledger_request_add(l, &r, at, cfg.who, &id, err) == -1)
-		goto out;
-	r.id = id;
-	r.status = "pending";
-	r.created = at;
-	rv = print_request(&r);
-out:
-	json_decref(params);
-	free(ptext);
-	free(subj);
-	free(csr);
-	return rv;
-}
-
-static int
-cmd_sign(void)
-{
-	struct ck_ledger *l = NULL;
-	struct ck_ca *ca = NULL;
+	struct ck_caops c;
 	struct ck_err e;
 	json_t *tmpl = NULL;
 	char *tdir = NULL, *tpath = NULL;
-	const char *tname;
 	size_t i;
-	int st = CK_OK, pending;
+	int st = CK_OK, pending, rc;
 
+	(void)arg;
 	ck_err_clear(&e);
 	if ((tdir = ck_tmpl_dir(cfg.templates)) == NULL ||
 	    (tpath = ck_tmpl_find(tdir, cfg.tmpl, &e)) == NULL ||
@@ -406,222 +178,98 @@ cmd_sign(void)
 		st = fail(cfg.tmpl, &e);
 		goto out;
 	}
-	tname = json_string_value(json_object_get(tmpl, "name"));
 	pending = ck_issue_pending(tmpl);
-	if ((l = open_ledger(cfg.dir, &e)) == NULL ||
-	    (ca = ck_ca_open(cfg.dir, l, &e)) == NULL) {
+	if (open_ca(&c, 1, &e) == -1) {
 		st = fail(cfg.dir, &e);
 		goto out;
 	}
 	for (i = 0; i < cfg.csrs.n; i++) {
-		struct ck_issue_req ir;
-		X509_REQ *req;
-		char *csr = NULL;
-		size_t csr_len = 0;
-		int rc;
+		struct ck_issue_req ir = { .subject = cfg.subject, .san = cfg.san,
+			.days = cfg.days, .not_before = cfg.not_before,
+			.not_after = cfg.not_after };
 
 		ck_err_clear(&e);
-		if ((req = ck_csr_read(cfg.csrs.v[i], &e)) == NULL) {
+		if ((ir.csr = ck_csr_read(cfg.csrs.v[i], &e)) == NULL) {
 			st = ck_status_worse(st, fail(cfg.csrs.v[i], &e));
 			continue;
 		}
-		memset(&ir, 0, sizeof(ir));
-		ir.csr = req;
-		ir.tmpl = tmpl;
-		ir.subject = cfg.subject;
-		ir.san = cfg.san;
-		ir.days = cfg.days;
-		ir.now = ck_clock_now(&cfg.clock);
-		ir.not_before = cfg.not_before;
-		ir.not_after = cfg.not_after;
-		if (ck_csr_check(req, tmpl, &e) == -1 || ck_issue_precheck(&ir, &e) == -1) {
-			st = ck_status_worse(st, fail(cfg.csrs.v[i], &e));
-			X509_REQ_free(req);
-			continue;
-		}
-		if (pending) {
-			rc = store_pending(l, &ir, tmpl, req, &e);
-		} else if (load_key(ca, cfg.pw_file, &e) == -1) {
+		rc = ck_caops_sign(&c, tmpl, pending, &ir, &e);
+		X509_REQ_free(ir.csr);
+		if (rc == -2) {
 			/* Without the key no request can be signed: stop. */
-			X509_REQ_free(req);
 			st = ck_status_worse(st, fail(cfg.dir, &e));
 			break;
-		} else {
-			csr = csr_to_der(req, &csr_len);
-			rc = issue_and_record(ca, l, &ir, 0, tname, (unsigned char *)csr,
-			    csr_len, NULL, &e);
 		}
 		if (rc == -1)
 			st = ck_status_worse(st, fail(cfg.csrs.v[i], &e));
-		free(csr);
-		X509_REQ_free(req);
 	}
+	ck_caops_close(&c);
 out:
 	json_decref(tmpl);
 	free(tdir);
 	free(tpath);
-	ck_ca_free(ca);
-	ck_ledger_close(l);
 	return st;
-}
-
-/* Copy of the row fields approve needs (rows live only in the callback). */
-struct found {
-	long long id;
-	char status[16];
-	unsigned char *csr;
-	size_t csr_len;
-	char *params;
-};
-
-static int
-grab_row(const struct ck_ledger_row *r, void *arg)
-{
-	struct found *f = arg;
-
-	f->id = r->id;
-	snprintf(f->status, sizeof(f->status), "%s", r->status);
-	if (r->csr && (f->csr = malloc(r->csr_len)) != NULL) {
-		memcpy(f->csr, r->csr, r->csr_len);
-		f->csr_len = r->csr_len;
-	}
-	if (r->params)
-		f->params = strdup(r->params);
-	return 0;
 }
 
 static int
 cmd_approve(const char *key)
 {
-	struct ck_ledger *l = NULL;
-	struct ck_ca *ca = NULL;
-	struct found f;
-	struct ck_issue_req ir;
+	struct ck_caops c;
 	struct ck_err e;
-	json_t *params = NULL;
-	X509_REQ *req = NULL;
 	int st = CK_OK;
 
-	memset(&f, 0, sizeof(f));
 	ck_err_clear(&e);
-	if ((l = open_ledger(cfg.dir, &e)) == NULL ||
-	    (ca = ck_ca_open(cfg.dir, l, &e)) == NULL) {
-		st = fail(cfg.dir, &e);
-		goto out;
+	if (open_ca(&c, 1, &e) == -1)
+		return fail(cfg.dir, &e);
+	switch (ck_caops_approve(&c, key, &e)) {
+	case -2: st = fail(cfg.dir, &e); break;
+	case -1: st = fail(key, &e); break;
 	}
-	if (ck_ledger_find(l, key, grab_row, &f, &e) == -1) {
-		st = fail(key, &e);
-		goto out;
-	}
-	if (strcmp(f.status, "pending") != 0) {
-		ck_err_set(&e, CK_E_POLICY, "request %lld is %s, not pending", f.id, f.status);
-		st = fail(key, &e);
-		goto out;
-	}
-	if (f.params == NULL || (params = json_loads(f.params, 0, NULL)) == NULL ||
-	    f.csr == NULL || (req = ck_csr_from_der(f.csr, f.csr_len, &e)) == NULL) {
-		if (e.code == CK_E_NONE)
-			ck_err_set(&e, CK_E_DB, "request %lld: stored request is damaged", f.id);
-		st = fail(key, &e);
-		goto out;
-	}
-	memset(&ir, 0, sizeof(ir));
-	ir.csr = req;
-	ir.tmpl = json_object_get(params, "template");
-	ir.subject = json_string_value(json_object_get(params, "subject"));
-	ir.san = json_string_value(json_object_get(params, "san"));
-	ir.days = (long)json_integer_value(json_object_get(params, "days"));
-	ir.now = ck_clock_now(&cfg.clock);
-	ir.not_before = (time_t)json_integer_value(json_object_get(params, "not_before"));
-	ir.not_after = (time_t)json_integer_value(json_object_get(params, "not_after"));
-	if (load_key(ca, cfg.pw_file, &e) == -1) {
-		st = fail(cfg.dir, &e);
-		goto out;
-	}
-	if (issue_and_record(ca, l, &ir, f.id,
-	    json_string_value(json_object_get(ir.tmpl, "name")), NULL, 0, NULL, &e) == -1)
-		st = fail(key, &e);
-out:
-	X509_REQ_free(req);
-	json_decref(params);
-	free(f.csr);
-	free(f.params);
-	ck_ca_free(ca);
-	ck_ledger_close(l);
+	ck_caops_close(&c);
 	return st;
 }
 
 static int
-show_row(const struct ck_ledger_row *r, void *arg)
+cmd_show(const char *key)
 {
-	struct ck_err e;
-
-	(void)arg;
-	if (print_request(r) == -1)
-		return -1;
-	if (r->der && cfg.fmt != CK_FMT_TEXT && print_cert(r->der, r->der_len, r->id, &e) == -1)
-		return -1;
-	return 0;
-}
-
-static int
-list_row(const struct ck_ledger_row *r, void *arg)
-{
-	(void)arg;
-	return print_request(r) == -1 ? -1 : 0;
-}
-
-static int
-cmd_read(const char *key)
-{
-	struct ck_ledger *l;
+	struct ck_caops c;
 	struct ck_err e;
 	int st = CK_OK;
 
 	ck_err_clear(&e);
-	if ((l = open_ledger(cfg.dir, &e)) == NULL)
+	if (open_ca(&c, 0, &e) == -1)
 		return fail(cfg.dir, &e);
 	if (cfg.fmt == CK_FMT_TEXT && key == NULL)
 		printf("%-6s %-8s %-32s %-20s %-20s %s\n", "ID", "STATUS", "SERIAL",
 		    "NOT_AFTER", "TEMPLATE", "SUBJECT");
-	if (key ? ck_ledger_find(l, key, show_row, NULL, &e) == -1 :
-	    ck_ledger_each(l, cfg.status, list_row, NULL, &e) == -1)
+	if (ck_caops_show(&c, key, cfg.status, key != NULL && cfg.fmt != CK_FMT_TEXT, &e) == -1)
 		st = fail(key ? key : cfg.dir, &e);
-	ck_ledger_close(l);
+	ck_caops_close(&c);
 	return st;
 }
 
 static int
 cmd_deny(const char *key)
 {
-	struct ck_ledger *l;
+	struct ck_caops c;
 	struct ck_err e;
-	struct found f;
-	char at[CK_TIME_LEN];
 	int st = CK_OK;
 
-	memset(&f, 0, sizeof(f));
 	ck_err_clear(&e);
-	if ((l = open_ledger(cfg.dir, &e)) == NULL)
+	if (open_ca(&c, 0, &e) == -1)
 		return fail(cfg.dir, &e);
-	now_str(at);
-	if (ck_ledger_find(l, key, grab_row, &f, &e) == -1 ||
-	    ck_ledger_deny(l, f.id, at, cfg.who, &e) == -1 ||
-	    ck_ledger_find(l, key, list_row, NULL, &e) == -1)
+	if (ck_caops_deny(&c, key, &e) == -1)
 		st = fail(key, &e);
-	free(f.csr);
-	free(f.params);
-	ck_ledger_close(l);
+	ck_caops_close(&c);
 	return st;
 }
 
 static int
 cmd_revoke(const char *serial)
 {
-	struct ck_ledger *l;
+	struct ck_caops c;
 	struct ck_err e;
 	const char *reason = "unspecified";
-	char at[CK_TIME_LEN];
 	int st = CK_OK, code;
 
 	ck_err_clear(&e);
@@ -633,119 +281,61 @@ cmd_revoke(const char *serial)
 			return CK_UNKNOWN;
 		}
 	}
-	if ((l = open_ledger(cfg.dir, &e)) == NULL)
+	if (open_ca(&c, 0, &e) == -1)
 		return fail(cfg.dir, &e);
-	now_str(at);
-	if (ck_ledger_revoke(l, serial, reason, at, cfg.who, &e) == -1 ||
-	    ck_ledger_find(l, serial, list_row, NULL, &e) == -1)
+	if (ck_caops_revoke(&c, serial, reason, &e) == -1)
 		st = fail(serial, &e);
-	ck_ledger_close(l);
+	ck_caops_close(&c);
 	return st;
 }
 
-struct crl_ctx {
-	struct ck_ca *ca;
-	time_t now, next;
-	unsigned char *der;	/* copy kept to print after the commit */
-	size_t len;
-};
-
 static int
-crl_build(const struct ck_ledger_revoked *rv, size_t n, long long number, void *arg,
-    unsigned char **der, size_t *len, struct ck_err *err)
+cmd_crl(const char *arg)
 {
-	struct crl_ctx *c = arg;
-
-	if (ck_issue_crl(c->ca, rv, n, number, c->now, c->next, der, len, err) == -1)
-		return -1;
-	free(c->der);
-	if ((c->der = malloc(*len)) == NULL)
-		return ck_err_set(err, CK_E_NOMEM, "out of memory");
-	memcpy(c->der, *der, *len);
-	c->len = *len;
-	return 0;
-}
-
-static int
-cmd_crl(void)
-{
-	struct ck_ledger *l = NULL;
-	struct ck_ca *ca = NULL;
+	struct ck_caops c;
 	struct ck_err e;
-	struct crl_ctx c;
-	char t1[CK_TIME_LEN], t2[CK_TIME_LEN];
-	long long num = 0;
+	unsigned char *der = NULL;
+	const unsigned char *p;
+	size_t len = 0;
+	X509_CRL *crl = NULL;
 	int st = CK_OK;
 
-	memset(&c, 0, sizeof(c));
+	(void)arg;
 	ck_err_clear(&e);
-	if ((l = open_ledger(cfg.dir, &e)) == NULL ||
-	    (ca = ck_ca_open(cfg.dir, l, &e)) == NULL ||
-	    load_key(ca, cfg.pw_file, &e) == -1) {
+	if (open_ca(&c, 1, &e) == -1)
+		return fail(cfg.dir, &e);
+	if (ck_caops_key(&c, &e) == -1 || ck_caops_crl(&c, cfg.days, &der, &len, &e) == -1) {
 		st = fail(cfg.dir, &e);
-		goto out;
-	}
-	c.ca = ca;
-	c.now = ck_clock_now(&cfg.clock);
-	c.next = c.now + (time_t)(cfg.days > 0 ? cfg.days : 7) * 86400;
-	ck_time_format(c.now, t1);
-	ck_time_format(c.next, t2);
-	/* Printed only after the ledger committed its number. */
-	if (ck_ledger_crl(l, t1, t2, cfg.who, crl_build, &c, &num, &e) == -1) {
-		st = fail(cfg.dir, &e);
-		goto out;
-	}
-	{
-		const unsigned char *p = c.der;
-		X509_CRL *crl = d2i_X509_CRL(NULL, &p, (long)c.len);
-		if (crl == NULL || !PEM_write_X509_CRL(stdout, crl)) {
+	} else {
+		p = der;
+		if ((crl = d2i_X509_CRL(NULL, &p, (long)len)) == NULL ||
+		    !PEM_write_X509_CRL(stdout, crl)) {
 			ck_err_set(&e, CK_E_IO, "cannot write the CRL");
 			st = fail(cfg.dir, &e);
 		}
-		X509_CRL_free(crl);
 	}
-out:
-	free(c.der);
-	ck_ca_free(ca);
-	ck_ledger_close(l);
+	X509_CRL_free(crl);
+	free(der);
+	ck_caops_close(&c);
 	return st;
 }
 
 static int
-cmd_enroll(void)
+cmd_enroll(const char *arg)
 {
-	struct ck_enroll_opts o;
+	struct ck_enroll_opts o = { .url = cfg.url, .profile = cfg.profile, .label = cfg.label,
+		.cacert = cfg.cacert };
 	struct ck_err e;
 	unsigned char *der = NULL;
 	size_t len = 0;
-	char *pem = NULL;
-	X509_REQ *req;
-	BIO *b = NULL;
-	long n;
 	int st = CK_OK;
 
+	(void)arg;
 	ck_err_clear(&e);
-	if ((req = ck_csr_read(cfg.csrs.v[0], &e)) == NULL)
-		return fail(cfg.csrs.v[0], &e);
-	if ((b = BIO_new(BIO_s_mem())) == NULL || !PEM_write_bio_X509_REQ(b, req) ||
-	    (n = BIO_get_mem_data(b, &pem)) <= 0) {
-		ck_err_set(&e, CK_E_NOMEM, "out of memory");
-		st = fail(cfg.csrs.v[0], &e);
-		goto out;
-	}
-	pem = strndup(pem, (size_t)n);
-	memset(&o, 0, sizeof(o));
-	o.url = cfg.url;
-	o.profile = cfg.profile;
-	o.label = cfg.label;
-	o.cacert = cfg.cacert;
-	if (pem == NULL || ck_enroll_cfssl(&o, pem, &der, &len, &e) == -1 ||
-	    print_cert(der, len, 0, &e) == -1)
+	if (ck_enroll_cfssl_file(&o, cfg.csrs.v[0], &der, &len, &e) == -1)
+		st = fail(e.code == CK_E_NET ? cfg.url : cfg.csrs.v[0], &e);
+	else if (print_cert(NULL, der, len) == -1)
 		st = fail(cfg.url, &e);
-	free(pem);
-out:
-	BIO_free(b);
-	X509_REQ_free(req);
 	free(der);
 	return st;
 }
@@ -880,6 +470,10 @@ static const struct ck_opt opts[] = {
 
 static const struct ck_tool_def tool = { .prog = "cert-issue", .opts = opts, .cmds = cmds };
 
+/* The commands, in the order of cmds[]; list and show are one (show has an ID). */
+static int (*const run[])(const char *) = { cmd_init, cmd_sign, cmd_show, cmd_show, cmd_approve,
+	cmd_deny, cmd_revoke, cmd_crl, cmd_enroll };
+
 static int
 usage_error(const char *msg, const char *arg)
 {
@@ -942,17 +536,7 @@ main(int argc, char **argv)
 	}
 	pw = getpwuid(geteuid());
 	snprintf(cfg.who, sizeof(cfg.who), "%s", pw ? pw->pw_name : "unknown");
-	switch (1 << cmd) {
-	case INIT: st = cmd_init(); break;
-	case SIGN: st = cmd_sign(); break;
-	case LIST: st = cmd_read(NULL); break;
-	case SHOW: st = cmd_read(arg); break;
-	case APPROVE: st = cmd_approve(arg); break;
-	case DENY: st = cmd_deny(arg); break;
-	case REVOKE: st = cmd_revoke(arg); break;
-	case CRL: st = cmd_crl(); break;
-	default: st = cmd_enroll(); break;
-	}
+	st = run[cmd](arg);
 	ck_strv_release(&cfg.csrs);
 	return ck_close_stdout() ? CK_UNKNOWN : st;
 }

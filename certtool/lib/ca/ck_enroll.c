@@ -23,6 +23,7 @@
 
 #include "ck_enroll.h"
 #include "ck_fetch.h"
+#include "ck_issue.h"
 #include "ck_record.h"
 
 #define CURL_SONAME "libcurl.so.4"
@@ -239,5 +240,30 @@ out:
 	free(url);
 	free(body);
 	json_decref(req);
+	return rv;
+}
+
+int
+ck_enroll_cfssl_file(const struct ck_enroll_opts *o, const char *csr_path,
+    unsigned char **der, size_t *len, struct ck_err *err)
+{
+	X509_REQ *req;
+	BIO *b = NULL;
+	char *mem = NULL, *pem = NULL;
+	long n;
+	int rv = -1;
+
+	if ((req = ck_csr_read(csr_path, err)) == NULL)
+		return -1;
+	if ((b = BIO_new(BIO_s_mem())) == NULL || !PEM_write_bio_X509_REQ(b, req) ||
+	    (n = BIO_get_mem_data(b, &mem)) <= 0 || (pem = strndup(mem, (size_t)n)) == NULL) {
+		ck_err_set(err, CK_E_NOMEM, "out of memory");
+		goto out;
+	}
+	rv = ck_enroll_cfssl(o, pem, der, len, err);
+out:
+	free(pem);
+	BIO_free(b);
+	X509_REQ_free(req);
 	return rv;
 }

@@ -30,6 +30,10 @@ char *ck_enroll_url(const char *base);
 int ck_enroll_cfssl(const struct ck_enroll_opts *o, const char *csr_pem,
     unsigned char **der, size_t *len, struct ck_err *err);
 
+/* ck_enroll_cfssl for the request in the file csr_path (PEM or DER, self-signature checked). */
+int ck_enroll_cfssl_file(const struct ck_enroll_opts *o, const char *csr_path,
+    unsigned char **der, size_t *len, struct ck_err *err);
+
 /*
  * Parses a CFSSL API answer (the JSON envelope).  http_status is the HTTP
  * status (0 if unknown).  Exposed for tests and fuzzing.

@@ -13,6 +13,7 @@
 #include <sqlite3.h>
 
 #include "ck_ledger.h"
+#include "ck_record.h"
 
 /* "ckLg": marks a SQLite file as a certkit ledger. */
 #define CK_LEDGER_APP_ID 0x636b4c67
@@ -795,4 +796,32 @@ ck_ledger_reason_code(const char *name, const char **canonical)
 		}
 	}
 	return -1;
+}
+
+static void
+set_str(json_t *o, const char *k, const char *v)
+{
+	if (v)
+		json_object_set_new(o, k, json_string(v));
+}
+
+json_t *
+ck_ledger_row_record(const struct ck_ledger_row *r)
+{
+	json_t *o = ck_record_new("request");
+
+	if (o == NULL)
+		return NULL;
+	json_object_set_new(o, "id", json_integer(r->id));
+	set_str(o, "status", r->status);
+	set_str(o, "template", r->template);
+	set_str(o, "subject", r->subject ? r->subject : "");
+	set_str(o, "requester", r->requester);
+	set_str(o, "created", r->created);
+	set_str(o, "decided", r->decided);
+	set_str(o, "serial", r->serial);
+	set_str(o, "not_after", r->not_after);
+	set_str(o, "revoked_at", r->revoked_at);
+	set_str(o, "reason", r->reason);
+	return o;
 }

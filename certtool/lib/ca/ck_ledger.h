@@ -16,6 +16,8 @@
 
 #include <stddef.h>
 
+#include <jansson.h>
+
 #include "ck_err.h"
 
 #define CK_LEDGER_FILE "ledger.db"
@@ -42,6 +44,9 @@ struct ck_ledger_row {
 	const char *revoked_at;
 	const char *reason;		/* revocation reason name */
 };
+
+/* A row as a `request` record (new reference; NULL when out of memory). */
+json_t *ck_ledger_row_record(const struct ck_ledger_row *r);
 
 /* A revoked certificate, for CRL building. */
 struct ck_ledger_revoked {

@@ -1,0 +1,479 @@
+/*
+ * ck_caops: cert-issue's commands as library calls (see ck_caops.h).
+ */
+#include "ck_caops.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/pem.h>
+
+#include "ck_clock.h"
+#include "ck_path.h"
+#include "ck_record.h"
+#include "ck_tool.h"
+
+static struct ck_ledger *
+open_ledger(const char *dir, int lock_ms, int sync_full, struct ck_err *err)
+{
+	char *p = ck_path_join(dir, CK_LEDGER_FILE);
+	struct ck_ledger *l;
+
+	if (p == NULL) {
+		ck_err_set(err, CK_E_NOMEM, "out of memory");
+		return NULL;
+	}
+	l = ck_ledger_open(p, lock_ms, err);
+	free(p);
+	if (l != NULL && sync_full && ck_ledger_set_sync(l, 1, err) == -1) {
+		ck_ledger_close(l);
+		return NULL;
+	}
+	return l;
+}
+
+/* Loads ca's key once, with the password from pw_file when given. */
+static int
+load_key(struct ck_ca *ca, const char *pw_file, struct ck_err *err)
+{
+	char *pw = NULL;
+	int rv;
+
+	if (ca->key != NULL)
+		return 0;
+	if (pw_file != NULL && (pw = ck_secret_from_file(pw_file, err)) == NULL)
+		return -1;
+	rv = ck_ca_load_key(ca, pw, err);
+	ck_secret_free(pw);
+	return rv;
+}
+
+int
+ck_caops_open(struct ck_caops *c, const char *dir, int lock_ms, int sync_full, int need_ca,
+    struct ck_err *err)
+{
+	memset(c, 0, sizeof(*c));
+	if ((c->ledger = open_ledger(dir, lock_ms, sync_full, err)) == NULL)
+		return -1;
+	if (need_ca && (c->ca = ck_ca_open(dir, c->ledger, err)) == NULL) {
+		ck_ledger_close(c->ledger);
+		c->ledger = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+void
+ck_caops_close(struct ck_caops *c)
+{
+	ck_ca_free(c->ca);
+	ck_ledger_close(c->ledger);
+	c->ca = NULL;
+	c->ledger = NULL;
+}
+
+int
+ck_caops_key(struct ck_caops *c, struct ck_err *err)
+{
+	return load_key(c->ca, c->key_pw_file, err);
+}
+
+static void
+now_str(const struct ck_caops *c, char buf[CK_TIME_LEN])
+{
+	ck_time_format(c->now, buf);
+}
+
+/* A certificate's DER, malloc'd. */
+static int
+cert_der(X509 *x, unsigned char **der, size_t *len, struct ck_err *err)
+{
+	unsigned char *p = NULL;
+	int n = i2d_X509(x, &p);
+
+	if (n <= 0 || (*der = malloc((size_t)n)) == NULL) {
+		OPENSSL_free(p);
+		return ck_err_set(err, CK_E_NOMEM, "out of memory");
+	}
+	memcpy(*der, p, (size_t)n);
+	*len = (size_t)n;
+	OPENSSL_free(p);
+	return 0;
+}
+
+int
+ck_caops_init(struct ck_ca_init_opts *o, const char *pw_file, const char *parent_dir,
+    const char *parent_pw_file, int lock_ms, int sync_full, unsigned char **der, size_t *len,
+    const char **where, struct ck_err *err)
+{
+	struct ck_ledger *pl = NULL;
+	struct ck_ca *parent = NULL, *ca = NULL;
+	char *pw = NULL;
+	int rv = -1;
+
+	*der = NULL;
+	*where = o->dir;
+	if (pw_file != NULL && (pw = ck_secret_from_file(pw_file, err)) == NULL) {
+		*where = pw_file;
+		goto out;
+	}
+	o->password = pw;
+	if (parent_dir != NULL) {
+		*where = parent_dir;
+		if ((pl = open_ledger(parent_dir, lock_ms, sync_full, err)) == NULL ||
+		    (parent = ck_ca_open(parent_dir, pl, err)) == NULL)
+			goto out;
+		/* The policy decides before the parent's key is touched. */
+		if (ck_policy_check_key(o->policy, X509_get0_pubkey(parent->cert), "parent CA",
+		    err) == -1 || load_key(parent, parent_pw_file, err) == -1)
+			goto out;
+		o->parent = parent;
+		o->parent_ledger = pl;
+		*where = o->dir;
+	}
+	if (ck_ca_init(o, err) == -1 || (ca = ck_ca_open(o->dir, NULL, err)) == NULL ||
+	    cert_der(ca->cert, der, len, err) == -1)
+		goto out;
+	rv = 0;
+out:
+	o->password = NULL;
+	ck_secret_free(pw);
+	ck_ca_free(ca);
+	ck_ca_free(parent);
+	ck_ledger_close(pl);
+	return rv;
+}
+
+static char *
+csr_to_der(X509_REQ *req, size_t *len)
+{
+	unsigned char *p = NULL, *m;
+	int n = i2d_X509_REQ(req, &p);
+
+	if (n <= 0 || (m = malloc((size_t)n)) == NULL) {
+		OPENSSL_free(p);
+		return NULL;
+	}
+	memcpy(m, p, (size_t)n);
+	OPENSSL_free(p);
+	*len = (size_t)n;
+	return (char *)m;
+}
+
+/*
+ * Issues one certificate, commits it to the ledger, and only then hands it
+ * to out.cert: a certificate that was printed is always in the ledger.  A
+ * serial collision (never seen with 126 random bits, but the schema
+ * refuses it) draws a new serial.
+ */
+static int
+issue_and_record(struct ck_caops *c, const struct ck_issue_req *ir, long long req_id,
+    const char *tname, const unsigned char *csr_der, size_t csr_len, struct ck_err *err)
+{
+	struct ck_ledger_row r;
+	unsigned char *der = NULL;
+	size_t der_len = 0;
+	char *serial = NULL, *subject = NULL, na[CK_TIME_LEN], at[CK_TIME_LEN];
+	int tries, rc = -1;
+	long long id = 0;
+
+	now_str(c, at);
+	for (tries = 0; tries < 5; tries++) {
+		if (ck_issue_cert(c->ca, ir, &der, &der_len, &serial, &subject, na, err) == -1)
+			return -1;
+		memset(&r, 0, sizeof(r));
+		r.id = req_id;
+		r.template = tname;
+		r.subject = subject;
+		r.requester = c->requester;
+		r.csr = csr_der;
+		r.csr_len = csr_len;
+		r.serial = serial;
+		r.der = der;
+		r.der_len = der_len;
+		r.not_after = na;
+		rc = ck_ledger_issue(c->ledger, &r, at, c->who, &id, err);
+		if (rc != -2)
+			break;
+		free(der);
+		free(serial);
+		free(subject);
+		der = NULL;
+		serial = subject = NULL;
+	}
+	if (rc == 0)
+		rc = c->out.cert(c->out.arg, der, der_len);
+	else
+		rc = -1;
+	free(der);
+	free(serial);
+	free(subject);
+	return rc;
+}
+
+/* Queues a request for approval with what it needs to be issued later. */
+static int
+store_pending(struct ck_caops *c, const struct ck_issue_req *ir, const json_t *tmpl,
+    struct ck_err *err)
+{
+	struct ck_ledger_row r;
+	json_t *params = json_object();
+	char *ptext = NULL, *subj = NULL, *csr = NULL, at[CK_TIME_LEN];
+	size_t csr_len = 0;
+	long long id = 0;
+	int rv = -1;
+
+	json_object_set(params, "template", (json_t *)tmpl);
+	if (ir->subject)
+		json_object_set_new(params, "subject", json_string(ir->subject));
+	if (ir->san)
+		json_object_set_new(params, "san", json_string(ir->san));
+	json_object_set_new(params, "days", json_integer(ir->days));
+	if (ir->not_before)
+		json_object_set_new(params, "not_before", json_integer((json_int_t)ir->not_before));
+	if (ir->not_after)
+		json_object_set_new(params, "not_after", json_integer((json_int_t)ir->not_after));
+	if (ir->subject) {
+		X509_NAME *n = ck_dn_parse(ir->subject, err);
+
+		if (n == NULL)
+			goto out;
+		subj = ck_dn_string(n);
+		X509_NAME_free(n);
+	} else {
+		subj = ck_dn_string(X509_REQ_get_subject_name(ir->csr));
+	}
+	if ((ptext = ck_record_dumps(params)) == NULL || subj == NULL ||
+	    (csr = csr_to_der(ir->csr, &csr_len)) == NULL) {
+		ck_err_set(err, CK_E_NOMEM, "out of memory");
+		goto out;
+	}
+	memset(&r, 0, sizeof(r));
+	r.template = json_string_value(json_object_get(tmpl, "name"));
+	r.subject = subj;
+	r.requester = c->requester;
+	r.csr = (unsigned char *)csr;
+	r.csr_len = csr_len;
+	r.params = ptext;
+	now_str(c, at);
+	if (ck_ledger_request_add(c->ledger, &r, at, c->who, &id, err) == -1)
+		goto out;
+	r.id = id;
+	r.status = "pending";
+	r.created = at;
+	rv = c->out.request(c->out.arg, &r);
+out:
+	json_decref(params);
+	free(ptext);
+	free(subj);
+	free(csr);
+	return rv;
+}
+
+int
+ck_caops_sign(struct ck_caops *c, const json_t *tmpl, int pending, struct ck_issue_req *ir,
+    struct ck_err *err)
+{
+	char *csr;
+	size_t csr_len = 0;
+	int rc;
+
+	ir->tmpl = tmpl;
+	ir->now = c->now;
+	if (ck_csr_check(ir->csr, tmpl, err) == -1 || ck_issue_precheck(ir, err) == -1)
+		return -1;
+	if (pending)
+		return store_pending(c, ir, tmpl, err);
+	if (ck_caops_key(c, err) == -1)
+		return -2;
+	if ((csr = csr_to_der(ir->csr, &csr_len)) == NULL)
+		return ck_err_set(err, CK_E_NOMEM, "out of memory");
+	rc = issue_and_record(c, ir, 0, json_string_value(json_object_get(tmpl, "name")),
+	    (unsigned char *)csr, csr_len, err);
+	free(csr);
+	return rc;
+}
+
+/* Copy of the row fields approve and deny need (rows live only in the callback). */
+struct found {
+	long long id;
+	char status[16];
+	unsigned char *csr;
+	size_t csr_len;
+	char *params;
+};
+
+static int
+grab_row(const struct ck_ledger_row *r, void *arg)
+{
+	struct found *f = arg;
+
+	f->id = r->id;
+	snprintf(f->status, sizeof(f->status), "%s", r->status);
+	if (r->csr && (f->csr = malloc(r->csr_len)) != NULL) {
+		memcpy(f->csr, r->csr, r->csr_len);
+		f->csr_len = r->csr_len;
+	}
+	if (r->params)
+		f->params = strdup(r->params);
+	return 0;
+}
+
+int
+ck_caops_approve(struct ck_caops *c, const char *key, struct ck_err *err)
+{
+	struct found f;
+	struct ck_issue_req ir;
+	json_t *params = NULL;
+	X509_REQ *req = NULL;
+	int rv = -1;
+
+	memset(&f, 0, sizeof(f));
+	if (ck_ledger_find(c->ledger, key, grab_row, &f, err) == -1)
+		goto out;
+	if (strcmp(f.status, "pending") != 0) {
+		ck_err_set(err, CK_E_POLICY, "request %lld is %s, not pending", f.id, f.status);
+		goto out;
+	}
+	if (f.params == NULL || (params = json_loads(f.params, 0, NULL)) == NULL ||
+	    f.csr == NULL || (req = ck_csr_from_der(f.csr, f.csr_len, err)) == NULL) {
+		if (err->code == CK_E_NONE)
+			ck_err_set(err, CK_E_DB, "request %lld: stored request is damaged", f.id);
+		goto out;
+	}
+	memset(&ir, 0, sizeof(ir));
+	ir.csr = req;
+	ir.tmpl = json_object_get(params, "template");
+	ir.subject = json_string_value(json_object_get(params, "subject"));
+	ir.san = json_string_value(json_object_get(params, "san"));
+	ir.days = (long)json_integer_value(json_object_get(params, "days"));
+	ir.now = c->now;
+	ir.not_before = (time_t)json_integer_value(json_object_get(params, "not_before"));
+	ir.not_after = (time_t)json_integer_value(json_object_get(params, "not_after"));
+	if (ck_caops_key(c, err) == -1) {
+		rv = -2;
+		goto out;
+	}
+	rv = issue_and_record(c, &ir, f.id, json_string_value(json_object_get(ir.tmpl, "name")),
+	    NULL, 0, err);
+out:
+	X509_REQ_free(req);
+	json_decref(params);
+	free(f.csr);
+	free(f.params);
+	return rv;
+}
+
+static int
+emit_row(const struct ck_ledger_row *r, void *arg)
+{
+	const struct ck_caops *c = arg;
+
+	return c->out.request(c->out.arg, r) == -1 ? -1 : 0;
+}
+
+int
+ck_caops_deny(struct ck_caops *c, const char *key, struct ck_err *err)
+{
+	struct found f;
+	char at[CK_TIME_LEN];
+	int rv = 0;
+
+	memset(&f, 0, sizeof(f));
+	now_str(c, at);
+	if (ck_ledger_find(c->ledger, key, grab_row, &f, err) == -1 ||
+	    ck_ledger_deny(c->ledger, f.id, at, c->who, err) == -1 ||
+	    ck_ledger_find(c->ledger, key, emit_row, c, err) == -1)
+		rv = -1;
+	free(f.csr);
+	free(f.params);
+	return rv;
+}
+
+int
+ck_caops_revoke(struct ck_caops *c, const char *serial, const char *reason,
+    struct ck_err *err)
+{
+	char at[CK_TIME_LEN];
+
+	now_str(c, at);
+	if (ck_ledger_revoke(c->ledger, serial, reason, at, c->who, err) == -1 ||
+	    ck_ledger_find(c->ledger, serial, emit_row, c, err) == -1)
+		return -1;
+	return 0;
+}
+
+struct crl_ctx {
+	struct ck_ca *ca;
+	time_t now, next;
+	unsigned char *der;	/* copy kept to hand out after the commit */
+	size_t len;
+};
+
+static int
+crl_build(const struct ck_ledger_revoked *rv, size_t n, long long number, void *arg,
+    unsigned char **der, size_t *len, struct ck_err *err)
+{
+	struct crl_ctx *x = arg;
+
+	if (ck_issue_crl(x->ca, rv, n, number, x->now, x->next, der, len, err) == -1)
+		return -1;
+	free(x->der);
+	if ((x->der = malloc(*len)) == NULL)
+		return ck_err_set(err, CK_E_NOMEM, "out of memory");
+	memcpy(x->der, *der, *len);
+	x->len = *len;
+	return 0;
+}
+
+int
+ck_caops_crl(struct ck_caops *c, long days, unsigned char **der, size_t *len,
+    struct ck_err *err)
+{
+	struct crl_ctx x;
+	char t1[CK_TIME_LEN], t2[CK_TIME_LEN];
+	long long num = 0;
+
+	memset(&x, 0, sizeof(x));
+	x.ca = c->ca;
+	x.now = c->now;
+	x.next = c->now + (time_t)(days > 0 ? days : 7) * 86400;
+	ck_time_format(x.now, t1);
+	ck_time_format(x.next, t2);
+	/* Handed out only after the ledger committed its number. */
+	if (ck_ledger_crl(c->ledger, t1, t2, c->who, crl_build, &x, &num, err) == -1) {
+		free(x.der);
+		return -1;
+	}
+	*der = x.der;
+	*len = x.len;
+	return 0;
+}
+
+struct show {
+	const struct ck_caops *c;
+	int with_cert;
+};
+
+static int
+show_row(const struct ck_ledger_row *r, void *arg)
+{
+	const struct show *s = arg;
+
+	if (s->c->out.request(s->c->out.arg, r) == -1)
+		return -1;
+	if (s->with_cert && r->der != NULL && s->c->out.cert(s->c->out.arg, r->der, r->der_len) == -1)
+		return -1;
+	return 0;
+}
+
+int
+ck_caops_show(struct ck_caops *c, const char *key, const char *status, int with_cert,
+    struct ck_err *err)
+{
+	struct show s = { c, with_cert };
+
+	if (key != NULL)
+		return ck_ledger_find(c->ledger, key, show_row, &s, err) == -1 ? -1 : 0;
+	return ck_ledger_each(c->ledger, status, show_row, &s, err) == -1 ? -1 : 0;
+}
