@@ -110,8 +110,7 @@ read_records(FILE *fp)
 			cfg.set.status = ck_status_worse(cfg.set.status, CK_UNKNOWN);
 			break;
 		}
-		if (rc == CK_READ_BROKEN)
-			ck_warnx("'stdin': line %lu: %s", ck_reader_lineno(r), err.msg);
+		/* A broken line is an error record: handle() reports it, once. */
 		handle(rec, rc == CK_READ_RECORD);
 		json_decref(rec);
 		if (cfg.write_failed)
@@ -236,7 +235,7 @@ main(int argc, char **argv)
 		return CK_UNKNOWN;
 	}
 	if (ck_clock_init(&clk, at, &err) == -1) {
-		ck_warnx("--at: %s", err.msg);
+		ck_warnx("%s", err.msg);
 		return CK_UNKNOWN;
 	}
 	ck_expiry_policy_init(&pol, ck_clock_now(&clk));

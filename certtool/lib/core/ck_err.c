@@ -76,6 +76,23 @@ ck_err_prefix(struct ck_err *e, const char *fmt, ...)
 	return -1;
 }
 
+const char *
+ck_err_unprefixed(const char *msg, const char *subject)
+{
+	size_t n;
+
+	if (msg == NULL || subject == NULL || *subject == '\0')
+		return msg;
+	n = strlen(subject);
+	/* Repeated: a library layer prefixed what the caller names anyway. */
+	while (msg[0] == '\'' && strncmp(msg + 1, subject, n) == 0 && msg[n + 1] == '\'' &&
+	    msg[n + 2] == ':' && msg[n + 3] == ' ')
+		msg += n + 4;
+	while (strncmp(msg, subject, n) == 0 && msg[n] == ':' && msg[n + 1] == ' ')
+		msg += n + 2;
+	return msg;
+}
+
 void
 ck_err_clear(struct ck_err *e)
 {

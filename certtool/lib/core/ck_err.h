@@ -61,6 +61,15 @@ int ck_err_prefix(struct ck_err *e, const char *fmt, ...)
 
 void ck_err_clear(struct ck_err *e);
 
+/*
+ * msg without a leading "'subject': " (or "subject: ") naming subject again:
+ * where a message is shown with its subject (stderr "prog: 'SUBJECT': msg",
+ * an error record's source), a library layer that also named it would make
+ * it appear twice.  Returns a pointer into msg (msg itself when it does not
+ * start so).  subject may be NULL.
+ */
+const char *ck_err_unprefixed(const char *msg, const char *subject);
+
 /* "usage", "io", "parse", ... : the `code` field of an `error` record. */
 const char *ck_err_code_name(int code);
 

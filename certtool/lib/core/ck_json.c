@@ -6,7 +6,8 @@
  * This parser reads the line in place.  It accepts exactly what
  * json_loadb(..., JSON_REJECT_DUPLICATES) accepts for an object or array:
  * RFC 8259 syntax, valid UTF-8, no lone surrogates, integers
- * within int64, reals that do not overflow, nesting at most 2048 deep,
+ * within int64, reals that do not overflow, nesting at most
+ * CK_JSON_MAX_DEPTH (512; jansson allows 2048) deep,
  * duplicate keys rejected; \u0000 is accepted (JSON_ALLOW_NUL): certificate
  * names can hold a NUL, cert-read writes it as \u0000, and every later stage
  * must still read that record (the string keeps its length; see
@@ -22,7 +23,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_DEPTH 2048
+#define MAX_DEPTH CK_JSON_MAX_DEPTH
+#define CK_STR_(x) #x
+#define CK_STR(x) CK_STR_(x)
 
 struct parser {
 	const unsigned char *p, *start, *end;
@@ -453,7 +456,7 @@ value(struct parser *ps, int depth)
 	size_t len;
 
 	if (depth > MAX_DEPTH)
-		return fail(ps, "maximum parsing depth reached");
+		return fail(ps, "nested deeper than " CK_STR(CK_JSON_MAX_DEPTH) " levels");
 	skip_ws(ps);
 	if (ps->p >= ps->end)
 		return fail(ps, "unexpected end of input");

@@ -13,6 +13,13 @@
  * JSON_REJECT_DUPLICATES accepts).  Returns a new reference, or NULL with
  * a reason ("duplicate object key (column 17)") in why.
  */
+/*
+ * Records nest a few levels; anything deeper than this is refused, by the
+ * reader and (plus CK_RECORD_WRAP_DEPTH, ck_record.h) by the writer, so
+ * every record a stage reads can be written again.
+ */
+#define CK_JSON_MAX_DEPTH 512
+
 json_t *ck_json_parse(const char *buf, size_t len, char *why, size_t why_size);
 
 #endif /* CK_JSON_H */

@@ -51,6 +51,8 @@ ck_error_record(const char *source, const char *message, const char *code)
 		return NULL;
 	json_object_set_new(r, "source", json_string(source ? source : "-"));
 	/* json_string refuses invalid UTF-8; fall back so the record is never lost. */
+	/* The source is said by its own field: never again at the message's start. */
+	message = ck_err_unprefixed(message, source);
 	if (json_object_set_new(r, "message", json_string(message ? message : "")) != 0)
 		json_object_set_new(r, "message", json_string("(message not valid UTF-8)"));
 	json_object_set_new(r, "code", json_string(code ? code : "unknown"));
@@ -177,11 +179,9 @@ read_line(struct ck_reader *r)
 static int
 broken(struct ck_reader *r, json_t **out, struct ck_err *err, const char *why)
 {
-	char src[256];
-
-	snprintf(src, sizeof(src), "%s:%lu", r->name, r->lineno);
+	/* The stream is the source, the line is in the message: each said once. */
 	ck_err_set(err, CK_E_PARSE, "line %lu: %s", r->lineno, why);
-	*out = ck_error_record(src, err->msg, ck_err_code_name(CK_E_PARSE));
+	*out = ck_error_record(r->name, err->msg, ck_err_code_name(CK_E_PARSE));
 	return *out ? CK_READ_BROKEN : CK_READ_FAIL;
 }
 
@@ -212,7 +212,9 @@ ck_reader_next(struct ck_reader *r, json_t **out, struct ck_err *err)
 	}
 	j = ck_json_parse(r->line, (size_t)n, detail, sizeof(detail));
 	if (j == NULL) {
-		snprintf(why, sizeof(why), "not valid JSON: %s", detail);
+		/* Too deep is valid JSON, just not a record (CK_JSON_MAX_DEPTH). */
+		snprintf(why, sizeof(why), "%s%s", strncmp(detail, "nested deeper", 13) == 0 ?
+		    "record " : "not valid JSON: ", detail);
 		return broken(r, out, err, why);
 	}
 	if (!json_is_object(j)) {
@@ -358,7 +360,8 @@ sb_value(struct sbuf *b, const json_t *v, int depth)
 	char num[64];
 	int n;
 
-	if (depth > 512) {	/* deeper than any record: refuse rather than recurse on */
+	/* The reader's limit plus what a stage may wrap around a record (ck_record.h). */
+	if (depth > CK_JSON_MAX_DEPTH + CK_RECORD_WRAP_DEPTH) {
 		b->oom = 1;
 		return;
 	}

@@ -18,6 +18,15 @@
 /* A longer input line is refused as a broken record (a chain with PEMs fits easily). */
 #define CK_RECORD_LINE_MAX (64u * 1024 * 1024)
 
+/*
+ * Nesting: the reader refuses a line nested deeper than CK_JSON_MAX_DEPTH
+ * (512) levels (an error record naming the line; the stream goes on); the
+ * writer takes that plus CK_RECORD_WRAP_DEPTH levels, what a stage adds
+ * around a record it read (a `ca` record holds a `cert` record), so a record
+ * that was read can always be written.
+ */
+#define CK_RECORD_WRAP_DEPTH 16
+
 /* A new record {"kind": kind, "v": 1}.  Returns a new reference. */
 json_t *ck_record_new(const char *kind);
 
@@ -48,7 +57,8 @@ void ck_reader_free(struct ck_reader *r);
 enum ck_read_result {
 	CK_READ_EOF = 0,
 	CK_READ_RECORD = 1,	/* *out is a record (a JSON object with a string "kind") */
-	CK_READ_BROKEN = 2,	/* *out is an `error` record describing a broken line; err is set too */
+	CK_READ_BROKEN = 2,	/* *out is an `error` record describing a broken line; err is set too:
+				 * source the stream's name, message "line N: why" (each said once) */
 	CK_READ_FAIL = -1	/* the stream itself failed; err is set */
 };
 

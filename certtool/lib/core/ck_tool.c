@@ -65,6 +65,7 @@ ck_warn_at(const char *source, const char *msg)
 {
 	char s[1024], m[2048];
 
+	msg = ck_err_unprefixed(msg, source);
 	if (source != NULL)
 		fprintf(stderr, "%s: '%s': %s\n", prog_name, ck_text(source, s, sizeof(s)),
 		    ck_text(msg, m, sizeof(m)));
