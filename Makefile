@@ -39,7 +39,7 @@ CC ?= cc
 CFLAGS ?= -O2 -g
 WERROR ?= -Werror
 WARN = -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
-       -Wformat=2 -Wvla -Wno-deprecated-declarations
+       -Wformat=2 -Wvla
 PKGS = openssl libcurl jansson ldap sqlite3 libcares
 
 SANITIZE ?=
@@ -162,7 +162,7 @@ deb:
 
 # libFuzzer targets, built with clang into $(BUILD)-fuzz/ (build-fuzz/ by default).
 FUZZ_SECONDS ?= 60
-FUZZ_CFLAGS = -g -O1 -fsanitize=fuzzer-no-link,address,undefined -Wno-deprecated-declarations -D_GNU_SOURCE \
+FUZZ_CFLAGS = -g -O1 -fsanitize=fuzzer-no-link,address,undefined -D_GNU_SOURCE \
 	-DCK_DATADIR='"$(DATADIR)"' $(LIB_INC) $(PKG_CFLAGS)
 FUZZ_BUILD ?= $(BUILD)-fuzz
 FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(FUZZ_BUILD)/%.o)
