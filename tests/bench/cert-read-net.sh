@@ -20,7 +20,7 @@ dir="$BENCH/cert-read-net"
 mkdir -p "$dir"
 SMALL=${CK_BENCH_NET_SMALL:-1000}
 LARGE=${CK_BENCH_NET_LARGE:-10000}
-SAMPLE=${CK_BENCH_NET_SAMPLE:-50}
+SAMPLE=${CK_BENCH_NET_SAMPLE:-20}
 
 if ! command -v nginx >/dev/null 2>&1; then
 	echo "cert-read-net bench: needs nginx (Debian nginx-light)"
