@@ -207,6 +207,7 @@ cmd_hello(void)
 	if (cfg.chain && load_certs(&cfg.prov, cfg.chain, pw) < 0)
 		goto nomem;
 	ck_secret_free(pw);
+	pw = NULL;	/* the failure paths below free it again */
 	for (size_t i = 0; i < cfg.roots.n; i++)
 		if (load_certs(&cfg.named, cfg.roots.v[i], NULL) < 0)
 			goto nomem;

@@ -249,3 +249,13 @@ X
 	[ "$status" -eq 0 ]
 	[ "$(lines_of amt_hello)" -eq 50 ]
 }
+
+@test "cert-amt hello --listen on a port in use: one message, exit 3 (the password was freed twice)" {
+	port=$(free_port)
+	python3 -c "import socket,time; s=socket.socket(); s.bind(('127.0.0.1',$port)); s.listen(); time.sleep(5)" &
+	held=$!
+	wait_port "$port"
+	run -3 cert-amt hello --listen "$port" --count 1 --provisioning-chain "$A/prov.p12" --password-file "$A/p12-password.txt"
+	kill "$held" 2>/dev/null || true
+	[ "$output" = "cert-amt: cannot listen on '$port': Address already in use" ]
+}
