@@ -234,3 +234,11 @@ field_check() {
 	[[ "$output" == *" $d/root.pem"* ]]
 	[[ "$output" != *"//"* ]]
 }
+
+@test "cert-read: keyUsage padding bits are not usages (found by fuzz_cert_diff against OpenSSL)" {
+	# BIT STRING 03 02 01 ff: one unused bit, so bit 7 (encipherOnly) is padding.
+	f="$CK_TOP/tests/fuzz/corpus/fuzz_cert_diff/ku-padding.der"
+	run -0 cert-read "$f"
+	jq_eq "$output" '.key_usage | join(",")' "digital_signature,non_repudiation,key_encipherment,data_encipherment,key_agreement,key_cert_sign,crl_sign"
+	openssl x509 -inform DER -in "$f" -noout -ext keyUsage | grep -q 'CRL Sign$'
+}

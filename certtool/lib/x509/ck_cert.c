@@ -674,7 +674,7 @@ decode_spki(const struct ck_der_elem *spki)
 		set_str(o, "curve", curve);
 	} else if (strcmp(oidbuf, "1.3.101.112") == 0) {
 		set_str(o, "alg", "ed25519");
-		nbits = 253;
+		nbits = 256;	/* EVP_PKEY_get_bits: ED25519_BITS (X25519 below is 253) */
 	} else if (strcmp(oidbuf, "1.3.101.113") == 0) {
 		set_str(o, "alg", "ed448");
 		nbits = 456;
@@ -858,10 +858,12 @@ decode_extension(json_t *rec, const char *oid, const struct ck_der_elem *val,
 			json_decref(ku);
 			return -1;
 		}
+		/* Bits past the last used one are padding (X.690 8.6.2.2), never usages. */
 		for (int bit = 0; bit < 9; bit++) {
 			size_t byte = 1 + (size_t)bit / 8;
 
-			if (byte < e.len && (e.p[byte] & (0x80 >> (bit % 8))))
+			if ((size_t)bit < (e.len - 1) * 8 - e.p[0] && byte < e.len &&
+			    (e.p[byte] & (0x80 >> (bit % 8))))
 				json_array_append_new(ku, json_string(ku_names[bit]));
 		}
 		json_object_set_new_nocheck(rec, "key_usage", ku);
