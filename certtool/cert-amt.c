@@ -1,5 +1,6 @@
 /*
- * cert-amt: the device side of Intel AMT provisioning.  hello: the
+ * cert-amt: the device side of Intel AMT provisioning.  discover: which
+ * hosts run AMT firmware, which version, state and certificate.  hello: the
  * provisioning server's Hello endpoint (or a captured message): which root
  * hashes a device trusts, and whether the provisioning chain's root is one
  * of them.  roots: which of these root certificates a device would accept.
@@ -9,58 +10,76 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ck_amt.h"
 #include "ck_amt_hello.h"
 #include "ck_amt_listen.h"
+#include "ck_amt_targets.h"
 #include "ck_amt_trust.h"
 #include "ck_err.h"
 #include "ck_load.h"
 #include "ck_num.h"
 #include "ck_opt.h"
+#include "ck_policy.h"
 #include "ck_record.h"
 #include "ck_tool.h"
 
-enum { CMD_HELLO, CMD_ROOTS };
+enum { CMD_DISCOVER, CMD_HELLO, CMD_ROOTS };
+#define DISCOVER (1u << CMD_DISCOVER)
 #define HELLO (1u << CMD_HELLO)
 #define ROOTS (1u << CMD_ROOTS)
 
 static struct {
 	const char *listen, *decode, *chain, *pwfile, *pwenv, *hello, *format;
 	struct ck_strv roots;
-	long count, timeout, max_conns;
-	int fmt, status;
+	long count, timeout, max_conns, jobs, rmcp_port, retries;
+	int fmt, status, rmcp, all, list_rules;
 	struct ck_amt_certs prov, named;
-} cfg = { .timeout = 10, .max_conns = CK_AMT_LISTEN_MAX_CONNS };
+	struct ck_amt_discover_opts d;
+	struct ck_progress progress;
+} cfg = { .max_conns = CK_AMT_LISTEN_MAX_CONNS, .jobs = 256, .rmcp_port = 623,
+	.retries = 3 };
 
 static int
-parse_count(const char *arg, void *target, struct ck_err *err)
+parse_ports(const char *arg, void *target, struct ck_err *err)
 {
-	return ck_parse_long(arg, 1, 1000000000L, target, err);
-}
+	struct ck_amt_discover_opts *d = target;
+	int n = ck_amt_ports_parse(arg, d->ports, err);
 
-static int
-parse_seconds(const char *arg, void *target, struct ck_err *err)
-{
-	return ck_parse_long(arg, 1, 3600, target, err);
-}
-
-static int
-parse_conns(const char *arg, void *target, struct ck_err *err)
-{
-	return ck_parse_long(arg, 1, 65536, target, err);
+	if (n < 0)
+		return -1;
+	d->nports = n;
+	return 0;
 }
 
 static const struct ck_opt opts[] = {
+	{ .name = "ports", .arg = "PORT[/tls],...",
+	    .desc = "web ports to probe (default 16992,16993)", .type = CK_OPT_PARSE,
+	    .target = &cfg.d, .parse = parse_ports, .cmds = DISCOVER },
+	{ .name = "rmcp", .desc = "also the RMCP presence ping (UDP 623)", .type = CK_OPT_FLAG,
+	    .target = &cfg.rmcp, .cmds = DISCOVER },
+	{ .name = "rmcp-port", .arg = "PORT", .desc = "the RMCP port (default 623)",
+	    .type = CK_OPT_LONG, .target = &cfg.rmcp_port, .min = 1, .max = 65535,
+	    .cmds = DISCOVER },
+	{ .name = "retries", .arg = "N", .desc = "RMCP pings per host (default 3)",
+	    .type = CK_OPT_LONG, .target = &cfg.retries, .min = 1, .max = 10,
+	    .cmds = DISCOVER },
+	{ .name = "all", .desc = "a record for hosts that are not AMT too, with why",
+	    .type = CK_OPT_FLAG, .target = &cfg.all, .cmds = DISCOVER },
+	{ .name = "jobs", .arg = "N", .desc = "exchanges in flight (default 256)",
+	    .type = CK_OPT_LONG, .target = &cfg.jobs, .min = 1, .max = 10000, .cmds = DISCOVER },
 	{ .name = "listen", .arg = "[ADDR:]PORT", .desc = "serve Hello connections (AMT: 9971)",
 	    .type = CK_OPT_STR, .target = &cfg.listen, .cmds = HELLO },
 	{ .name = "decode", .arg = "FILE|-", .desc = "decode a captured message (raw or hex)",
 	    .type = CK_OPT_STR, .target = &cfg.decode, .cmds = HELLO,
 	    .complete = CK_COMPLETE_FILE },
 	{ .name = "count", .arg = "N", .desc = "stop after N connections",
-	    .type = CK_OPT_PARSE, .target = &cfg.count, .parse = parse_count, .cmds = HELLO },
-	{ .name = "timeout", .arg = "SECONDS", .desc = "per connection (default 10)",
-	    .type = CK_OPT_PARSE, .target = &cfg.timeout, .parse = parse_seconds, .cmds = HELLO },
+	    .type = CK_OPT_LONG, .target = &cfg.count, .min = 1, .max = 1000000000L, .cmds = HELLO },
+	{ .name = "timeout", .arg = "SECONDS",
+	    .desc = "per exchange (discover, default 5) or connection (hello, 10)",
+	    .type = CK_OPT_LONG, .target = &cfg.timeout, .min = 1, .max = 3600,
+	    .cmds = DISCOVER | HELLO },
 	{ .name = "max-connections", .arg = "N", .desc = "open at once (default 1024)",
-	    .type = CK_OPT_PARSE, .target = &cfg.max_conns, .parse = parse_conns, .cmds = HELLO },
+	    .type = CK_OPT_LONG, .target = &cfg.max_conns, .min = 1, .max = 65536, .cmds = HELLO },
 	{ .name = "provisioning-chain", .arg = "FILE",
 	    .desc = "the provisioning certificate chain (PEM, DER, PKCS#12)", .type = CK_OPT_STR,
 	    .target = &cfg.chain, .cmds = HELLO, .complete = CK_COMPLETE_FILE },
@@ -70,17 +89,21 @@ static const struct ck_opt opts[] = {
 	{ .name = "password-env", .arg = "VAR", .desc = "PKCS#12 password from a variable",
 	    .type = CK_OPT_STR, .target = &cfg.pwenv, .cmds = HELLO },
 	{ .name = "hello", .arg = "FILE", .desc = "a captured Hello message (raw or hex)",
-	    .type = CK_OPT_STR, .target = &cfg.hello, .cmds = ROOTS,
+	    .type = CK_OPT_STR, .target = &cfg.hello, .cmds = ROOTS, .required = ROOTS,
 	    .complete = CK_COMPLETE_FILE },
 	{ .name = "roots", .arg = "DIR|FILE", .desc = "root certificates (repeatable)",
-	    .type = CK_OPT_LIST, .target = &cfg.roots, .cmds = HELLO | ROOTS,
+	    .type = CK_OPT_LIST, .target = &cfg.roots, .cmds = HELLO | ROOTS, .required = ROOTS,
 	    .complete = CK_COMPLETE_FILE },
 	{ .name = "format", .arg = "json|text", .desc = "output format", .type = CK_OPT_STR,
 	    .target = &cfg.format, .complete = "json text" },
+	{ .name = "list-rules", .desc = "list every finding id cert-amt emits, and exit",
+	    .type = CK_OPT_FLAG, .target = &cfg.list_rules },
 	{ .name = NULL }
 };
 
 static const struct ck_cmd cmds[] = {
+	[CMD_DISCOVER] = { .name = "discover", .operands = "HOST|CIDR|RANGE|@FILE ...",
+	    .desc = "which hosts run AMT: version, state, ports, TLS certificate" },
 	[CMD_HELLO] = { .name = "hello", .operands = "",
 	    .desc = "the provisioning server's Hello endpoint, or a captured message" },
 	[CMD_ROOTS] = { .name = "roots", .operands = "",
@@ -115,7 +138,18 @@ put(json_t *rec)
 		    json_object_get(rec, "trusted_root") == NULL ? "" :
 		    tr && json_is_object(tr) ? "  trusts " : "  DOES NOT TRUST the chain's root",
 		    json_is_object(tr) ? json_string_value(json_object_get(tr, "subject")) : "");
-	} else if (ck_record_is(rec, "cert")) {
+	} else if (ck_record_is(rec, "amt")) {
+		const char *v = json_string_value(json_object_get(rec, "version"));
+		const char *st = json_string_value(json_object_get(rec, "provisioning_state"));
+
+		printf("%-24s %-15s %-10s %-5s %s\n", json_string_value(json_object_get(rec, "host")),
+		    json_string_value(json_object_get(rec, "address")) ?
+		    json_string_value(json_object_get(rec, "address")) : "-",
+		    json_is_true(json_object_get(rec, "found")) ? (v ? v : "AMT") : "not AMT",
+		    st ? st : "-", json_array_size(json_object_get(rec, "findings")) ?
+		    json_string_value(json_object_get(json_array_get(json_object_get(rec,
+		    "findings"), 0), "message")) : "");
+	} else if (ck_record_is(rec, "cert") && json_object_get(rec, "amt_hello_match")) {
 		const json_t *m = json_object_get(rec, "amt_hello_match");
 
 		printf("%-8s %s\n", json_is_object(m) ? json_string_value(json_object_get(m, "alg")) :
@@ -187,9 +221,10 @@ load_certs(struct ck_amt_certs *c, const char *source, const char *password)
 }
 
 static int
-cmd_hello(void)
+cmd_hello(int argc __attribute__((unused)), char **argv __attribute__((unused)))
 {
-	struct ck_amt_listen_opts lo = { cfg.count, cfg.timeout * 1000, cfg.max_conns };
+	struct ck_amt_listen_opts lo = { cfg.count, (cfg.timeout ? cfg.timeout : 10) * 1000,
+		cfg.max_conns };
 	struct ck_amt_listener *l;
 	struct ck_err err;
 	unsigned char *buf;
@@ -237,7 +272,7 @@ fail:
 }
 
 static int
-cmd_roots(void)
+cmd_roots(int argc __attribute__((unused)), char **argv __attribute__((unused)))
 {
 	static struct ck_amt_hello h;
 	struct ck_err err;
@@ -272,7 +307,61 @@ cmd_roots(void)
 	return ck_status_worse(cfg.status, matched > 0 ? CK_OK : CK_CRITICAL);
 }
 
-static int (*const run[])(void) = {
+static int
+emit_discovered(void *ctx, json_t *rec)
+{
+	(void)ctx;
+	put(rec);
+	return 0;
+}
+
+static void
+tick(void *ctx)
+{
+	(void)ctx;
+	ck_progress_tick(&cfg.progress);
+}
+
+static int
+cmd_discover(int argc, char **argv)
+{
+	json_t *errors = json_array(), *e;
+	struct ck_amt_targets *t;
+	struct ck_err err;
+	int status = CK_OK;
+	size_t i;
+
+	if (argc == 0) {
+		ck_warnx("discover: give at least one HOST, CIDR, RANGE or @FILE");
+		return CK_UNKNOWN;
+	}
+	if (errors == NULL || (t = ck_amt_targets_new(argv, (size_t)argc, errors)) == NULL) {
+		json_decref(errors);
+		ck_warnx("out of memory");
+		return CK_UNKNOWN;
+	}
+	json_array_foreach(errors, i, e)
+		put(json_incref(e));
+	json_decref(errors);
+	cfg.d.rmcp = cfg.rmcp;
+	cfg.d.rmcp_port = (unsigned)cfg.rmcp_port;
+	cfg.d.tries = (int)cfg.retries;
+	cfg.d.all = cfg.all;
+	cfg.d.jobs = cfg.jobs;
+	cfg.d.timeout_ms = cfg.timeout ? cfg.timeout * 1000 : cfg.d.timeout_ms;
+	cfg.d.tick = tick;
+	ck_progress_init(&cfg.progress, "hosts");
+	if (ck_amt_discover(&cfg.d, t, emit_discovered, NULL, &status, &err) != 0) {
+		ck_warnx("%s", err.msg);
+		status = CK_UNKNOWN;
+	}
+	ck_progress_done(&cfg.progress);
+	ck_amt_targets_free(t);
+	return ck_status_worse(status, cfg.status);
+}
+
+static int (*const run[])(int argc, char **argv) = {
+	[CMD_DISCOVER] = cmd_discover,
 	[CMD_HELLO] = cmd_hello,
 	[CMD_ROOTS] = cmd_roots,
 };
@@ -283,6 +372,7 @@ main(int argc, char **argv)
 	int first, cmd, status;
 
 	ck_tool_init("cert-amt");
+	ck_amt_discover_opts_init(&cfg.d);
 	switch (ck_opt_parse(&tool, argc, argv, &first, &cmd)) {
 	case CK_OPT_DONE:
 		return CK_OK;
@@ -291,7 +381,7 @@ main(int argc, char **argv)
 	default:
 		break;
 	}
-	if (first < argc) {
+	if (first < argc && cmd != CMD_DISCOVER) {
 		ck_warnx("%s: unexpected operand '%s'", cmds[cmd].name, argv[first]);
 		return CK_UNKNOWN;
 	}
@@ -299,9 +389,16 @@ main(int argc, char **argv)
 		ck_opt_usage(&tool, stderr);
 		return CK_UNKNOWN;
 	}
+	if (cfg.list_rules) {
+		const struct ck_ruleset *sets[] = { ck_amt_ruleset(), ck_amt_trust_ruleset(),
+			ck_policy_ruleset("amt"), NULL };
+
+		status = ck_rules_list(stdout, sets, cfg.fmt) == 0 ? CK_OK : CK_UNKNOWN;
+		return ck_close_stdout() != 0 ? CK_UNKNOWN : status;
+	}
 	ck_amt_certs_init(&cfg.prov);
 	ck_amt_certs_init(&cfg.named);
-	status = run[cmd]();
+	status = run[cmd](argc - first, argv + first);
 	ck_amt_certs_release(&cfg.prov);
 	ck_amt_certs_release(&cfg.named);
 	ck_strv_release(&cfg.roots);

@@ -154,7 +154,7 @@ X
 	run -3 cert-amt hello --listen nowhere:9971
 	run -3 cert-amt hello --decode x extra
 	run -0 cert-amt --help
-	[[ "$output" == *"cert-amt roots [--hello FILE] [--roots DIR|FILE]"* ]]
+	[[ "$output" == *"cert-amt roots --hello FILE --roots DIR|FILE"* ]]
 }
 
 @test "man cert-amt: EXAMPLES run on the real message and a lab provisioning certificate" {

@@ -96,3 +96,32 @@ verdicts() {
 	# the comparison saw findings, not only silence
 	[ "$n" -gt 20 ]
 }
+
+@test "rules: every id cert-amt emits is in cert-amt --list-rules (firmware stand-in: tests/harness/amt_device.py)" {
+	require_cmd python3
+	A="$FIX/amt"
+	http=$(free_port)
+	tls=$(free_port)
+	python3 "$CK_TOP/tests/harness/amt_device.py" --addresses 127.77.200.1 --http-port "$http" \
+		--tls-port "$tls" --rmcp-port 0 --version 3.2.0 --cert "$A/web-bigca.pem" \
+		--key "$A/web-bigca.key" --ready "$BATS_TEST_TMPDIR/r1" >/dev/null 2>&1 &
+	d1=$!
+	python3 "$CK_TOP/tests/harness/amt_device.py" --addresses 127.77.200.2 --http-port "$http" \
+		--tls-port "$tls" --rmcp-port 0 --version 16.1.25 --cert "$A/web-bigca.pem" \
+		--key "$A/web-bigca.key" --ready "$BATS_TEST_TMPDIR/r2" >/dev/null 2>&1 &
+	d2=$!
+	for _ in $(seq 100); do [ -f "$BATS_TEST_TMPDIR/r1" ] && [ -f "$BATS_TEST_TMPDIR/r2" ] && break; sleep 0.1; done
+	run cert-amt discover --ports "$http,$tls/tls" --timeout 2 127.77.200.1-2
+	kill "$d1" "$d2"
+	all="$output"$'\n'
+	run cert-amt hello --decode "$A/hello-real.bin" --provisioning-chain "$A/prov-chain.pem"
+	all="$all$output"$'\n'
+	run cert-amt hello --decode "$A/hello-lab.bin" --provisioning-chain "$A/prov-leaf.pem"
+	output="$all$output"
+	[ "$(printf '%s\n' "$output" | jq -r '.findings[]?.rule' | sort -u | wc -l)" -ge 4 ]
+	listed=$(cert-amt hello --list-rules | jq -r .id | sort -u)
+	missing=$(printf '%s\n' "$output" | jq -r '.findings[]?.rule' | sort -u | while read -r id; do
+		printf '%s\n' "$listed" | grep -qxF "$id" || echo "$id"
+	done)
+	[ -z "$missing" ] || { echo "not in the registry: $missing"; false; }
+}

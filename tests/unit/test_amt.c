@@ -1,7 +1,8 @@
 /*
  * Unit tests of the AMT device-side decoders: the Hello message (every
  * malformation refused with its reason, completeness for a streaming
- * reader, UUID text, hex captures).
+ * reader, UUID text, hex captures), the RMCP presence pong, the HTTP Server
+ * header, --ports, and the discovery operands.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,7 +14,10 @@
 
 #include <cmocka.h>
 
+#include "ck_amt.h"
 #include "ck_amt_hello.h"
+#include "ck_amt_rmcp.h"
+#include "ck_amt_targets.h"
 #include "ck_tool.h"
 
 /* A message: header (admin, version, retry 7, UUID 00..0f, count) + hashes. */
@@ -156,6 +160,166 @@ test_unhex(void **state)
 	assert_int_equal(n, 3);
 }
 
+/* A 28-byte AMT pong (DSP0136 presence pong; AMT fields per MeshCentral). */
+static void
+pong(unsigned char p[28], unsigned char tag)
+{
+	static const unsigned char base[28] = {
+		0x06, 0x00, 0xff, 0x06, 0x00, 0x00, 0x11, 0xbe, 0x40, 0x00, 0x00, 0x10,
+		0x00, 0x00, 0x11, 0xbe, 0x42, 0x21, 0x71, 0x06, 0x81, 0x20
+	};
+
+	memcpy(p, base, sizeof(base));
+	p[9] = tag;
+}
+
+static void
+test_rmcp(void **state)
+{
+	unsigned char ping[CK_AMT_RMCP_PING_LEN], p[28];
+	static const unsigned char want[] = { 0x06, 0x00, 0x00, 0x06, 0x00, 0x00, 0x11, 0xbe,
+		0x80, 0x2a, 0x00, 0x00 };
+	struct ck_amt_rmcp r;
+	struct ck_err e;
+
+	(void)state;
+	ck_amt_rmcp_ping(ping, 0x2a);
+	assert_memory_equal(ping, want, sizeof(want));
+	pong(p, 0x2a);
+	assert_int_equal(ck_amt_rmcp_parse(p, sizeof(p), 0x2a, &r, &e), 0);
+	assert_int_equal(r.port, 16929);
+	assert_int_equal(r.major, 7);
+	assert_int_equal(r.minor, 1);
+	assert_int_equal(r.state, 2);
+	assert_int_equal(r.both_ports, 1);
+	assert_string_equal(ck_amt_state_name(r.state), "post");
+	/* The smallest pong that has byte 21. */
+	assert_int_equal(ck_amt_rmcp_parse(p, 22, 0x2a, &r, &e), 0);
+	assert_int_equal(ck_amt_rmcp_parse(p, 21, 0x2a, &r, &e), -1);
+	assert_non_null(strstr(e.msg, "short RMCP reply: 21 bytes"));
+	assert_int_equal(ck_amt_rmcp_parse(p, sizeof(p), 0x2b, &r, &e), -1);
+	assert_non_null(strstr(e.msg, "pong with tag 42, the ping had 43"));
+	p[21] = 0x00;
+	assert_int_equal(ck_amt_rmcp_parse(p, sizeof(p), 0x2a, &r, &e), -1);
+	assert_non_null(strstr(e.msg, "without the AMT bit"));
+	pong(p, 0x2a);
+	p[8] = 0x80;	/* a ping echoed back is not a pong */
+	assert_int_equal(ck_amt_rmcp_parse(p, sizeof(p), 0x2a, &r, &e), -1);
+	assert_non_null(strstr(e.msg, "not an ASF presence pong"));
+}
+
+struct http_case {
+	const char *reply;
+	int rv;
+	const char *version;	/* rv 1 */
+	const char *why;	/* rv 0, -1 */
+};
+
+static const struct http_case http_cases[] = {
+	{ "HTTP/1.1 303 See Other\r\nLocation: /logon.htm\r\nContent-Length: 0\r\n"
+	  "Server: Intel(R) Active Management Technology 7.1.91\r\n\r\n", 1, "7.1.91", NULL },
+	{ "HTTP/1.1 200 OK\r\nserver:Intel(R) Active Management Technology 11.8.50.3399\r\n\r\n",
+	  1, "11.8.50", NULL },
+	{ "HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n", 0, NULL, "no Server header" },
+	{ "HTTP/1.1 200 OK\r\nServer: nginx\r\n\r\n", 0, NULL, "Server is 'nginx'" },
+	{ "HTTP/1.1 200 OK\r\nServer: Intel(R) Active Management Technology 7.1\r\n\r\n", 0,
+	  NULL, "without an A.B.C version" },
+	{ "HTTP/1.1 200 OK\r\nServer: Intel(R) Active Management Technology x.1.2\r\n\r\n", 0,
+	  NULL, "without an A.B.C version" },
+	{ "\x16\x03\x01 garbage\r\n\r\n", -1, NULL, "not an HTTP response" },
+	{ "HTTP/1.1 200 OK\r\nServer: Intel(R) Active Management Technology 7.1.91\r\n", -1,
+	  NULL, "end early" },
+	/* The Server header after the blank line is body, not a header. */
+	{ "HTTP/1.1 200 OK\r\n\r\nServer: Intel(R) Active Management Technology 7.1.91\r\n\r\n",
+	  0, NULL, "no Server header" },
+};
+
+static void
+test_http_version(void **state)
+{
+	struct ck_amt_version v;
+	struct ck_err e;
+	static unsigned char endless[CK_AMT_HEADER_MAX + 100];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(http_cases) / sizeof(http_cases[0]); i++) {
+		const struct http_case *c = &http_cases[i];
+		int rv = ck_amt_http_version((const unsigned char *)c->reply, strlen(c->reply), &v, &e);
+
+		if (rv != c->rv)
+			fail_msg("case %zu: rv %d, expected %d (%s)", i, rv, c->rv, e.msg);
+		if (rv == 1)
+			assert_string_equal(v.text, c->version);
+		else if (strstr(e.msg, c->why) == NULL)
+			fail_msg("case %zu: '%s' lacks '%s'", i, e.msg, c->why);
+	}
+	memset(endless, 'a', sizeof(endless));
+	memcpy(endless, "HTTP/1.1 200 OK\r\n", 17);
+	assert_int_equal(ck_amt_http_version(endless, sizeof(endless), &v, &e), -1);
+	assert_non_null(strstr(e.msg, "no end of the HTTP headers within 16384 bytes"));
+}
+
+static void
+test_ports(void **state)
+{
+	struct ck_amt_port p[CK_AMT_PORTS_MAX];
+	struct ck_err e;
+
+	(void)state;
+	assert_int_equal(ck_amt_ports_parse("16992,16993", p, &e), 2);
+	assert_int_equal(p[0].tls, 0);
+	assert_int_equal(p[1].tls, 1);
+	assert_int_equal(ck_amt_ports_parse("8080,8443/tls,16995,80/http", p, &e), 4);
+	assert_int_equal(p[1].port, 8443);
+	assert_int_equal(p[1].tls, 1);
+	assert_int_equal(p[2].tls, 1);
+	assert_int_equal(p[3].tls, 0);
+	assert_int_equal(ck_amt_ports_parse("1,2,3,4,5", p, &e), -1);
+	assert_int_equal(ck_amt_ports_parse("0", p, &e), -1);
+	assert_int_equal(ck_amt_ports_parse("16993/ssl", p, &e), -1);
+	assert_int_equal(ck_amt_ports_parse("16992,,16993", p, &e), -1);
+	assert_int_equal(ck_amt_ports_parse("", p, &e), -1);
+}
+
+/* The hosts operands name, space-separated, and the number of errors. */
+static const char *
+expand(char **ops, size_t n, size_t *nerr)
+{
+	static char out[4096];
+	json_t *errors = json_array();
+	struct ck_amt_targets *t = ck_amt_targets_new(ops, n, errors);
+	char host[CK_AMT_HOST_MAX];
+	const char *src;
+	size_t o = 0;
+
+	assert_non_null(t);
+	out[0] = '\0';
+	while (ck_amt_targets_next(t, host, &src) == 1)
+		o += (size_t)snprintf(out + o, sizeof(out) - o, "%s%s", o ? " " : "", host);
+	*nerr = json_array_size(errors);
+	ck_amt_targets_free(t);
+	json_decref(errors);
+	return out;
+}
+
+static void
+test_targets(void **state)
+{
+	char *a[] = { "10.1.0.0/30", "10.1.0.8/31", "10.1.0.9/32", "10.2.0.250-10.2.1.1",
+		"10.3.0.7-8", "amt01.corp.example", "[2001:db8::1]", "fe80::1" };
+	char *b[] = { "10.0.0.0/8", "10.0.0.0/15", "10.1.0.5-3", "10.1.0.1-300", "bad host",
+		"-x", "10.1.0.1/33", "10.1.0.1/", "10.1.0.1-10.3.0.1" };
+	size_t nerr;
+
+	(void)state;
+	assert_string_equal(expand(a, 8, &nerr), "10.1.0.1 10.1.0.2 10.1.0.8 10.1.0.9 10.1.0.9 "
+	    "10.2.0.250 10.2.0.251 10.2.0.252 10.2.0.253 10.2.0.254 10.2.0.255 10.2.1.0 10.2.1.1 "
+	    "10.3.0.7 10.3.0.8 amt01.corp.example 2001:db8::1 fe80::1");
+	assert_int_equal(nerr, 0);
+	assert_string_equal(expand(b, 9, &nerr), "");
+	assert_int_equal(nerr, 9);
+}
+
 int
 main(void)
 {
@@ -164,6 +328,10 @@ main(void)
 		cmocka_unit_test(test_hello_fields),
 		cmocka_unit_test(test_hello_limit),
 		cmocka_unit_test(test_unhex),
+		cmocka_unit_test(test_rmcp),
+		cmocka_unit_test(test_http_version),
+		cmocka_unit_test(test_ports),
+		cmocka_unit_test(test_targets),
 	};
 
 	ck_tool_init("test_amt");

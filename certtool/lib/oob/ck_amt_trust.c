@@ -11,6 +11,22 @@
 #include "ck_load.h"
 #include "ck_record.h"
 
+static const struct ck_ruledef rules[] = {
+	{ CK_AMT_RULE_ROOT_NOT_TRUSTED, "critical", CK_AMT_REF_HASHES,
+	    "the provisioning chain's root hash is not in the device's list (AMT Hello): the "
+	    "device refuses the provisioning server" },
+	{ CK_AMT_RULE_CHAIN_NO_ROOT, "critical", CK_AMT_REF_HASHES,
+	    "the provisioning chain has no self-signed root, so no hash the device could match" },
+};
+
+const struct ck_ruleset *
+ck_amt_trust_ruleset(void)
+{
+	static const struct ck_ruleset set = { "amt", rules, sizeof(rules) / sizeof(rules[0]) };
+
+	return &set;
+}
+
 void
 ck_amt_certs_init(struct ck_amt_certs *c)
 {

@@ -18,6 +18,7 @@
 
 #include "ck_amt_hello.h"
 #include "ck_err.h"
+#include "ck_ruledef.h"
 
 /* Certificates with their records, in the order read. */
 struct ck_amt_certs {
@@ -63,7 +64,10 @@ void ck_amt_trust_name(json_t *rec, const struct ck_amt_hello *h,
  */
 size_t ck_amt_trust_roots(const struct ck_amt_hello *h, struct ck_amt_certs *roots);
 
-/* Finding ids (listed with the other rules of certkit). */
+/* The finding ids below, for --list-rules. */
+const struct ck_ruleset *ck_amt_trust_ruleset(void);
+
+/* Finding ids. */
 #define CK_AMT_RULE_ROOT_NOT_TRUSTED "amt.root_not_trusted"
 #define CK_AMT_RULE_CHAIN_NO_ROOT "amt.provisioning_chain_no_root"
 #define CK_AMT_REF_HASHES "Intel AMT SDK: Root Certificate Hashes; MeshCentral " \
