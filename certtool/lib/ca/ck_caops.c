@@ -113,7 +113,9 @@ ck_caops_init(struct ck_ca_init_opts *o, const char *pw_file, const char *parent
 
 	*der = NULL;
 	*where = o->dir;
-	if (pw_file != NULL && (pw = ck_secret_from_file(pw_file, err)) == NULL) {
+	/* The new CA key is encrypted with it: an empty password would protect nothing. */
+	if (pw_file != NULL && ((pw = ck_secret_from_file(pw_file, err)) == NULL ||
+	    ck_secret_require(pw, "the key password (first line of the file)", err) != 0)) {
 		*where = pw_file;
 		goto out;
 	}

@@ -12,6 +12,9 @@
 #include "ck_record.h"
 #include "ck_text.h"
 
+#define CK_STR_(x) #x
+#define CK_STR(x) CK_STR_(x)
+
 /*
  * The program name is process-wide by nature (like getprogname()); it is
  * set once by main before any thread starts.
@@ -88,41 +91,54 @@ ck_report(FILE *out, const char *source, const struct ck_err *e)
 	json_decref(rec);
 }
 
+/*
+ * The one rule for password files, in every tool: the secret is the first
+ * line (up to the first LF, a CR before it dropped); the rest of the file is
+ * not read.  A first line over CK_SECRET_MAX bytes is refused, not cut.
+ */
 char *
 ck_secret_from_file(const char *path, struct ck_err *err)
 {
 	FILE *fp;
 	char *buf;
-	size_t cap = 4096, n;
+	size_t n = 0;
+	int c = EOF;
 
 	fp = fopen(path, "r");
 	if (fp == NULL) {
 		ck_err_set(err, CK_E_IO, "'%s': %s", path, strerror(errno));
 		return NULL;
 	}
-	buf = calloc(1, cap + 1);
+	buf = calloc(1, CK_SECRET_MAX + 1);
 	if (buf == NULL) {
 		fclose(fp);
 		ck_err_set(err, CK_E_NOMEM, "out of memory");
 		return NULL;
 	}
-	n = fread(buf, 1, cap, fp);
-	if (ferror(fp) || (n == cap && getc(fp) != EOF)) {
+	while (n < CK_SECRET_MAX && (c = getc(fp)) != EOF && c != '\n')
+		buf[n++] = (char)c;
+	if (ferror(fp) || (n == CK_SECRET_MAX && (c = getc(fp)) != EOF && c != '\n')) {
+		int toolong = !ferror(fp);
+
 		fclose(fp);
-		OPENSSL_clear_free(buf, cap + 1);
-		ck_err_set(err, CK_E_IO, "'%s': %s", path,
-		    n == cap ? "secret longer than 4096 bytes" : "read error");
+		OPENSSL_clear_free(buf, CK_SECRET_MAX + 1);
+		ck_err_set(err, CK_E_IO, "'%s': %s", path, toolong ?
+		    "first line longer than " CK_STR(CK_SECRET_MAX) " bytes" : "read error");
 		return NULL;
 	}
 	fclose(fp);
+	if (n > 0 && buf[n - 1] == '\r')
+		n--;
 	buf[n] = '\0';
-	/* One trailing newline (LF or CRLF) is the file's, not the secret's. */
-	if (n > 0 && buf[n - 1] == '\n') {
-		buf[--n] = '\0';
-		if (n > 0 && buf[n - 1] == '\r')
-			buf[--n] = '\0';
-	}
 	return buf;
+}
+
+int
+ck_secret_require(const char *secret, const char *what, struct ck_err *err)
+{
+	if (secret != NULL && secret[0] != '\0')
+		return 0;
+	return ck_err_set(err, CK_E_PASSWORD, "%s is empty", what);
 }
 
 char *

@@ -38,11 +38,22 @@ void ck_warn_at(const char *source, const char *msg);
 void ck_report(FILE *out, const char *source, const struct ck_err *e);
 
 /*
- * Reads a secret from a file (one trailing newline stripped) or an
- * environment variable.  The result is malloc'd; release it with
+ * Reads a secret from a file or an environment variable: every tool's
+ * --*-password-file is this one rule.  From a file, the secret is the first
+ * line, without its line end (LF or CRLF); the rest of the file is ignored;
+ * a first line longer than CK_SECRET_MAX bytes is an error.  From the
+ * environment, the whole value.  The result is malloc'd; release it with
  * ck_secret_free(), which wipes it.
  */
+#define CK_SECRET_MAX 4096
 char *ck_secret_from_file(const char *path, struct ck_err *err);
+
+/*
+ * 0 when secret is non-empty, else -1 with CK_E_PASSWORD "WHAT is empty".
+ * For secrets that protect something new (a CA key to be encrypted): an
+ * empty one would protect nothing.
+ */
+int ck_secret_require(const char *secret, const char *what, struct ck_err *err);
 char *ck_secret_from_env(const char *var, struct ck_err *err);
 void ck_secret_free(char *s);
 
