@@ -441,3 +441,18 @@ crit.example" ]
 	run -0 cert-read "$E/nocn-ou.pem"
 	jq_eq "$output" .subject.dn "OU=$name,O=Example Trust.net,C=JP"
 }
+
+@test "cert-expiry: a saved records file as a SOURCE is read as records, like the same records on stdin" {
+	cert-read "$FIX/read/chain.pem" >"$BATS_TEST_TMPDIR/saved.jsonl"
+	printf '{"kind":"note","v":1}\n{broken\n' >>"$BATS_TEST_TMPDIR/saved.jsonl"
+	run -3 --separate-stderr cert-expiry --at 2026-06-01T00:00:00Z --format json "$BATS_TEST_TMPDIR/saved.jsonl"
+	from_file=$output
+	run -3 --separate-stderr cert-expiry --at 2026-06-01T00:00:00Z --format json <"$BATS_TEST_TMPDIR/saved.jsonl"
+	# The same records; only the error's source names the file instead of stdin.
+	[ "$(printf '%s\n' "$output" | jq -c 'del(.source? | select(type == "string"))')" = \
+	  "$(printf '%s\n' "$from_file" | jq -c 'del(.source? | select(type == "string"))')" ]
+	# Every certificate judged, the unknown kind passed on, the broken line an error record.
+	[ "$(printf '%s\n' "$from_file" | jq -s '[.[] | select(.kind == "cert" and .expiry != null)] | length')" -eq 3 ]
+	[ "$(printf '%s\n' "$from_file" | jq -s '[.[] | select(.kind == "note")] | length')" -eq 1 ]
+	[ "$(printf '%s\n' "$from_file" | jq -s '[.[] | select(.kind == "error")] | length')" -eq 1 ]
+}

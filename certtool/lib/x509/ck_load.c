@@ -561,18 +561,61 @@ bad:
 	return errors;
 }
 
+/*
+ * A saved pipeline stage (JSON Lines records, e.g. `cert-read ... >x.jsonl`):
+ * every record goes on as it is, a broken line becomes an error record.
+ */
+static int
+load_records(const unsigned char *buf, size_t len, const char *uri, ck_emit_fn emit,
+    void *ctx)
+{
+	FILE *fp = fmemopen((void *)buf, len, "r");
+	struct ck_reader *r = NULL;
+	struct ck_err err;
+	json_t *rec;
+	int rc, errors = 0;
+
+	if (fp == NULL || (r = ck_reader_new(fp, uri)) == NULL) {
+		if (fp != NULL)
+			fclose(fp);
+		ck_err_set(&err, CK_E_NOMEM, "out of memory");
+		return emit_error(emit, ctx, uri, &err);
+	}
+	while ((rc = ck_reader_next(r, &rec, &err)) != CK_READ_EOF) {
+		if (rc == CK_READ_FAIL) {
+			errors += emit_error(emit, ctx, uri, &err);
+			break;
+		}
+		if (rc == CK_READ_BROKEN)
+			errors++;
+		if (emit(ctx, rec) != 0) {
+			errors = -1;
+			break;
+		}
+	}
+	ck_reader_free(r);
+	fclose(fp);
+	return errors;
+}
+
 int
 ck_load_buffer(const unsigned char *buf, size_t len, const char *type, const char *uri,
     const struct ck_load_opts *o, ck_emit_fn emit, void *ctx)
 {
 	struct ck_err err;
 	long index = 0;
+	size_t i;
 	int r;
 
 	if (len == 0) {
 		ck_err_set(&err, CK_E_PARSE, "empty input");
 		return emit_error(emit, ctx, uri, &err);
 	}
+	for (i = 0; i < len && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\r' ||
+	    buf[i] == '\n'); i++)
+		;
+	if (i < len && buf[i] == '{')
+		return load_records(buf, len, uri, emit, ctx);
 	if (find(buf, buf + len, "-----BEGIN") != NULL)
 		return load_pem(buf, len, type, uri, &index, o, emit, ctx);
 	if (buf[0] != 0x30) {

@@ -60,7 +60,9 @@ int ck_load_source_der(const char *source, const struct ck_load_opts *o,
 
 /*
  * Decodes a buffer holding PEM (any number of certificates, PKCS#7 blocks),
- * DER certificate, DER PKCS#7 or PKCS#12.  type/uri describe the source.
+ * DER certificate, DER PKCS#7 or PKCS#12, or certkit records (JSON Lines: the
+ * first non-blank byte is '{'; every record is emitted as it is, of any kind,
+ * and a broken line as an error record).  type/uri describe the source.
  * Same return convention as ck_load_source.
  */
 int ck_load_buffer(const unsigned char *buf, size_t len, const char *type,
