@@ -14,6 +14,7 @@
 #include "ck_chain.h"
 #include "ck_clock.h"
 #include "ck_err.h"
+#include "ck_group.h"
 #include "ck_load.h"
 #include "ck_num.h"
 #include "ck_opt.h"
@@ -61,68 +62,6 @@ static struct {
 /* stdout's buffer (glibc ignores setvbuf's size without one). */
 static char outbuf[1 << 16];
 
-/* Grouping of cert records into candidates (same source = one candidate). */
-struct grouper {
-	json_t *cur;		/* array of cert records */
-	char key[1024];
-	void (*close)(void *arg, json_t *certs, const char *source);
-	void (*pass)(void *arg, json_t *rec);
-	void *arg;
-};
-
-static void
-group_close(struct grouper *gr)
-{
-	json_t *certs = gr->cur;
-
-	if (certs == NULL)
-		return;
-	gr->cur = NULL;
-	gr->close(gr->arg, certs, gr->key[0] != '\0' ? strchr(gr->key, ' ') + 1 : "-");
-	gr->key[0] = '\0';
-}
-
-/*
- * A cert record's grouping key ("type uri", empty without a source) and
- * whether it starts a new candidate after one with key cur: same source =
- * same candidate; a record without a source, or index 0 again (the same
- * file named twice), starts a new one.
- */
-static int
-group_starts(const json_t *rec, const char *cur, char *key, size_t size)
-{
-	const json_t *src = json_object_get(rec, "source");
-	const char *type = json_string_value(json_object_get(src, "type"));
-	const char *uri = json_string_value(json_object_get(src, "uri"));
-	json_int_t idx = json_integer_value(json_object_get(src, "index"));
-
-	if (type != NULL && uri != NULL)
-		snprintf(key, size, "%s %s", type, uri);
-	else
-		key[0] = '\0';
-	return key[0] == '\0' || strcmp(key, cur) != 0 || idx == 0;
-}
-
-/* Takes one record (steals it). */
-static void
-group_take(struct grouper *gr, json_t *rec)
-{
-	if (ck_record_is(rec, "cert")) {
-		char key[1024];
-
-		if (group_starts(rec, gr->key, key, sizeof(key)) && gr->cur != NULL)
-			group_close(gr);
-		if (gr->cur == NULL) {
-			gr->cur = json_array();
-			snprintf(gr->key, sizeof(gr->key), "%s", key[0] ? key : "- -");
-		}
-		json_array_append_new(gr->cur, rec);
-		return;
-	}
-	group_close(gr);
-	gr->pass(gr->arg, rec);
-}
-
 /* Checks one candidate; appends the chain (or error) record to out. */
 static int
 check_certs(json_t *certs, const char *source, json_t *out)
@@ -141,133 +80,29 @@ check_certs(json_t *certs, const char *source, json_t *out)
 	return st;
 }
 
-/*
- * A FILE argument's candidates, grouped like records from stdin, but with
- * each certificate's DER kept from the load: nothing is re-encoded as PEM
- * and decoded again.
- */
-struct fgroup {
-	struct item *it;
-	struct ck_chain_input *in;	/* rec owned (one reference), der malloc'd */
-	size_t n, cap;
-	char key[1024];
-};
-
-static void
-fgroup_close(struct fgroup *fg)
-{
-	struct ck_err err;
-	json_t *rec;
-	size_t i;
-	int st = CK_UNKNOWN;
-
-	if (fg->n == 0)
-		return;
-	ck_err_clear(&err);
-	rec = ck_chain_check_der(g.ctx, fg->in, fg->n, &st, &err);
-	if (rec == NULL) {
-		rec = ck_error_record_err(strchr(fg->key, ' ') + 1, &err);
-		st = CK_UNKNOWN;
-	}
-	json_array_append_new(fg->it->out, rec);
-	fg->it->status = ck_status_worse(fg->it->status, st);
-	for (i = 0; i < fg->n; i++) {
-		json_decref((json_t *)fg->in[i].rec);
-		free((unsigned char *)fg->in[i].der);
-	}
-	fg->n = 0;
-	fg->key[0] = '\0';
-}
-
-static int
-file_emit(void *arg, json_t *rec, const unsigned char *der, size_t len)
-{
-	struct fgroup *fg = arg;
-	unsigned char *copy;
-	char key[1024];
-
-	if (der == NULL) {
-		/* An error record: it ends the candidate before it, in order. */
-		fgroup_close(fg);
-		if (ck_record_is(rec, "error"))
-			fg->it->status = ck_status_worse(fg->it->status, CK_UNKNOWN);
-		json_array_append_new(fg->it->out, rec);
-		return 0;
-	}
-	if (group_starts(rec, fg->key, key, sizeof(key)))
-		fgroup_close(fg);
-	if (fg->n == 0)
-		snprintf(fg->key, sizeof(fg->key), "%s", key[0] ? key : "- -");
-	if (fg->n == fg->cap) {
-		size_t nc = fg->cap ? fg->cap * 2 : 8;
-		struct ck_chain_input *ni = realloc(fg->in, nc * sizeof(*ni));
-
-		if (ni == NULL)
-			goto nomem;
-		fg->in = ni;
-		fg->cap = nc;
-	}
-	if ((copy = malloc(len)) == NULL)
-		goto nomem;
-	memcpy(copy, der, len);
-	fg->in[fg->n].rec = rec;
-	fg->in[fg->n].der = copy;
-	fg->in[fg->n].len = len;
-	fg->n++;
-	return 0;
-nomem:
-	json_decref(rec);
-	fg->it->status = ck_status_worse(fg->it->status, CK_UNKNOWN);
-	return -1;
-}
-
 static void
 run_item(struct item *it)
 {
-	size_t i;
-	json_t *r;
+	size_t failed;
 
 	it->out = json_array();
 	it->status = CK_OK;
 	if (it->file != NULL) {
-		struct fgroup fg;
+		/* FILE arguments keep their DER from the load (ck_group_der). */
+		struct ck_group_der gd = { .ctx = g.ctx, .out = it->out, .status = CK_OK };
 
-		memset(&fg, 0, sizeof(fg));
-		fg.it = it;
-		ck_load_source_der(it->file, &g.lo, file_emit, &fg);
-		fgroup_close(&fg);
-		free(fg.in);
+		ck_load_source_der(it->file, &g.lo, ck_group_der_emit, &gd);
+		ck_group_der_done(&gd);
+		it->status = gd.status;
 	} else if (it->certs != NULL) {
 		it->status = check_certs(it->certs, it->source, it->out);
 		json_decref(it->certs);
 		it->certs = NULL;
 	}
 	if (g.format == CK_FMT_JSON) {
-		size_t len = 0, cap = 0;
-		char *buf = NULL;
-
-		json_array_foreach(it->out, i, r) {
-			char *line = ck_record_dumps(r);
-			size_t l = line != NULL ? strlen(line) : 0;
-
-			if (line == NULL || len + l + 2 > cap) {
-				char *nb;
-
-				cap = (len + l + 2) * 2;
-				if (line == NULL || (nb = realloc(buf, cap)) == NULL) {
-					free(line);
-					it->status = ck_status_worse(it->status, CK_UNKNOWN);
-					continue;
-				}
-				buf = nb;
-			}
-			memcpy(buf + len, line, l);
-			buf[len + l] = '\n';
-			len += l + 1;
-			buf[len] = '\0';
-			free(line);
-		}
-		it->text = buf;
+		it->text = ck_record_lines(it->out, &failed);
+		if (failed > 0)
+			it->status = ck_status_worse(it->status, CK_UNKNOWN);
 	}
 }
 
@@ -437,7 +272,7 @@ static void
 read_stream(FILE *fp, const char *name)
 {
 	struct ck_reader *r = ck_reader_new(fp, name);
-	struct grouper gr;
+	struct ck_group gr = { .close = stdin_close, .pass = stdin_pass };
 	struct ck_err err;
 	json_t *rec;
 	int rc;
@@ -448,20 +283,17 @@ read_stream(FILE *fp, const char *name)
 		g.status = ck_status_worse(g.status, CK_UNKNOWN);
 		return;
 	}
-	memset(&gr, 0, sizeof(gr));
-	gr.close = stdin_close;
-	gr.pass = stdin_pass;
 	while ((rc = ck_reader_next(r, &rec, &err)) != CK_READ_EOF) {
 		if (rc == CK_READ_FAIL) {
-			group_close(&gr);
+			ck_group_close(&gr);
 			run_items();
 			ck_report(g.format == CK_FMT_JSON ? stdout : NULL, name, &err);
 			g.status = ck_status_worse(g.status, CK_UNKNOWN);
 			break;
 		}
-		group_take(&gr, rec);	/* a broken line is an error record: reported and counted */
+		ck_group_take(&gr, rec);	/* a broken line is an error record: reported and counted */
 	}
-	group_close(&gr);
+	ck_group_close(&gr);
 	run_items();
 	ck_reader_free(r);
 }

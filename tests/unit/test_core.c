@@ -511,6 +511,34 @@ test_path_join(void **state)
 	}
 }
 
+/* ck_record_lines: every record on its own line, in order; empty array -> NULL. */
+static void
+test_record_lines(void **state)
+{
+	json_t *recs = json_array();
+	size_t failed = 9;
+	char *text;
+	int i;
+
+	(void)state;
+	assert_null(ck_record_lines(recs, &failed));
+	assert_int_equal(failed, 0);
+	for (i = 0; i < 300; i++)
+		json_array_append_new(recs, json_pack("{s:s, s:i, s:s}", "kind", "x", "n", i,
+		    "pad", "0123456789abcdef0123456789abcdef"));
+	text = ck_record_lines(recs, &failed);
+	assert_non_null(text);
+	assert_int_equal(failed, 0);
+	assert_true(strncmp(text, "{\"kind\":\"x\",\"n\":0,", 16) == 0);
+	assert_non_null(strstr(text, "\"n\":299,"));
+	for (i = 0; text[i] != '\0'; i++)
+		failed += text[i] == '\n';
+	assert_int_equal(failed, 300);
+	assert_int_equal(text[strlen(text) - 1], '\n');
+	free(text);
+	json_decref(recs);
+}
+
 int
 main(void)
 {
@@ -532,6 +560,7 @@ main(void)
 		cmocka_unit_test(test_cert_truncations),
 		cmocka_unit_test(test_load_buffer),
 		cmocka_unit_test(test_eku_names),
+		cmocka_unit_test(test_record_lines),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -478,3 +478,40 @@ out:
 		free(b.p);
 	return rv;
 }
+
+char *
+ck_record_lines(const json_t *recs, size_t *failed)
+{
+	size_t i, len = 0, cap = 0;
+	char *buf = NULL;
+	json_t *r;
+
+	*failed = 0;
+	json_array_foreach(recs, i, r) {
+		char *line = ck_record_dumps(r);
+		size_t l = line != NULL ? strlen(line) : 0;
+
+		if (line == NULL) {
+			(*failed)++;
+			continue;
+		}
+		if (len + l + 2 > cap) {
+			size_t nc = (len + l + 2) * 2;
+			char *nb = realloc(buf, nc);
+
+			if (nb == NULL) {
+				free(line);
+				(*failed)++;
+				continue;
+			}
+			buf = nb;
+			cap = nc;
+		}
+		memcpy(buf + len, line, l);
+		buf[len + l] = '\n';
+		len += l + 1;
+		buf[len] = '\0';
+		free(line);
+	}
+	return buf;
+}

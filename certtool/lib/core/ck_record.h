@@ -81,4 +81,12 @@ int ck_record_write(FILE *fp, const json_t *rec, struct ck_err *err);
 /* Serialises to a new malloc'd NUL-terminated line without newline (for tests, hashing). */
 char *ck_record_dumps(const json_t *rec);
 
+/*
+ * The records of the array recs as JSON Lines in one malloc'd string (a
+ * worker serialises, the printer only writes bytes); NULL for an empty
+ * array.  *failed counts the records that could not be serialised (left
+ * out).
+ */
+char *ck_record_lines(const json_t *recs, size_t *failed);
+
 #endif /* CK_RECORD_H */
