@@ -103,3 +103,11 @@ cert: Hostile Root"
 	run -0 sh -c "cert-read '$H/nul-name.pem' | cert-expiry --format text --all"
 	[[ "$output" == *'www.bank.example\x00.evil.example'* ]]
 }
+
+@test "hostile pkcs7: a bundle with no certificate is an error, DER or PEM, like a PEM file without one" {
+	run -3 --separate-stderr cert-read "$H/empty.p7b" "$H/empty-p7.pem" "$H/leaf.pem"
+	jq_eq "$output" '"\(.kind) \(.message // .subject.cn)"' "error PKCS#7 holds no certificate
+error PKCS#7 holds no certificate
+cert leaf.hostile.example"
+	[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 2 ]
+}

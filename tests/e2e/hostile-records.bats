@@ -48,3 +48,17 @@ stdin line 5: record nested deeper than 512 levels (column 546)" ] || { echo "$t
 	CERTKIT_NOW=bogus run -3 --separate-stderr cert-expiry </dev/null
 	[ "$stderr" = "cert-expiry: CERTKIT_NOW: 'bogus' is not an RFC 3339 time" ]
 }
+
+@test "hostile ca-config: request_disposition -1 is refused in JSON as in the certutil text form" {
+	printf '{"ca":"X","request_disposition":-1}\n' >"$BATS_TEST_TMPDIR/cc.json"
+	printf 'HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\CertSvc\\Configuration\\X\\PolicyModules\\CertificateAuthority_MicrosoftDefault.Policy:\n  RequestDisposition REG_DWORD = -1\n' >"$BATS_TEST_TMPDIR/cc.txt"
+	for f in cc.json cc.txt; do
+		run -3 --separate-stderr cert-approve --requester S-1-5-21-1-2-3-1000 --ca-config "$BATS_TEST_TMPDIR/$f" </dev/null
+		jq_eq "$output" '.code' parse
+		[[ "$stderr" == *"-1"*"DWORD"* ]] || { echo "$f: $stderr"; return 1; }
+	done
+	# the largest DWORD is the same in both forms
+	printf '{"ca":"X","request_disposition":4294967295}\n' >"$BATS_TEST_TMPDIR/max.json"
+	run cert-approve --requester S-1-5-21-1-2-3-1000 --ca-config "$BATS_TEST_TMPDIR/max.json" </dev/null
+	[[ "$output" != *'"code":"parse"'* ]]
+}

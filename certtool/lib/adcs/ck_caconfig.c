@@ -414,8 +414,14 @@ ck_caconfig_value(const json_t *v, uint32_t *out, struct ck_err *err)
 	if (json_is_integer(v)) {
 		json_int_t i = json_integer_value(v);
 
-		if (i < INT32_MIN || i > (json_int_t)UINT32_MAX)
-			return ck_err_set(err, CK_E_PARSE, "%lld does not fit a DWORD", (long long)i);
+		/*
+		 * 0 to 0xffffffff, as the certutil text form's hexadecimal value: a
+		 * negative number is no DWORD there, so it is none here either (-1
+		 * once became 0xffffffff here while the text form refused it).
+		 */
+		if (i < 0 || i > (json_int_t)UINT32_MAX)
+			return ck_err_set(err, CK_E_PARSE, "%lld is not a DWORD (0 to 4294967295)",
+			    (long long)i);
 		*out = (uint32_t)i;
 		return 0;
 	}

@@ -132,6 +132,14 @@ load_pkcs7(const unsigned char *buf, size_t len, const char *type, const char *u
 		certs = p7->d.sign->cert;
 	else if (PKCS7_type_is_signedAndEnveloped(p7) && p7->d.signed_and_enveloped != NULL)
 		certs = p7->d.signed_and_enveloped->cert;
+	if (sk_X509_num(certs) <= 0) {
+		/* Same as a PEM file without a certificate: an error, never silence. */
+		struct ck_err err;
+
+		PKCS7_free(p7);
+		ck_err_set(&err, CK_E_PARSE, "PKCS#7 holds no certificate");
+		return emit_error(emit, ctx, uri, &err);
+	}
 	r = emit_x509_stack(certs, type, uri, index, o, emit, ctx);
 	PKCS7_free(p7);
 	return r;
