@@ -332,7 +332,7 @@ parse_caalg(const char *arg, void *target, struct ck_err *err)
 }
 
 static struct ck_chain_opts o;
-static struct ck_strv roots, untrusted;
+static struct ck_strv roots, untrusted, crls;
 static int list_rules;
 static struct ck_strv user_policies;
 static const char *hashes, *format, *at, *policy, *amtver, *caalg, *bind_pwfile;
@@ -370,10 +370,13 @@ static const struct ck_opt opts[] = {
 	{ .name = "ca-key-alg", .arg = "ALG", .desc = "the CA key algorithm required",
 	    .type = CK_OPT_PARSE, .target = &caalg, .parse = parse_caalg,
 	    .complete = "rsa ec dsa ed25519 ed448" },
-	{ .name = "no-fetch", .desc = "fetch no missing issuers (AIA)",
+	{ .name = "no-fetch", .desc = "fetch nothing: no missing issuers (AIA), no CDP CRLs",
 	    .type = CK_OPT_SET, .target = &o.fetch, .value = 0 },
 	{ .name = "crl-check", .desc = "check CRLs", .type = CK_OPT_SET,
 	    .target = &o.crl_check, .value = 1 },
+	{ .name = "crl", .arg = "FILE|DIR", .desc = "local CRLs (repeatable; implies --crl-check)",
+	    .type = CK_OPT_LIST, .target = &crls, .complete = CK_COMPLETE_FILE,
+	    .synopsis = "[--crl FILE|DIR ...]" },
 	{ .name = "ocsp", .desc = "ask OCSP responders", .type = CK_OPT_SET,
 	    .target = &o.ocsp, .value = 1 },
 	{ .name = "require-revocation", .desc = "unknown revocation status is critical",
@@ -491,6 +494,8 @@ main(int argc, char **argv)
 	ck_chain_fast_keys();
 	o.user_policies = user_policies.v;
 	o.n_user_policies = user_policies.n;
+	if (crls.n > 0)
+		o.crl_check = 1;
 	if ((g.ctx = ck_chain_ctx_new(&o, &err)) == NULL) {
 		ck_warnx("%s", err.msg);
 		ck_secret_free(bind_pw);
@@ -507,6 +512,13 @@ main(int argc, char **argv)
 	for (i = 0; i < untrusted.n; i++)
 		if (ck_chain_add_untrusted(g.ctx, untrusted.v[i], &err) < 0) {
 			ck_warnx("'%s': %s", untrusted.v[i], err.msg);
+			ck_chain_ctx_free(g.ctx);
+			ck_secret_free(bind_pw);
+			return CK_UNKNOWN;
+		}
+	for (i = 0; i < crls.n; i++)
+		if (ck_chain_add_crls(g.ctx, crls.v[i], &err) < 0) {
+			ck_warnx("--crl: %s", err.msg);
 			ck_chain_ctx_free(g.ctx);
 			ck_secret_free(bind_pw);
 			return CK_UNKNOWN;
@@ -555,5 +567,6 @@ main(int argc, char **argv)
 	ck_secret_free(bind_pw);
 	ck_strv_release(&roots);
 	ck_strv_release(&untrusted);
+	ck_strv_release(&crls);
 	return ck_close_stdout() != 0 ? ck_status_worse(g.status, CK_UNKNOWN) : g.status;
 }

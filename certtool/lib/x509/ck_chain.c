@@ -85,8 +85,8 @@ valid_policies(X509_STORE_CTX *sc, struct vrun *r)
 }
 
 static int
-verify_once(struct ck_chain_ctx *c, X509 *leaf, STACK_OF(X509) *untrusted, struct vrun *r,
-    STACK_OF(X509) **path, int *trusted)
+verify_once(struct ck_chain_ctx *c, X509 *leaf, STACK_OF(X509) *untrusted,
+    STACK_OF(X509_CRL) *crls, struct vrun *r, STACK_OF(X509) **path, int *trusted)
 {
 	X509_STORE_CTX *sc = X509_STORE_CTX_new();
 	X509_VERIFY_PARAM *vp;
@@ -107,6 +107,12 @@ verify_once(struct ck_chain_ctx *c, X509 *leaf, STACK_OF(X509) *untrusted, struc
 		X509_STORE_CTX_set_purpose(sc, X509_PURPOSE_SSL_CLIENT);
 	if (c->o.host != NULL)
 		X509_VERIFY_PARAM_set1_host(vp, c->o.host, 0);
+	if (crls != NULL) {
+		/* OpenSSL's CRL checks, as openssl verify -crl_check_all -extended_crl -use_deltas */
+		X509_STORE_CTX_set0_crls(sc, crls);
+		X509_VERIFY_PARAM_set_flags(vp, X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL |
+		    X509_V_FLAG_EXTENDED_CRL_SUPPORT | X509_V_FLAG_USE_DELTAS);
+	}
 	X509_STORE_CTX_set_app_data(sc, &v);
 	X509_STORE_CTX_set_verify_cb(sc, verify_cb);
 	if (ck_chain_fastpath())
@@ -182,13 +188,134 @@ purpose_oid_ok(X509 *leaf, const char *oid)
 	return ok;
 }
 
+/* What a CRL verification error means for the certificate's status, or NULL: not a CRL error. */
+static const char *
+crl_reason(int code)
+{
+	switch (code) {
+	case X509_V_ERR_CERT_REVOKED: return "revoked";
+	case X509_V_ERR_UNABLE_TO_GET_CRL: return "no CRL for it (from --crl or its CDP)";
+	case X509_V_ERR_CRL_HAS_EXPIRED: return "the CRL is stale (past its nextUpdate)";
+	case X509_V_ERR_CRL_NOT_YET_VALID: return "the CRL is not valid yet";
+	case X509_V_ERR_CRL_SIGNATURE_FAILURE:
+	case X509_V_ERR_UNABLE_TO_DECRYPT_CRL_SIGNATURE: return "crl signature does not verify";
+	case X509_V_ERR_ERROR_IN_CRL_LAST_UPDATE_FIELD:
+	case X509_V_ERR_ERROR_IN_CRL_NEXT_UPDATE_FIELD: return "the CRL's dates cannot be read";
+	case X509_V_ERR_UNABLE_TO_GET_CRL_ISSUER: return "the CRL's issuer is not found";
+	case X509_V_ERR_UNHANDLED_CRITICAL_CRL_EXTENSION:
+		return "the CRL has a critical extension OpenSSL does not know: unusable";
+	case X509_V_ERR_KEYUSAGE_NO_CRL_SIGN: return "the CRL's issuer may not sign CRLs";
+	case X509_V_ERR_DIFFERENT_CRL_SCOPE:
+		return "no CRL's scope (issuing distribution point) covers it";
+	case X509_V_ERR_CRL_PATH_VALIDATION_ERROR: return "the CRL issuer's path does not validate";
+	default: return NULL;
+	}
+}
+
+/* "revoked on DATE" from the CRL (or delta) that lists x. */
 static void
-revocation(struct ck_chain_ctx *c, STACK_OF(X509) *path, int trusted, json_t *rev, json_t *f)
+revoked_on(STACK_OF(X509_CRL) *crls, X509 *x, char *why, size_t size)
+{
+	X509_REVOKED *rev = NULL;
+	char tb[CK_TIME_LEN] = "";
+	time_t t;
+	int i;
+
+	for (i = 0; i < sk_X509_CRL_num(crls); i++)
+		if (X509_NAME_cmp(X509_CRL_get_issuer(sk_X509_CRL_value(crls, i)),
+		    X509_get_issuer_name(x)) == 0 &&
+		    X509_CRL_get0_by_cert(sk_X509_CRL_value(crls, i), &rev, x) == 1) {
+			if (ck_asn1_time(X509_REVOKED_get0_revocationDate(rev), &t) == 0)
+				ck_time_format(t, tb);
+			break;
+		}
+	snprintf(why, size, "revoked on %s", tb);
+}
+
+/*
+ * CRL status of path[0..n) by OpenSSL's own CRL processing (every
+ * certificate, delta CRLs, issuing distribution point scope, indirect CRLs
+ * as far as X509_V_FLAG_EXTENDED_CRL_SUPPORT goes) over the --crl CRLs and
+ * the CRLs of the path's distribution points, mixed.
+ */
+static void
+crl_statuses(struct ck_chain_ctx *c, X509 *leaf, STACK_OF(X509) *untrusted,
+    STACK_OF(X509) *path, struct ck_rev_result *res)
+{
+	STACK_OF(X509_CRL) *crls = sk_X509_CRL_new_null();
+	STACK_OF(X509) *p2 = NULL;
+	struct vrun *r = calloc(1, sizeof(*r));
+	int i, n = sk_X509_num(path), t2;
+
+	for (i = 0; i < n; i++) {
+		res[i].status = CK_REV_GOOD;
+		snprintf(res[i].method, sizeof(res[i].method), "crl");
+	}
+	if (crls == NULL || r == NULL)
+		goto fail;
+	for (i = 0; i < sk_X509_CRL_num(c->crls); i++)
+		if (sk_X509_CRL_push(crls, sk_X509_CRL_value(c->crls, i)))
+			X509_CRL_up_ref(sk_X509_CRL_value(c->crls, i));
+	for (i = 0; i < n && c->o.fetch; i++) {
+		struct ck_rev_result cdp;
+
+		memset(&cdp, 0, sizeof(cdp));
+		ck_revoke_cdp_crls(sk_X509_value(path, i), ck_chain_rev_fetch, c, crls, &cdp);
+		snprintf(res[i].url, sizeof(res[i].url), "%s", cdp.url);
+		if (cdp.url[0] != '\0' && cdp.why[0] != '\0')
+			snprintf(res[i].why, sizeof(res[i].why), "%s", cdp.why);
+	}
+	if (verify_once(c, leaf, untrusted, crls, r, &p2, &t2) != 0)
+		goto fail;
+	for (i = 0; i < r->n; i++) {
+		const char *why = crl_reason(r->v[i].code);
+		int d = r->v[i].depth;
+
+		if (why == NULL || d < 0 || d >= n || res[d].status == CK_REV_REVOKED)
+			continue;
+		if (r->v[i].code == X509_V_ERR_CERT_REVOKED) {
+			res[d].status = CK_REV_REVOKED;
+			revoked_on(crls, sk_X509_value(path, d), res[d].why, sizeof(res[d].why));
+		} else if (res[d].status == CK_REV_GOOD) {
+			char fetched[sizeof(res[d].why)];
+
+			/* keep why the CDP gave nothing, it says more than "no CRL" */
+			snprintf(fetched, sizeof(fetched), "%s", res[d].why);
+			res[d].status = CK_REV_UNKNOWN;
+			if (r->v[i].code == X509_V_ERR_UNABLE_TO_GET_CRL && fetched[0] != '\0')
+				snprintf(res[d].why, sizeof(res[d].why), "%s", fetched);
+			else
+				snprintf(res[d].why, sizeof(res[d].why), "%s", why);
+		}
+	}
+	for (i = 0; i < n; i++)
+		if (res[i].status == CK_REV_GOOD)
+			res[i].why[0] = '\0';
+	goto out;
+fail:
+	for (i = 0; i < n; i++) {
+		res[i].status = CK_REV_UNKNOWN;
+		snprintf(res[i].why, sizeof(res[i].why), "out of memory");
+	}
+out:
+	sk_X509_pop_free(p2, X509_free);
+	sk_X509_CRL_pop_free(crls, X509_CRL_free);
+	if (r != NULL)
+		json_decref(r->policies);
+	free(r);
+}
+
+static void
+revocation(struct ck_chain_ctx *c, X509 *leaf, STACK_OF(X509) *untrusted, STACK_OF(X509) *path,
+    int trusted, json_t *rev, json_t *f)
 {
 	int i, n = sk_X509_num(path);
 	/* The anchor is trusted as configured; it has no issuer to ask. */
 	int last = trusted ? n - 1 : n;
+	struct ck_rev_result *crl = NULL;
 
+	if (c->o.crl_check && n > 0 && (crl = calloc((size_t)n, sizeof(*crl))) != NULL)
+		crl_statuses(c, leaf, untrusted, path, crl);
 	for (i = 0; i < last && i + 1 < n; i++) {
 		X509 *x = sk_X509_value(path, i), *iss = sk_X509_value(path, i + 1);
 		struct ck_rev_result r;
@@ -200,14 +327,9 @@ revocation(struct ck_chain_ctx *c, STACK_OF(X509) *path, int trusted, json_t *re
 		r.status = CK_REV_UNKNOWN;
 		if (c->o.ocsp)
 			ck_revoke_ocsp(x, iss, c->store, c->o.at, ck_chain_rev_fetch, c, &r, &err);
-		if (c->o.crl_check && r.status == CK_REV_UNKNOWN) {
-			struct ck_rev_result r2;
-
-			memset(&r2, 0, sizeof(r2));
-			ck_revoke_crl(x, iss, c->o.at, ck_chain_rev_fetch, c, &r2, &err);
-			if (r2.status != CK_REV_UNKNOWN || !c->o.ocsp)
-				r = r2;
-		}
+		if (crl != NULL && r.status == CK_REV_UNKNOWN &&
+		    (crl[i].status != CK_REV_UNKNOWN || !c->o.ocsp))
+			r = crl[i];
 		ck_chain_cert_id(c, x, id);
 		ck_chain_name_of(x, subj, sizeof(subj));
 		o = json_pack("{s:s,s:s}", "status", ck_rev_status_name(r.status), "method", r.method);
@@ -224,6 +346,7 @@ revocation(struct ck_chain_ctx *c, STACK_OF(X509) *path, int trusted, json_t *re
 			    c->o.require_revocation ? "critical" : "warning", REF_REVOKE, subj,
 			    "%s: %s", r.method, r.why);
 	}
+	free(crl);
 }
 
 json_t *
@@ -321,7 +444,7 @@ ck_chain_check_der(struct ck_chain_ctx *c, const struct ck_chain_input *in, size
 			int before, k;
 
 			sk_X509_pop_free(path, X509_free);
-			if (verify_once(c, leaf, untrusted, r, &path, &trusted) != 0) {
+			if (verify_once(c, leaf, untrusted, NULL, r, &path, &trusted) != 0) {
 				sk_X509_pop_free(extra, X509_free);
 				ck_err_ssl(err, CK_E_CRYPTO, "cannot set up verification");
 				goto fail;
@@ -368,7 +491,7 @@ ck_chain_check_der(struct ck_chain_ctx *c, const struct ck_chain_input *in, size
 	anchor_checks(c, path, trusted, findings);
 	rev = json_object();
 	if (c->o.crl_check || c->o.ocsp)
-		revocation(c, path, trusted, rev, findings);
+		revocation(c, leaf, untrusted, path, trusted, rev, findings);
 
 	if ((rec = ck_record_new("chain")) == NULL)
 		goto nomem;

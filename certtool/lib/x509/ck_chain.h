@@ -60,6 +60,12 @@ void ck_chain_ctx_free(struct ck_chain_ctx *c);
 int ck_chain_add_roots(struct ck_chain_ctx *c, const char *path, struct ck_err *err);
 /* The system's default trust store (OpenSSL's default paths).  Returns 0 or -1. */
 int ck_chain_add_system_roots(struct ck_chain_ctx *c, struct ck_err *err);
+/*
+ * Local CRLs (--crl): a file (PEM, one or more, or DER) or a directory of
+ * them, used with crl_check for every candidate together with the CRLs of
+ * the path's distribution points.  Returns the number added, or -1.
+ */
+int ck_chain_add_crls(struct ck_chain_ctx *c, const char *path, struct ck_err *err);
 /* Extra intermediates offered to every candidate.  Returns the number added, or -1. */
 int ck_chain_add_untrusted(struct ck_chain_ctx *c, const char *path, struct ck_err *err);
 /*

@@ -90,7 +90,8 @@ ck_chain_ctx_new(const struct ck_chain_opts *o, struct ck_err *err)
 	pthread_mutex_init(&c->mu, NULL);
 	c->id_index = X509_get_ex_new_index(0, NULL, NULL, NULL, free_id);
 	if ((c->store = X509_STORE_new()) == NULL || (c->pool = sk_X509_new_null()) == NULL ||
-	    (c->sha256 = EVP_MD_fetch(NULL, "SHA256", NULL)) == NULL) {
+	    (c->sha256 = EVP_MD_fetch(NULL, "SHA256", NULL)) == NULL ||
+	    (c->crls = sk_X509_CRL_new_null()) == NULL) {
 		ck_err_ssl(err, CK_E_NOMEM, "out of memory");
 		ck_chain_ctx_free(c);
 		return NULL;
@@ -145,6 +146,7 @@ ck_chain_ctx_free(struct ck_chain_ctx *c)
 	}
 	X509_STORE_free(c->store);
 	EVP_MD_free(c->sha256);
+	sk_X509_CRL_pop_free(c->crls, X509_CRL_free);
 	ASN1_TIME_free(c->at);
 	sk_X509_pop_free(c->pool, X509_free);
 	pthread_mutex_destroy(&c->mu);

@@ -68,6 +68,7 @@ struct ck_chain_ctx {
 	int id_index;			/* X509 ex_data slot: the certificate's SHA-256 */
 	ASN1_TIME *at;			/* o.at, for comparisons without gmtime_r() (a global lock) */
 	struct sentry *sigs[CACHE_SLOTS];	/* verified (subject, issuer) signatures */
+	STACK_OF(X509_CRL) *crls;		/* --crl, for every candidate (read only once built) */
 	EVP_MD *sha256;			/* fetched once: an implicit fetch per digest costs more than the digest */
 };
 

@@ -274,3 +274,9 @@ ck_chain_anchor_hash_known(const struct ck_chain_ctx *c, X509 *x)
 	}
 	return 0;
 }
+
+int
+ck_chain_add_crls(struct ck_chain_ctx *c, const char *path, struct ck_err *err)
+{
+	return ck_revoke_load_crls(path, c->crls, err);
+}

@@ -1,8 +1,11 @@
 #include "ck_revoke.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <openssl/err.h>
 #include <openssl/ocsp.h>
@@ -10,6 +13,7 @@
 #include <openssl/x509v3.h>
 
 #include "ck_clock.h"
+#include "ck_path.h"
 
 #define OCSP_LEEWAY 300
 
@@ -57,54 +61,13 @@ parse_crl(const unsigned char *buf, size_t len)
 	return crl;
 }
 
-/* Checks one CRL; returns 1 when it decided (good/revoked), 0 when unusable (why set). */
-static int
-crl_decide(X509_CRL *crl, X509 *x, X509 *issuer, time_t at, struct ck_rev_result *res)
-{
-	EVP_PKEY *ik = X509_get0_pubkey(issuer);
-	const ASN1_TIME *lu = X509_CRL_get0_lastUpdate(crl), *nu = X509_CRL_get0_nextUpdate(crl);
-	X509_REVOKED *rev = NULL;
-	time_t t;
-
-	if (X509_NAME_cmp(X509_CRL_get_issuer(crl), X509_get_subject_name(issuer)) != 0) {
-		snprintf(res->why, sizeof(res->why), "crl issuer is not the certificate's issuer");
-		return 0;
-	}
-	if (ik == NULL || X509_CRL_verify(crl, ik) != 1) {
-		ERR_clear_error();
-		snprintf(res->why, sizeof(res->why), "crl signature does not verify");
-		return 0;
-	}
-	if (lu == NULL || ck_asn1_time(lu, &t) != 0 || t > at) {
-		snprintf(res->why, sizeof(res->why), "crl is not yet valid");
-		return 0;
-	}
-	if (nu != NULL && (ck_asn1_time(nu, &t) != 0 || t < at)) {
-		snprintf(res->why, sizeof(res->why), "crl is stale (nextUpdate passed)");
-		return 0;
-	}
-	if (X509_CRL_get0_by_cert(crl, &rev, x) == 1) {
-		char tb[CK_TIME_LEN] = "";
-
-		if (ck_asn1_time(X509_REVOKED_get0_revocationDate(rev), &t) == 0)
-			ck_time_format(t, tb);
-		res->status = CK_REV_REVOKED;
-		snprintf(res->why, sizeof(res->why), "revoked on %s", tb);
-		return 1;
-	}
-	res->status = CK_REV_GOOD;
-	res->why[0] = '\0';
-	return 1;
-}
-
 int
-ck_revoke_crl(X509 *x, X509 *issuer, time_t at, ck_rev_fetch_fn fetch, void *fctx,
-    struct ck_rev_result *res, struct ck_err *err)
+ck_revoke_cdp_crls(X509 *x, ck_rev_fetch_fn fetch, void *fctx, STACK_OF(X509_CRL) *out,
+    struct ck_rev_result *res)
 {
 	STACK_OF(DIST_POINT) *dps;
-	int i, j, tried = 0;
+	int i, j, tried = 0, added = 0;
 
-	(void)err;
 	set_unknown(res, "crl", NULL, "no crl distribution point");
 	dps = X509_get_ext_d2i(x, NID_crl_distribution_points, NULL, NULL);
 	for (i = 0; i < sk_DIST_POINT_num(dps); i++) {
@@ -119,7 +82,6 @@ ck_revoke_crl(X509 *x, X509 *issuer, time_t at, ck_rev_fetch_fn fetch, void *fct
 			size_t len = 0;
 			struct ck_err fe = { 0 };
 			X509_CRL *crl;
-			int decided;
 
 			if (gn->type != GEN_URI)
 				continue;
@@ -138,17 +100,87 @@ ck_revoke_crl(X509 *x, X509 *issuer, time_t at, ck_rev_fetch_fn fetch, void *fct
 				snprintf(res->why, sizeof(res->why), "not a crl");
 				continue;
 			}
-			decided = crl_decide(crl, x, issuer, at, res);
-			X509_CRL_free(crl);
-			if (decided)
-				goto out;
+			if (!sk_X509_CRL_push(out, crl)) {
+				X509_CRL_free(crl);
+				continue;
+			}
+			added++;
+			res->why[0] = '\0';
 		}
 	}
 	if (!tried && sk_DIST_POINT_num(dps) > 0)
 		snprintf(res->why, sizeof(res->why), "no usable crl url");
-out:
 	sk_DIST_POINT_pop_free(dps, DIST_POINT_free);
-	return 0;
+	return added;
+}
+
+/* Every CRL of one file: PEM (one or more) or DER.  Returns how many, or -1. */
+static int
+file_crls(const char *path, STACK_OF(X509_CRL) *out, struct ck_err *err)
+{
+	BIO *b = BIO_new_file(path, "rb");
+	X509_CRL *crl;
+	int n = 0;
+
+	if (b == NULL) {
+		ERR_clear_error();
+		return ck_err_set(err, CK_E_IO, "'%s': cannot open", path);
+	}
+	while ((crl = PEM_read_bio_X509_CRL(b, NULL, NULL, NULL)) != NULL) {
+		if (!sk_X509_CRL_push(out, crl)) {
+			X509_CRL_free(crl);
+			break;
+		}
+		n++;
+	}
+	ERR_clear_error();
+	if (n == 0 && BIO_reset(b) == 0 && (crl = d2i_X509_CRL_bio(b, NULL)) != NULL) {
+		if (sk_X509_CRL_push(out, crl))
+			n++;
+		else
+			X509_CRL_free(crl);
+	}
+	ERR_clear_error();
+	BIO_free(b);
+	if (n == 0)
+		return ck_err_set(err, CK_E_PARSE, "'%s': not a CRL (neither PEM nor DER)", path);
+	return n;
+}
+
+int
+ck_revoke_load_crls(const char *path, STACK_OF(X509_CRL) *out, struct ck_err *err)
+{
+	struct stat st;
+	struct dirent *de;
+	DIR *d;
+	int n = 0, r;
+
+	if (stat(path, &st) != 0)
+		return ck_err_set(err, CK_E_NOTFOUND, "'%s': %s", path, strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return file_crls(path, out, err);
+	if ((d = opendir(path)) == NULL)
+		return ck_err_set(err, CK_E_IO, "'%s': %s", path, strerror(errno));
+	while ((de = readdir(d)) != NULL) {
+		char *p;
+
+		if (de->d_name[0] == '.' || (p = ck_path_join(path, de->d_name)) == NULL)
+			continue;
+		if (stat(p, &st) == 0 && S_ISREG(st.st_mode)) {
+			r = file_crls(p, out, err);
+			if (r < 0) {
+				free(p);
+				closedir(d);
+				return -1;
+			}
+			n += r;
+		}
+		free(p);
+	}
+	closedir(d);
+	if (n == 0)
+		return ck_err_set(err, CK_E_NOTFOUND, "'%s': no CRL in this directory", path);
+	return n;
 }
 
 static int

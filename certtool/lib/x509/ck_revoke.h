@@ -37,13 +37,22 @@ struct ck_rev_result {
 };
 
 /*
- * CRL check of x (issued by issuer): every http(s)/ldap URL of x's CDP is
- * tried until one yields a CRL that is signed by issuer, names issuer, and
- * is fresh at `at` (thisUpdate <= at <= nextUpdate).  store (may be NULL) is
- * not used for CRLs.  Returns 0 (res filled), or -1 with err set on ENOMEM.
+ * The CRLs of x's CRL distribution points: every http(s)/ldap URL is
+ * fetched and each CRL (DER or PEM) appended to out.  Judging them (issuer,
+ * signature, dates, scope, deltas) is OpenSSL's, in X509_verify_cert with
+ * X509_V_FLAG_CRL_CHECK_ALL | X509_V_FLAG_EXTENDED_CRL_SUPPORT |
+ * X509_V_FLAG_USE_DELTAS (ck_chain).  res gets method "crl", the last URL
+ * tried and, when nothing could be fetched, why.  Returns how many CRLs.
  */
-int ck_revoke_crl(X509 *x, X509 *issuer, time_t at, ck_rev_fetch_fn fetch, void *fctx,
-    struct ck_rev_result *res, struct ck_err *err);
+int ck_revoke_cdp_crls(X509 *x, ck_rev_fetch_fn fetch, void *fctx, STACK_OF(X509_CRL) *out,
+    struct ck_rev_result *res);
+
+/*
+ * CRLs from a file (PEM, one or more; or DER) or every file of a directory
+ * (cert-chain --crl).  Returns how many, or -1 with err (CK_E_NOTFOUND,
+ * CK_E_IO, CK_E_PARSE: a file that holds no CRL).
+ */
+int ck_revoke_load_crls(const char *path, STACK_OF(X509_CRL) *out, struct ck_err *err);
 
 /*
  * OCSP check of x: a request with a nonce is POSTed to each AIA OCSP URL;
