@@ -8,6 +8,7 @@
  */
 #include "ck_prereq.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -1114,7 +1115,9 @@ row_provision_dns(struct row_out *o)
 /* ---------- 8. ports ---------- */
 
 struct port_target {
-	const char *host;
+	const char *host;		/* connected to (the resolved address when resolved) */
+	char addr[INET6_ADDRSTRLEN];
+	const char *label;		/* the subject */
 	int is_sp;
 	const unsigned *ports;
 	size_t nports;
@@ -1129,6 +1132,22 @@ struct port_run {
 	int crit, unk;
 	long timeout_ms;
 };
+
+/* 1 when s is an IPv4 or IPv6 literal (with or without brackets). */
+static int
+is_address(const char *s)
+{
+	unsigned char buf[sizeof(struct in6_addr)];
+	char tmp[INET6_ADDRSTRLEN + 2];
+	size_t n = strlen(s);
+
+	if (n > 2 && s[0] == '[' && s[n - 1] == ']' && n - 2 < sizeof(tmp)) {
+		memcpy(tmp, s + 1, n - 2);
+		tmp[n - 2] = '\0';
+		s = tmp;
+	}
+	return inet_pton(AF_INET, s, buf) == 1 || inet_pton(AF_INET6, s, buf) == 1;
+}
 
 static int
 port_next(void *arg, size_t index, struct ck_net_job *job)
@@ -1198,7 +1217,7 @@ port_done(void *arg, const struct ck_net_job *job, struct ck_net_result *res)
 		    "firewalls)";
 		char subject[300];
 
-		snprintf(subject, sizeof(subject), "%s%s", t->host, t->is_sp ? " (service point)" : "");
+		snprintf(subject, sizeof(subject), "%s%s", t->label, t->is_sp ? " (service point)" : "");
 		if (r->crit)
 			put(r->o, "critical", subject, fix, NULL, "TCP from here: %s", r->line);
 		else if (r->unk)
@@ -1208,6 +1227,47 @@ port_done(void *arg, const struct ck_net_job *job, struct ck_net_result *res)
 		r->line[0] = '\0';
 		r->crit = r->unk = 0;
 	}
+	return r->o->failed ? -1 : 0;
+}
+
+/* Phase 1: each name resolved once (not once per port), all at once. */
+static int
+resolve_next(void *arg, size_t index, struct ck_net_job *job)
+{
+	struct port_run *r = arg;
+
+	(void)index;
+	while (r->job_t < r->nt && (r->t[r->job_t].nports == 0 || is_address(r->t[r->job_t].host)))
+		r->job_t++;
+	if (r->job_t >= r->nt)
+		return 0;
+	memset(job, 0, sizeof(*job));
+	job->kind = CK_NET_DNS;
+	job->host = r->t[r->job_t].host;
+	job->dns_type = CK_DNS_A;
+	job->dns_server = r->o->p->dns_server;
+	job->timeout_ms = r->timeout_ms;
+	job->user = &r->t[r->job_t++];
+	return 1;
+}
+
+static int
+resolve_done(void *arg, const struct ck_net_job *job, struct ck_net_result *res)
+{
+	struct port_run *r = arg;
+	struct port_target *t = job->user;
+	char subject[300];
+
+	if (res->dns.status == CK_DNS_OK && res->dns.naddr > 0) {
+		snprintf(t->addr, sizeof(t->addr), "%s", res->dns.addr[0]);
+		t->host = t->addr;
+		return 0;
+	}
+	snprintf(subject, sizeof(subject), "%s%s", t->label, t->is_sp ? " (service point)" : "");
+	put(r->o, "unknown", subject, NULL, NULL, "'%s' does not resolve (%s%s%s)", t->label,
+	    res->status == CK_NET_OK ? ck_dns_status_name(res->dns.status) :
+	    ck_net_status_name(res->status), res->msg[0] ? ": " : "", res->msg);
+	t->nports = 0;
 	return r->o->failed ? -1 : 0;
 }
 
@@ -1232,6 +1292,7 @@ row_ports(struct row_out *o)
 	}
 	if (p->sp_address != NULL || p->sp_fqdn != NULL) {
 		r.t[r.nt].host = p->sp_address ? p->sp_address : p->sp_fqdn;
+		r.t[r.nt].label = p->sp_fqdn ? p->sp_fqdn : p->sp_address;
 		r.t[r.nt].is_sp = 1;
 		r.t[r.nt].ports = &sp_port;
 		r.t[r.nt++].nports = 1;
@@ -1241,6 +1302,7 @@ row_ports(struct row_out *o)
 	}
 	for (i = 0; i < p->nhosts; i++) {
 		r.t[r.nt].host = p->hosts[i];
+		r.t[r.nt].label = p->hosts[i];
 		r.t[r.nt].ports = p->n_amt_ports ? p->amt_ports : amt_default;
 		r.t[r.nt++].nports = p->n_amt_ports ? p->n_amt_ports : 3;
 	}
@@ -1249,11 +1311,21 @@ row_ports(struct row_out *o)
 		    p->hosts_why : "give --amt-hosts FILE or --computers-ou DN");
 	ck_net_opts_init(&no);
 	no.timeout_ms = r.timeout_ms;
+	/* A DNS server answers a few dozen queries at once, not hundreds (UDP drops). */
+	no.concurrency = 32;
 	if (r.nt > 0 && (n = ck_net_new(&no, &err)) != NULL) {
+		if (ck_net_run(n, resolve_next, resolve_done, &r, &err) < 0 && !o->failed)
+			put(o, "unknown", "ports", NULL, NULL, "the network engine: %s", err.msg);
+		ck_net_free(n);
+		n = NULL;
+	}
+	no.concurrency = 0;
+	r.job_t = 0;
+	if (r.nt > 0 && !o->failed && (n = ck_net_new(&no, &err)) != NULL) {
 		if (ck_net_run(n, port_next, port_done, &r, &err) < 0 && !o->failed)
 			put(o, "unknown", "ports", NULL, NULL, "the network engine: %s", err.msg);
 		ck_net_free(n);
-	} else if (r.nt > 0) {
+	} else if (r.nt > 0 && !o->failed) {
 		put(o, "unknown", "ports", NULL, NULL, "the network engine: %s", err.msg);
 	}
 	free(r.t);
