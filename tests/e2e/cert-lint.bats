@@ -517,6 +517,17 @@ DA=S-1-5-21-1111111111-2222222222-3333333333-512
 	hasnt adcs.esc4
 }
 
+@test "cert-lint: a principal record's groups count: a deny on alice's group takes her Enroll (ESC1)" {
+	# Enroll for alice (-1120); deny Enroll for Blocked (-1300).  Without alice's
+	# principal record her groups are unknown and ESC1 fires; with it, it is silent.
+	acl='[{allow: true, sid: "S-1-5-21-1111111111-2222222222-3333333333-1120", name: "CORP\\alice", rights: ["enroll"]}, {allow: false, sid: "S-1-5-21-1111111111-2222222222-3333333333-1300", name: "CORP\\Blocked", rights: ["enroll"]}]'
+	printf '%s\n' '{"kind":"principal","v":1,"name":"CORP\\alice","sid":"S-1-5-21-1111111111-2222222222-3333333333-1120","groups":[{"sid":"S-1-5-21-1111111111-2222222222-3333333333-1300","name":"CORP\\Blocked"}]}' >"$BATS_TEST_TMPDIR/alice.jsonl"
+	run -2 sh -c "jq -c '.acl = $acl' '$L/templates/esc1.json' | cert-lint --profile adcs"
+	has adcs.esc1 critical
+	run -0 sh -c "jq -c '.acl = $acl' '$L/templates/esc1.json' | cat - '$BATS_TEST_TMPDIR/alice.jsonl' | cert-lint --profile adcs"
+	hasnt adcs.esc1
+}
+
 @test "cert-lint: adcs.esc4 silent (only Domain Admins can write)" {
 	run -1 lint_t adcs web-good
 	hasnt adcs.esc4
