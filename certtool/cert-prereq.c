@@ -144,26 +144,51 @@ read_records(const char *path, FILE *out, json_t *errors)
 	return st;
 }
 
+/* ck_caconfig_apply_all's report: an error record, or a warning (a CA not in the input). */
+struct caconfig_report {
+	const char *path;
+	json_t *errors;
+	int status;
+};
+
+static void
+caconfig_report(void *arg, size_t entry, const struct ck_err *err, int failed)
+{
+	struct caconfig_report *r = arg;
+
+	(void)entry;
+	if (!failed) {
+		ck_warnx("'%s': %s", r->path, err->msg);
+		return;
+	}
+	json_array_append_new(r->errors, ck_error_record_err(r->path, err));
+	r->status = CK_UNKNOWN;
+}
+
 static int
 apply_caconfig(const char *path, json_t *errors)
 {
 	struct ck_caconfig *c = calloc(CK_CACONFIG_MAX, sizeof(*c));
+	json_t **cas = calloc(json_array_size(p.cas) + 1, sizeof(*cas));
+	struct caconfig_report r = { path, errors, CK_OK };
 	struct ck_err err;
-	int n, i, st = CK_OK;
+	size_t k;
+	int n;
 
-	if (c == NULL || (n = ck_caconfig_load(path, c, CK_CACONFIG_MAX, &err)) < 0) {
+	ck_err_set(&err, CK_E_NOMEM, "out of memory");
+	if (c == NULL || cas == NULL || (n = ck_caconfig_load(path, c, CK_CACONFIG_MAX, &err)) < 0) {
 		json_array_append_new(errors, ck_error_record_err(path, &err));
 		free(c);
+		free(cas);
 		return CK_UNKNOWN;
 	}
-	for (i = 0; i < n; i++)
-		if (ck_caconfig_apply_named(&c[i], p.cas, &err) < 0) {
-			json_array_append_new(errors, ck_error_record_err(path, &err));
-			st = CK_UNKNOWN;
-		}
+	for (k = 0; k < json_array_size(p.cas); k++)
+		cas[k] = json_array_get(p.cas, k);
+	ck_caconfig_apply_all(c, (size_t)n, cas, k, NULL, caconfig_report, &r);
 	p.have_caconfig = 1;
 	free(c);
-	return st;
+	free(cas);
+	return r.status;
 }
 
 int

@@ -209,29 +209,6 @@ ck_approve_ca_named(const json_t *ca, const char *name)
 	return str_field_is(ca, "name", name) || str_field_is(ca, "dns_host", name);
 }
 
-int
-ck_caconfig_apply_named(const struct ck_caconfig *c, json_t *cas, struct ck_err *err)
-{
-	json_t *ca;
-	size_t i;
-	int hit = 0;
-
-	if (c->ca[0] == '\0') {
-		if (json_array_size(cas) != 1)
-			return ck_err_set(err, CK_E_USAGE, "the CA settings name no CA and there are "
-			    "%zu ca records", json_array_size(cas));
-		return ck_caconfig_apply(c, json_array_get(cas, 0), err) < 0 ? -1 : 1;
-	}
-	json_array_foreach(cas, i, ca) {
-		if (!ck_approve_ca_named(ca, c->ca))
-			continue;
-		if (ck_caconfig_apply(c, ca, err) < 0)
-			return -1;
-		hit++;
-	}
-	return hit;
-}
-
 /* ---- judgement ---- */
 
 struct judge {

@@ -70,16 +70,6 @@ int ck_approve_template_named(const json_t *tmpl, const char *name);
 int ck_approve_ca_named(const json_t *ca, const char *name);
 
 /*
- * Applies one CA configuration (cert-approve's --ca-config) to the `ca`
- * records of the array cas that it names (by name or DNS host); a
- * configuration that names no CA applies when cas holds exactly one.
- * Returns the number of records changed (0: none of that name), or -1
- * with err set (CK_E_USAGE: no name and not exactly one CA; CK_E_PARSE).
- */
-struct ck_caconfig;
-int ck_caconfig_apply_named(const struct ck_caconfig *c, json_t *cas, struct ck_err *err);
-
-/*
  * Judges one (template, CA) pair for the requester.  The CA's disposition
  * comes from its request_disposition field (see ck_caconfig_apply); when
  * absent, the enterprise default 0x1 is assumed and a warning
