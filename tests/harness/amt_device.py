@@ -16,19 +16,22 @@ documented wire formats on loopback addresses:
 usage: amt_device.py --addresses A[-B][,..] [--http-port P] [--tls-port P]
            [--rmcp-port P] [--cert PEM --key KEY] [--version A.B.C]
            [--state pre|in|post] [--http-mode MODE] [--rmcp-mode MODE]
-           [--tls-legacy] [--ready FILE]
+           [--tls-legacy] [--workers N] [--ready FILE]
 
 Ports 0 are not served.  MODE for HTTP: amt (default), no-server, garbled,
 endless (headers that never end), nginx (another server), silent (accepts
 and says nothing).  MODE for RMCP: amt (default), short, spoofed-tag,
 no-amt-bit, silent.  --tls-legacy serves only TLS 1.0 with RSA key exchange
-(old firmware).  When everything listens, "ready" is written to --ready (or
+(old firmware).  --workers N splits the addresses over N processes (for the
+benchmark).  When everything listens, "ready" is written to --ready (or
 stdout).
 """
 import argparse
 import warnings
 import asyncio
 import ipaddress
+import os
+import signal
 import ssl
 import sys
 
@@ -112,7 +115,7 @@ async def serve_http(args, reader, writer):
         writer.close()
 
 
-async def main():
+def options():
     p = argparse.ArgumentParser()
     p.add_argument("--addresses", required=True)
     p.add_argument("--http-port", type=int, default=16992)
@@ -125,8 +128,12 @@ async def main():
     p.add_argument("--http-mode", default="amt")
     p.add_argument("--rmcp-mode", default="amt")
     p.add_argument("--tls-legacy", action="store_true")
+    p.add_argument("--workers", type=int, default=1)
     p.add_argument("--ready")
-    args = p.parse_args()
+    return p.parse_args()
+
+
+async def serve(args, addrs, ready):
     loop = asyncio.get_running_loop()
     ctx = None
     if args.tls_port:
@@ -138,7 +145,7 @@ async def main():
             ctx.set_ciphers("AES128-SHA:AES256-SHA:@SECLEVEL=0")
     servers = []
     handler = lambda r, w: serve_http(args, r, w)  # noqa: E731
-    for addr in addresses(args.addresses):
+    for addr in addrs:
         if args.http_port:
             servers.append(await asyncio.start_server(handler, addr, args.http_port,
                                                       backlog=1024))
@@ -147,16 +154,54 @@ async def main():
                                                       ssl=ctx, backlog=1024))
         if args.rmcp_port:
             await loop.create_datagram_endpoint(lambda: Rmcp(args), local_addr=(addr, args.rmcp_port))
-    if args.ready:
-        with open(args.ready, "w") as f:
+    if ready:
+        with open(ready, "w") as f:
             f.write("ready\n")
-    else:
+    elif ready is None:
         print("ready", flush=True)
     await asyncio.Event().wait()
 
 
-if __name__ == "__main__":
-    try:
-        asyncio.run(main())
-    except KeyboardInterrupt:
+def main():
+    args = options()
+    addrs = addresses(args.addresses)
+    n = max(1, min(args.workers, len(addrs)))
+    children = []
+    for w in range(1, n):
+        pid = os.fork()
+        if pid == 0:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            asyncio.run(serve(args, addrs[w::n], "%s.%d" % (args.ready, w) if args.ready else ""))
+            os._exit(0)
+        children.append(pid)
+
+    def stop(*_):
+        for c in children:
+            try:
+                os.kill(c, signal.SIGTERM)
+            except OSError:
+                pass
         sys.exit(0)
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    if args.ready and children:
+        # Ready when every worker is: the parent writes the file last.
+        asyncio.run(serve_after(args, addrs[0::n], children, n))
+    else:
+        asyncio.run(serve(args, addrs[0::n], args.ready))
+
+
+async def serve_after(args, addrs, children, n):
+    async def wait_workers():
+        while not all(os.path.exists("%s.%d" % (args.ready, w)) for w in range(1, n)):
+            await asyncio.sleep(0.05)
+    task = asyncio.ensure_future(serve(args, addrs, ""))
+    await wait_workers()
+    await asyncio.sleep(0.2)
+    with open(args.ready, "w") as f:
+        f.write("ready\n")
+    await task
+
+
+if __name__ == "__main__":
+    main()
