@@ -287,10 +287,11 @@ judge_all(const struct vec *tmpls, const struct vec *cas, const struct ck_reques
 }
 
 static const char *format;
+static int list_rules;
 
 static const struct ck_opt opts[] = {
 	{ .name = "requester", .arg = "NAME|SID", .desc = "who enrolls (DOMAIN\\name or SID)",
-	    .type = CK_OPT_STR, .target = &cfg.requester, .required = 1 },
+	    .type = CK_OPT_STR, .target = &cfg.requester, .synopsis = "--requester NAME|SID" },
 	{ .name = "ca", .arg = "NAME", .desc = "only these CAs (repeatable)",
 	    .type = CK_OPT_LIST, .target = &cfg.cas, .synopsis = "[--ca NAME ...]" },
 	{ .name = "template", .arg = "NAME", .desc = "only these templates (repeatable)",
@@ -298,6 +299,8 @@ static const struct ck_opt opts[] = {
 	{ .name = "ca-config", .arg = "FILE", .desc = "certutil -getreg output (repeatable)",
 	    .type = CK_OPT_LIST, .target = &cfg.configs, .synopsis = "[--ca-config FILE ...]",
 	    .complete = CK_COMPLETE_FILE },
+	{ .name = "list-rules", .desc = "list every finding id this tool emits, and exit",
+	    .type = CK_OPT_FLAG, .target = &list_rules },
 	{ .name = "format", .arg = "json|text", .desc = "output format", .type = CK_OPT_STR,
 	    .target = &format, .complete = "json text" },
 	{ .name = NULL }
@@ -336,7 +339,14 @@ main(int argc, char **argv)
 		ck_opt_usage(&tool, stderr);
 		return CK_UNKNOWN;
 	}
-	if (cfg.requester[0] == '\0') {
+	if (list_rules) {
+		const struct ck_ruleset *sets[] = { ck_approve_ruleset(), NULL };
+
+		if (ck_rules_list(stdout, sets, cfg.format == CK_FMT_TEXT) != 0)
+			return CK_UNKNOWN;
+		return ck_close_stdout() ? CK_UNKNOWN : CK_OK;
+	}
+	if (cfg.requester == NULL || cfg.requester[0] == '\0') {
 		ck_warnx("--requester is required");
 		ck_opt_usage(&tool, stderr);
 		return CK_UNKNOWN;

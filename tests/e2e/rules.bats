@@ -63,6 +63,22 @@ emitted_not_listed() {
 	[ "$(printf '%s\n' "$output" | jq -r '.findings[]?.rule' | grep -c '^amt.ca_key_too_large$')" -ge 1 ]
 }
 
+@test "rules: every id cert-approve emits is in cert-approve --list-rules" {
+	A="$FIX/approve"
+	all=""
+	for c in "" "--ca-config $A/getreg-disp-1.txt" "--ca-config $A/getreg-disp-101.txt" "--ca-config $A/getreg-all.txt"; do
+		for who in 'CORP\SITESRV01$' 'CORP\nobody' S-1-5-21-1-2-3-4; do
+			# shellcheck disable=SC2086
+			run --separate-stderr cert-approve --requester "$who" $c "$A/records.jsonl"
+			all="$all$output"$'\n'
+		done
+	done
+	output=$(printf '%s\n' "$all" | grep '^{' | jq -c '.findings = .reasons')
+	[ "$(printf '%s\n' "$output" | jq -r '.findings[]?.rule' | sort -u | wc -l)" -ge 5 ]
+	missing=$(emitted_not_listed cert-approve)
+	[ -z "$missing" ] || { echo "not in the registry: $missing"; false; }
+}
+
 @test "rules: the registry says a missing id (the check can fail)" {
 	output='{"kind":"chain","findings":[{"rule":"chain.no_such_rule"}]}'
 	[ "$(emitted_not_listed cert-chain)" = chain.no_such_rule ]

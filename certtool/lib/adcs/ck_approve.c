@@ -20,6 +20,43 @@
 #define REF_PEND "[MS-CRTD] 2.26 msPKI-Enrollment-Flag PEND_ALL_REQUESTS 0x2"
 #define REF_RA "[MS-CRTD] msPKI-RA-Signature"
 
+/* Every approve.* id this module emits (the registry, ck_ruledef.h). */
+static const struct ck_ruledef approve_defs[] = {
+	{ "approve.acl_unknown", "warning", REF_ENROLL,
+	    "the template record has no acl: Enroll is not checked" },
+	{ "approve.denied_by_ace", "critical", REF_ENROLL,
+	    "a deny ACE for the requester or one of its groups takes Enroll away" },
+	{ "approve.enroll_granted", "notice", REF_ENROLL,
+	    "the requester (or a group of it) holds Enroll on the template" },
+	{ "approve.no_enroll_right", "critical", REF_ENROLL,
+	    "neither the requester nor any of its groups holds Enroll" },
+	{ "approve.not_published", "critical", REF_PUBLISHED,
+	    "the CA does not publish the template: it denies the request" },
+	{ "approve.publication_unknown", "warning", REF_PUBLISHED,
+	    "no record says whether the CA publishes the template" },
+	{ "approve.requester_groups_unknown", "warning", REF_ENROLL,
+	    "no principal record: judged with the requester's own SID and the broad groups only" },
+	{ "approve.disposition_unknown", "warning", REF_DISP,
+	    "the CA's RequestDisposition is unknown (give --ca-config)" },
+	{ "approve.ca_pending_first", "critical", REF_DISP,
+	    "RequestDisposition has REQDISP_PENDINGFIRST: every request waits for a CA manager" },
+	{ "approve.ca_disposition", "critical", REF_DISP,
+	    "RequestDisposition does not issue automatically" },
+	{ "approve.pend_all_requests", "critical", REF_PEND,
+	    "the template requires CA manager approval (PEND_ALL_REQUESTS)" },
+	{ "approve.ra_signatures", "critical", REF_RA,
+	    "the template requires authorised signatures" },
+};
+
+static const struct ck_ruleset approve_set = { "approve", approve_defs,
+	sizeof(approve_defs) / sizeof(approve_defs[0]) };
+
+const struct ck_ruleset *
+ck_approve_ruleset(void)
+{
+	return &approve_set;
+}
+
 /* ---- requester ---- */
 
 static int

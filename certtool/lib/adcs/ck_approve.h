@@ -23,6 +23,7 @@
 #include <jansson.h>
 
 #include "ck_err.h"
+#include "ck_ruledef.h"
 #include "ck_sid.h"
 
 #define CK_SID_EVERYONE "S-1-1-0"
@@ -92,5 +93,8 @@ int ck_approval_status(const json_t *approval);
  * severity notice included), no newline.  Returns a malloc'd string.
  */
 char *ck_approval_text(const json_t *approval);
+
+/* The approve.* finding ids (ck_ruledef.h), for --list-rules. */
+const struct ck_ruleset *ck_approve_ruleset(void);
 
 #endif /* CK_APPROVE_H */
