@@ -20,6 +20,7 @@
 #include "ck_opt.h"
 #include "ck_record.h"
 #include "ck_rules.h"
+#include "ck_tmpl.h"
 #include "ck_tool.h"
 
 #define CONFIGS_MAX 16
@@ -226,6 +227,13 @@ run(struct ck_lint *l, FILE *fp, const char *name, json_t *held)
 		} else {
 			unsigned t = ck_lint_target(rec);
 
+			/* A template file is judged only once it passes the one template schema. */
+			if (ck_tmpl_check_definition(rec, &err) != 0) {
+				ck_err_prefix(&err, "template '%s'",
+				    ck_js(rec, "name") ? ck_js(rec, "name") : "?");
+				ck_report(cfg.format == CK_FMT_JSON ? stdout : NULL, name, &err);
+				cfg.status = ck_status_worse(cfg.status, CK_UNKNOWN);
+			}
 			ck_lint_index(l, rec);
 			if (t == CK_APPLY_TEMPLATE || t == CK_APPLY_CA || t == CK_APPLY_CHAIN) {
 				/* ca records wait for --ca-config even when no rule judges them. */

@@ -41,3 +41,31 @@ H="$FIX/hostile"
 		--key-password-file "$BATS_TEST_TMPDIR/good"
 	grep -q 'ENCRYPTED' "$BATS_TEST_TMPDIR/ca/ca.key"
 }
+
+@test "hostile templates: a fractional validity_days is refused by cert-tmpl, cert-lint and cert-issue alike" {
+	d="$BATS_TEST_TMPDIR/t"
+	mkdir -p "$d"
+	jq '.validity_days = 1.5' "$CK_TOP/templates/amt-web-server.json" >"$d/frac.json"
+	want="validity_days: not a whole number of days in 1..36500"
+	run -3 --separate-stderr cert-tmpl list --templates "$d"
+	[ "$stderr" = "cert-tmpl: '$d/frac.json': $want" ]
+	run -3 --separate-stderr sh -c "cert-tmpl list --templates '$CK_TOP/templates' | jq -c 'select(.name == \"AMTWebServer\") | .validity_days = 1.5' | cert-lint --profile adcs"
+	[ "$stderr" = "cert-lint: 'stdin': template 'AMTWebServer': $want" ]
+	# the record is still passed on, after its error
+	jq_eq "$output" '.kind' "error
+template"
+	cert-issue init --dir "$BATS_TEST_TMPDIR/ca" --subject "CN=Hostile Test CA" >/dev/null
+	openssl req -new -newkey rsa:2048 -nodes -keyout /dev/null \
+		-subj "/CN=amt01.corp.example" -out "$BATS_TEST_TMPDIR/req.csr" 2>/dev/null
+	run -3 --separate-stderr cert-issue sign --dir "$BATS_TEST_TMPDIR/ca" --template "$d/frac.json" \
+		--csr "$BATS_TEST_TMPDIR/req.csr"
+	[[ "$stderr" == *"$want"* ]]
+	run -0 cert-issue list --dir "$BATS_TEST_TMPDIR/ca"
+	[ "$(lines_of cert)" -eq 0 ]
+	# a whole number is taken as it is (was: 1.5 read as 0 and the 365-day default)
+	jq '.validity_days = 2 | .renewal_days = 1' "$CK_TOP/templates/amt-web-server.json" >"$d/two.json"
+	run -0 cert-issue sign --dir "$BATS_TEST_TMPDIR/ca" --template "$d/two.json" --csr "$BATS_TEST_TMPDIR/req.csr"
+	nb=$(printf '%s\n' "$output" | jq -r 'select(.kind == "cert") | .not_before')
+	na=$(printf '%s\n' "$output" | jq -r 'select(.kind == "cert") | .not_after')
+	[ $(( $(date -ud "$na" +%s) - $(date -ud "$nb" +%s) )) -eq $((2 * 86400)) ]
+}

@@ -341,11 +341,15 @@ check_days(json_t *t, const char *field, double *out, struct ck_err *err)
 
 	if (v == NULL)
 		return ck_err_set(err, CK_E_PARSE, "%s: missing", field);
-	if (!json_is_number(v) || !(json_number_value(v) > 0) ||
-	    json_number_value(v) > 36500)
-		return ck_err_set(err, CK_E_PARSE, "%s: not a number of days in (0, 36500]",
+	/*
+	 * Whole days: 1.5 once passed here and then read as 0 (the 365-day
+	 * default) where an integer was taken.  Periods read from AD may be
+	 * fractional; those are `template` records, not template files.
+	 */
+	if (!json_is_integer(v) || json_integer_value(v) < 1 || json_integer_value(v) > 36500)
+		return ck_err_set(err, CK_E_PARSE, "%s: not a whole number of days in 1..36500",
 		    field);
-	*out = json_number_value(v);
+	*out = (double)json_integer_value(v);
 	return 0;
 }
 
@@ -428,6 +432,25 @@ ck_tmpl_check(json_t *t, struct ck_err *err)
 	else if (!json_is_array(json_object_get(t, "published_by")))
 		return ck_err_set(err, CK_E_PARSE, "published_by: not an array");
 	return 0;
+}
+
+int
+ck_tmpl_check_definition(const json_t *rec, struct ck_err *err)
+{
+	const char *type = json_string_value(json_object_get(json_object_get(rec, "source"),
+	    "type"));
+	json_t *copy;
+	int rv;
+
+	if (!json_is_object(rec) || json_string_value(json_object_get(rec, "kind")) == NULL ||
+	    strcmp(json_string_value(json_object_get(rec, "kind")), "template") != 0 ||
+	    type == NULL || strcmp(type, "file") != 0)
+		return 0;
+	if ((copy = json_deep_copy(rec)) == NULL)
+		return ck_err_set(err, CK_E_NOMEM, "out of memory");
+	rv = ck_tmpl_check(copy, err);
+	json_decref(copy);
+	return rv;
 }
 
 json_t *

@@ -50,10 +50,19 @@ json_t *ck_tmpl_load(const char *path, struct ck_err *err);
  * attribute becomes {raw (signed 32-bit), names} (raw and names given
  * together must agree), eku / application_policies entries must be short
  * names ck_tmpl_eku_oid knows or dotted OIDs, key_usage names must be
- * known, validity_days > renewal_days > 0, schema_version 1-4.
- * Returns 0 or -1 (CK_E_PARSE, message names the field).
+ * known, validity_days > renewal_days > 0 (both whole days: integers,
+ * like every count in a template file), schema_version 1-4.  Returns 0 or -1 (CK_E_PARSE, message names the field).
  */
 int ck_tmpl_check(json_t *tmpl, struct ck_err *err);
+
+/*
+ * The same check for a `template` record that is a template definition
+ * (source of type "file": what cert-tmpl list made of a template file), on
+ * a copy; records read from AD (source type ldap) or without a source, and
+ * other kinds, pass.  cert-lint uses it, so cert-tmpl, cert-lint and
+ * cert-issue accept the same template files.  Returns 0 or -1 (err set).
+ */
+int ck_tmpl_check_definition(const json_t *rec, struct ck_err *err);
 
 /* EKU short name ("server_auth", "amt_provisioning") -> dotted OID, or NULL. */
 const char *ck_tmpl_eku_oid(const char *name);
