@@ -39,7 +39,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		o.fetch = 0;
 		o.at = 1780272000;
 		o.policy.max_ca_bits = 2048;
-		o.policy.no_sha1 = 1;
+		o.policy.sha1 = CK_CRITICAL;	/* SHA-1 anywhere in the path is critical */
 		if ((ctx = ck_chain_ctx_new(&o, &err)) == NULL)
 			return 0;
 		ck_chain_add_roots(ctx, "tests/fixtures/chain/roots-all.pem", &err);
