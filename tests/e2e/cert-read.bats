@@ -242,3 +242,60 @@ field_check() {
 	jq_eq "$output" '.key_usage | join(",")' "digital_signature,non_repudiation,key_encipherment,data_encipherment,key_agreement,key_cert_sign,crl_sign"
 	openssl x509 -inform DER -in "$f" -noout -ext keyUsage | grep -q 'CRL Sign$'
 }
+
+@test "cert-read: Java KeyStores (JKS, JCEKS): every certificate, with its entry's alias, no Java needed" {
+	J="$FIX/read/jks"
+	root=$(cert-read "$R/root.pem" | jq -r .id)
+	inter=$(cert-read "$R/inter.pem" | jq -r .id)
+	for ks in trust.jks trust.jceks; do
+		run -0 cert-read "$J/$ks"
+		[ "${#lines[@]}" -eq 2 ]
+		[ "$(printf '%s\n' "$output" | jq -r '[.id, .source.alias, .source.index] | @tsv' | tr '\n' ' ')" = \
+			"$inter	zwischen-ca-é	0 $root	example root	1 " ]
+	done
+	# A private key entry: its chain, leaf first (the key itself stays encrypted, unread).
+	run -0 cert-read "$J/key.jks"
+	[ "$(printf '%s\n' "$output" | jq -r '[.source.alias, .source.index, .subject.cn, .amt.provisioning_oid] | @tsv' | tr '\n' ' ')" = \
+		"provisioning	0	provisionserver.corp.example.com	true provisioning	1	Example Issuing CA 1	false " ]
+	printf '%s\n' "$output" | python3 "$CK_TOP/tests/schema/validate.py"
+}
+
+@test "cert-read: Java KeyStore integrity with --password-file (keytool's check); damaged stores are errors" {
+	J="$FIX/read/jks"
+	echo changeit >"$BATS_TEST_TMPDIR/pw"
+	echo wrong >"$BATS_TEST_TMPDIR/bad"
+	run -0 cert-read --password-file "$BATS_TEST_TMPDIR/pw" "$J/trust.jks" "$J/trust.jceks"
+	[ "${#lines[@]}" -eq 4 ]
+	# A wrong password (or an altered byte) reads nothing.
+	run -3 --separate-stderr cert-read --password-file "$BATS_TEST_TMPDIR/bad" "$J/trust.jks"
+	[ "$stderr" = "cert-read: '$J/trust.jks': Java KeyStore integrity check failed: wrong password or altered file" ]
+	[ "$(printf '%s\n' "$output" | jq -r .kind)" = error ]
+	cp "$J/trust.jks" "$BATS_TEST_TMPDIR/altered.jks"
+	printf 'X' | dd of="$BATS_TEST_TMPDIR/altered.jks" bs=1 seek=100 conv=notrunc 2>/dev/null
+	run -3 --separate-stderr cert-read --password-file "$BATS_TEST_TMPDIR/pw" "$BATS_TEST_TMPDIR/altered.jks"
+	[[ "$stderr" == *"integrity check failed"* ]]
+	# Truncated: the certificates before the damage, then an error; the next file goes on.
+	run -3 --separate-stderr cert-read "$J/truncated.jks" "$R/root.pem"
+	[ "$(printf '%s\n' "$output" | jq -r .kind | tr '\n' ' ')" = "cert error cert " ]
+	[[ "$stderr" == *"'$J/truncated.jks': Java KeyStore entry 2 of 2: truncated or malformed"* ]]
+	run -3 --separate-stderr cert-read "$J/empty.jks"
+	[[ "$stderr" == *"Java KeyStore with no certificate"* ]]
+	# A PKCS#12 truststore as keytool writes it: with its password.
+	run -0 cert-read --password-file "$BATS_TEST_TMPDIR/pw" "$J/trust-p12.p12"
+	[ "${#lines[@]}" -eq 2 ]
+}
+
+@test "man cert-read: the Java truststore EXAMPLE" {
+	cd "$BATS_TEST_TMPDIR"
+	cp "$FIX/read/jks/trust.jks" cacerts
+	echo changeit >changeit.txt
+	run -0 bash -c "cert-read --password-file changeit.txt cacerts | jq -r '[.source.alias, .subject.dn] | @tsv'"
+	[ "${lines[1]}" = "example root	CN=Example Root CA,O=Example Corp,C=US" ]
+}
+
+@test "cert-read: Debian's Java truststore /etc/ssl/certs/java/cacerts" {
+	[ -f /etc/ssl/certs/java/cacerts ] || skip "no /etc/ssl/certs/java/cacerts (ca-certificates-java)"
+	run -0 --separate-stderr cert-read /etc/ssl/certs/java/cacerts
+	[ "${#lines[@]}" -gt 50 ]
+	[ "$(printf '%s\n' "$output" | jq -r 'select(.kind != "cert" or .ca != true or (.source.alias | length) == 0)' | wc -l)" -eq 0 ]
+}

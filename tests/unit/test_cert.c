@@ -4,10 +4,13 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
 #include "ck_cert.h"
+#include "ck_jks.h"
+#include "ck_load.h"
 #include "ck_num.h"
 
 static void
@@ -69,12 +72,73 @@ test_hex_digit(void **state)
 	assert_int_equal(ck_hex_digit('\0'), -1);
 }
 
+static int
+count_cert(void *ctx, const unsigned char *der, size_t len, const char *alias, long pos)
+{
+	(void)der;
+	(void)pos;
+	assert_true(len > 0);
+	assert_non_null(alias);
+	(*(int *)ctx)++;
+	return 0;
+}
+
+/* Every prefix of a keystore (and each byte flipped) is read or refused, never overread (ASan). */
+static void
+test_jks_damage(void **state)
+{
+	static const char *const files[] = { "tests/fixtures/read/jks/trust.jks",
+		"tests/fixtures/read/jks/key.jks", "tests/fixtures/read/jks/trust.jceks" };
+	struct ck_err e;
+	size_t f, n;
+
+	(void)state;
+	for (f = 0; f < sizeof(files) / sizeof(files[0]); f++) {
+		unsigned char *buf, *copy;
+		size_t len;
+		int got = 0, whole;
+
+		assert_int_equal(ck_read_file(files[f], 1 << 20, &buf, &len, &e), 0);
+		whole = ck_jks_read(buf, len, NULL, count_cert, &got, &e);
+		assert_int_equal(whole, 2);
+		assert_int_equal(got, 2);
+		for (n = 0; n < len; n++) {
+			int r;
+
+			copy = malloc(n ? n : 1);
+			assert_non_null(copy);
+			memcpy(copy, buf, n);
+			got = 0;
+			r = ck_jks_read(copy, n, NULL, count_cert, &got, &e);
+			/* A cut store is never read whole; cuts inside the digest still parse. */
+			if (n < len - 20)
+				assert_int_equal(r, -1);
+			free(copy);
+		}
+		/* With the password, any flipped byte fails the digest. */
+		for (n = 0; n < len; n += 97) {
+			copy = malloc(len);
+			assert_non_null(copy);
+			memcpy(copy, buf, len);
+			copy[n] ^= 0x01;
+			got = 0;
+			if (ck_jks_is(copy, len))
+				assert_int_equal(ck_jks_read(copy, len, f == 1 ? "fixture-pass" : "changeit",
+				    count_cert, &got, &e), -1);
+			assert_int_equal(got, 0);
+			free(copy);
+		}
+		free(buf);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_name_label),
 		cmocka_unit_test(test_hex_digit),
+		cmocka_unit_test(test_jks_damage),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -23,6 +23,7 @@
 
 #include "ck_cert.h"
 #include "ck_der.h"
+#include "ck_jks.h"
 #include "ck_net.h"
 #include "ck_path.h"
 #include "ck_record.h"
@@ -68,10 +69,13 @@ der_sink_emit(void *ctx, json_t *rec)
 	return s->emit(s->ctx, rec, NULL, 0);
 }
 
-/* Emits one certificate; returns 0 (ok), 1 (an error record emitted), -1 (stop). */
+/*
+ * Emits one certificate, with source.alias when alias is not NULL (a Java
+ * KeyStore entry); returns 0 (ok), 1 (an error record emitted), -1 (stop).
+ */
 static int
-emit_der(const unsigned char *der, size_t len, const char *type, const char *uri,
-    long index, const struct ck_load_opts *o, ck_emit_fn emit, void *ctx)
+emit_der_alias(const unsigned char *der, size_t len, const char *type, const char *uri,
+    long index, const char *alias, const struct ck_load_opts *o, ck_emit_fn emit, void *ctx)
 {
 	struct ck_source src = { type, uri, index };
 	struct ck_err err;
@@ -85,12 +89,67 @@ emit_der(const unsigned char *der, size_t len, const char *type, const char *uri
 		ck_err_prefix(&err, "%s", where);
 		return emit_error(emit, ctx, uri, &err);
 	}
+	if (alias != NULL)
+		json_object_set_new(json_object_get(rec, "source"), "alias", json_string(alias));
 	if (emit == der_sink_emit) {
 		struct der_sink *s = ctx;
 
 		return s->emit(s->ctx, rec, der, len) != 0 ? -1 : 0;
 	}
 	return emit(ctx, rec) != 0 ? -1 : 0;
+}
+
+static int
+emit_der(const unsigned char *der, size_t len, const char *type, const char *uri,
+    long index, const struct ck_load_opts *o, ck_emit_fn emit, void *ctx)
+{
+	return emit_der_alias(der, len, type, uri, index, NULL, o, emit, ctx);
+}
+
+/* A Java KeyStore's certificates, one record each, source.alias the entry's alias. */
+struct jks_sink {
+	const char *type, *uri;
+	long *index;
+	const struct ck_load_opts *o;
+	ck_emit_fn emit;
+	void *ctx;
+	int errors;
+};
+
+static int
+jks_cert(void *arg, const unsigned char *der, size_t len, const char *alias, long pos)
+{
+	struct jks_sink *s = arg;
+	int r;
+
+	(void)pos;
+	r = emit_der_alias(der, len, s->type, s->uri, (*s->index)++, alias, s->o, s->emit, s->ctx);
+	if (r < 0)
+		return -1;
+	s->errors += r;
+	return 0;
+}
+
+static int
+load_jks(const unsigned char *buf, size_t len, const char *type, const char *uri,
+    long *index, const struct ck_load_opts *o, ck_emit_fn emit, void *ctx)
+{
+	struct jks_sink s = { type, uri, index, o, emit, ctx, 0 };
+	struct ck_err err;
+	int r = ck_jks_read(buf, len, o->password, jks_cert, &s, &err);
+
+	if (r == -2)
+		return -1;
+	if (r < 0) {
+		r = emit_error(emit, ctx, uri, &err);
+		return r < 0 ? -1 : s.errors + r;
+	}
+	if (r == 0) {
+		ck_err_set(&err, CK_E_PARSE, "Java KeyStore with no certificate");
+		r = emit_error(emit, ctx, uri, &err);
+		return r < 0 ? -1 : s.errors + r;
+	}
+	return s.errors;
 }
 
 static int
@@ -626,6 +685,8 @@ ck_load_buffer(const unsigned char *buf, size_t len, const char *type, const cha
 		return load_records(buf, len, uri, emit, ctx);
 	if (find(buf, buf + len, "-----BEGIN") != NULL)
 		return load_pem(buf, len, type, uri, &index, o, emit, ctx);
+	if (ck_jks_is(buf, len))
+		return load_jks(buf, len, type, uri, &index, o, emit, ctx);
 	if (buf[0] != 0x30) {
 		ck_err_set(&err, CK_E_PARSE, "not a certificate (neither PEM nor DER)");
 		return emit_error(emit, ctx, uri, &err);
