@@ -222,6 +222,19 @@ rules() {
 	jq_eq "$output" '.revocation | length' 0
 }
 
+@test "cert-chain --crl: local CRLs and CDP CRLs mix" {
+	# the root's CRL (for the intermediate) is not served: unknown, then given as a file
+	(cd "$D/www" && mv root.crl root.crl.away)
+	run -1 cert-chain --crl-check --roots "$D/roots.pem" "$D/good.pem"
+	[ "$(rules)" = chain.revocation_unknown ]
+	run -0 cert-chain --crl "$D/root.crl.pem" --roots "$D/roots.pem" "$D/good.pem"
+	(cd "$D/www" && mv root.crl.away root.crl)
+	jq_eq "$output" '[.revocation[] | .status + "/" + .method] | join(",")' "good/crl,good/crl"
+	# with --no-fetch only the file is used: the leaf's CRL is missing
+	run -1 cert-chain --no-fetch --untrusted "$D/nint.pem" --crl "$D/root.crl.pem" --roots "$D/roots.pem" "$D/good.pem"
+	[ "$(rules)" = chain.revocation_unknown ]
+}
+
 @test "cert-chain --crl-check: a CRL with a bad signature is not trusted" {
 	# serve the bad CRL under the name the leaf points at
 	(cd "$D/www" && mv nint.crl nint.crl.good && cp nint-bad.crl nint.crl)
