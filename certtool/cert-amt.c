@@ -14,6 +14,7 @@
 #include "ck_amt_hello.h"
 #include "ck_amt_listen.h"
 #include "ck_amt_targets.h"
+#include "ck_amt_text.h"
 #include "ck_amt_trust.h"
 #include "ck_err.h"
 #include "ck_load.h"
@@ -124,37 +125,10 @@ put(json_t *rec)
 		    json_string_value(json_object_get(rec, "message")));
 		cfg.status = ck_status_worse(cfg.status, CK_UNKNOWN);
 	}
-	if (cfg.fmt == CK_FMT_JSON) {
+	if (cfg.fmt == CK_FMT_JSON)
 		ck_record_write(stdout, rec, &e);
-	} else if (ck_record_is(rec, "amt_hello")) {
-		const json_t *tr = json_object_get(rec, "trusted_root");
-
-		printf("%s  %s  admin credentials %s  %zu root hashes%s%s\n",
-		    json_string_value(json_object_get(rec, "uuid")),
-		    json_string_value(json_object_get(rec, "address")) ?
-		    json_string_value(json_object_get(rec, "address")) : "-",
-		    json_is_true(json_object_get(rec, "admin_credentials_set")) ? "set" : "not set",
-		    json_array_size(json_object_get(rec, "hashes")),
-		    json_object_get(rec, "trusted_root") == NULL ? "" :
-		    tr && json_is_object(tr) ? "  trusts " : "  DOES NOT TRUST the chain's root",
-		    json_is_object(tr) ? json_string_value(json_object_get(tr, "subject")) : "");
-	} else if (ck_record_is(rec, "amt")) {
-		const char *v = json_string_value(json_object_get(rec, "version"));
-		const char *st = json_string_value(json_object_get(rec, "provisioning_state"));
-
-		printf("%-24s %-15s %-10s %-5s %s\n", json_string_value(json_object_get(rec, "host")),
-		    json_string_value(json_object_get(rec, "address")) ?
-		    json_string_value(json_object_get(rec, "address")) : "-",
-		    json_is_true(json_object_get(rec, "found")) ? (v ? v : "AMT") : "not AMT",
-		    st ? st : "-", json_array_size(json_object_get(rec, "findings")) ?
-		    json_string_value(json_object_get(json_array_get(json_object_get(rec,
-		    "findings"), 0), "message")) : "");
-	} else if (ck_record_is(rec, "cert") && json_object_get(rec, "amt_hello_match")) {
-		const json_t *m = json_object_get(rec, "amt_hello_match");
-
-		printf("%-8s %s\n", json_is_object(m) ? json_string_value(json_object_get(m, "alg")) :
-		    "-", json_string_value(json_object_get(json_object_get(rec, "subject"), "dn")));
-	}
+	else
+		ck_amt_print_text(stdout, rec);
 	fflush(stdout);
 	json_decref(rec);
 }
@@ -169,13 +143,11 @@ put_errors(const struct ck_amt_certs *c)
 		put(json_incref(e));
 }
 
-/* One Hello: decoded, judged, printed. */
+/* One Hello (from the listener or a file): decoded, judged, printed. */
 static int
 hello_one(void *ctx, const char *peer, int port, const unsigned char *msg, size_t len,
     const struct ck_err *why)
 {
-	static struct ck_amt_hello h;	/* 13 KiB: not on the stack of every call */
-	struct ck_err e;
 	char src[128];
 	json_t *rec;
 
@@ -184,29 +156,14 @@ hello_one(void *ctx, const char *peer, int port, const unsigned char *msg, size_
 		snprintf(src, sizeof(src), "%s:%d", peer, port);
 	else
 		snprintf(src, sizeof(src), "%s", peer);
-	if (why != NULL || ck_amt_hello_parse(msg, len, &h, &e) != 0) {
-		put(ck_error_record_err(src, why ? why : &e));
-		return 0;
-	}
-	rec = ck_amt_hello_record(&h, port > 0 ? peer : NULL);
+	if (why != NULL)
+		rec = ck_error_record_err(src, why);
+	else
+		rec = ck_amt_hello_examine(msg, len, src, port > 0 ? peer : NULL,
+		    cfg.chain ? &cfg.prov : NULL, &cfg.named, &cfg.status);
 	if (rec == NULL)
 		return -1;
-	if (cfg.named.n > 0)
-		ck_amt_trust_name(rec, &h, &cfg.named);
-	if (cfg.chain != NULL)
-		cfg.status = ck_status_worse(cfg.status, ck_amt_trust_judge(rec, &h, &cfg.prov));
 	put(rec);
-	return 0;
-}
-
-/* Reads a captured message (raw or hex) into a new buffer. */
-static int
-read_message(const char *path, unsigned char **buf, size_t *len, struct ck_err *err)
-{
-	/* Hex doubles the size; a little more lets an oversized message say so. */
-	if (ck_read_file(path, 4 * CK_AMT_HELLO_MAX, buf, len, err) != 0)
-		return -1;
-	ck_amt_hello_unhex(*buf, *len, len);
 	return 0;
 }
 
@@ -247,7 +204,7 @@ cmd_hello(int argc __attribute__((unused)), char **argv __attribute__((unused)))
 		if (load_certs(&cfg.named, cfg.roots.v[i], NULL) < 0)
 			goto nomem;
 	if (cfg.decode != NULL) {
-		if (read_message(cfg.decode, &buf, &len, &err) != 0) {
+		if (ck_amt_hello_read(cfg.decode, &buf, &len, &err) != 0) {
 			put(ck_error_record_err(cfg.decode, &err));
 			return cfg.status;
 		}
@@ -281,11 +238,7 @@ cmd_roots(int argc __attribute__((unused)), char **argv __attribute__((unused)))
 	json_t *rec;
 	int rv;
 
-	if (cfg.hello == NULL || cfg.roots.n == 0) {
-		ck_warnx("roots: give --hello FILE and at least one --roots DIR|FILE");
-		return CK_UNKNOWN;
-	}
-	if (read_message(cfg.hello, &buf, &len, &err) != 0) {
+	if (ck_amt_hello_read(cfg.hello, &buf, &len, &err) != 0) {
 		put(ck_error_record_err(cfg.hello, &err));
 		return CK_UNKNOWN;
 	}

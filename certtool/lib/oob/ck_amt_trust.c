@@ -202,3 +202,39 @@ ck_amt_trust_roots(const struct ck_amt_hello *h, struct ck_amt_certs *roots)
 	}
 	return matched;
 }
+
+json_t *
+ck_amt_hello_examine(const unsigned char *msg, size_t len, const char *source,
+    const char *address, const struct ck_amt_certs *chain, const struct ck_amt_certs *roots,
+    int *status)
+{
+	struct ck_amt_hello *h = malloc(sizeof(*h));	/* 13 KiB: not on the stack */
+	struct ck_err e;
+	json_t *rec;
+
+	if (h == NULL)
+		return NULL;
+	if (ck_amt_hello_parse(msg, len, h, &e) != 0) {
+		free(h);
+		*status = ck_status_worse(*status, CK_UNKNOWN);
+		return ck_error_record_err(source, &e);
+	}
+	if ((rec = ck_amt_hello_record(h, address)) != NULL) {
+		if (roots != NULL && roots->n > 0)
+			ck_amt_trust_name(rec, h, roots);
+		if (chain != NULL)
+			*status = ck_status_worse(*status, ck_amt_trust_judge(rec, h, chain));
+	}
+	free(h);
+	return rec;
+}
+
+int
+ck_amt_hello_read(const char *path, unsigned char **buf, size_t *len, struct ck_err *err)
+{
+	/* Hex doubles the size; a little more lets an oversized message say so. */
+	if (ck_read_file(path, 4 * CK_AMT_HELLO_MAX, buf, len, err) != 0)
+		return -1;
+	ck_amt_hello_unhex(*buf, *len, len);
+	return 0;
+}

@@ -64,6 +64,24 @@ void ck_amt_trust_name(json_t *rec, const struct ck_amt_hello *h,
  */
 size_t ck_amt_trust_roots(const struct ck_amt_hello *h, struct ck_amt_certs *roots);
 
+/*
+ * One received or captured message, decoded and judged: a new `amt_hello`
+ * record (address may be NULL), its hashes named from roots and its trust
+ * judged against chain (each may be NULL), or a new `error` record for
+ * source when the bytes are not a valid message.  *status gets the worst
+ * status seen (CK_CRITICAL for an untrusted root, CK_UNKNOWN for an error).
+ * NULL only when out of memory.
+ */
+json_t *ck_amt_hello_examine(const unsigned char *msg, size_t len, const char *source,
+    const char *address, const struct ck_amt_certs *chain, const struct ck_amt_certs *roots,
+    int *status);
+
+/*
+ * Reads a captured message from path ("-": stdin): raw bytes or hex text.
+ * *buf is malloc'd.  Returns 0 or -1 with err set.
+ */
+int ck_amt_hello_read(const char *path, unsigned char **buf, size_t *len, struct ck_err *err);
+
 /* The finding ids below, for --list-rules. */
 const struct ck_ruleset *ck_amt_trust_ruleset(void);
 
