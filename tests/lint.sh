@@ -16,7 +16,7 @@ sh tests/layers.sh || rc=1
 # public sources, never the planning notes that live outside the repository.
 outside='FACTS( [0-9]|\.md)|STYLE( [0-9]|\.md)|DESIGN\.md'
 hits=$(git ls-files 2>/dev/null | grep -v '^tests/lint\.sh$' | while IFS= read -r f; do
-	[ -f "$f" ] && grep -HnE "$outside" "$f"
+	[ -f "$f" ] && grep -IHnE "$outside" "$f"
 done)
 if [ -n "$hits" ]; then
 	echo "$hits"
