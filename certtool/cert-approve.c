@@ -123,43 +123,6 @@ config_report(void *arg, size_t entry, const struct ck_err *err, int failed)
 	cr->failed = 1;
 }
 
-/* Finds the principal record for --requester.  Returns 1 found, 0 none, -1 ambiguous. */
-static int
-find_requester(const struct vec *principals, const json_t **found)
-{
-	size_t i;
-	int best = 0, count = 0;
-
-	*found = NULL;
-	for (i = 0; i < principals->n; i++) {
-		int m = ck_approve_principal_match(principals->v[i], cfg.requester);
-
-		if (m > best) {
-			best = m;
-			count = 1;
-			*found = principals->v[i];
-		} else if (m == best && m > 0) {
-			count++;
-		}
-	}
-	if (count > 1)
-		return -1;
-	return best > 0;
-}
-
-static int
-in_scope(const json_t *rec, const char **names, size_t n, int (*named)(const json_t *, const char *))
-{
-	size_t i;
-
-	if (n == 0)
-		return 1;
-	for (i = 0; i < n; i++)
-		if (named(rec, names[i]))
-			return 1;
-	return 0;
-}
-
 /* Each --ca/--template NAME must name a record.  Returns CK_OK or CK_UNKNOWN. */
 static int
 check_named(const char **names, size_t n, const struct vec *recs,
@@ -201,89 +164,16 @@ emit(json_t *rec, FILE *out)
 	return ck_record_write(out, rec, &err);
 }
 
-/* Lower-case ASCII copy of s in buf (truncated to its size). */
-static const char *
-lower(const char *s, char *buf, size_t size)
-{
-	size_t i;
-
-	for (i = 0; s[i] != '\0' && i + 1 < size; i++)
-		buf[i] = (char)((s[i] >= 'A' && s[i] <= 'Z') ? s[i] - 'A' + 'a' : s[i]);
-	buf[i] = '\0';
-	return buf;
-}
-
-/* The set (object keyed by lower-case name) of the templates a ca record publishes. */
-static json_t *
-published_set(const json_t *ca)
-{
-	json_t *set = json_object(), *v;
-	char buf[512];
-	size_t i;
-
-	json_array_foreach(json_object_get(ca, "templates"), i, v)
-		if (json_is_string(v))
-			json_object_set_new(set, lower(json_string_value(v), buf, sizeof(buf)),
-			    json_true());
-	return set;
-}
-
-/* Judges every pair in scope and writes the approvals.  Returns a status. */
 static int
-judge_all(const struct vec *tmpls, const struct vec *cas, const struct ck_requester *rq,
-    FILE *out)
+emit_approval(void *arg, json_t *approval)
 {
-	struct ck_err err = { 0 };
-	json_t **sets;
-	size_t t, c;
-	int st = CK_OK;
+	return emit(approval, arg);
+}
 
-	if ((sets = calloc(cas->n, sizeof(*sets))) == NULL)
-		return CK_UNKNOWN;
-	for (c = 0; c < cas->n; c++)
-		if ((sets[c] = published_set(cas->v[c])) == NULL)
-			st = CK_UNKNOWN;
-	for (t = 0; st != CK_UNKNOWN && t < tmpls->n; t++) {
-		const json_t *tm = tmpls->v[t];
-		const char *tname = json_string_value(json_object_get(tm, "name"));
-		char key[512] = "";
-		int publishers = 0;
-
-		if (!in_scope(tm, cfg.templates.v, cfg.templates.n, ck_approve_template_named))
-			continue;
-		/*
-		 * Without --ca a template is judged on the CAs that publish it; one
-		 * that no CA publishes is judged on every CA (each says why not).
-		 */
-		if (tname != NULL)
-			lower(tname, key, sizeof(key));
-		if (cfg.cas.n == 0 && tname != NULL)
-			for (c = 0; c < cas->n; c++)
-				if (json_object_get(sets[c], key) != NULL)
-					publishers++;
-		for (c = 0; c < cas->n; c++) {
-			json_t *a;
-
-			if (!in_scope(cas->v[c], cfg.cas.v, cfg.cas.n, ck_approve_ca_named))
-				continue;
-			if (cfg.cas.n == 0 && publishers > 0 && json_object_get(sets[c], key) == NULL)
-				continue;
-			if ((a = ck_approve_judge(tm, cas->v[c], rq, &err)) == NULL) {
-				ck_report(cfg.format == CK_FMT_JSON ? out : NULL,
-				    tname ? tname : "template", &err);
-				st = ck_status_worse(st, CK_UNKNOWN);
-				continue;
-			}
-			st = ck_status_worse(st, ck_approval_status(a));
-			if (emit(a, out) < 0)
-				st = ck_status_worse(st, CK_UNKNOWN);
-			json_decref(a);
-		}
-	}
-	for (c = 0; c < cas->n; c++)
-		json_decref(sets[c]);
-	free(sets);
-	return st;
+static void
+judge_failed(void *arg, const char *what, const struct ck_err *err)
+{
+	ck_report(cfg.format == CK_FMT_JSON ? arg : NULL, what, err);
 }
 
 static const char *format;
@@ -316,7 +206,6 @@ main(int argc, char **argv)
 	struct ck_caconfig *conf = NULL;
 	struct ck_requester rq = { 0 };
 	struct ck_err err = { 0 };
-	const json_t *who;
 	FILE *out = stdout, *rep;
 	size_t i, k, nconf = 0;
 	size_t conf_src[NAMES_MAX * CK_CACONFIG_MAX];
@@ -428,28 +317,15 @@ main(int argc, char **argv)
 		st = CK_UNKNOWN;
 		goto out;
 	}
-	r = find_requester(&principals, &who);
-	if (r < 0) {
-		ck_err_set(&err, CK_E_USAGE, "several principal records match; give the "
-		    "DOMAIN\\name or the SID");
-		ck_report(rep, cfg.requester, &err);
-		st = CK_UNKNOWN;
-		goto out;
-	}
-	if (r == 1)
-		r = ck_requester_from_principal(&rq, who, &err);
-	else if (ck_approve_is_sid(cfg.requester))
-		r = ck_requester_from_sid(&rq, cfg.requester, &err);
-	else
-		r = ck_err_set(&err, CK_E_NOTFOUND, "no principal record for this requester "
-		    "(run cert-ad --principal NAME, or give its SID)");
-	if (r < 0) {
+	if (ck_requester_find(&rq, principals.v, principals.n, cfg.requester, &err) < 0) {
 		ck_report(rep, cfg.requester, &err);
 		st = CK_UNKNOWN;
 		goto out;
 	}
 	/* Input errors (UNKNOWN) lose to a verdict that is not "issue" (CRITICAL). */
-	st = ck_status_worse(st, judge_all(&tmpls, &cas, &rq, out));
+	st = ck_status_worse(st, ck_approve_judge_all(tmpls.v, tmpls.n, cas.v, cas.n,
+	    cfg.templates.v, cfg.templates.n, cfg.cas.v, cfg.cas.n, &rq, emit_approval,
+	    judge_failed, out));
 out:
 	ck_requester_release(&rq);
 	free(conf);

@@ -248,6 +248,41 @@ test_text(void **state)
 	json_decref(a);
 }
 
+/* ck_requester_find: the best match, a SID without a record, ambiguity, nothing. */
+static void
+test_requester_find(void **state)
+{
+	json_t *p[3];
+	struct ck_requester rq;
+	struct ck_err err;
+
+	(void)state;
+	p[0] = json_pack("{s:s, s:s, s:s, s:[]}", "kind", "principal", "name", "CORP\\WKS01$",
+	    "sid", "S-1-5-21-1-2-3-1101", "groups");
+	p[1] = json_pack("{s:s, s:s, s:s, s:[]}", "kind", "principal", "name", "LAB\\WKS01$",
+	    "sid", "S-1-5-21-9-9-9-1101", "groups");
+	p[2] = json_pack("{s:s, s:s, s:s, s:[]}", "kind", "principal", "name", "CORP\\SRV$",
+	    "sid", "S-1-5-21-1-2-3-1200", "groups");
+	memset(&rq, 0, sizeof(rq));
+	assert_int_equal(ck_requester_find(&rq, p, 3, "CORP\\WKS01$", &err), 0);
+	assert_string_equal(rq.sid, "S-1-5-21-1-2-3-1101");
+	ck_requester_release(&rq);
+	/* Two domains, the same account name: not guessed. */
+	memset(&rq, 0, sizeof(rq));
+	assert_int_equal(ck_requester_find(&rq, p, 3, "WKS01$", &err), -1);
+	assert_int_equal(err.code, CK_E_USAGE);
+	assert_int_equal(ck_requester_find(&rq, p, 3, "S-1-5-21-7-7-7-500", &err), 0);
+	assert_string_equal(rq.sid, "S-1-5-21-7-7-7-500");
+	assert_int_equal(rq.groups_known, 0);
+	ck_requester_release(&rq);
+	memset(&rq, 0, sizeof(rq));
+	assert_int_equal(ck_requester_find(&rq, p, 3, "CORP\\NOBODY$", &err), -1);
+	assert_int_equal(err.code, CK_E_NOTFOUND);
+	json_decref(p[0]);
+	json_decref(p[1]);
+	json_decref(p[2]);
+}
+
 int
 main(void)
 {
@@ -257,6 +292,7 @@ main(void)
 		cmocka_unit_test(test_principal_match),
 		cmocka_unit_test(test_requester),
 		cmocka_unit_test(test_text),
+		cmocka_unit_test(test_requester_find),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

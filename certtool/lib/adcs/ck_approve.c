@@ -548,3 +548,136 @@ ck_approval_text(const json_t *a)
 	}
 	return buf;
 }
+
+/* ---- the pairs of a run (cert-approve) ---- */
+
+int
+ck_requester_find(struct ck_requester *rq, json_t *const *principals, size_t n,
+    const char *query, struct ck_err *err)
+{
+	const json_t *found = NULL;
+	size_t i;
+	int best = 0, count = 0;
+
+	for (i = 0; i < n; i++) {
+		int m = ck_approve_principal_match(principals[i], query);
+
+		if (m > best) {
+			best = m;
+			count = 1;
+			found = principals[i];
+		} else if (m == best && m > 0) {
+			count++;
+		}
+	}
+	if (count > 1)
+		return ck_err_set(err, CK_E_USAGE, "several principal records match; give the "
+		    "DOMAIN\\name or the SID");
+	if (best > 0)
+		return ck_requester_from_principal(rq, found, err);
+	if (ck_approve_is_sid(query))
+		return ck_requester_from_sid(rq, query, err);
+	return ck_err_set(err, CK_E_NOTFOUND, "no principal record for this requester "
+	    "(run cert-ad --principal NAME, or give its SID)");
+}
+
+static int
+in_scope(const json_t *rec, const char *const *names, size_t n,
+    int (*named)(const json_t *, const char *))
+{
+	size_t i;
+
+	if (n == 0)
+		return 1;
+	for (i = 0; i < n; i++)
+		if (named(rec, names[i]))
+			return 1;
+	return 0;
+}
+
+/* Lower-case ASCII copy of s in buf (truncated to its size). */
+static const char *
+lower(const char *s, char *buf, size_t size)
+{
+	size_t i;
+
+	for (i = 0; s[i] != '\0' && i + 1 < size; i++)
+		buf[i] = (char)((s[i] >= 'A' && s[i] <= 'Z') ? s[i] - 'A' + 'a' : s[i]);
+	buf[i] = '\0';
+	return buf;
+}
+
+/* The set (object keyed by lower-case name) of the templates a ca record publishes. */
+static json_t *
+published_set(const json_t *ca)
+{
+	json_t *set = json_object(), *v;
+	char buf[512];
+	size_t i;
+
+	if (set == NULL)
+		return NULL;
+	json_array_foreach(json_object_get(ca, "templates"), i, v)
+		if (json_is_string(v))
+			json_object_set_new(set, lower(json_string_value(v), buf, sizeof(buf)),
+			    json_true());
+	return set;
+}
+
+int
+ck_approve_judge_all(json_t *const *tmpls, size_t ntmpls, json_t *const *cas, size_t ncas,
+    const char *const *tnames, size_t ntnames, const char *const *cnames, size_t ncnames,
+    const struct ck_requester *rq, int (*emit)(void *arg, json_t *approval),
+    void (*fail)(void *arg, const char *what, const struct ck_err *err), void *arg)
+{
+	struct ck_err err = { 0 };
+	json_t **sets;
+	size_t t, c;
+	int st = CK_OK;
+
+	if ((sets = calloc(ncas + 1, sizeof(*sets))) == NULL)
+		return CK_UNKNOWN;
+	for (c = 0; c < ncas; c++)
+		if ((sets[c] = published_set(cas[c])) == NULL)
+			st = CK_UNKNOWN;
+	for (t = 0; st != CK_UNKNOWN && t < ntmpls; t++) {
+		const json_t *tm = tmpls[t];
+		const char *tname = json_string_value(json_object_get(tm, "name"));
+		char key[512] = "";
+		int publishers = 0;
+
+		if (!in_scope(tm, tnames, ntnames, ck_approve_template_named))
+			continue;
+		/*
+		 * Without --ca a template is judged on the CAs that publish it; one
+		 * that no CA publishes is judged on every CA (each says why not).
+		 */
+		if (tname != NULL)
+			lower(tname, key, sizeof(key));
+		if (ncnames == 0 && tname != NULL)
+			for (c = 0; c < ncas; c++)
+				if (json_object_get(sets[c], key) != NULL)
+					publishers++;
+		for (c = 0; c < ncas; c++) {
+			json_t *a;
+
+			if (!in_scope(cas[c], cnames, ncnames, ck_approve_ca_named))
+				continue;
+			if (ncnames == 0 && publishers > 0 && json_object_get(sets[c], key) == NULL)
+				continue;
+			if ((a = ck_approve_judge(tm, cas[c], rq, &err)) == NULL) {
+				fail(arg, tname ? tname : "template", &err);
+				st = ck_status_worse(st, CK_UNKNOWN);
+				continue;
+			}
+			st = ck_status_worse(st, ck_approval_status(a));
+			if (emit(arg, a) < 0)
+				st = ck_status_worse(st, CK_UNKNOWN);
+			json_decref(a);
+		}
+	}
+	for (c = 0; c < ncas; c++)
+		json_decref(sets[c]);
+	free(sets);
+	return st;
+}

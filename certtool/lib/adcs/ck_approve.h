@@ -53,6 +53,29 @@ int ck_requester_from_sid(struct ck_requester *rq, const char *sid, struct ck_er
 
 void ck_requester_release(struct ck_requester *rq);
 
+/*
+ * The requester that query (--requester) names: built from the principal
+ * record that matches it best (ck_approve_principal_match), else from
+ * query itself when it is a SID.  -1 with CK_E_USAGE when several records
+ * match equally well, CK_E_NOTFOUND when none does and query is no SID.
+ */
+int ck_requester_find(struct ck_requester *rq, json_t *const *principals, size_t n,
+    const char *query, struct ck_err *err);
+
+/*
+ * Judges every (template, CA) pair in scope for rq and calls emit(arg,
+ * approval) per pair (the record is borrowed).  Templates: those tnames
+ * names (none: all).  CAs: those cnames names; without cnames, the CAs that
+ * publish the template, or every CA when none does (each then says why
+ * not).  A pair that cannot be judged calls fail(arg, template name, err).
+ * Returns the worst status of the verdicts (ck_approval_status), CK_UNKNOWN
+ * for failures and failed emits.
+ */
+int ck_approve_judge_all(json_t *const *tmpls, size_t ntmpls, json_t *const *cas, size_t ncas,
+    const char *const *tnames, size_t ntnames, const char *const *cnames, size_t ncnames,
+    const struct ck_requester *rq, int (*emit)(void *arg, json_t *approval),
+    void (*fail)(void *arg, const char *what, const struct ck_err *err), void *arg);
+
 /* 1 when s looks like a string SID ("S-1-..."). */
 int ck_approve_is_sid(const char *s);
 
