@@ -160,6 +160,19 @@ open_ca(struct ck_caops *c, int need_ca, struct ck_err *e)
 	return 0;
 }
 
+/* Prints what the open batch issued, then reports the error (request order). */
+static int
+flush_fail(struct ck_caops *c, const char *what, struct ck_err *e)
+{
+	struct ck_err fe;
+	int st = CK_OK;
+
+	ck_err_clear(&fe);
+	if (ck_caops_batch_flush(c, &fe) == -1)
+		st = fail(cfg.dir, &fe);
+	return ck_status_worse(st, fail(what, e));
+}
+
 static int
 cmd_sign(const char *arg)
 {
@@ -183,6 +196,16 @@ cmd_sign(const char *arg)
 		st = fail(cfg.dir, &e);
 		goto out;
 	}
+	/*
+	 * One ledger transaction for all the requests (certificates print
+	 * after it commits); an error flushes what came before it, so output
+	 * keeps the order of --csr.
+	 */
+	if (!pending && cfg.csrs.n > 1 && ck_caops_batch_begin(&c, &e) == -1) {
+		st = fail(cfg.dir, &e);
+		ck_caops_close(&c);
+		goto out;
+	}
 	for (i = 0; i < cfg.csrs.n; i++) {
 		struct ck_issue_req ir = { .subject = cfg.subject, .san = cfg.san,
 			.days = cfg.days, .not_before = cfg.not_before,
@@ -190,19 +213,21 @@ cmd_sign(const char *arg)
 
 		ck_err_clear(&e);
 		if ((ir.csr = ck_csr_read(cfg.csrs.v[i], &e)) == NULL) {
-			st = ck_status_worse(st, fail(cfg.csrs.v[i], &e));
+			st = ck_status_worse(st, flush_fail(&c, cfg.csrs.v[i], &e));
 			continue;
 		}
 		rc = ck_caops_sign(&c, tmpl, pending, &ir, &e);
 		X509_REQ_free(ir.csr);
 		if (rc == -2) {
 			/* Without the key no request can be signed: stop. */
-			st = ck_status_worse(st, fail(cfg.dir, &e));
+			st = ck_status_worse(st, flush_fail(&c, cfg.dir, &e));
 			break;
 		}
 		if (rc == -1)
-			st = ck_status_worse(st, fail(cfg.csrs.v[i], &e));
+			st = ck_status_worse(st, flush_fail(&c, cfg.csrs.v[i], &e));
 	}
+	if (ck_caops_batch_end(&c, &e) == -1)
+		st = ck_status_worse(st, fail(cfg.dir, &e));
 	ck_caops_close(&c);
 out:
 	json_decref(tmpl);

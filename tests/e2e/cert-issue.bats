@@ -350,6 +350,40 @@ ledger_sum() {
 	done
 }
 
+@test "cert-issue: sign batch: one transaction, output in --csr order around a bad request" {
+	run -2 --separate-stderr cert-issue sign --dir ca --template amt-web-server \
+		--csr "$F/amt01.csr" --csr "$F/amt01.csr" --csr "$F/bad.der" --csr "$F/amt01.csr" \
+		--csr "$F/small.csr" --csr "$F/amt01.csr"
+	[ "$(printf '%s\n' "$output" | jq -r .kind | paste -sd ' ')" = "cert cert error cert error cert" ]
+	# Every printed certificate is in the ledger, and nothing else was issued.
+	printed=$(printf '%s\n' "$output" | jq -r 'select(.kind == "cert") | .serial' | sort)
+	listed=$(cert-issue list --dir ca --status issued | jq -r 'select(.template == "AMTWebServer") | .serial' | sort)
+	[ "$printed" = "$listed" ]
+	[ "$(printf '%s\n' "$listed" | wc -l)" -eq 4 ]
+	[ "$(sqlite3 ca/ledger.db "SELECT count(*) FROM audit WHERE action = 'issue'")" -eq 4 ]
+}
+
+@test "cert-issue: sign batch killed with SIGKILL: every printed certificate is in the ledger" {
+	mkdir outs
+	set --
+	for _ in $(seq 30); do set -- "$@" --csr "$F/amt01.csr"; done
+	for i in $(seq 15); do
+		cert-issue sign --dir ca --template amt-web-server "$@" >"outs/$i" 2>/dev/null &
+		pid=$!
+		sleep "0.0$((RANDOM % 10))"
+		kill -9 "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+	done
+	[ "$(sqlite3 ca/ledger.db 'PRAGMA integrity_check')" = ok ]
+	printed=$(cat outs/* | { grep '}$' || true; } | jq -r 'select(.kind == "cert") | .serial' | sort)
+	listed=$(cert-issue list --dir ca | jq -r '.serial // empty' | sort)
+	for s in $printed; do
+		printf '%s\n' "$listed" | grep -qx "$s" || { echo "printed $s not in ledger"; return 1; }
+	done
+	# A batch is all or nothing: issued rows come in whole batches of 30.
+	[ $(( $(cert-issue list --dir ca --status issued | jq -r 'select(.template == "AMTWebServer") | .serial' | wc -l) % 30 )) -eq 0 ]
+}
+
 @test "cert-issue: an encrypted CA key needs --key-password-file; the key is read only to sign" {
 	printf 'correct horse\n' >pw
 	run cert-issue init --dir enc --subject 'CN=Encrypted' --key-password-file pw

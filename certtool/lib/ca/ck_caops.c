@@ -66,6 +66,9 @@ ck_caops_open(struct ck_caops *c, const char *dir, int lock_ms, int sync_full, i
 void
 ck_caops_close(struct ck_caops *c)
 {
+	/* An open batch is rolled back by the ledger: nothing held was printed. */
+	ck_blobs_release(&c->held);
+	c->batch = 0;
 	ck_ca_free(c->ca);
 	ck_ledger_close(c->ledger);
 	c->ca = NULL;
@@ -203,14 +206,57 @@ issue_and_record(struct ck_caops *c, const struct ck_issue_req *ir, long long re
 		der = NULL;
 		serial = subject = NULL;
 	}
-	if (rc == 0)
+	if (rc == 0 && c->batch) {
+		if (ck_blobs_add(&c->held, der, der_len) != 0)
+			rc = ck_err_set(err, CK_E_NOMEM, "out of memory");
+	} else if (rc == 0) {
 		rc = c->out.cert(c->out.arg, der, der_len);
-	else
+	} else {
 		rc = -1;
+	}
 	free(der);
 	free(serial);
 	free(subject);
 	return rc;
+}
+
+int
+ck_caops_batch_begin(struct ck_caops *c, struct ck_err *err)
+{
+	if (ck_ledger_batch_begin(c->ledger, err) == -1)
+		return -1;
+	c->batch = 1;
+	return 0;
+}
+
+int
+ck_caops_batch_end(struct ck_caops *c, struct ck_err *err)
+{
+	int rv = 0;
+
+	if (!c->batch)
+		return 0;
+	c->batch = 0;
+	if (ck_ledger_batch_commit(c->ledger, err) == -1) {
+		ck_err_prefix(err, "%zu certificates not issued", c->held.n);
+		rv = -1;
+	} else {
+		for (size_t i = 0; i < c->held.n; i++)
+			if (c->out.cert(c->out.arg, c->held.v[i].data, c->held.v[i].len) != 0)
+				rv = -1;
+	}
+	ck_blobs_release(&c->held);
+	return rv;
+}
+
+int
+ck_caops_batch_flush(struct ck_caops *c, struct ck_err *err)
+{
+	if (!c->batch || c->held.n == 0)
+		return 0;
+	if (ck_caops_batch_end(c, err) == -1)
+		return -1;
+	return ck_caops_batch_begin(c, err);
 }
 
 /* Queues a request for approval with what it needs to be issued later. */

@@ -21,6 +21,7 @@
 #include <jansson.h>
 
 #include "ck_err.h"
+#include "ck_fetch.h"	/* struct ck_blobs */
 #include "ck_issue.h"
 #include "ck_ledger.h"
 
@@ -39,7 +40,23 @@ struct ck_caops {
 	const char *who;		/* the acting user, for the audit trail */
 	time_t now;
 	struct ck_caops_out out;
+	int batch;			/* ck_caops_batch_begin: one transaction */
+	struct ck_blobs held;		/* issued in the open batch, printed at commit */
 };
+
+/*
+ * Batch signing: the ck_caops_sign calls between begin and end share one
+ * ledger transaction (a failed request is undone alone).  Certificates are
+ * handed to out.cert only after the transaction committed, in order:
+ * ck_caops_batch_flush commits and prints what was issued so far and keeps
+ * the batch open (call it before reporting an error, so output keeps the
+ * order of the requests); ck_caops_batch_end commits, prints and ends it.
+ * A failed commit prints nothing of the batch (-1, err set).  Requests
+ * queued for approval (pending templates) are not batched.
+ */
+int ck_caops_batch_begin(struct ck_caops *c, struct ck_err *err);
+int ck_caops_batch_flush(struct ck_caops *c, struct ck_err *err);
+int ck_caops_batch_end(struct ck_caops *c, struct ck_err *err);
 
 /*
  * Opens DIR's ledger (waiting up to lock_ms for its lock; sync_full: every

@@ -18,8 +18,17 @@
 /* "ckLg": marks a SQLite file as a certkit ledger. */
 #define CK_LEDGER_APP_ID 0x636b4c67
 
+#define CK_LEDGER_STMTS 32
+
 struct ck_ledger {
 	sqlite3 *db;
+	int batch;		/* a batch transaction is open (ck_ledger_batch_begin) */
+	/* Statements are prepared once per open ledger and reset between uses. */
+	struct {
+		char *sql;
+		sqlite3_stmt *st;
+	} stmt[CK_LEDGER_STMTS];
+	int nstmt;
 };
 
 static const char schema_sql[] =
@@ -83,11 +92,90 @@ rollback(struct ck_ledger *l)
 		sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+/*
+ * The prepared statement for sql: prepared on first use, then reused
+ * (reset, bindings cleared).  Give it back with finish().
+ */
 static int
 prepare(struct ck_ledger *l, const char *sql, sqlite3_stmt **st, struct ck_err *err)
 {
-	if (sqlite3_prepare_v2(l->db, sql, -1, st, NULL) != SQLITE_OK)
+	for (int i = 0; i < l->nstmt; i++)
+		if (strcmp(l->stmt[i].sql, sql) == 0 && !sqlite3_stmt_busy(l->stmt[i].st)) {
+			*st = l->stmt[i].st;
+			sqlite3_clear_bindings(*st);
+			return 0;
+		}
+	if (sqlite3_prepare_v3(l->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) != SQLITE_OK)
 		return db_err(l, err, "ledger");
+	/* A statement still stepping (nested use) gets a fresh one, not kept. */
+	for (int i = 0; i < l->nstmt; i++)
+		if (strcmp(l->stmt[i].sql, sql) == 0)
+			return 0;
+	if (l->nstmt < CK_LEDGER_STMTS && (l->stmt[l->nstmt].sql = strdup(sql)) != NULL)
+		l->stmt[l->nstmt++].st = *st;
+	return 0;
+}
+
+/* Done with a statement from prepare(): reset if kept, finalized if not. */
+static void
+finish(struct ck_ledger *l, sqlite3_stmt *st)
+{
+	for (int i = 0; i < l->nstmt; i++)
+		if (l->stmt[i].st == st) {
+			sqlite3_reset(st);
+			return;
+		}
+	sqlite3_finalize(st);
+}
+
+/*
+ * One change: its own transaction, or a savepoint inside an open batch (so
+ * a failed change is undone alone and the batch goes on).
+ */
+static int
+tx_begin(struct ck_ledger *l, struct ck_err *err)
+{
+	return exec(l, l->batch ? "SAVEPOINT one" : "BEGIN IMMEDIATE", err, "ledger");
+}
+
+static int
+tx_commit(struct ck_ledger *l, struct ck_err *err)
+{
+	return exec(l, l->batch ? "RELEASE one" : "COMMIT", err, "ledger commit");
+}
+
+static void
+tx_rollback(struct ck_ledger *l)
+{
+	if (l->batch) {
+		sqlite3_exec(l->db, "ROLLBACK TO one", NULL, NULL, NULL);
+		sqlite3_exec(l->db, "RELEASE one", NULL, NULL, NULL);
+	} else if (!sqlite3_get_autocommit(l->db)) {
+		sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
+	}
+}
+
+int
+ck_ledger_batch_begin(struct ck_ledger *l, struct ck_err *err)
+{
+	if (l->batch)
+		return 0;
+	if (exec(l, "BEGIN IMMEDIATE", err, "ledger") == -1)
+		return -1;
+	l->batch = 1;
+	return 0;
+}
+
+int
+ck_ledger_batch_commit(struct ck_ledger *l, struct ck_err *err)
+{
+	if (!l->batch)
+		return 0;
+	l->batch = 0;
+	if (exec(l, "COMMIT", err, "ledger commit") == -1) {
+		rollback(l);
+		return -1;
+	}
 	return 0;
 }
 
@@ -115,7 +203,7 @@ step_done(struct ck_ledger *l, sqlite3_stmt *st, struct ck_err *err, const char 
 {
 	int rc = sqlite3_step(st);
 
-	sqlite3_finalize(st);
+	finish(l, st);
 	if (rc != SQLITE_DONE)
 		return db_err(l, err, what);
 	return 0;
@@ -243,7 +331,7 @@ pragma_int(struct ck_ledger *l, const char *sql, int *v, struct ck_err *err)
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		*v = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
+	finish(l, st);
 	if (rc != SQLITE_ROW)
 		return db_err(l, err, "ledger");
 	return 0;
@@ -296,6 +384,12 @@ ck_ledger_close(struct ck_ledger *l)
 {
 	if (l == NULL)
 		return;
+	for (int i = 0; i < l->nstmt; i++) {
+		sqlite3_finalize(l->stmt[i].st);
+		free(l->stmt[i].sql);
+	}
+	if (l->batch)
+		rollback(l);
 	sqlite3_close(l->db);
 	free(l);
 }
@@ -329,11 +423,11 @@ ck_ledger_config_get(struct ck_ledger *l, const char *key, char **value,
 	if (rc == SQLITE_ROW) {
 		const char *v = (const char *)sqlite3_column_text(st, 0);
 		if (v && (*value = strdup(v)) == NULL) {
-			sqlite3_finalize(st);
+			finish(l, st);
 			return ck_err_set(err, CK_E_NOMEM, "out of memory");
 		}
 	}
-	sqlite3_finalize(st);
+	finish(l, st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return db_err(l, err, "ledger config");
 	return 0;
@@ -370,20 +464,20 @@ ck_ledger_request_add(struct ck_ledger *l, const struct ck_ledger_row *r,
 	char obj[32];
 	long long nid;
 
-	if (exec(l, "BEGIN IMMEDIATE", err, "ledger") == -1)
+	if (tx_begin(l, err) == -1)
 		return -1;
 	if (insert_request(l, r, "pending", at, &nid, err) == -1)
 		goto fail;
 	snprintf(obj, sizeof(obj), "request %lld", nid);
 	if (audit(l, at, who, "request", obj, r->subject, err) == -1)
 		goto fail;
-	if (exec(l, "COMMIT", err, "ledger commit") == -1)
+	if (tx_commit(l, err) == -1)
 		goto fail;
 	if (id)
 		*id = nid;
 	return 0;
 fail:
-	rollback(l);
+	tx_rollback(l);
 	return -1;
 }
 
@@ -399,7 +493,7 @@ ck_ledger_issue(struct ck_ledger *l, const struct ck_ledger_row *r,
 	if (r->serial == NULL || r->der == NULL || r->subject == NULL ||
 	    r->not_after == NULL)
 		return ck_err_set(err, CK_E_USAGE, "ledger issue: missing fields");
-	if (exec(l, "BEGIN IMMEDIATE", err, "ledger") == -1)
+	if (tx_begin(l, err) == -1)
 		return -1;
 	if (rid == 0) {
 		if (insert_request(l, r, "issued", at, &rid, err) == -1)
@@ -426,12 +520,12 @@ ck_ledger_issue(struct ck_ledger *l, const struct ck_ledger_row *r,
 	bind_text(st, 4, r->subject);
 	bind_text(st, 5, r->not_after);
 	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
+	finish(l, st);
 	if (rc != SQLITE_DONE) {
 		if (sqlite3_extended_errcode(l->db) == SQLITE_CONSTRAINT_PRIMARYKEY ||
 		    sqlite3_extended_errcode(l->db) == SQLITE_CONSTRAINT_UNIQUE) {
 			ck_err_set(err, CK_E_DB, "serial %s already in the ledger", r->serial);
-			rollback(l);
+			tx_rollback(l);
 			return -2;
 		}
 		db_err(l, err, "ledger certificate");
@@ -440,13 +534,13 @@ ck_ledger_issue(struct ck_ledger *l, const struct ck_ledger_row *r,
 	snprintf(obj, sizeof(obj), "serial %s", r->serial);
 	if (audit(l, at, who, r->id ? "approve" : "issue", obj, r->subject, err) == -1)
 		goto fail;
-	if (exec(l, "COMMIT", err, "ledger commit") == -1)
+	if (tx_commit(l, err) == -1)
 		goto fail;
 	if (id)
 		*id = rid;
 	return 0;
 fail:
-	rollback(l);
+	tx_rollback(l);
 	return -1;
 }
 
@@ -481,7 +575,7 @@ row_status(struct ck_ledger *l, const char *sql, const char *text, long long num
 		db_err(l, err, "ledger");
 		rc = -1;
 	}
-	sqlite3_finalize(st);
+	finish(l, st);
 	return rc;
 }
 
@@ -581,7 +675,7 @@ ck_ledger_crl(struct ck_ledger *l, const char *this_update,
 		goto out;
 	}
 	num = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	finish(l, st);
 	if (prepare(l, "SELECT serial, revoked_at, reason FROM certs"
 	    " WHERE status = 'revoked' ORDER BY serial", &st, err) == -1)
 		goto out;
@@ -610,7 +704,7 @@ ck_ledger_crl(struct ck_ledger *l, const char *this_update,
 		db_err(l, err, "ledger crl");
 		goto out;
 	}
-	sqlite3_finalize(st);
+	finish(l, st);
 	st = NULL;
 	if (build(rv, n, num, arg, &der, &len, err) == -1)
 		goto out;
@@ -634,7 +728,7 @@ ck_ledger_crl(struct ck_ledger *l, const char *this_update,
 		*number = num;
 	ret = 0;
 out:
-	sqlite3_finalize(st);
+	finish(l, st);
 	if (ret == -1)
 		rollback(l);
 	for (i = 0; i < n; i++) {
@@ -689,10 +783,10 @@ run_rows(struct ck_ledger *l, sqlite3_stmt *st, ck_ledger_row_fn fn, void *arg,
 			break;
 	}
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		sqlite3_finalize(st);
+		finish(l, st);
 		return db_err(l, err, "ledger");
 	}
-	sqlite3_finalize(st);
+	finish(l, st);
 	return v;
 }
 
@@ -759,10 +853,10 @@ ck_ledger_audit_each(struct ck_ledger *l, ck_ledger_audit_fn fn, void *arg,
 			break;
 	}
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		sqlite3_finalize(st);
+		finish(l, st);
 		return db_err(l, err, "ledger");
 	}
-	sqlite3_finalize(st);
+	finish(l, st);
 	return v;
 }
 

@@ -148,4 +148,15 @@ int ck_ledger_audit_each(struct ck_ledger *l, ck_ledger_audit_fn fn, void *arg,
  * snake_case or RFC 5280 camelCase; its CRLReason code.  -1 when unknown. */
 int ck_ledger_reason_code(const char *name, const char **canonical);
 
+/*
+ * A batch: ck_ledger_issue and ck_ledger_request_add calls between begin and
+ * commit share one transaction (each is a savepoint in it: a failed one is
+ * undone alone).  Nothing of the batch is durable before
+ * ck_ledger_batch_commit returns 0, so callers print what the batch issued
+ * only then.  A failed commit rolls the whole batch back (-1, err set).
+ * Closing the ledger with a batch open rolls it back.
+ */
+int ck_ledger_batch_begin(struct ck_ledger *l, struct ck_err *err);
+int ck_ledger_batch_commit(struct ck_ledger *l, struct ck_err *err);
+
 #endif /* CK_LEDGER_H */
