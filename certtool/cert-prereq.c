@@ -8,8 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ck_approve.h"
-#include "ck_caconfig.h"
 #include "ck_chain.h"
 #include "ck_clock.h"
 #include "ck_ldap.h"
@@ -108,89 +106,6 @@ static const struct ck_opt opts[] = {
 static const struct ck_tool_def tool = { .prog = "cert-prereq", .opts = opts,
 	.operands = "[RECORDS ...]" };
 
-/* Records from a file or stdin: kept for the rows, or passed through. */
-static int
-read_records(const char *path, FILE *out, json_t *errors)
-{
-	FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
-	struct ck_reader *r;
-	struct ck_err err;
-	json_t *rec;
-	int rc, st = CK_OK;
-
-	if (fp == NULL || (r = ck_reader_new(fp, fp == stdin ? "stdin" : path)) == NULL) {
-		ck_err_set(&err, CK_E_IO, "cannot open");
-		json_array_append_new(errors, ck_error_record_err(path, &err));
-		return CK_UNKNOWN;
-	}
-	while ((rc = ck_reader_next(r, &rec, &err)) != CK_READ_EOF) {
-		if (rc == CK_READ_FAIL) {
-			json_array_append_new(errors, ck_error_record_err(path, &err));
-			st = CK_UNKNOWN;
-			break;
-		}
-		if (rc == CK_READ_BROKEN || ck_record_is(rec, "error")) {
-			json_array_append(errors, rec);
-			st = CK_UNKNOWN;
-		} else if (!ck_prereq_take(&p, rec) && out != NULL &&
-		    ck_record_write(out, rec, &err) < 0) {
-			st = CK_UNKNOWN;
-		}
-		json_decref(rec);
-	}
-	ck_reader_free(r);
-	if (fp != stdin)
-		fclose(fp);
-	return st;
-}
-
-/* ck_caconfig_apply_all's report: an error record, or a warning (a CA not in the input). */
-struct caconfig_report {
-	const char *path;
-	json_t *errors;
-	int status;
-};
-
-static void
-caconfig_report(void *arg, size_t entry, const struct ck_err *err, int failed)
-{
-	struct caconfig_report *r = arg;
-
-	(void)entry;
-	if (!failed) {
-		ck_warnx("'%s': %s", r->path, err->msg);
-		return;
-	}
-	json_array_append_new(r->errors, ck_error_record_err(r->path, err));
-	r->status = CK_UNKNOWN;
-}
-
-static int
-apply_caconfig(const char *path, json_t *errors)
-{
-	struct ck_caconfig *c = calloc(CK_CACONFIG_MAX, sizeof(*c));
-	json_t **cas = calloc(json_array_size(p.cas) + 1, sizeof(*cas));
-	struct caconfig_report r = { path, errors, CK_OK };
-	struct ck_err err;
-	size_t k;
-	int n;
-
-	ck_err_set(&err, CK_E_NOMEM, "out of memory");
-	if (c == NULL || cas == NULL || (n = ck_caconfig_load(path, c, CK_CACONFIG_MAX, &err)) < 0) {
-		json_array_append_new(errors, ck_error_record_err(path, &err));
-		free(c);
-		free(cas);
-		return CK_UNKNOWN;
-	}
-	for (k = 0; k < json_array_size(p.cas); k++)
-		cas[k] = json_array_get(p.cas, k);
-	ck_caconfig_apply_all(c, (size_t)n, cas, k, NULL, caconfig_report, &r);
-	p.have_caconfig = 1;
-	free(c);
-	free(cas);
-	return r.status;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -254,10 +169,11 @@ main(int argc, char **argv)
 	lo.password = password;
 	p.winrm_password = wpw;
 	for (i = first; i < argc; i++)
-		st = ck_status_worse(st, read_records(argv[i], fmt == CK_FMT_JSON ? stdout : NULL,
+		st = ck_status_worse(st, ck_prereq_read(&p, argv[i], fmt == CK_FMT_JSON ? stdout : NULL,
 		    errors));
 	if (first == argc && lo.uri == NULL)
-		st = ck_status_worse(st, read_records("-", fmt == CK_FMT_JSON ? stdout : NULL, errors));
+		st = ck_status_worse(st, ck_prereq_read(&p, "-", fmt == CK_FMT_JSON ? stdout : NULL,
+		    errors));
 	if (lo.uri != NULL) {
 		if ((l = ck_ldap_open(&lo, &err)) == NULL ||
 		    ck_site_read(&p, l, &so, errors, &err) < 0) {
@@ -271,8 +187,15 @@ main(int argc, char **argv)
 		json_array_append_new(errors, ck_error_record_err(amt_hosts, &err));
 		snprintf(p.hosts_why, sizeof(p.hosts_why), "'%.200s': %.200s", amt_hosts, err.msg);
 	}
-	for (k = 0; k < caconfigs.n; k++)
-		st = ck_status_worse(st, apply_caconfig(caconfigs.v[k], errors));
+	if (caconfigs.n > 0) {
+		json_t *warnings = json_array();
+
+		st = ck_status_worse(st, ck_prereq_caconfig(&p, caconfigs.v, caconfigs.n, errors,
+		    warnings));
+		json_array_foreach(warnings, k, rec)
+			ck_warnx("%s", json_string_value(rec));
+		json_decref(warnings);
+	}
 	if (ck_prereq_run(&p, mask, &err) < 0)
 		st = CK_UNKNOWN;
 	json_array_foreach(errors, k, rec) {

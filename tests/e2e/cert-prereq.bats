@@ -101,6 +101,12 @@ winrm() {
 	printf '%s\n' "$output" | jq -r 'select(.check == "oob.auto_approval") | .fix' | grep -q -- "--ca-config"
 }
 
+@test "cert-prereq: a --ca-config that is not certutil output -> error record, exit 3, approval rows still judged" {
+	run -3 cert-prereq --site-server "$SITE" --service-point "$SP" --ca-config "$FIX/approve/bad-garbage.txt" --only auto_approval "$E"
+	printf '%s\n' "$output" | grep '^{' | jq -se 'map(select(.kind == "error" and .code == "parse")) | length == 1'
+	[ "$(row auto_approval)" = warning,warning ]
+}
+
 @test "cert-prereq: a CA under a 4096-bit root turns only oob.ca_key_size critical, naming the root" {
 	big=$(cert-read "$P/oob-ca-big.pem" | jq -c .)
 	jq -c --argjson c "$big" 'if .kind == "ca" then .cert = $c else . end' "$E" >"$BATS_TEST_TMPDIR/big.jsonl"

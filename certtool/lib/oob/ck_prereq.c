@@ -18,6 +18,7 @@
 
 #include "ck_acl.h"
 #include "ck_approve.h"
+#include "ck_caconfig.h"
 #include "ck_chain.h"
 #include "ck_container.h"
 #include "ck_lint.h"
@@ -233,6 +234,105 @@ ck_prereq_take(struct ck_prereq *p, json_t *rec)
 	if (arr == p->templates || arr == p->cas)
 		p->have_ad = 1;
 	return 1;
+}
+
+int
+ck_prereq_read(struct ck_prereq *p, const char *path, FILE *out, json_t *errors)
+{
+	FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+	struct ck_reader *r = NULL;
+	struct ck_err err;
+	json_t *rec;
+	int rc, st = CK_OK;
+
+	if (fp == NULL || (r = ck_reader_new(fp, fp == stdin ? "stdin" : path)) == NULL) {
+		ck_err_set(&err, CK_E_IO, "cannot open: %s", fp == NULL ? strerror(errno) :
+		    "out of memory");
+		json_array_append_new(errors, ck_error_record_err(path, &err));
+		if (fp != NULL && fp != stdin)
+			fclose(fp);
+		return CK_UNKNOWN;
+	}
+	while ((rc = ck_reader_next(r, &rec, &err)) != CK_READ_EOF) {
+		if (rc == CK_READ_FAIL) {
+			json_array_append_new(errors, ck_error_record_err(path, &err));
+			st = CK_UNKNOWN;
+			break;
+		}
+		if (rc == CK_READ_BROKEN || ck_record_is(rec, "error")) {
+			json_array_append(errors, rec);
+			st = CK_UNKNOWN;
+		} else if (!ck_prereq_take(p, rec) && out != NULL &&
+		    ck_record_write(out, rec, &err) < 0) {
+			st = CK_UNKNOWN;
+		}
+		json_decref(rec);
+	}
+	ck_reader_free(r);
+	if (fp != stdin)
+		fclose(fp);
+	return st;
+}
+
+struct config_report {
+	json_t *errors, *warnings;
+	const char *const *src;		/* entry -> its file */
+	int failed;
+};
+
+static void
+config_report(void *arg, size_t entry, const struct ck_err *err, int failed)
+{
+	struct config_report *cr = arg;
+
+	/* Settings for a CA the input does not hold judge nothing: said, not an error. */
+	if (!failed) {
+		json_array_append_new(cr->warnings, json_sprintf("'%s': %s", cr->src[entry],
+		    err->msg));
+		return;
+	}
+	json_array_append_new(cr->errors, ck_error_record_err(cr->src[entry], err));
+	cr->failed = 1;
+}
+
+int
+ck_prereq_caconfig(struct ck_prereq *p, const char *const *files, size_t n, json_t *errors,
+    json_t *warnings)
+{
+	struct ck_caconfig *conf = calloc(CK_CACONFIG_MAX, sizeof(*conf));
+	const char **src = calloc(CK_CACONFIG_MAX, sizeof(*src));
+	json_t **cas = calloc(json_array_size(p->cas) + 1, sizeof(*cas));
+	struct config_report cr = { errors, warnings, NULL, 0 };
+	struct ck_err err;
+	size_t nconf = 0, i, k;
+	int st = CK_OK, got;
+
+	if (conf == NULL || src == NULL || cas == NULL) {
+		st = CK_UNKNOWN;
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		if ((got = ck_caconfig_load(files[i], conf + nconf, CK_CACONFIG_MAX - nconf, &err)) < 0) {
+			json_array_append_new(errors, ck_error_record_err(files[i], &err));
+			st = CK_UNKNOWN;
+			continue;
+		}
+		for (k = 0; k < (size_t)got; k++)
+			src[nconf + k] = files[i];
+		nconf += (size_t)got;
+	}
+	for (i = 0; i < json_array_size(p->cas); i++)
+		cas[i] = json_array_get(p->cas, i);
+	cr.src = src;
+	ck_caconfig_apply_all(conf, nconf, cas, json_array_size(p->cas), NULL, config_report, &cr);
+	if (cr.failed)
+		st = CK_UNKNOWN;
+	p->have_caconfig = 1;
+out:
+	free(conf);
+	free(src);
+	free(cas);
+	return st;
 }
 
 int

@@ -143,6 +143,26 @@ void ck_prereq_release(struct ck_prereq *p);
  */
 int ck_prereq_take(struct ck_prereq *p, json_t *rec);
 
+/*
+ * Reads records from path ("-" = standard input): template, ca, cert and
+ * principal records are kept (ck_prereq_take), other kinds are written to
+ * out unchanged (out NULL: dropped, for the checklist), broken lines and
+ * `error` records are appended to errors.  Returns CK_OK, or CK_UNKNOWN
+ * when anything was broken or could not be read or written.
+ */
+int ck_prereq_read(struct ck_prereq *p, const char *path, FILE *out, json_t *errors);
+
+/*
+ * Applies the CA settings files (cert-approve's --ca-config: certutil
+ * -getreg text or JSON) to the ca records, by ck_caconfig_apply_all's one
+ * rule.  A file that cannot be read or applied becomes an `error` record in
+ * errors; settings for a CA the input does not hold are a warning (a
+ * string "'FILE': message" appended to warnings).  Returns CK_OK or
+ * CK_UNKNOWN.
+ */
+int ck_prereq_caconfig(struct ck_prereq *p, const char *const *files, size_t n,
+    json_t *errors, json_t *warnings);
+
 /* Appends a host (copied, trailing dot and case kept).  Returns 0 or -1. */
 int ck_prereq_add_host(struct ck_prereq *p, const char *host, struct ck_err *err);
 
