@@ -69,3 +69,34 @@ template"
 	na=$(printf '%s\n' "$output" | jq -r 'select(.kind == "cert") | .not_after')
 	[ $(( $(date -ud "$na" +%s) - $(date -ud "$nb" +%s) )) -eq $((2 * 86400)) ]
 }
+
+@test "hostile subjects: cert-issue --subject parses RFC 4514 fully and round-trips cert-read's dn" {
+	# every dn cert-read prints reads back to the same name
+	for f in "$FIX/read/names.pem" "$FIX/hostile/cn-esc.pem" "$FIX/read/amt-prov.pem" "$FIX/read/ou-dot.pem"; do
+		dn=$(cert-read "$f" | jq -r .subject.dn)
+		rm -rf "$BATS_TEST_TMPDIR/ca"
+		run -0 cert-issue init --dir "$BATS_TEST_TMPDIR/ca" --key-type ec --subject "$dn"
+		jq_eq "$output" 'select(.kind == "cert") | .subject.dn' "$dn"
+	done
+	# hex pairs are bytes (UTF-8 here), escaped specials are characters
+	while IFS='|' read -r in want; do
+		rm -rf "$BATS_TEST_TMPDIR/ca"
+		run -0 cert-issue init --dir "$BATS_TEST_TMPDIR/ca" --key-type ec --subject "$in"
+		jq_eq "$output" 'select(.kind == "cert") | .subject.dn' "$want"
+	done <<'CASES'
+CN=Caf\C3\A9|CN=Café
+CN=a\0Ab|CN=a\0Ab
+CN=x, O=Example Corp,  C=US|CN=x,O=Example Corp,C=US
+CN=a\,b\+c\=d|CN=a\,b\+c=d
+CN=\ lead and trail\ |CN=\ lead and trail\ 
+CN=host+UID=u1,O=Org|UID=u1+CN=host,O=Org
+2.5.4.3=#0c03616263|CN=abc
+CASES
+	# refused, with a reason, and no CA left behind
+	for bad in 'CN=a\00b' 'CN="q"' 'CN=a;b' 'CN=\zz' 'CN=\C3' 'XX=1' 'CN=a,' '=x' 'CN=#0c'; do
+		rm -rf "$BATS_TEST_TMPDIR/ca"
+		run -3 --separate-stderr cert-issue init --dir "$BATS_TEST_TMPDIR/ca" --key-type ec --subject "$bad"
+		[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ] || { echo "$bad: $stderr"; return 1; }
+		[ ! -e "$BATS_TEST_TMPDIR/ca/ca.pem" ]
+	done
+}

@@ -422,7 +422,9 @@ test_dn(void **state)
 		{ "/O=Contoso/OU=Intel(R) Client Setup Certificate/CN=sccm01",
 		  "CN=sccm01,OU=Intel(R) Client Setup Certificate,O=Contoso" },
 		{ "CN=a\\,b,O=x", "CN=a\\,b,O=x" },
-		{ "CN = spaced ,O=x", "CN=spaced\\ ,O=x" },	/* a trailing space is kept, escaped */
+		/* Unescaped spaces around separators are padding (RFC 4514 wants a kept one escaped). */
+		{ "CN = spaced ,O=x", "CN=spaced,O=x" },
+		{ "CN=spaced\\ ,O=x", "CN=spaced\\ ,O=x" },
 		{ "CN=a+OU=b,O=x", NULL },	/* checked separately: order of the set */
 		{ "", NULL },
 		{ "/", NULL },

@@ -13,6 +13,7 @@
 #include <openssl/bn.h>
 #include <openssl/x509.h>
 
+#include "ck_dn.h"
 #include "ck_err.h"
 #include "ck_ledger.h"
 
@@ -135,8 +136,7 @@ int ck_issue_crl(struct ck_ca *ca, const struct ck_ledger_revoked *rv, size_t n,
     long long number, time_t this_update, time_t next_update,
     unsigned char **der, size_t *len, struct ck_err *err);
 
-/* DN text -> X509_NAME (RFC 4514, or OpenSSL "/C=../CN=.." form). */
-X509_NAME *ck_dn_parse(const char *s, struct ck_err *err);
+/* DN text -> X509_NAME: ck_dn_parse (ck_dn.h). */
 /* X509_NAME -> RFC 4514 string (malloc'd). */
 char *ck_dn_string(const X509_NAME *n);
 
