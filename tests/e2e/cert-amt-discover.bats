@@ -210,3 +210,13 @@ discover() {
 	[ "${#lines[@]}" -eq 1 ]
 	jq_eq "$output" .host 127.0.1.3
 }
+
+@test "discover: RMCP pings are retried (a device whose first two answers are lost)" {
+	device "$NET.1" --rmcp-drop 2 --http-port 0 --tls-port 0
+	run -0 discover --rmcp --retries 3 --all --timeout 2 "$NET.1"
+	jq_eq "$output" .found true
+	jq_eq "$output" .provisioning_state post
+	device "$NET.2" --rmcp-drop 2 --http-port 0 --tls-port 0
+	run -0 discover --rmcp --retries 2 --all --timeout 2 "$NET.2"
+	jq_eq "$output" .found false
+}

@@ -16,12 +16,13 @@ documented wire formats on loopback addresses:
 usage: amt_device.py --addresses A[-B][,..] [--http-port P] [--tls-port P]
            [--rmcp-port P] [--cert PEM --key KEY] [--version A.B.C]
            [--state pre|in|post] [--http-mode MODE] [--rmcp-mode MODE]
-           [--tls-legacy] [--workers N] [--ready FILE]
+           [--tls-legacy] [--rmcp-drop N] [--workers N] [--ready FILE]
 
 Ports 0 are not served.  MODE for HTTP: amt (default), no-server, garbled,
 endless (headers that never end), nginx (another server), silent (accepts
 and says nothing).  MODE for RMCP: amt (default), short, spoofed-tag,
-no-amt-bit, silent.  --tls-legacy serves only TLS 1.0 with RSA key exchange
+no-amt-bit, silent; --rmcp-drop N ignores the first N pings (a lossy
+network).  --tls-legacy serves only TLS 1.0 with RSA key exchange
 (old firmware).  --workers N splits the addresses over N processes (for the
 benchmark).  When everything listens, "ready" is written to --ready (or
 stdout).
@@ -83,12 +84,16 @@ def pong(args, ping):
 class Rmcp(asyncio.DatagramProtocol):
     def __init__(self, args):
         self.args = args
+        self.dropped = 0
 
     def connection_made(self, transport):
         self.transport = transport
 
     def datagram_received(self, data, addr):
         if self.args.rmcp_mode == "silent":
+            return
+        if self.dropped < self.args.rmcp_drop:
+            self.dropped += 1  # a lost datagram: the scanner must ask again
             return
         out = pong(self.args, data)
         if out is not None:
@@ -128,6 +133,7 @@ def options():
     p.add_argument("--http-mode", default="amt")
     p.add_argument("--rmcp-mode", default="amt")
     p.add_argument("--tls-legacy", action="store_true")
+    p.add_argument("--rmcp-drop", type=int, default=0)
     p.add_argument("--workers", type=int, default=1)
     p.add_argument("--ready")
     return p.parse_args()
