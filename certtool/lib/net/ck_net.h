@@ -241,7 +241,8 @@ struct ck_net_opts {
 				 * index); 0 (default): in input order */
 	size_t window;		/* ordered delivery: at most this many jobs between
 				 * the oldest undelivered and the newest started
-				 * (0 = 4 x concurrency) */
+				 * (0 = 16 x concurrency,
+				 * at most 32768) */
 };
 
 void ck_net_opts_init(struct ck_net_opts *o);
