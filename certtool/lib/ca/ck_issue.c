@@ -1,6 +1,7 @@
 /*
  * ck_issue: local CA operations (see ck_issue.h).
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -21,6 +22,7 @@
 #include "ck_clock.h"
 #include "ck_issue.h"
 #include "ck_path.h"
+#include "ck_policy.h"
 #include "ck_tmpl.h"
 
 /* ---- small helpers ---- */
@@ -132,23 +134,46 @@ ck_dn_string(const X509_NAME *n)
 
 /* ---- keys ---- */
 
+/*
+ * A CA key of algorithm alg and bits against policy NAME (policy/NAME.json,
+ * ck_policy.h; the AMT policy at its default version): its ca_key_alg and
+ * max_ca_bits, the same numbers cert-chain and cert-lint judge chains with.
+ */
+static int
+policy_verdict(const char *name, const char *alg, int bits, const char *what,
+    struct ck_err *err)
+{
+	struct ck_policy p;
+	char want[sizeof(p.ca_key_alg)];
+	size_t i;
+
+	ck_policy_init(&p);
+	if (ck_policy_load(&p, name, NULL, err) != 0) {
+		if (err->code == CK_E_NOTFOUND)
+			err->code = CK_E_USAGE;
+		return -1;
+	}
+	for (i = 0; i + 1 < sizeof(want) && p.ca_key_alg[i] != '\0'; i++)
+		want[i] = (char)toupper((unsigned char)p.ca_key_alg[i]);
+	want[i] = '\0';
+	if (p.ca_key_alg[0] != '\0' && strcmp(alg, p.ca_key_alg) != 0)
+		return ck_err_set(err, CK_E_POLICY, "policy %s %s: %s key is %s; %s CA keys of at "
+		    "most %ld bits are required", p.name, p.version, what, alg, want, p.max_ca_bits);
+	if (p.max_ca_bits > 0 && (strcmp(alg, "rsa") == 0 || strcmp(alg, "dsa") == 0) &&
+	    bits > p.max_ca_bits)
+		return ck_err_set(err, CK_E_POLICY, "policy %s %s: %s key is %s %d bits; AMT cannot "
+		    "use CA keys longer than %ld bits", p.name, p.version, what, alg, bits,
+		    p.max_ca_bits);
+	return 0;
+}
+
 int
 ck_policy_check_key(const char *policy, EVP_PKEY *key, const char *what,
     struct ck_err *err)
 {
 	if (policy == NULL)
 		return 0;
-	if (strcmp(policy, "amt") != 0)
-		return ck_err_set(err, CK_E_USAGE, "unknown policy '%s' (known: amt)", policy);
-	if (EVP_PKEY_get_base_id(key) != EVP_PKEY_RSA)
-		return ck_err_set(err, CK_E_POLICY,
-		    "policy amt: %s key is %s; AMT needs RSA CA keys of at most 2048 bits",
-		    what, key_alg(key));
-	if (EVP_PKEY_get_bits(key) > 2048)
-		return ck_err_set(err, CK_E_POLICY,
-		    "policy amt: %s key is RSA %d bits; AMT cannot use CA keys longer than 2048 bits",
-		    what, EVP_PKEY_get_bits(key));
-	return 0;
+	return policy_verdict(policy, key_alg(key), EVP_PKEY_get_bits(key), what, err);
 }
 
 static EVP_PKEY *
@@ -184,21 +209,13 @@ keygen(const char *type, int bits, struct ck_err *err)
 	return k;
 }
 
-/* Policy check before generating: same rule as ck_policy_check_key. */
+/* Policy check before generating: the same verdict as ck_policy_check_key. */
 static int
 policy_precheck(const char *policy, const char *type, int bits, struct ck_err *err)
 {
 	if (policy == NULL)
 		return 0;
-	if (strcmp(policy, "amt") != 0)
-		return ck_err_set(err, CK_E_USAGE, "unknown policy '%s' (known: amt)", policy);
-	if (type && strcmp(type, "rsa") != 0)
-		return ck_err_set(err, CK_E_POLICY,
-		    "policy amt: key type %s refused; AMT needs RSA CA keys of at most 2048 bits", type);
-	if (bits > 2048)
-		return ck_err_set(err, CK_E_POLICY,
-		    "policy amt: RSA %d bits refused; AMT cannot use CA keys longer than 2048 bits", bits);
-	return 0;
+	return policy_verdict(policy, type != NULL ? type : "rsa", bits, "the new", err);
 }
 
 static int

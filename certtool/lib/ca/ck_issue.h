@@ -65,9 +65,12 @@ int ck_ca_load_key(struct ck_ca *ca, const char *password, struct ck_err *err);
 void ck_ca_free(struct ck_ca *ca);
 
 /*
- * Checks a key against a policy: "amt" refuses non-RSA keys and RSA keys
- * over 2048 bits (ConfigMgr 2007 SP1, Prerequisites for Out of Band Management, cc161785).  NULL policy accepts everything; an unknown
- * name is CK_E_USAGE.  what names the key in the message.
+ * Checks a CA key against policy NAME (policy/NAME.json through ck_policy.h:
+ * "amt", the one AMT policy, refuses non-RSA keys and RSA keys over its
+ * max_ca_bits, 2048 at its default version; ConfigMgr 2007 SP1,
+ * Prerequisites for Out of Band Management, cc161785).  NULL policy accepts
+ * everything; an unknown name is CK_E_USAGE.  what names the key in the
+ * message.
  */
 int ck_policy_check_key(const char *policy, EVP_PKEY *key, const char *what,
     struct ck_err *err);
