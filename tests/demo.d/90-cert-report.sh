@@ -1,15 +1,17 @@
 #!/bin/sh
 # Demo stage 90: cert-report.  The records of the earlier stages (the sample
 # PKI with cert-expiry's verdicts, both chains of stage 30, cert-lint's
-# findings, the AD export linted for AD CS, cert-approve's verdicts) and a
-# committed sample of the out of band site's records
-# (tests/fixtures/report/oob-sample.jsonl: `prereq`, `amt` and `amt_hello`
-# records in the shape cert-prereq and cert-amt write) become one HTML page.
+# findings, the AD export linted for AD CS, cert-approve's verdicts, the AMT
+# devices and the Hello of stage 85) and cert-prereq's checklist on the
+# committed site export (tests/fixtures/prereq, with the CA set to hold
+# every request: REQDISP_PENDINGFIRST) become one HTML page.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 dir="$DEMO/report"
 mkdir -p "$dir"
 recs="$dir/records.jsonl"
+pre="$top/tests/fixtures/prereq"
+sed 's/CORP-CA/OOB-CA/' "$top/tests/fixtures/approve/getreg-disp-101.txt" >"$dir/getreg-pending.txt"
 {
 	cert-read "$DEMO/pki/"*.pem | cert-expiry --format json
 	if [ -f "$DEMO/chain/chain-bigroot.pem" ]; then
@@ -20,7 +22,13 @@ recs="$dir/records.jsonl"
 	cert-lint --profile adcs "$top/tests/fixtures/ad/sample-export.jsonl"
 	cert-approve --requester 'CORP\SITESRV01$' --ca-config "$top/tests/fixtures/approve/getreg-disp-101.txt" \
 		"$top/tests/fixtures/approve/records.jsonl" | jq -c 'select(.kind == "approval")'
-	cat "$top/tests/fixtures/report/oob-sample.jsonl"
+	cert-prereq --site-server 'CORP\SITESRV01$' --service-point 'CORP\OOBSP$' \
+		--ca-config "$dir/getreg-pending.txt" --only enterprise_ca,ca_key_size,templates,auto_approval \
+		"$pre/export.jsonl"
+	if [ -f "$DEMO/amt/devices.jsonl" ]; then
+		jq -c 'select(.kind == "amt")' "$DEMO/amt/devices.jsonl"
+		cert-amt hello --decode "$DEMO/amt/hello.bin" --provisioning-chain "$DEMO/amt/provisioning-chain.pem"
+	fi
 } >"$recs" 2>/dev/null
 echo
 echo "## cert-report: the records of this demo as one HTML page"

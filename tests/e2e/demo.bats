@@ -74,6 +74,9 @@ chromium_run() {
 		else empty end' "$dir/report/records.jsonl" | sort -u | wc -l)
 	[ "$want" -ge 6 ]
 	[ "$(printf '%s' "$dom" | grep -o '<circle class="mark ' | wc -l)" -eq "$want" ]
-	[ "$(printf '%s' "$dom" | grep -o '<tr class="check ' | wc -l)" -eq 7 ]
+	# The checklist: one row per prereq record, two of them red.
+	[ "$(printf '%s' "$dom" | grep -o '<tr class="check ' | wc -l)" -eq "$(jq -r 'select(.kind == "prereq") | .check' "$dir/report/records.jsonl" | wc -l)" ]
+	[ "$(printf '%s' "$dom" | grep -o '<tr class="check st-CRITICAL"' | wc -l)" -eq 2 ]
+	[[ "$dom" == *'<section id="devices">'* ]]
 	[[ "$dom" == *"<h1>certkit demo: Contoso AMT PKI</h1>"* ]]
 }
