@@ -108,6 +108,10 @@ lint_one() {
 	run -0 lint_one P1Unpublished
 	[ "$(rules_of P1Unpublished)" = "notice adcs.esc1" ]
 	[[ "$(msg_of P1Unpublished adcs.esc1)" == "latent: no CA publishes template 'P1Unpublished'"*"once published: "*"(ESC1)"* ]]
+	# A policy with include_unpublished judges it as if published.
+	printf '{"profile":"adcs-all","description":"t","params":{"include_unpublished":true},"rules":{"adcs.esc1":{}}}\n' >"$BATS_TEST_TMPDIR/all.json"
+	run -2 sh -c "jq -c 'select(.kind != \"template\" or .name == \"P1Unpublished\")' '$OUT' | cert-lint --policy '$BATS_TEST_TMPDIR/all.json'"
+	[ "$(rules_of P1Unpublished)" = "critical adcs.esc1" ]
 	# LegacyUser of the standard set is unpublished too: its four escalations are notices.
 	run -0 lint_one LegacyUser
 	[ "$(rules_of LegacyUser)" = "notice adcs.esc1,notice adcs.esc15,notice adcs.esc2,notice adcs.esc4" ]

@@ -260,6 +260,7 @@ static const struct judge_case judge_cases[] = {
 	/* Issue 19: unpublished templates are latent (notice), never critical. */
 	{ "adcs.esc1", NULL, T(SUPPLY ",\"eku\":[\"client_auth\"],\"published_by\":[],\"acl\":[" DU "]"), "notice" },
 	{ "adcs.esc1", NULL, T(SUPPLY ",\"eku\":[\"client_auth\"],\"published_by\":[\"CA\"],\"acl\":[" DU "]"), "critical" },
+	{ "adcs.esc1", "{\"include_unpublished\":true}", T(SUPPLY ",\"eku\":[\"client_auth\"],\"published_by\":[],\"acl\":[" DU "]"), "critical" },
 	{ "adcs.esc17", NULL, T(SUPPLY ",\"eku\":[\"server_auth\"],\"published_by\":[],\"acl\":[" SITE "," DA "]"), "notice" },
 	/* A deny for Authenticated Users takes Enroll from Domain Users too. */
 	{ "adcs.esc1", NULL, T(SUPPLY ",\"eku\":[\"client_auth\"],\"acl\":[" AUDENY "," DU "]"), NULL },

@@ -293,7 +293,8 @@ unpublished(const struct ck_rule_env *env, const json_t *rec)
 /*
  * A template no CA publishes cannot be enrolled in today: its escalation
  * is latent.  The finding says what it would be once published, at notice
- * severity, so it never raises the exit status.
+ * severity, so it never raises the exit status.  The profile parameter
+ * include_unpublished judges such templates as if they were published.
  */
 static int
 latent(const struct ck_rule_env *env, const json_t *rec, struct ck_hit *hit)
@@ -301,7 +302,7 @@ latent(const struct ck_rule_env *env, const json_t *rec, struct ck_hit *hit)
 	char msg[2 * CK_HIT_MSG_MAX];
 	size_t len;
 
-	if (!unpublished(env, rec))
+	if (ck_rule_param_bool(env, "include_unpublished", 0) || !unpublished(env, rec))
 		return 1;
 	snprintf(msg, sizeof(msg), "latent: no CA publishes template '%s', so nobody can enroll "
 	    "in it today; once published: %s", tname(rec), hit->msg);
