@@ -360,6 +360,80 @@ test_verr_rules_registered(void **state)
 	assert_null(ck_rules_find(sets, "chain.no_such_rule"));
 }
 
+/* The one --amt-version syntax. */
+static void
+test_version_syntax(void **state)
+{
+	const char *good[] = { "3.2.1", "11", "16.1", "0", "1.2.3.4", "999999" };
+	const char *bad[] = { "", "11.", ".11", "1..2", "1.2.3.4.5", "16-1", "v11", "1234567", " 11" };
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		if (!ck_version_valid(good[i]))
+			fail_msg("'%s' refused", good[i]);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (ck_version_valid(bad[i]))
+			fail_msg("'%s' accepted", bad[i]);
+}
+
+/* The contract cert-chain, cert-lint and cert-amt share: version + path -> findings. */
+static void
+test_policy_check_path(void **state)
+{
+	static const struct {
+		const char *version;
+		const char *certs;	/* JSON array of cert records, leaf first, anchored */
+		const char *want;	/* "rule/severity ..." in order, "" for none */
+	} cases[] = {
+		{ "5", "[{\"key\":{\"alg\":\"rsa\",\"bits\":2048},\"sig_alg\":\"sha256WithRSAEncryption\"},"
+		    "{\"key\":{\"alg\":\"rsa\",\"bits\":2048},\"sig_alg\":\"sha256WithRSAEncryption\"}]", "" },
+		{ "11", "[{\"key\":{\"alg\":\"rsa\",\"bits\":2048},\"sig_alg\":\"sha1WithRSAEncryption\"},"
+		    "{\"key\":{\"alg\":\"rsa\",\"bits\":4096},\"sig_alg\":\"sha256WithRSAEncryption\"}]",
+		    "amt.sha1_signature/warning amt.ca_key_too_large/critical" },
+		{ "16.1", "[{\"key\":{\"alg\":\"rsa\",\"bits\":1024},\"sig_alg\":\"sha1WithRSAEncryption\"},"
+		    "{\"key\":{\"alg\":\"ec\",\"bits\":256},\"sig_alg\":\"ecdsa-with-SHA256\"}]",
+		    "amt.key_too_small/critical amt.key_size/critical amt.sha1_signature/critical "
+		    "amt.ca_key_not_rsa/critical" },
+		{ "22", "[{\"key\":{\"alg\":\"rsa\",\"bits\":2048},\"sig_alg\":\"sha256WithRSAEncryption\"},"
+		    "{\"key\":{\"alg\":\"rsa\",\"bits\":4096},\"sig_alg\":\"sha384WithRSAEncryption\"},"
+		    "{\"key\":{\"alg\":\"rsa\",\"bits\":4096},\"sig_alg\":\"sha256WithRSAEncryption\"}]",
+		    "amt.key_size_expected/warning amt.sig_hash_expected/warning" },
+		{ "5", "[{\"key\":{\"alg\":\"rsa\",\"bits\":2048}},{\"key\":{\"alg\":\"rsa\",\"bits\":2048}},"
+		    "{\"key\":{\"alg\":\"rsa\",\"bits\":2048}},{\"key\":{\"alg\":\"rsa\",\"bits\":2048}}]",
+		    "amt.chain_too_long/critical" },
+	};
+	size_t i, k;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct ck_policy p;
+		struct ck_err err;
+		json_t *certs = json_loads(cases[i].certs, 0, NULL), *f = json_array(), *v;
+		const json_t *pc[8];
+		char got[512] = "";
+		size_t off = 0;
+		int worst;
+
+		assert_non_null(certs);
+		ck_policy_init(&p);
+		assert_int_equal(ck_policy_load(&p, "amt", cases[i].version, &err), 0);
+		for (k = 0; k < json_array_size(certs); k++)
+			pc[k] = json_array_get(certs, k);
+		worst = ck_policy_check_path(&p, pc, k, 1, f);
+		json_array_foreach(f, k, v)
+			off += (size_t)snprintf(got + off, sizeof(got) - off, "%s%s/%s", k ? " " : "",
+			    json_string_value(json_object_get(v, "rule")),
+			    json_string_value(json_object_get(v, "severity")));
+		if (strcmp(got, cases[i].want) != 0)
+			fail_msg("AMT %s: got '%s', want '%s'", cases[i].version, got, cases[i].want);
+		assert_int_equal(worst, strstr(got, "critical") ? CK_CRITICAL :
+		    strstr(got, "warning") ? CK_WARNING : CK_OK);
+		json_decref(certs);
+		json_decref(f);
+	}
+}
+
 int
 main(void)
 {
@@ -373,6 +447,8 @@ main(void)
 		cmocka_unit_test(test_check_refuses_garbage),
 		cmocka_unit_test(test_hash_lists),
 		cmocka_unit_test(test_verr_rules_registered),
+		cmocka_unit_test(test_version_syntax),
+		cmocka_unit_test(test_policy_check_path),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
