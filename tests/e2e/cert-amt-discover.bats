@@ -162,12 +162,21 @@ discover() {
 	jq_eq "${lines[4]}" ".ports[\"$HTTP\"]" open
 }
 
-@test "discover: old firmware that speaks only TLS 1.0 with RSA key exchange" {
+@test "discover: old firmware that speaks only TLS 1.0 with RSA key exchange, and one that resets a newer ClientHello" {
 	device "$NET.1" --tls-legacy --rmcp-port 0
-	run -0 discover "$NET.1"
+	device "$NET.2" --tls-old-firmware --rmcp-port 0
+	run -0 discover "$NET.1" "$NET.2"
+	[ "$(lines_of cert)" -eq 4 ]
 	jq_eq "${lines[0]}" .found true
 	jq_eq "${lines[0]}" .tls.version TLSv1
-	[ "$(lines_of cert)" -eq 2 ]
+	jq_eq "${lines[0]}" .tls.legacy false
+	# The second answers only the TLS 1.0/RSA retry (as MeshCentral's scanner retries).
+	jq_eq "${lines[3]}" .host "$NET.2"
+	jq_eq "${lines[3]}" .tls.version TLSv1
+	jq_eq "${lines[3]}" .tls.cipher AES128-SHA
+	jq_eq "${lines[3]}" .tls.legacy true
+	jq_eq "${lines[3]}" '.method | join(",")' http,tls
+	jq_eq "${lines[4]}" .source.uri "tls://$NET.2:$TLS"
 }
 
 @test "discover: targets (CIDR, ranges, @FILE), input order, bad operands reported, nothing outside the list" {

@@ -16,14 +16,16 @@ documented wire formats on loopback addresses:
 usage: amt_device.py --addresses A[-B][,..] [--http-port P] [--tls-port P]
            [--rmcp-port P] [--cert PEM --key KEY] [--version A.B.C]
            [--state pre|in|post] [--http-mode MODE] [--rmcp-mode MODE]
-           [--tls-legacy] [--rmcp-drop N] [--workers N] [--ready FILE]
+           [--tls-legacy | --tls-old-firmware] [--rmcp-drop N] [--workers N] [--ready FILE]
 
 Ports 0 are not served.  MODE for HTTP: amt (default), no-server, garbled,
 endless (headers that never end), nginx (another server), silent (accepts
 and says nothing).  MODE for RMCP: amt (default), short, spoofed-tag,
 no-amt-bit, silent; --rmcp-drop N ignores the first N pings (a lossy
 network).  --tls-legacy serves only TLS 1.0 with RSA key exchange
-(old firmware).  --workers N splits the addresses over N processes (for the
+(old firmware); --tls-old-firmware also resets the connection when the
+ClientHello offers more than TLS 1.0, as firmware that needs the scanner's
+TLS 1.0 retry does.  --workers N splits the addresses over N processes (for the
 benchmark).  When everything listens, "ready" is written to --ready (or
 stdout).
 """
@@ -120,6 +122,58 @@ async def serve_http(args, reader, writer):
         writer.close()
 
 
+async def serve_old_tls(args, ctx, reader, writer):
+    """Old firmware: a ClientHello offering more than TLS 1.0 is cut off
+    (the connection is reset), as some AMT firmware does; a TLS 1.0 one is
+    served over a memory BIO, since its first bytes were already read."""
+    try:
+        head = b""
+        while len(head) < 11:
+            more = await reader.read(11 - len(head))
+            if not more:
+                break
+            head += more
+        if len(head) < 11 or head[0] != 0x16 or (head[9] << 8 | head[10]) > 0x0301:
+            writer.transport.abort()
+            return
+        inc, out = ssl.MemoryBIO(), ssl.MemoryBIO()
+        obj = ctx.wrap_bio(inc, out, server_side=True)
+        inc.write(head)
+
+        async def pump():
+            data = out.read()
+            if data:
+                writer.write(data)
+                await writer.drain()
+
+        async def more_input():
+            await pump()
+            data = await reader.read(65536)
+            if not data:
+                raise EOFError
+            inc.write(data)
+
+        while True:
+            try:
+                obj.do_handshake()
+                break
+            except ssl.SSLWantReadError:
+                await more_input()
+        await pump()
+        request = b""
+        while b"\r\n\r\n" not in request:
+            try:
+                request += obj.read(65536)
+            except ssl.SSLWantReadError:
+                await more_input()
+        obj.write(http_answer(args))
+        await pump()
+    except (OSError, EOFError, ssl.SSLError):
+        pass
+    finally:
+        writer.close()
+
+
 def options():
     p = argparse.ArgumentParser()
     p.add_argument("--addresses", required=True)
@@ -133,6 +187,7 @@ def options():
     p.add_argument("--http-mode", default="amt")
     p.add_argument("--rmcp-mode", default="amt")
     p.add_argument("--tls-legacy", action="store_true")
+    p.add_argument("--tls-old-firmware", action="store_true")
     p.add_argument("--rmcp-drop", type=int, default=0)
     p.add_argument("--workers", type=int, default=1)
     p.add_argument("--ready")
@@ -145,7 +200,7 @@ async def serve(args, addrs, ready):
     if args.tls_port:
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         ctx.load_cert_chain(args.cert, args.key)
-        if args.tls_legacy:
+        if args.tls_legacy or args.tls_old_firmware:
             ctx.minimum_version = ssl.TLSVersion.TLSv1
             ctx.maximum_version = ssl.TLSVersion.TLSv1
             ctx.set_ciphers("AES128-SHA:AES256-SHA:@SECLEVEL=0")
@@ -155,7 +210,10 @@ async def serve(args, addrs, ready):
         if args.http_port:
             servers.append(await asyncio.start_server(handler, addr, args.http_port,
                                                       backlog=1024))
-        if args.tls_port:
+        if args.tls_port and args.tls_old_firmware:
+            servers.append(await asyncio.start_server(
+                lambda r, w: serve_old_tls(args, ctx, r, w), addr, args.tls_port, backlog=1024))
+        elif args.tls_port:
             servers.append(await asyncio.start_server(handler, addr, args.tls_port,
                                                       ssl=ctx, backlog=1024))
         if args.rmcp_port:
