@@ -15,7 +15,6 @@
 #include "ck_record.h"
 #include "ck_tool.h"
 
-#define NAMES_MAX 64
 
 struct vec {
 	json_t **v;
@@ -105,7 +104,7 @@ out:
 /* ck_caconfig_apply_all's report: what cannot be applied stops the judging. */
 struct config_report {
 	FILE *rep;
-	const size_t *src;	/* entry -> index of its --ca-config file */
+	const struct ck_caconfig_set *set;
 	int failed;
 };
 
@@ -113,7 +112,7 @@ static void
 config_report(void *arg, size_t entry, const struct ck_err *err, int failed)
 {
 	struct config_report *cr = arg;
-	const char *file = cfg.configs.v[cr->src[entry]];
+	const char *file = cr->set->src[entry];
 
 	if (!failed) {
 		ck_warnx("'%s': %s", file, err->msg);
@@ -203,12 +202,11 @@ int
 main(int argc, char **argv)
 {
 	struct vec all = { 0 }, tmpls = { 0 }, cas = { 0 }, principals = { 0 };
-	struct ck_caconfig *conf = NULL;
+	struct ck_caconfig_set conf = { 0 };
 	struct ck_requester rq = { 0 };
 	struct ck_err err = { 0 };
 	FILE *out = stdout, *rep;
-	size_t i, k, nconf = 0;
-	size_t conf_src[NAMES_MAX * CK_CACONFIG_MAX];
+	size_t i;
 	int first, st = CK_OK, judge = 1, r;
 
 	ck_tool_init("cert-approve");
@@ -218,10 +216,6 @@ main(int argc, char **argv)
 	case CK_OPT_DONE:
 		return CK_OK;
 	default:
-		return CK_UNKNOWN;
-	}
-	if (cfg.configs.n > NAMES_MAX) {
-		ck_warnx("too many --ca-config options (at most %d)", NAMES_MAX);
 		return CK_UNKNOWN;
 	}
 	if ((cfg.format = ck_format_option(format, NULL, stdout)) < 0) {
@@ -243,23 +237,12 @@ main(int argc, char **argv)
 	rep = cfg.format == CK_FMT_JSON ? out : NULL;
 
 	/* CA settings first: an unparseable one makes every verdict doubtful. */
-	if (cfg.configs.n > 0 &&
-	    (conf = calloc(cfg.configs.n * CK_CACONFIG_MAX, sizeof(*conf))) == NULL) {
-		ck_warnx("out of memory");
-		return CK_UNKNOWN;
-	}
-	for (i = 0; i < cfg.configs.n; i++) {
-		r = ck_caconfig_load(cfg.configs.v[i], conf + nconf, CK_CACONFIG_MAX, &err);
-		if (r < 0) {
+	for (i = 0; i < cfg.configs.n; i++)
+		if (ck_caconfig_set_load(&conf, cfg.configs.v[i], &err) < 0) {
 			ck_report(rep, cfg.configs.v[i], &err);
 			st = CK_UNKNOWN;
 			judge = 0;
-			continue;
 		}
-		for (k = 0; k < (size_t)r; k++)
-			conf_src[nconf + k] = i;
-		nconf += (size_t)r;
-	}
 
 	if (first == argc) {
 		st = ck_status_worse(st, read_records("-", &all, out));
@@ -285,10 +268,10 @@ main(int argc, char **argv)
 	}
 
 	/* A CA setting that cannot be placed makes every verdict doubtful: none is given. */
-	if (judge && nconf > 0) {
-		struct config_report cr = { rep, conf_src, 0 };
+	if (judge && conf.n > 0) {
+		struct config_report cr = { rep, &conf, 0 };
 
-		ck_caconfig_apply_all(conf, nconf, cas.v, cas.n, cfg.cas.n == 1 ? cfg.cas.v[0] : NULL,
+		ck_caconfig_apply_all(conf.conf, conf.n, cas.v, cas.n, cfg.cas.n == 1 ? cfg.cas.v[0] : NULL,
 		    config_report, &cr);
 		if (cr.failed) {
 			st = CK_UNKNOWN;
@@ -328,7 +311,7 @@ main(int argc, char **argv)
 	    judge_failed, out));
 out:
 	ck_requester_release(&rq);
-	free(conf);
+	ck_caconfig_set_release(&conf);
 	vec_free(&all);
 	vec_free(&tmpls);
 	vec_free(&cas);

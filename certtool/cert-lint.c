@@ -23,7 +23,6 @@
 #include "ck_tmpl.h"
 #include "ck_tool.h"
 
-#define CONFIGS_MAX 16
 
 static struct {
 	int format;
@@ -32,27 +31,9 @@ static struct {
 	int status;
 	unsigned long judged, counts[3];
 	const char *ca;			/* --ca: the CA of settings without a registry path */
-	struct ck_caconfig *conf;	/* --ca-config settings, nconf entries */
-	const char *conf_src[CONFIGS_MAX * CK_CACONFIG_MAX];
-	size_t nconf;
+	struct ck_caconfig_set conf;	/* --ca-config settings */
 	struct ck_progress progress;	/* records read, on a terminal only */
 } cfg;
-
-/* Reads one --ca-config file (certutil -getreg text or JSON) into cfg.conf. */
-static int
-read_config(const char *path, struct ck_err *err)
-{
-	size_t k;
-	int r;
-
-	r = ck_caconfig_load(path, cfg.conf + cfg.nconf, CK_CACONFIG_MAX, err);
-	if (r < 0)
-		return -1;
-	for (k = 0; k < (size_t)r; k++)
-		cfg.conf_src[cfg.nconf + k] = path;
-	cfg.nconf += (size_t)r;
-	return 0;
-}
 
 /* ck_caconfig_apply_all's report: an error record and exit 3, or a warning. */
 static void
@@ -60,10 +41,10 @@ config_report(void *arg, size_t entry, const struct ck_err *err, int failed)
 {
 	(void)arg;
 	if (!failed) {
-		ck_warnx("'%s': %s", cfg.conf_src[entry], err->msg);
+		ck_warnx("'%s': %s", cfg.conf.src[entry], err->msg);
 		return;
 	}
-	ck_report(cfg.format == CK_FMT_JSON ? stdout : NULL, cfg.conf_src[entry], err);
+	ck_report(cfg.format == CK_FMT_JSON ? stdout : NULL, cfg.conf.src[entry], err);
 	cfg.status = ck_status_worse(cfg.status, CK_UNKNOWN);
 }
 
@@ -87,7 +68,7 @@ apply_configs(json_t *held)
 	json_array_foreach(held, k, rec)
 		if (ck_record_is(rec, "ca"))
 			cas[ncas++] = rec;
-	ck_caconfig_apply_all(cfg.conf, cfg.nconf, cas, ncas, cfg.ca, config_report, NULL);
+	ck_caconfig_apply_all(cfg.conf.conf, cfg.conf.n, cas, ncas, cfg.ca, config_report, NULL);
 	free(cas);
 }
 
@@ -238,7 +219,7 @@ run(struct ck_lint *l, FILE *fp, const char *name, json_t *held)
 			if (t == CK_APPLY_TEMPLATE || t == CK_APPLY_CA || t == CK_APPLY_CHAIN) {
 				/* ca records wait for --ca-config even when no rule judges them. */
 				if (json_array_size(held) == 0 && !ck_lint_wants(l, t) &&
-				    !(t == CK_APPLY_CA && cfg.nconf > 0))
+				    !(t == CK_APPLY_CA && cfg.conf.n > 0))
 					t = 0;	/* nothing judges it: no need to hold */
 			} else if (json_array_size(held) == 0)
 				t = 0;
@@ -325,10 +306,6 @@ main(int argc, char **argv)
 	default:
 		return CK_UNKNOWN;
 	}
-	if (configs.n > CONFIGS_MAX) {
-		ck_warnx("--ca-config: at most %d files", CONFIGS_MAX);
-		goto out;
-	}
 	if ((cfg.format = ck_format_option(format, NULL, stdout)) < 0) {
 		ck_opt_usage(&tool, stderr);
 		goto out;
@@ -363,14 +340,9 @@ main(int argc, char **argv)
 		rv = list_rules(l, 0) < 0 ? CK_UNKNOWN : CK_OK;
 		goto out;
 	}
-	if (configs.n > 0 &&
-	    (cfg.conf = calloc(configs.n * CK_CACONFIG_MAX, sizeof(*cfg.conf))) == NULL) {
-		ck_warnx("out of memory");
-		goto out;
-	}
 	/* A broken --ca-config is like a broken policy: nothing is judged. */
 	for (i = 0; i < configs.n; i++)
-		if (read_config(configs.v[i], &err) < 0) {
+		if (ck_caconfig_set_load(&cfg.conf, configs.v[i], &err) < 0) {
 			ck_warnx("--ca-config: '%s': %s", configs.v[i], err.msg);
 			goto out;
 		}
@@ -398,7 +370,7 @@ main(int argc, char **argv)
 		run(l, fp, argv[i], held);
 		fclose(fp);
 	}
-	if (cfg.nconf > 0)
+	if (cfg.conf.n > 0)
 		apply_configs(held);
 	for (i = 0; i < json_array_size(held); i++)
 		emit(l, json_array_get(held, i));
@@ -416,7 +388,7 @@ out:
 	ck_strv_release(&profiles);
 	ck_strv_release(&policies);
 	ck_strv_release(&configs);
-	free(cfg.conf);
+	ck_caconfig_set_release(&cfg.conf);
 	ck_progress_done(&cfg.progress);
 	if (ck_close_stdout() < 0)
 		rv = CK_UNKNOWN;

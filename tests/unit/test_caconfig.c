@@ -5,6 +5,8 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "ck_caconfig.h"
@@ -305,6 +307,50 @@ test_apply_all_placement(void **state)
 	json_decref(cas[1]);
 }
 
+/* A temporary file holding text; its path in path (PATH_MAX-sized). */
+static void
+temp_file(char *path, size_t size, const char *text)
+{
+	FILE *fp;
+	int fd;
+
+	snprintf(path, size, "/tmp/test_caconfig.XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	fp = fdopen(fd, "w");
+	assert_non_null(fp);
+	fputs(text, fp);
+	fclose(fp);
+}
+
+/* ck_caconfig_set_load: entries of several files, in order, each with its file. */
+static void
+test_set_load(void **state)
+{
+	struct ck_caconfig_set set = { 0 };
+	struct ck_err err;
+	char a[64], b[64];
+
+	(void)state;
+	temp_file(a, sizeof(a), "{\"ca\": \"CORP-CA\", \"edit_flags\": \"0x15014e\"}");
+	temp_file(b, sizeof(b), "[{\"ca\": \"A\", \"request_disposition\": 1},"
+	    " {\"ca\": \"B\", \"request_disposition\": 257}]");
+	assert_int_equal(ck_caconfig_set_load(&set, a, &err), 0);
+	assert_int_equal(ck_caconfig_set_load(&set, "/nonexistent/x.txt", &err), -1);
+	assert_int_equal(ck_caconfig_set_load(&set, b, &err), 0);
+	assert_int_equal(set.n, 3);
+	assert_string_equal(set.conf[0].ca, "CORP-CA");
+	assert_string_equal(set.conf[2].ca, "B");
+	assert_int_equal(set.conf[2].request_disposition, 257);
+	assert_ptr_equal(set.src[0], a);
+	assert_ptr_equal(set.src[1], b);
+	assert_ptr_equal(set.src[2], b);
+	ck_caconfig_set_release(&set);
+	assert_int_equal(set.n, 0);
+	unlink(a);
+	unlink(b);
+}
+
 int
 main(void)
 {
@@ -316,6 +362,7 @@ main(void)
 		cmocka_unit_test(test_disposition_action),
 		cmocka_unit_test(test_apply_and_read_back),
 		cmocka_unit_test(test_apply_all_placement),
+		cmocka_unit_test(test_set_load),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

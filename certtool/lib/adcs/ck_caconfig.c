@@ -743,3 +743,38 @@ ck_caconfig_apply_all(const struct ck_caconfig *conf, size_t nconf, json_t *cons
 	}
 	return failed;
 }
+
+int
+ck_caconfig_set_load(struct ck_caconfig_set *set, const char *path, struct ck_err *err)
+{
+	size_t k;
+	int r;
+
+	if (set->n + CK_CACONFIG_MAX > set->cap) {
+		size_t nc = set->cap * 2 + CK_CACONFIG_MAX;
+		struct ck_caconfig *c = realloc(set->conf, nc * sizeof(*c));
+		const char **s;
+
+		if (c == NULL)
+			return ck_err_set(err, CK_E_NOMEM, "out of memory");
+		set->conf = c;
+		if ((s = realloc(set->src, nc * sizeof(*s))) == NULL)
+			return ck_err_set(err, CK_E_NOMEM, "out of memory");
+		set->src = s;
+		set->cap = nc;
+	}
+	if ((r = ck_caconfig_load(path, set->conf + set->n, CK_CACONFIG_MAX, err)) < 0)
+		return -1;
+	for (k = 0; k < (size_t)r; k++)
+		set->src[set->n + k] = path;
+	set->n += (size_t)r;
+	return 0;
+}
+
+void
+ck_caconfig_set_release(struct ck_caconfig_set *set)
+{
+	free(set->conf);
+	free(set->src);
+	memset(set, 0, sizeof(*set));
+}

@@ -96,6 +96,21 @@ int ck_caconfig_parse(const char *buf, size_t len, struct ck_caconfig *out,
 int ck_caconfig_load(const char *path, struct ck_caconfig *out, size_t max,
     struct ck_err *err);
 
+/* The entries of several --ca-config files, in order, with the file of each. */
+struct ck_caconfig_set {
+	struct ck_caconfig *conf;
+	const char **src;	/* src[i]: the path entry i came from (borrowed) */
+	size_t n, cap;
+};
+
+/*
+ * Loads one file (ck_caconfig_load) and appends its entries to set.
+ * Returns 0, or -1 with err set and nothing appended.  Release the set
+ * with ck_caconfig_set_release (it can be reused).
+ */
+int ck_caconfig_set_load(struct ck_caconfig_set *set, const char *path, struct ck_err *err);
+void ck_caconfig_set_release(struct ck_caconfig_set *set);
+
 /* The same for a JSON value already parsed (an object or an array of objects). */
 int ck_caconfig_parse_json(const json_t *j, struct ck_caconfig *out, size_t max,
     struct ck_err *err);

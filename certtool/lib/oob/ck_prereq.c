@@ -299,38 +299,29 @@ int
 ck_prereq_caconfig(struct ck_prereq *p, const char *const *files, size_t n, json_t *errors,
     json_t *warnings)
 {
-	struct ck_caconfig *conf = calloc(CK_CACONFIG_MAX, sizeof(*conf));
-	const char **src = calloc(CK_CACONFIG_MAX, sizeof(*src));
+	struct ck_caconfig_set set = { 0 };
 	json_t **cas = calloc(json_array_size(p->cas) + 1, sizeof(*cas));
 	struct config_report cr = { errors, warnings, NULL, 0 };
 	struct ck_err err;
-	size_t nconf = 0, i, k;
-	int st = CK_OK, got;
+	size_t i;
+	int st = CK_OK;
 
-	if (conf == NULL || src == NULL || cas == NULL) {
-		st = CK_UNKNOWN;
-		goto out;
-	}
-	for (i = 0; i < n; i++) {
-		if ((got = ck_caconfig_load(files[i], conf + nconf, CK_CACONFIG_MAX - nconf, &err)) < 0) {
+	if (cas == NULL)
+		return CK_UNKNOWN;
+	for (i = 0; i < n; i++)
+		if (ck_caconfig_set_load(&set, files[i], &err) < 0) {
 			json_array_append_new(errors, ck_error_record_err(files[i], &err));
 			st = CK_UNKNOWN;
-			continue;
 		}
-		for (k = 0; k < (size_t)got; k++)
-			src[nconf + k] = files[i];
-		nconf += (size_t)got;
-	}
 	for (i = 0; i < json_array_size(p->cas); i++)
 		cas[i] = json_array_get(p->cas, i);
-	cr.src = src;
-	ck_caconfig_apply_all(conf, nconf, cas, json_array_size(p->cas), NULL, config_report, &cr);
+	cr.src = set.src;
+	ck_caconfig_apply_all(set.conf, set.n, cas, json_array_size(p->cas), NULL, config_report,
+	    &cr);
 	if (cr.failed)
 		st = CK_UNKNOWN;
 	p->have_caconfig = 1;
-out:
-	free(conf);
-	free(src);
+	ck_caconfig_set_release(&set);
 	free(cas);
 	return st;
 }
