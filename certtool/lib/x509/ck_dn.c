@@ -284,6 +284,25 @@ add(X509_NAME *name, const struct ava *a, int set, struct ck_err *err)
 		type = tag;
 		data = a->val + hl;
 		len = (long)(a->len - hl);
+		/* The contents must be what the type says (UTF-8 for a UTF8String...), no NUL. */
+		{
+			ASN1_STRING *as = ASN1_STRING_type_new(tag);
+			unsigned char *u = NULL;
+			int ul = -1;
+
+			if (as != NULL && ASN1_STRING_set(as, data, (int)len))
+				ul = ASN1_STRING_to_UTF8(&u, as);
+			ASN1_STRING_free(as);
+			ERR_clear_error();
+			if (ul < 0 || memchr(u, '\0', (size_t)ul) != NULL ||
+			    (tag == V_ASN1_UTF8STRING && !utf8_ok(data, (size_t)len))) {
+				OPENSSL_free(u);
+				ASN1_OBJECT_free(obj);
+				return ck_err_set(err, CK_E_USAGE,
+				    "'%s=#...': the value is not a valid string of its type", a->type);
+			}
+			OPENSSL_free(u);
+		}
 	}
 	ok = X509_NAME_add_entry_by_OBJ(name, obj, type, data, (int)len, -1, set);
 	ASN1_OBJECT_free(obj);
