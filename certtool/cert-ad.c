@@ -10,6 +10,7 @@
 #include "ck_ad.h"
 #include "ck_err.h"
 #include "ck_ldap.h"
+#include "ck_ldap_cli.h"
 #include "ck_num.h"
 #include "ck_opt.h"
 #include "ck_record.h"
@@ -125,51 +126,14 @@ emit(void *ctx, json_t *rec)
 	return 0;
 }
 
-static int
-parse_sasl(const char *arg, void *target, struct ck_err *err)
-{
-	if (strcasecmp(arg, "gssapi") != 0)
-		return ck_err_set(err, CK_E_USAGE, "only gssapi is supported");
-	*(int *)target = 1;
-	return 0;
-}
-
-static struct ck_ldap_opts lo;
-static const char *base, *pwfile, *pwenv, *format, *what_s;
+static struct ck_ldap_cli lc;
+static const char *base, *format, *what_s;
 static struct ck_strv principals, templates;
-static long timeout = -1, max_entries = -1;
 
 static const struct ck_opt opts[] = {
-	{ .name = "uri", .arg = "ldap[s]://HOST[:PORT]", .desc = "the domain controller",
-	    .type = CK_OPT_STR, .target = &lo.uri, .required = 1 },
+	CK_LDAP_CLI_OPTS(lc, 1),
 	{ .name = "base", .arg = "DN", .desc = "the configuration naming context",
 	    .type = CK_OPT_STR, .target = &base },
-	{ .name = "bind-dn", .arg = "DN", .desc = "LDAP bind DN", .type = CK_OPT_STR,
-	    .target = &lo.bind_dn, .synopsis = "[--bind-dn DN --bind-password-file F | "
-	    "--bind-password-env VAR | --sasl gssapi]" },
-	{ .name = "bind-password-file", .arg = "F", .desc = "LDAP bind password from a file",
-	    .type = CK_OPT_STR, .target = &pwfile, .complete = CK_COMPLETE_FILE,
-	    .synopsis = "" },
-	{ .name = "bind-password-env", .arg = "VAR", .desc = "LDAP bind password from a variable",
-	    .type = CK_OPT_STR, .target = &pwenv, .synopsis = "" },
-	{ .name = "sasl", .arg = "gssapi", .desc = "bind with Kerberos (kinit first)",
-	    .type = CK_OPT_PARSE, .target = &lo.sasl_gssapi, .parse = parse_sasl,
-	    .complete = "gssapi", .synopsis = "" },
-	{ .name = "password-file", .arg = "F", .type = CK_OPT_STR, .target = &pwfile,
-	    .replaced_by = "bind-password-file" },
-	{ .name = "password-env", .arg = "VAR", .type = CK_OPT_STR, .target = &pwenv,
-	    .replaced_by = "bind-password-env" },
-	{ .name = "starttls", .desc = "StartTLS on ldap://", .type = CK_OPT_SET,
-	    .target = &lo.starttls, .value = 1 },
-	{ .name = "cacert", .arg = "F", .desc = "CA certificates for LDAPS and StartTLS",
-	    .type = CK_OPT_STR, .target = &lo.cacert, .complete = CK_COMPLETE_FILE,
-	    .synopsis = "[--cacert F | --insecure]" },
-	{ .name = "insecure", .desc = "do not verify the server", .type = CK_OPT_SET,
-	    .target = &lo.insecure, .value = 1, .synopsis = "" },
-	{ .name = "timeout", .arg = "SECONDS", .desc = "network timeout", .type = CK_OPT_LONG,
-	    .target = &timeout, .min = 1, .max = 3600 },
-	{ .name = "max-entries", .arg = "N", .desc = "refuse larger answers",
-	    .type = CK_OPT_LONG, .target = &max_entries, .min = 1, .max = 10000000 },
 	{ .name = "what", .arg = "LIST", .desc = "what to read (templates,cas,...; none)",
 	    .type = CK_OPT_STR, .target = &what_s,
 	    .complete = "templates cas ntauth aia cdp oids all none" },
@@ -191,12 +155,12 @@ main(int argc, char **argv)
 	struct ck_ad *ad = NULL;
 	struct ck_err err;
 	size_t i;
-	char *password = NULL;
+	const char *source;
 	unsigned what = CK_AD_ALL;
 	int first, status = CK_OK, fmt;
 
 	ck_tool_init("cert-ad");
-	ck_ldap_opts_init(&lo);
+	ck_ldap_cli_init(&lc);
 	switch (ck_opt_parse(&tool, argc, argv, &first, NULL)) {
 	case CK_OPT_OK:
 		break;
@@ -210,10 +174,6 @@ main(int argc, char **argv)
 		ck_opt_usage(&tool, stderr);
 		return CK_UNKNOWN;
 	}
-	if (timeout > 0)
-		lo.timeout = (int)timeout;
-	if (max_entries > 0)
-		lo.max_entries = (size_t)max_entries;
 	if ((fmt = ck_format_option(format, NULL, stdout)) < 0) {
 		ck_opt_usage(&tool, stderr);
 		return CK_UNKNOWN;
@@ -227,33 +187,18 @@ main(int argc, char **argv)
 			return CK_UNKNOWN;
 		}
 	}
-	if ((pwfile != NULL) + (pwenv != NULL) + lo.sasl_gssapi > 1) {
-		ck_warnx("give one of --bind-password-file, --bind-password-env, --sasl");
-		return CK_UNKNOWN;
-	}
-	if ((pwfile != NULL || pwenv != NULL) && lo.bind_dn == NULL) {
-		ck_warnx("a password needs --bind-dn");
-		return CK_UNKNOWN;
-	}
-	if (pwfile != NULL)
-		password = ck_secret_from_file(pwfile, &err);
-	else if (pwenv != NULL)
-		password = ck_secret_from_env(pwenv, &err);
-	if ((pwfile != NULL || pwenv != NULL) && password == NULL) {
-		ck_report(fmt == CK_FMT_JSON ? stdout : NULL, pwfile ? pwfile : pwenv, &err);
+	if ((l = ck_ldap_cli_open(&lc, &source, &err)) == NULL) {
+		if (source == NULL) {
+			ck_warnx("%s", err.msg);
+			return CK_UNKNOWN;
+		}
+		ck_report(fmt == CK_FMT_JSON ? stdout : NULL, source, &err);
 		status = CK_UNKNOWN;
 		goto done;
 	}
-	lo.password = password;
-	l = ck_ldap_open(&lo, &err);
-	if (l == NULL) {
-		ck_report(fmt == CK_FMT_JSON ? stdout : NULL, lo.uri, &err);
-		status = CK_UNKNOWN;
-		goto done;
-	}
-	ad = ck_ad_new(l, lo.uri, base, &err);
+	ad = ck_ad_new(l, lc.o.uri, base, &err);
 	if (ad == NULL) {
-		ck_report(fmt == CK_FMT_JSON ? stdout : NULL, lo.uri, &err);
+		ck_report(fmt == CK_FMT_JSON ? stdout : NULL, lc.o.uri, &err);
 		status = CK_UNKNOWN;
 		goto done;
 	}
@@ -274,7 +219,7 @@ main(int argc, char **argv)
 done:
 	ck_ad_free(ad);
 	ck_ldap_close(l);
-	ck_secret_free(password);
+	ck_ldap_cli_release(&lc);
 	ck_strv_release(&principals);
 	ck_strv_release(&templates);
 	if (ck_close_stdout() < 0)

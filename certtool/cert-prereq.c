@@ -11,6 +11,7 @@
 #include "ck_chain.h"
 #include "ck_clock.h"
 #include "ck_ldap.h"
+#include "ck_ldap_cli.h"
 #include "ck_num.h"
 #include "ck_opt.h"
 #include "ck_prereq.h"
@@ -21,19 +22,12 @@
 #include "ck_tool.h"
 
 static struct ck_prereq p;
-static struct ck_ldap_opts lo;
+static struct ck_ldap_cli lc;
 static struct ck_site_opts so;
 static struct ck_strv amt_domains, caconfigs;
-static const char *pwfile, *pwenv, *amt_hosts, *only, *skip, *at, *format, *winrm_pwfile;
+static const char *amt_hosts, *only, *skip, *at, *format, *winrm_pwfile;
 static const char *sp_address;
-static long timeout = 10;
 static int list_rules;
-
-static int
-parse_timeout(const char *arg, void *target, struct ck_err *err)
-{
-	return ck_parse_long(arg, 1, 3600, (long *)target, err);
-}
 
 static int
 parse_ports(const char *arg, void *target, struct ck_err *err)
@@ -49,19 +43,7 @@ parse_ms(const char *arg, void *target, struct ck_err *err)
 
 #define S(n, a, d, t) .name = n, .arg = a, .desc = d, .type = CK_OPT_STR, .target = t
 static const struct ck_opt opts[] = {
-	{ S("uri", "ldap[s]://HOST[:PORT]", "read the site from this domain controller", &lo.uri) },
-	{ S("bind-dn", "DN", "simple bind as DN", &lo.bind_dn) },
-	{ S("password-file", "FILE", "bind password from FILE", &pwfile),
-	    .complete = CK_COMPLETE_FILE },
-	{ S("password-env", "VAR", "bind password from environment variable VAR", &pwenv) },
-	{ .name = "starttls", .desc = "StartTLS on ldap://", .type = CK_OPT_FLAG,
-	    .target = &lo.starttls },
-	{ S("cacert", "FILE", "CA certificates that verify LDAPS/StartTLS", &lo.cacert),
-	    .complete = CK_COMPLETE_FILE },
-	{ .name = "insecure", .desc = "do not verify TLS certificates", .type = CK_OPT_FLAG,
-	    .target = &lo.insecure },
-	{ .name = "timeout", .arg = "SECONDS", .desc = "timeout of each network step (10)",
-	    .type = CK_OPT_PARSE, .target = &timeout, .parse = parse_timeout },
+	CK_LDAP_CLI_OPTS(lc, 0),
 	{ S("site-server", "ACCOUNT", "primary site server (DOMAIN\\NAME$, NAME$ or SID)",
 	    &p.site_server) },
 	{ S("service-point", "ACCOUNT", "out of band service point's account", &p.service_point) },
@@ -114,12 +96,12 @@ main(int argc, char **argv)
 	struct ck_ldap *l = NULL;
 	json_t *errors = json_array(), *rec;
 	unsigned long mask = ~0ul, off = 0;
-	char *password = NULL, *wpw = NULL;
+	char *wpw = NULL;
 	int first, fmt, i, st = CK_OK;
 	size_t k;
 
 	ck_tool_init("cert-prereq");
-	ck_ldap_opts_init(&lo);
+	ck_ldap_cli_init(&lc);
 	if (ck_prereq_init(&p, &err) < 0)
 		return CK_UNKNOWN;
 	switch (ck_opt_parse(&tool, argc, argv, &first, NULL)) {
@@ -145,9 +127,9 @@ main(int argc, char **argv)
 	}
 	mask &= ~off;
 	p.at = ck_clock_now(&clk);
-	p.net.timeout_ms = timeout * 1000;
-	lo.timeout = (int)timeout;
-	so.uri = lo.uri;
+	p.net.timeout_ms = (lc.timeout > 0 ? lc.timeout : 10) * 1000;
+	lc.o.timeout = lc.timeout > 0 ? (int)lc.timeout : 10;
+	so.uri = lc.o.uri;
 	so.amt_domains = amt_domains.v;
 	so.n_amt_domains = amt_domains.n;
 	p.amt_domains = amt_domains.v;
@@ -160,27 +142,30 @@ main(int argc, char **argv)
 	    "give --uri and --container");
 	if (sp_address != NULL && (p.sp_address = strdup(sp_address)) == NULL)
 		return CK_UNKNOWN;
-	if ((pwfile && !(password = ck_secret_from_file(pwfile, &err))) ||
-	    (pwenv && !(password = ck_secret_from_env(pwenv, &err))) ||
-	    (winrm_pwfile && !(wpw = ck_secret_from_file(winrm_pwfile, &err)))) {
-		ck_report(NULL, pwfile ? pwfile : pwenv ? pwenv : winrm_pwfile, &err);
+	if (winrm_pwfile && !(wpw = ck_secret_from_file(winrm_pwfile, &err))) {
+		ck_report(NULL, winrm_pwfile, &err);
 		return CK_UNKNOWN;
 	}
-	lo.password = password;
 	p.winrm_password = wpw;
 	for (i = first; i < argc; i++)
 		st = ck_status_worse(st, ck_prereq_read(&p, argv[i], fmt == CK_FMT_JSON ? stdout : NULL,
 		    errors));
-	if (first == argc && lo.uri == NULL)
+	if (first == argc && lc.o.uri == NULL)
 		st = ck_status_worse(st, ck_prereq_read(&p, "-", fmt == CK_FMT_JSON ? stdout : NULL,
 		    errors));
-	if (lo.uri != NULL) {
-		if ((l = ck_ldap_open(&lo, &err)) == NULL ||
-		    ck_site_read(&p, l, &so, errors, &err) < 0) {
-			json_array_append_new(errors, ck_error_record_err(lo.uri, &err));
-			snprintf(p.ad_why, sizeof(p.ad_why), "%.200s: %.200s", lo.uri, err.msg);
-			snprintf(p.forest_why, sizeof(p.forest_why), "%.200s: %.200s", lo.uri, err.msg);
-			snprintf(p.containers_why, sizeof(p.containers_why), "%.200s: %.200s", lo.uri, err.msg);
+	if (lc.o.uri != NULL) {
+		const char *source = lc.o.uri;
+
+		if ((l = ck_ldap_cli_open(&lc, &source, &err)) == NULL && source == NULL) {
+			ck_warnx("%s", err.msg);
+			return CK_UNKNOWN;
+		}
+		if (l == NULL || ck_site_read(&p, l, &so, errors, &err) < 0) {
+			json_array_append_new(errors, ck_error_record_err(source ? source : lc.o.uri,
+			    &err));
+			snprintf(p.ad_why, sizeof(p.ad_why), "%.200s: %.200s", lc.o.uri, err.msg);
+			snprintf(p.forest_why, sizeof(p.forest_why), "%.200s: %.200s", lc.o.uri, err.msg);
+			snprintf(p.containers_why, sizeof(p.containers_why), "%.200s: %.200s", lc.o.uri, err.msg);
 		}
 	}
 	if (amt_hosts != NULL && ck_prereq_load_hosts(&p, amt_hosts, &err) < 0) {
@@ -213,7 +198,7 @@ main(int argc, char **argv)
 	if (fmt == CK_FMT_TEXT)
 		ck_prereq_print_checklist(stdout, p.out);
 	ck_ldap_close(l);
-	ck_secret_free(password);
+	ck_ldap_cli_release(&lc);
 	ck_secret_free(wpw);
 	json_decref(errors);
 	ck_prereq_release(&p);

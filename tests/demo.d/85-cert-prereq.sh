@@ -36,9 +36,9 @@ if ! prereq_site_load "$PREREQ_FIX" || ! prereq_listen_start "$dir"; then
 fi
 cp "$PREREQ_FIX/hosts.txt" "$PREREQ_FIX/getreg.txt" .
 run() {
-	echo "\$ cert-prereq --uri ldaps://$SAMBA_IP --cacert dc-ca.pem --bind-dn \"\$ADMIN\" --password-file admin.pw --site-server 'CORP\\SITESRV01\$' --service-point 'CORP\\OOBSP\$' --container OU=AMT --amt-domain corp.example --amt-hosts hosts.txt --dns-server $SAMBA_IP --ca-config getreg.txt --format text"
+	echo "\$ cert-prereq --uri ldaps://$SAMBA_IP --cacert dc-ca.pem --bind-dn \"\$ADMIN\" --bind-password-file admin.pw --site-server 'CORP\\SITESRV01\$' --service-point 'CORP\\OOBSP\$' --container OU=AMT --amt-domain corp.example --amt-hosts hosts.txt --dns-server $SAMBA_IP --ca-config getreg.txt --format text"
 	cert-prereq --uri "$SAMBA_LDAPS_URI" --cacert "$SAMBA_CACERT" --bind-dn "$SAMBA_ADMIN_DN" \
-		--password-file "$SAMBA_PWFILE" --site-server 'CORP\SITESRV01$' --service-point 'CORP\OOBSP$' \
+		--bind-password-file "$SAMBA_PWFILE" --site-server 'CORP\SITESRV01$' --service-point 'CORP\OOBSP$' \
 		--container OU=AMT --amt-domain corp.example --amt-hosts hosts.txt --dns-server "$SAMBA_IP" \
 		--ca-config getreg.txt --format text
 	echo "(exit $?)"

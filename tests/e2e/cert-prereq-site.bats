@@ -83,7 +83,7 @@ msg() {
 @test "man cert-prereq: Is my site ready? (the checklist of the live site)" {
 	cd "$BATS_TEST_TMPDIR"
 	cp "$PREREQ_FIX/hosts.txt" "$PREREQ_FIX/getreg.txt" .
-	run -0 cert-prereq --uri "$SAMBA_LDAPS_URI" --cacert "$SAMBA_CACERT" --bind-dn "$SAMBA_ADMIN_DN" --password-file "$SAMBA_PWFILE" --site-server 'CORP\SITESRV01$' --service-point 'CORP\OOBSP$' --container OU=AMT --amt-domain corp.example --amt-hosts hosts.txt --dns-server "$SAMBA_IP" --ca-config getreg.txt --format text
+	run -0 cert-prereq --uri "$SAMBA_LDAPS_URI" --cacert "$SAMBA_CACERT" --bind-dn "$SAMBA_ADMIN_DN" --bind-password-file "$SAMBA_PWFILE" --site-server 'CORP\SITESRV01$' --service-point 'CORP\OOBSP$' --container OU=AMT --amt-domain corp.example --amt-hosts hosts.txt --dns-server "$SAMBA_IP" --ca-config getreg.txt --format text
 	[[ "$output" == *"[ OK ] Active Directory container (oob.ad_container)"* ]]
 	[[ "$output" == *"[ OK ] Forest and namespace (oob.namespace)"* ]]
 	[[ "$output" == *"[ OK ] Ports (oob.ports)"* ]]
@@ -203,7 +203,7 @@ msg() {
 @test "site: bad input: wrong password, unreachable DC, unknown site server -> unknown rows, error records, exit 3" {
 	printf 'wrong' >"$BATS_TEST_TMPDIR/pw"
 	run -3 cert-prereq --uri "$SAMBA_LDAPS_URI" --cacert "$SAMBA_CACERT" --bind-dn "$SAMBA_ADMIN_DN" \
-		--password-file "$BATS_TEST_TMPDIR/pw" --site-server 'CORP\SITESRV01$' --container OU=AMT \
+		--bind-password-file "$BATS_TEST_TMPDIR/pw" --site-server 'CORP\SITESRV01$' --container OU=AMT \
 		--only enterprise_ca,ad_container,namespace
 	[ "$(printf '%s\n' "$output" | grep '^{' | jq -r 'select(.kind == "error") | .code')" = auth ]
 	[ "$(printf '%s\n' "$output" | grep '^{' | jq -r 'select(.kind == "prereq") | .status' | sort -u)" = unknown ]
