@@ -260,3 +260,15 @@ X
 	kill "$held" 2>/dev/null || true
 	[ "$output" = "cert-amt: cannot listen on '$port': Address already in use" ]
 }
+
+@test "hello --listen: out of file descriptors (limit 40), 100 connections at once still all served" {
+	PORT=$(free_port)
+	(ulimit -Sn 40 && ulimit -Hn 40 && exec cert-amt hello --listen "127.0.0.1:$PORT" --count 100 --timeout 10) \
+		>"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" &
+	LPID=$!
+	wait_listen "$PORT"
+	python3 "$HELLO" send 127.0.0.1 "$PORT" "$A/hello-lab.bin" --parallel 100
+	listen_wait
+	[ "$status" -eq 0 ]
+	[ "$(lines_of amt_hello)" -eq 100 ]
+}

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "ck_amt_hello.h"
+#include "ck_net.h"
 #include "ck_num.h"
 
 struct ck_amt_listener {
@@ -209,13 +210,15 @@ ck_amt_listen_run(struct ck_amt_listener *l, const struct ck_amt_listen_opts *o,
 	struct pollfd *pfd = calloc(max + 1, sizeof(*pfd));
 	size_t n = 0;
 	long served = 0, rv = -1;
-	int stop = 0;
+	int stop = 0, full = 0;
 
 	if (conns == NULL || pfd == NULL) {
 		ck_err_set(err, CK_E_NOMEM, "out of memory");
 		goto out;
 	}
 	signal(SIGPIPE, SIG_IGN);
+	/* One descriptor per connection, and a few for stdio and the listener. */
+	ck_net_raise_nofile((long)max + 64);
 	while (!stop && (o->count <= 0 || served < o->count)) {
 		long long now = now_ms(), next = now + 60000;
 		size_t np = 0;
@@ -227,8 +230,11 @@ ck_amt_listen_run(struct ck_amt_listener *l, const struct ck_amt_listen_opts *o,
 			if (conns[i]->deadline < next)
 				next = conns[i]->deadline;
 		}
-		/* Full: new connections wait in the backlog until one ends. */
-		if (n < max && (o->count <= 0 || served + (long)n < o->count)) {
+		/*
+		 * Full (our cap, or the process is out of descriptors): new
+		 * connections wait in the backlog until one ends.
+		 */
+		if (n < max && !full && (o->count <= 0 || served + (long)n < o->count)) {
 			pfd[np].fd = l->fd;
 			pfd[np++].events = POLLIN;
 		}
@@ -259,6 +265,7 @@ ck_amt_listen_run(struct ck_amt_listener *l, const struct ck_amt_listen_opts *o,
 			if (!done)
 				continue;
 			served++;
+			full = 0;
 			if (fn(ctx, c->peer, c->port, c->buf, c->len, why) != 0)
 				stop = 1;
 			close(c->fd);
@@ -274,11 +281,14 @@ ck_amt_listen_run(struct ck_amt_listener *l, const struct ck_amt_listen_opts *o,
 					conns[w++] = conns[k];
 			n = w;
 		}
-		while (!stop && n < max && (o->count <= 0 || served + (long)n < o->count)) {
+		while (!stop && !full && n < max && (o->count <= 0 || served + (long)n < o->count)) {
 			struct conn *c = conn_accept(l->fd, timeout);
 
-			if (c == NULL)
+			if (c == NULL) {
+				/* Out of descriptors: polling the listener would spin. */
+				full = n > 0 && (errno == EMFILE || errno == ENFILE || errno == ENOMEM);
 				break;
+			}
 			conns[n++] = c;
 		}
 	}
