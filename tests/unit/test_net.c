@@ -260,6 +260,59 @@ test_udp(void **state)
 	close(silent);
 }
 
+/* A producer that says "later" three times before its second job. */
+struct later_run {
+	unsigned port;
+	int laters;
+	size_t got[3];
+	size_t ngot;
+};
+
+static int
+later_next(void *arg, size_t index, struct ck_net_job *job)
+{
+	struct later_run *r = arg;
+
+	if (index >= 3)
+		return 0;
+	if (index == 1 && r->laters < 3) {
+		r->laters++;
+		return CK_NET_NEXT_LATER;
+	}
+	job->kind = CK_NET_TCP;
+	job->host = "127.0.0.1";
+	job->port = r->port;
+	return 1;
+}
+
+static int
+later_done(void *arg, const struct ck_net_job *job, struct ck_net_result *res)
+{
+	struct later_run *r = arg;
+
+	(void)job;
+	assert_int_equal(res->status, CK_NET_REFUSED);
+	r->got[r->ngot++] = res->index;
+	return 0;
+}
+
+static void
+test_next_later(void **state)
+{
+	struct later_run r = { 0 };
+	struct ck_net *n = engine(4, 1000);
+	struct ck_err err;
+
+	(void)state;
+	r.port = closed_port(AF_INET, SOCK_STREAM);
+	assert_int_equal(ck_net_run(n, later_next, later_done, &r, &err), 0);
+	assert_int_equal(r.laters, 3);
+	assert_int_equal(r.ngot, 3);
+	for (size_t i = 0; i < 3; i++)
+		assert_int_equal(r.got[i], i);
+	ck_net_free(n);
+}
+
 /* Resets every connection after reading its ClientHello; keeps their versions. */
 struct reset_peer {
 	int fd;
@@ -493,6 +546,7 @@ main(void)
 		cmocka_unit_test(test_udp),
 		cmocka_unit_test(test_dns),
 		cmocka_unit_test(test_tls_legacy_retry),
+		cmocka_unit_test(test_next_later),
 	};
 
 	signal(SIGPIPE, SIG_IGN);

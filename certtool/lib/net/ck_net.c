@@ -33,6 +33,7 @@
 #define EV_ARES 2ull
 #define EV_DATA(type, gen, id) ((type) << 56 | ((uint64_t)(gen) & 0xffffffu) << 32 | (uint64_t)(id))
 #define SCAN_MS 10
+#define CK_NET_LATER_MS 5	/* a producer that said "later" is asked again after this */
 
 struct entry {
 	struct ck_net_job job;		/* pointers into strs */
@@ -1699,6 +1700,8 @@ ck_net_run(struct ck_net *n, ck_net_next_fn next, ck_net_done_fn done, void *arg
 	overall = n->o.deadline_ms > 0 ? now + n->o.deadline_ms : 0;
 	n->next_scan = now + 60000;
 	for (;;) {
+		int later = 0;
+
 		/* Start jobs while there is a slot and room in the window. */
 		while (!eof && n->nfree > 0 &&
 		    (n->o.unordered || n->next_index < n->head + n->window)) {
@@ -1708,6 +1711,10 @@ ck_net_run(struct ck_net *n, ck_net_next_fn next, ck_net_done_fn done, void *arg
 
 			memset(&job, 0, sizeof(job));
 			rc = next(arg, n->next_index, &job);
+			if (rc == CK_NET_NEXT_LATER) {
+				later = 1;
+				break;
+			}
 			if (rc <= 0) {
 				eof = 1;
 				break;
@@ -1736,7 +1743,7 @@ ck_net_run(struct ck_net *n, ck_net_next_fn next, ck_net_done_fn done, void *arg
 		}
 		if (eof && n->inflight == 0 && n->head == n->next_index)
 			break;
-		if (n->inflight == 0)
+		if (n->inflight == 0 && !later)
 			continue;	/* window full of ready entries: deliver, refill */
 		now = ck_mono_ms();
 		{
@@ -1745,6 +1752,8 @@ ck_net_run(struct ck_net *n, ck_net_next_fn next, ck_net_done_fn done, void *arg
 
 			if (overall && overall < t)
 				t = overall;
+			if (later && now + CK_NET_LATER_MS < t)
+				t = now + CK_NET_LATER_MS;
 			timeout = t <= now ? 0 : (int)(t - now);
 			nev = epoll_wait(n->ep, evs, 256, timeout);
 			if (nev < 0 && errno != EINTR) {

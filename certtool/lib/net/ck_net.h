@@ -249,9 +249,13 @@ void ck_net_opts_init(struct ck_net_opts *o);
 
 /*
  * Producer: fills *job with the next job and returns 1, 0 when there are no
- * more, -1 to stop (jobs in flight still finish and are delivered).  index
- * is the position the job will have.
+ * more, -1 to stop (jobs in flight still finish and are delivered), or
+ * CK_NET_NEXT_LATER when it has a job but wants it started later (a
+ * consumer that throttles, e.g. several engines merged into one ordered
+ * output): it is asked again for the same index within a few milliseconds,
+ * while the jobs in flight go on.  index is the position the job will have.
  */
+#define CK_NET_NEXT_LATER 2
 typedef int (*ck_net_next_fn)(void *arg, size_t index, struct ck_net_job *job);
 
 /*

@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1130,14 +1131,35 @@ ck_load_is_net(const char *source)
 }
 
 /* ck_load_net: jobs come from the sources, results go out as records. */
+/*
+ * Several engines (one per CPU) share the sources: engine t takes sources
+ * t, t + K, t + 2K ...  Each builds its records and hands them, per source,
+ * to a ring the calling thread prints from in order.  An engine starts a
+ * source only when the ring has room for it (16 x the concurrency beyond
+ * the last printed), so finished records always have a place and no engine
+ * ever blocks its event loop.
+ */
+struct net_merge {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	json_t **ring;		/* records of source g at g % cap, NULL until done */
+	size_t cap, printed;
+	int *finished;		/* per engine: its run is over */
+};
+
 struct net_run {
 	char *const *sources;
 	size_t n;
+	size_t offset, stride;	/* this engine's sources: offset + k * stride */
 	const struct ck_load_opts *o;
 	ck_emit_fn emit;
 	void *ctx;
 	int errors;
 	int stopped;
+	struct net_merge *m;	/* NULL: one engine, records go to emit directly */
+	int id;
+	struct ck_net *net;
+	json_t *cur;		/* the records of the source being finished */
 	char host[CK_URL_HOST_MAX];	/* the job being handed over (the engine copies it) */
 };
 
@@ -1163,8 +1185,19 @@ net_next(void *arg, size_t index, struct ck_net_job *job)
 	struct ck_err err;
 	const char *src;
 
+	index = r->offset + index * r->stride;
 	if (index >= r->n)
 		return 0;
+	if (r->m != NULL) {
+		/* Start a source only when its records will have room in the ring. */
+		int room;
+
+		pthread_mutex_lock(&r->m->mu);
+		room = index < r->m->printed + r->m->cap;
+		pthread_mutex_unlock(&r->m->mu);
+		if (!room)
+			return CK_NET_NEXT_LATER;
+	}
 	src = r->sources[index];
 	job->kind = CK_NET_TCP;
 	job->flags = CK_NET_F_TLS;
@@ -1209,54 +1242,183 @@ net_error(const struct ck_net_job *job, const struct ck_net_result *res, struct 
 }
 
 static int
+net_collect(void *ctx, json_t *rec)
+{
+	struct net_run *r = ctx;
+
+	return json_array_append_new(r->cur, rec) == 0 ? 0 : -1;
+}
+
+static int
 net_done(void *arg, const struct ck_net_job *job, struct ck_net_result *res)
 {
 	struct net_run *r = arg;
-	const char *src = r->sources[res->index];
+	size_t g = r->offset + res->index * r->stride;
+	const char *src = r->sources[g];
+	ck_emit_fn emit = r->m != NULL ? net_collect : r->emit;
+	void *ctx = r->m != NULL ? (void *)r : r->ctx;
 	struct ck_err err;
 	size_t total = 0;
 	int rc;
+
+	if (r->m != NULL && (r->cur = json_array()) == NULL)
+		return -1;
 
 	if (job->user == NULL) {
 		struct ck_url u;
 
 		net_parse(src, &u, &err);
-		rc = emit_error(r->emit, r->ctx, src, &err);
+		rc = emit_error(emit, ctx, src, &err);
 	} else if (res->status != CK_NET_OK) {
 		net_error(job, res, &err);
-		rc = emit_error(r->emit, r->ctx, src, &err);
+		rc = emit_error(emit, ctx, src, &err);
 	} else {
 		for (size_t i = 0; i < res->chain.n; i++)
 			total += res->chain.v[i].len;
 		if (res->chain.n == 0) {
 			ck_err_set(&err, CK_E_TLS, "the server sent no certificate");
-			rc = emit_error(r->emit, r->ctx, src, &err);
+			rc = emit_error(emit, ctx, src, &err);
 		} else if (total > r->o->fetch.max_bytes) {
 			ck_err_set(&err, CK_E_LIMIT, "certificate chain larger than %zu bytes",
 			    r->o->fetch.max_bytes);
-			rc = emit_error(r->emit, r->ctx, src, &err);
+			rc = emit_error(emit, ctx, src, &err);
 		} else {
-			rc = emit_blobs(&res->chain, "tls", src, r->o, r->emit, r->ctx);
+			rc = emit_blobs(&res->chain, "tls", src, r->o, emit, ctx);
 		}
 	}
 	if (rc < 0) {
+		json_decref(r->cur);
 		r->stopped = 1;
 		return -1;
 	}
 	r->errors += rc;
+	if (r->m != NULL) {
+		struct net_merge *m = r->m;
+
+		/* Room is certain: the source started only within the ring (net_next). */
+		pthread_mutex_lock(&m->mu);
+		m->ring[g % m->cap] = r->cur;
+		r->cur = NULL;
+		pthread_cond_broadcast(&m->cv);
+		pthread_mutex_unlock(&m->mu);
+	}
 	return 0;
+}
+
+static void *
+net_thread(void *arg)
+{
+	struct net_run *r = arg;
+	struct ck_err err;
+
+	ck_net_run(r->net, net_next, net_done, r, &err);
+	pthread_mutex_lock(&r->m->mu);
+	r->m->finished[r->id] = 1;
+	pthread_cond_broadcast(&r->m->cv);
+	pthread_mutex_unlock(&r->m->mu);
+	return NULL;
+}
+
+/* K engines in K threads; this thread prints in source order. */
+static int
+net_parallel(char *const *sources, size_t n, long jobs, int k, const struct ck_load_opts *o,
+    ck_emit_fn emit, void *ctx)
+{
+	struct net_merge m = { .cap = (size_t)jobs * 16 };
+	struct net_run *runs = calloc((size_t)k, sizeof(*runs));
+	pthread_t *th = calloc((size_t)k, sizeof(*th));
+	int *started = calloc((size_t)k, sizeof(int));
+	struct ck_net_opts no;
+	struct ck_err err;
+	int errors = 0, rv;
+
+	m.ring = calloc(m.cap, sizeof(*m.ring));
+	m.finished = calloc((size_t)k, sizeof(int));
+	if (runs == NULL || th == NULL || started == NULL || m.ring == NULL ||
+	    m.finished == NULL) {
+		rv = -2;
+		goto out;
+	}
+	pthread_mutex_init(&m.mu, NULL);
+	pthread_cond_init(&m.cv, NULL);
+	ck_net_opts_init(&no);
+	/* The engines share the process's open file limit: raise it for all of them. */
+	{
+		long lim = ck_net_raise_nofile(jobs + 64L * k);
+
+		no.concurrency = (lim - 64L * k) / k < jobs / k ? (lim - 64L * k) / k : jobs / k;
+		if (no.concurrency < 1)
+			no.concurrency = 1;
+	}
+	no.timeout_ms = o->fetch.timeout_ms;
+	/* Engines are made and freed here: c-ares' library set-up is not thread-safe. */
+	for (int t = 0; t < k; t++) {
+		runs[t] = (struct net_run){ .sources = sources, .n = n, .offset = (size_t)t,
+			.stride = (size_t)k, .o = o, .m = &m, .id = t };
+		if ((runs[t].net = ck_net_new(&no, &err)) == NULL ||
+		    pthread_create(&th[t], NULL, net_thread, &runs[t]) != 0)
+			m.finished[t] = 1;
+		else
+			started[t] = 1;
+	}
+	for (size_t g = 0; g < n; g++) {
+		json_t *recs, *rec;
+		size_t i;
+
+		pthread_mutex_lock(&m.mu);
+		while ((recs = m.ring[g % m.cap]) == NULL && !m.finished[g % (size_t)k])
+			pthread_cond_wait(&m.cv, &m.mu);
+		m.ring[g % m.cap] = NULL;
+		m.printed = g + 1;
+		pthread_cond_broadcast(&m.cv);
+		pthread_mutex_unlock(&m.mu);
+		if (recs == NULL) {
+			/* Its engine stopped early (could not start, or failed). */
+			ck_err_set(&err, CK_E_NET, "the network engine stopped");
+			errors++;
+			emit_error(emit, ctx, sources[g], &err);
+			continue;
+		}
+		json_array_foreach(recs, i, rec)
+			emit(ctx, json_incref(rec));
+		json_decref(recs);
+	}
+	rv = 0;
+	for (int t = 0; t < k; t++) {
+		if (started[t])
+			pthread_join(th[t], NULL);
+		ck_net_free(runs[t].net);
+		errors += runs[t].errors;
+	}
+	pthread_mutex_destroy(&m.mu);
+	pthread_cond_destroy(&m.cv);
+out:
+	free(runs);
+	free(th);
+	free(started);
+	free(m.ring);
+	free(m.finished);
+	return rv == 0 ? errors : rv;
 }
 
 int
 ck_load_net(char *const *sources, size_t n, long jobs, const struct ck_load_opts *o,
     ck_emit_fn emit, void *ctx)
 {
-	struct net_run r = { .sources = sources, .n = n, .o = o, .emit = emit, .ctx = ctx };
+	struct net_run r = { .sources = sources, .n = n, .stride = 1, .o = o, .emit = emit,
+		.ctx = ctx };
 	struct ck_net_opts no;
 	struct ck_net *net;
 	struct ck_err err;
-	int rc;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	int rc, k = cpus > 4 ? 4 : cpus < 1 ? 1 : (int)cpus;
 
+	/* TLS handshakes cost CPU (~0.7 ms each): one engine per CPU for many sources. */
+	if (k > 1 && n >= 64 && jobs >= 2 * k) {
+		rc = net_parallel(sources, n, jobs, k, o, emit, ctx);
+		if (rc != -2)
+			return rc;
+	}
 	ck_net_opts_init(&no);
 	no.concurrency = jobs;
 	no.timeout_ms = o->fetch.timeout_ms;
