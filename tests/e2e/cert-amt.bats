@@ -272,3 +272,12 @@ X
 	[ "$status" -eq 0 ]
 	[ "$(lines_of amt_hello)" -eq 100 ]
 }
+
+@test "hello --listen: a connection that sends nothing is an error record, 'empty'" {
+	listen_start --count 1
+	python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1", int(sys.argv[1]))).close()' "$PORT"
+	listen_wait
+	[ "$status" -eq 3 ]
+	jq_eq "$output" .message 'empty: no Hello message'
+	jq_eq "$output" .code parse
+}
