@@ -160,6 +160,17 @@ msg() {
 	[ "$(printf '%s\n' "$output" | jq -r .subject | sort | paste -sd, -)" = amt01.corp.example,amt02.corp.example,amt03.corp.example ]
 }
 
+@test "site: --computers-ou lists the AMT computers; a DN that does not exist -> unknown" {
+	# shellcheck disable=SC2046
+	run cert-prereq $(prereq_args | grep -v -e '--amt-hosts' -e 'hosts.txt') --only namespace --computers-ou "OU=AMT,$SAMBA_BASE"
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s\n' "$output" | jq -r .subject | sort | paste -sd, -)" = amt01.corp.example,amt02.corp.example,amt03.corp.example ]
+	# shellcheck disable=SC2046
+	run cert-prereq $(prereq_args | grep -v -e '--amt-hosts' -e 'hosts.txt') --only namespace --computers-ou "OU=Nowhere,$SAMBA_BASE"
+	[ "$status" -eq 3 ]
+	[[ "$(msg namespace)" == "computers under 'OU=Nowhere,DC=corp,DC=example': "* ]]
+}
+
 @test "site: ProvisionServer pointing elsewhere -> only oob.provision_dns critical, naming both addresses" {
 	prereq_break dns
 	site

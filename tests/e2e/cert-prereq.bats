@@ -230,3 +230,33 @@ EOF
 		WR_PID=
 	done
 }
+
+# tests/harness/dns-hostile.py is a hostile server for these cases only (no real one sends them).
+@test "cert-prereq dns: hostile answers (truncated, wrong type, malformed, SERVFAIL, oversized, CNAME loop) -> a clear row status, no crash" {
+	require_cmd python3
+	for m in truncated wrongtype malformed servfail oversized loop; do
+		rm -f "$BATS_TEST_TMPDIR/dns.port"
+		python3 "$CK_TOP/tests/harness/dns-hostile.py" --mode "$m" --ready "$BATS_TEST_TMPDIR/dns.port" &
+		WR_PID=$!
+		for _ in $(seq 50); do [ -s "$BATS_TEST_TMPDIR/dns.port" ] && break; sleep 0.1; done
+		run cert-prereq --only provision_dns --amt-domain corp.example --service-point-address 127.0.0.20 \
+			--dns-server "127.0.0.1:$(cat "$BATS_TEST_TMPDIR/dns.port")" --connect-timeout 1000 "$E"
+		kill "$WR_PID"
+		WR_PID=
+		echo "$m: $status $(msg provision_dns)"
+		if [ "$m" = loop ]; then
+			# A CNAME to itself leads to no address: no A record, as for a missing one.
+			[ "$status" -eq 2 ]
+			msg provision_dns | grep -q "no A record for ProvisionServer.corp.example"
+			continue
+		fi
+		[ "$status" -eq 3 ]
+		[ "$(row provision_dns)" = unknown ]
+		msg provision_dns | grep -q "asking 127.0.0.1:[0-9]* for ProvisionServer.corp.example: "
+		case $m in
+		truncated) msg provision_dns | grep -q ": truncated$" ;;
+		wrongtype) msg provision_dns | grep -q ": wrong_type$" ;;
+		servfail) msg provision_dns | grep -q "rcode 2 (SERVFAIL)" ;;
+		esac
+	done
+}
