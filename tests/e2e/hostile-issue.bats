@@ -100,3 +100,62 @@ CASES
 		[ ! -e "$BATS_TEST_TMPDIR/ca/ca.pem" ]
 	done
 }
+
+# whole_or_nothing DIR: DIR is absent, or holds a CA that works (key, certificate, ledger).
+whole_or_nothing() {
+	if [ ! -e "$1" ]; then return 0; fi
+	[ -s "$1/ca.key" ] && [ -s "$1/ca.pem" ] && [ -s "$1/ledger.db" ] ||
+		{ echo "partial CA in $1: $(ls -A "$1")"; return 1; }
+	cert-issue list --dir "$1" >/dev/null || { echo "cert-issue list fails on $1"; return 1; }
+}
+
+@test "hostile init: killed with SIGKILL at random points, init leaves no CA or a whole one, and never a parent record without a child" {
+	cd "$BATS_TEST_TMPDIR"
+	cert-issue init --dir root --key-type ec --subject "CN=Hostile Root CA" >/dev/null
+	for i in $(seq 40); do
+		if [ $((i % 2)) -eq 0 ]; then
+			cert-issue init --dir "ca$i" --key-type ec --subject "CN=Killed $i" >/dev/null 2>&1 &
+		else
+			cert-issue init --dir "ca$i" --key-type ec --subject "CN=Killed $i" --parent root >/dev/null 2>&1 &
+		fi
+		pid=$!
+		sleep "0.0$((RANDOM % 10))"
+		kill -9 "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+		whole_or_nothing "ca$i"
+		# where nothing was left, init runs again (was: "a CA is already set up")
+		if [ ! -e "ca$i" ]; then
+			cert-issue init --dir "ca$i" --key-type ec --subject "CN=Again $i" >/dev/null
+			whole_or_nothing "ca$i"
+		fi
+	done
+	# every subordinate the root's ledger holds is a CA that exists whole
+	cert-issue list --dir root | jq -r 'select(.template == "subordinate-ca") | .subject' | while read -r s; do
+		n=${s#CN=Killed }
+		whole_or_nothing "ca$n"
+		[ -e "ca$n" ] || { echo "root ledger holds $s, but ca$n does not exist"; return 1; }
+	done
+}
+
+@test "hostile init: a dangling link at DIR/ca.key stops init before the parent records anything" {
+	cd "$BATS_TEST_TMPDIR"
+	cert-issue init --dir root --key-type ec --subject "CN=Hostile Root CA" >/dev/null
+	mkdir sub
+	ln -s /nonexistent/ca.key sub/ca.key
+	run -3 --separate-stderr cert-issue init --dir sub --key-type ec --subject "CN=Sub" --parent root
+	[[ "$stderr" == *"sub/ca.key': exists; a CA is already set up in 'sub'"* ]]
+	[ "$(cert-issue list --dir root | jq -r 'select(.template == "subordinate-ca")' | grep -c .)" -eq 0 ]
+	# another file in the way: the rename fails, the parent records nothing, nothing is left
+	rm sub/ca.key
+	touch sub/notes.txt
+	run -3 --separate-stderr cert-issue init --dir sub --key-type ec --subject "CN=Sub" --parent root
+	[[ "$stderr" == *"'sub': not empty; a CA goes into a new or empty directory"* ]]
+	[ "$(cert-issue list --dir root | jq -r 'select(.template == "subordinate-ca")' | grep -c .)" -eq 0 ]
+	[ "$(ls -A sub)" = notes.txt ]
+	[ -z "$(ls -A . | grep '\.init-')" ]
+	# an empty directory is fine
+	rm sub/notes.txt
+	run -0 cert-issue init --dir sub --key-type ec --subject "CN=Sub" --parent root
+	[ "$(cert-issue list --dir root | jq -r 'select(.template == "subordinate-ca") | .subject')" = "CN=Sub" ]
+	whole_or_nothing sub
+}

@@ -224,7 +224,7 @@ write_key(const char *path, EVP_PKEY *key, const char *password, struct ck_err *
 	FILE *fp;
 	int fd, ok;
 
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd == -1)
 		return ck_err_set(err, CK_E_IO, "'%s': %s", path, strerror(errno));
 	if ((fp = fdopen(fd, "w")) == NULL) {
@@ -236,6 +236,9 @@ write_key(const char *path, EVP_PKEY *key, const char *password, struct ck_err *
 		    (void *)password);
 	else
 		ok = PEM_write_PKCS8PrivateKey(fp, key, NULL, NULL, 0, NULL, NULL);
+	/* On disk before the directory holding it is renamed into place. */
+	if (fflush(fp) != 0 || fsync(fileno(fp)) != 0)
+		ok = 0;
 	if (fclose(fp) != 0 || !ok)
 		return ck_err_ssl(err, CK_E_IO, "'%s': cannot write key", path);
 	return 0;
@@ -248,7 +251,7 @@ write_certs(const char *path, X509 *const *v, size_t n, struct ck_err *err)
 	size_t i;
 	int fd, ok = 1;
 
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0644);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd == -1)
 		return ck_err_set(err, CK_E_IO, "'%s': %s", path, strerror(errno));
 	if ((fp = fdopen(fd, "w")) == NULL) {
@@ -257,6 +260,8 @@ write_certs(const char *path, X509 *const *v, size_t n, struct ck_err *err)
 	}
 	for (i = 0; i < n; i++)
 		ok &= PEM_write_X509(fp, v[i]);
+	if (fflush(fp) != 0 || fsync(fileno(fp)) != 0)
+		ok = 0;
 	if (fclose(fp) != 0 || !ok)
 		return ck_err_ssl(err, CK_E_IO, "'%s': cannot write", path);
 	return 0;
@@ -326,6 +331,101 @@ add_aia_cdp(X509 *x, X509V3_CTX *ctx, const struct ck_ca *ca, struct ck_err *err
 	return 0;
 }
 
+/* Removes a CA directory this init made (its known files, then itself). */
+static void
+init_remove(const char *dir)
+{
+	static const char *const files[] = { CK_CA_KEY_FILE, CK_CA_CERT_FILE, CK_CA_CHAIN_FILE,
+	    CK_LEDGER_FILE, CK_LEDGER_FILE "-wal", CK_LEDGER_FILE "-shm",
+	    CK_LEDGER_FILE "-journal" };
+
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		char *p = ck_path_join(dir, files[i]);
+
+		if (p != NULL)
+			unlink(p);
+		free(p);
+	}
+	rmdir(dir);
+}
+
+/* A new empty directory ".BASE.init-XXXXXX" beside dir (malloc'd path). */
+static char *
+init_tmpdir(const char *dir, struct ck_err *err)
+{
+	const char *slash;
+	size_t n = strlen(dir);
+	char *t;
+
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	slash = memrchr(dir, '/', n);
+	if ((t = malloc(n + 32)) == NULL) {
+		ck_err_set(err, CK_E_NOMEM, "out of memory");
+		return NULL;
+	}
+	if (slash == NULL)
+		snprintf(t, n + 32, ".%.*s.init-XXXXXX", (int)n, dir);
+	else
+		snprintf(t, n + 32, "%.*s.%.*s.init-XXXXXX", (int)(slash - dir + 1), dir,
+		    (int)(n - (size_t)(slash - dir) - 1), slash + 1);
+	if (mkdtemp(t) == NULL) {
+		ck_err_set(err, CK_E_IO, "'%s': cannot create a directory beside it: %s", dir,
+		    strerror(errno));
+		free(t);
+		return NULL;
+	}
+	return t;
+}
+
+/* fsync of a directory (its entries), by path. */
+static int
+sync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc;
+
+	if (fd == -1)
+		return -1;
+	rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+/* Renames the finished tmp to dir (an absent or empty directory) and syncs both. */
+static int
+init_commit(const char *tmp, const char *dir, struct ck_err *err)
+{
+	char *parent = strdup(dir), *slash;
+
+	if (parent == NULL)
+		return ck_err_set(err, CK_E_NOMEM, "out of memory");
+	if (sync_dir(tmp) != 0 || rename(tmp, dir) != 0) {
+		int e = errno;
+
+		free(parent);
+		if (e == ENOTEMPTY || e == EEXIST)
+			return ck_err_set(err, CK_E_IO, "'%s': not empty; a CA goes into a new "
+			    "or empty directory", dir);
+		return ck_err_set(err, CK_E_IO, "'%s': %s", dir, strerror(e));
+	}
+	while ((slash = strrchr(parent, '/')) != NULL && slash[1] == '\0' && slash != parent)
+		*slash = '\0';
+	slash = strrchr(parent, '/');
+	if (slash == NULL)
+		memcpy(parent, ".", 2);	/* strdup(dir) holds at least 2 bytes */
+	else if (slash == parent)
+		parent[1] = '\0';
+	else
+		*slash = '\0';
+	if (sync_dir(parent) != 0) {
+		free(parent);
+		return ck_err_set(err, CK_E_IO, "'%s': cannot sync its directory: %s", dir,
+		    strerror(errno));
+	}
+	free(parent);
+	return 0;
+}
+
 static int
 check_url(const char *u, const char *what, struct ck_err *err)
 {
@@ -351,7 +451,7 @@ ck_ca_init(const struct ck_ca_init_opts *o, struct ck_err *err)
 	struct ck_ledger *l = NULL;
 	BIGNUM *bn = NULL;
 	char *serial = NULL, *subj = NULL, *p = NULL, not_after[CK_TIME_LEN];
-	char bc[64] = "critical,CA:TRUE";
+	char bc[64] = "critical,CA:TRUE", *tmp = NULL;
 	unsigned char *der = NULL;
 	int rv = -1, len, kbits = o->bits;
 	long days = o->days ? o->days : (o->parent ? 1825 : 3650);
@@ -370,21 +470,28 @@ ck_ca_init(const struct ck_ca_init_opts *o, struct ck_err *err)
 		return -1;
 	if ((name = ck_dn_parse(o->subject, err)) == NULL)
 		return -1;
-	if (mkdir(o->dir, 0700) == -1 && errno != EEXIST) {
-		ck_err_set(err, CK_E_IO, "'%s': %s", o->dir, strerror(errno));
-		goto out;
-	}
 	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		struct stat st;
+
 		free(p);
 		if ((p = ck_path_join(o->dir, files[i])) == NULL) {
 			ck_err_set(err, CK_E_NOMEM, "out of memory");
 			goto out;
 		}
-		if (access(p, F_OK) == 0) {
+		/* lstat: a dangling symbolic link is something in the way, too. */
+		if (lstat(p, &st) == 0) {
 			ck_err_set(err, CK_E_IO, "'%s': exists; a CA is already set up in '%s'", p, o->dir);
 			goto out;
 		}
 	}
+	/*
+	 * The new CA is built in a directory beside DIR and renamed into place
+	 * whole: killed at any moment, init leaves either no CA or a complete
+	 * one (a hidden .NAME.init-XXXXXX beside DIR may remain; it is never
+	 * read).  DIR itself may exist if it is empty.
+	 */
+	if ((tmp = init_tmpdir(o->dir, err)) == NULL)
+		goto out;
 	if ((key = keygen(o->key_type, o->bits, err)) == NULL)
 		goto out;
 	if (ck_policy_check_key(o->policy, key, "CA", err) == -1)
@@ -417,11 +524,49 @@ ck_ca_init(const struct ck_ca_init_opts *o, struct ck_err *err)
 		ck_err_ssl(err, CK_E_CRYPTO, "signing the CA certificate");
 		goto out;
 	}
+	free(p);
+	p = ck_path_join(tmp, CK_CA_KEY_FILE);
+	if (p == NULL || write_key(p, key, o->password, err) == -1)
+		goto out;
+	free(p);
+	p = ck_path_join(tmp, CK_CA_CERT_FILE);
+	if (p == NULL || write_certs(p, &x, 1, err) == -1)
+		goto out;
+	if (o->parent) {
+		X509 *v[2] = { x, o->parent->cert };
+		free(p);
+		p = ck_path_join(tmp, CK_CA_CHAIN_FILE);
+		if (p == NULL || write_certs(p, v, 2, err) == -1)
+			goto out;
+	}
+	free(p);
+	if ((p = ck_path_join(tmp, CK_LEDGER_FILE)) == NULL ||
+	    (l = ck_ledger_create(p, err)) == NULL)
+		goto out;
+	if ((o->aia_url && ck_ledger_config_set(l, "aia_url", o->aia_url, err) == -1) ||
+	    (o->crl_url && ck_ledger_config_set(l, "crl_url", o->crl_url, err) == -1) ||
+	    (o->ocsp_url && ck_ledger_config_set(l, "ocsp_url", o->ocsp_url, err) == -1) ||
+	    (o->policy && ck_ledger_config_set(l, "policy", o->policy, err) == -1) ||
+	    ck_ledger_config_set(l, "subject", o->subject, err) == -1)
+		goto out;
+	ck_ledger_close(l);
+	l = NULL;
+	if (init_commit(tmp, o->dir, err) == -1)
+		goto out;
+	free(tmp);
+	tmp = NULL;
+	/*
+	 * Only a CA that exists whole is recorded in its parent's ledger (was:
+	 * recorded first, then the key write could fail, leaving an issued CA
+	 * certificate without a key).  If recording fails, the new CA goes again.
+	 */
 	if (o->parent) {
 		struct ck_ledger_row r;
+		char at[CK_TIME_LEN];
 
 		if ((len = i2d_X509(x, &der)) <= 0) {
 			ck_err_ssl(err, CK_E_CRYPTO, "encoding");
+			init_remove(o->dir);
 			goto out;
 		}
 		subj = ck_dn_string(X509_get_subject_name(x));
@@ -432,43 +577,20 @@ ck_ca_init(const struct ck_ca_init_opts *o, struct ck_err *err)
 		r.der = der;
 		r.der_len = (size_t)len;
 		r.not_after = not_after;
-		{
-			char at[CK_TIME_LEN];
-			ck_time_format(o->now, at);
-			if (ck_ledger_issue(o->parent_ledger, &r, at, o->who, NULL, err) != 0) {
-				ck_err_prefix(err, "parent ledger");
-				goto out;
-			}
+		ck_time_format(o->now, at);
+		if (ck_ledger_issue(o->parent_ledger, &r, at, o->who, NULL, err) != 0) {
+			ck_err_prefix(err, "parent ledger");
+			init_remove(o->dir);
+			goto out;
 		}
 	}
-	free(p);
-	p = ck_path_join(o->dir, CK_CA_KEY_FILE);
-	if (p == NULL || write_key(p, key, o->password, err) == -1)
-		goto out;
-	free(p);
-	p = ck_path_join(o->dir, CK_CA_CERT_FILE);
-	if (p == NULL || write_certs(p, &x, 1, err) == -1)
-		goto out;
-	if (o->parent) {
-		X509 *v[2] = { x, o->parent->cert };
-		free(p);
-		p = ck_path_join(o->dir, CK_CA_CHAIN_FILE);
-		if (p == NULL || write_certs(p, v, 2, err) == -1)
-			goto out;
-	}
-	free(p);
-	if ((p = ck_path_join(o->dir, CK_LEDGER_FILE)) == NULL ||
-	    (l = ck_ledger_create(p, err)) == NULL)
-		goto out;
-	if ((o->aia_url && ck_ledger_config_set(l, "aia_url", o->aia_url, err) == -1) ||
-	    (o->crl_url && ck_ledger_config_set(l, "crl_url", o->crl_url, err) == -1) ||
-	    (o->ocsp_url && ck_ledger_config_set(l, "ocsp_url", o->ocsp_url, err) == -1) ||
-	    (o->policy && ck_ledger_config_set(l, "policy", o->policy, err) == -1) ||
-	    ck_ledger_config_set(l, "subject", o->subject, err) == -1)
-		goto out;
 	rv = 0;
 out:
 	ck_ledger_close(l);
+	if (tmp != NULL) {
+		init_remove(tmp);
+		free(tmp);
+	}
 	EVP_PKEY_free(key);
 	X509_free(x);
 	X509_NAME_free(name);
