@@ -2,7 +2,7 @@
 # make deb: the Debian package (debian/, debhelper), lintian without errors,
 # installed into a throwaway root with dpkg --root (the machine's own dpkg
 # database is not touched), used, and removed.  The package is built once
-# per run (about 40 s on 2 cores) and reused while no source is newer.
+# per run (about 15 s of CPU with noopt) and reused while no source is newer.
 
 bats_require_minimum_version 1.5.0
 load helper
@@ -17,7 +17,10 @@ setup_file() {
 	fi
 	if [ ! -f "$deb" ] || [ -n "$(find Makefile certtool man templates policy completion debian \
 		-newer "$deb" -type f 2>/dev/null | head -n 1)" ]; then
-		make --no-print-directory deb >"$BATS_FILE_TMPDIR/make-deb.log" 2>&1 || true
+		# noopt (-O0): the package's files and metadata are what is tested,
+		# not the optimiser; it saves about 40% of the build's CPU time.
+		DEB_BUILD_OPTIONS="noopt ${DEB_BUILD_OPTIONS:-}" \
+			make --no-print-directory deb >"$BATS_FILE_TMPDIR/make-deb.log" 2>&1 || true
 	else
 		echo "$deb" >"$BATS_FILE_TMPDIR/make-deb.log"
 	fi
