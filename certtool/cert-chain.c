@@ -54,9 +54,6 @@ static struct {
 	size_t n, cap, ncand;
 	int progress;			/* stderr is a terminal */
 	unsigned long nprinted;
-	/* the candidate being collected from stdin */
-	json_t *cur;
-	char cur_key[1024];
 } g;
 
 /* stdout's buffer (glibc ignores setvbuf's size without one). */
@@ -410,6 +407,39 @@ static const struct ck_opt opts[] = {
 static const struct ck_tool_def tool = { .prog = "cert-chain", .opts = opts,
 	.operands = "[FILE ...]" };
 
+/* --roots, --untrusted, --crl, --system-roots, --amt-hashes into g.ctx; -1 said on stderr. */
+static int
+load_trust(void)
+{
+	struct ck_err err;
+	size_t i;
+
+	for (i = 0; i < roots.n; i++)
+		if (ck_chain_add_roots(g.ctx, roots.v[i], &err) < 0) {
+			ck_warnx("'%s': %s", roots.v[i], err.msg);
+			return -1;
+		}
+	for (i = 0; i < untrusted.n; i++)
+		if (ck_chain_add_untrusted(g.ctx, untrusted.v[i], &err) < 0) {
+			ck_warnx("'%s': %s", untrusted.v[i], err.msg);
+			return -1;
+		}
+	for (i = 0; i < crls.n; i++)
+		if (ck_chain_add_crls(g.ctx, crls.v[i], &err) < 0) {
+			ck_warnx("--crl: %s", err.msg);
+			return -1;
+		}
+	if (sysroots && ck_chain_add_system_roots(g.ctx, &err) != 0) {
+		ck_warnx("%s", err.msg);
+		return -1;
+	}
+	if (hashes != NULL && ck_chain_load_hashes(g.ctx, hashes, &err) < 0) {
+		ck_warnx("'%s': %s", hashes, err.msg);
+		return -1;
+	}
+	return 0;
+}
+
 static int
 usage_error(const struct ck_err *e)
 {
@@ -425,7 +455,6 @@ main(int argc, char **argv)
 	struct ck_clock clk;
 	struct ck_err err;
 	char *bind_pw = NULL;
-	size_t i;
 	int first;
 
 	ck_tool_init("cert-chain");
@@ -502,35 +531,7 @@ main(int argc, char **argv)
 		return CK_UNKNOWN;
 	}
 	/* Unusable trust material is a configuration error: nothing can be judged. */
-	for (i = 0; i < roots.n; i++)
-		if (ck_chain_add_roots(g.ctx, roots.v[i], &err) < 0) {
-			ck_warnx("'%s': %s", roots.v[i], err.msg);
-			ck_chain_ctx_free(g.ctx);
-			ck_secret_free(bind_pw);
-			return CK_UNKNOWN;
-		}
-	for (i = 0; i < untrusted.n; i++)
-		if (ck_chain_add_untrusted(g.ctx, untrusted.v[i], &err) < 0) {
-			ck_warnx("'%s': %s", untrusted.v[i], err.msg);
-			ck_chain_ctx_free(g.ctx);
-			ck_secret_free(bind_pw);
-			return CK_UNKNOWN;
-		}
-	for (i = 0; i < crls.n; i++)
-		if (ck_chain_add_crls(g.ctx, crls.v[i], &err) < 0) {
-			ck_warnx("--crl: %s", err.msg);
-			ck_chain_ctx_free(g.ctx);
-			ck_secret_free(bind_pw);
-			return CK_UNKNOWN;
-		}
-	if (sysroots && ck_chain_add_system_roots(g.ctx, &err) != 0) {
-		ck_warnx("%s", err.msg);
-		ck_chain_ctx_free(g.ctx);
-		ck_secret_free(bind_pw);
-		return CK_UNKNOWN;
-	}
-	if (hashes != NULL && ck_chain_load_hashes(g.ctx, hashes, &err) < 0) {
-		ck_warnx("'%s': %s", hashes, err.msg);
+	if (load_trust() != 0) {
 		ck_chain_ctx_free(g.ctx);
 		ck_secret_free(bind_pw);
 		return CK_UNKNOWN;
