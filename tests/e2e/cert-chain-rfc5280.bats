@@ -93,6 +93,17 @@ compare() {
 	[[ "$output" == *"crl-revoked-leaf"*"valid"*"invalid"*"invalid"* ]]
 }
 
+@test "rfc5280: policy failures have stable ids; policies lists the valid set" {
+	run -2 cert-chain --no-fetch --roots "$R/root.pem" "$R/pol-require-explicit.pem"
+	jq_eq "$output" '[.findings[].rule] | join(",")' chain.no_explicit_policy
+	run -2 cert-chain --no-fetch --roots "$R/root.pem" "$R/pol-invalid-extension.pem"
+	jq_eq "$output" '[.findings[].rule] | join(",")' chain.invalid_policy_extension
+	run -0 cert-chain --no-fetch --roots "$R/root.pem" "$R/pol-ok.pem"
+	jq_eq "$output" '.policies | join(",")' 1.3.6.1.4.1.55555.1.1
+	run -0 cert-chain --no-fetch --roots "$R/root.pem" --user-policy 1.3.6.1.4.1.55555.1.2 "$R/pol-ok.pem"
+	jq_eq "$output" '.policies | length' 0
+}
+
 @test "rfc5280: findings and revocation statuses say why" {
 	c="--no-fetch --roots $R/root.pem --crl-check"
 	# shellcheck disable=SC2086
