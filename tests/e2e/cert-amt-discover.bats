@@ -229,3 +229,11 @@ discover() {
 	run -0 discover --rmcp --retries 2 --all --timeout 2 "$NET.2"
 	jq_eq "$output" .found false
 }
+
+@test "discover: progress on a terminal, never in pipes" {
+	require_cmd script
+	run -0 script -qec "cert-amt discover --ports $HTTP --timeout 2 $NET.0/22 > /dev/null" /dev/null
+	[[ "$output" == *"cert-amt: 1000 hosts"* ]]
+	run -0 --separate-stderr cert-amt discover --ports "$HTTP" --timeout 2 "$NET.0/22"
+	[ -z "$stderr" ]
+}
