@@ -165,18 +165,6 @@ ck_secret_free(char *s)
 }
 
 int
-ck_format_parse(const char *name, FILE *out)
-{
-	if (name == NULL)
-		return isatty(fileno(out)) ? CK_FMT_TEXT : CK_FMT_JSON;
-	if (strcmp(name, "json") == 0)
-		return CK_FMT_JSON;
-	if (strcmp(name, "text") == 0)
-		return CK_FMT_TEXT;
-	return -1;
-}
-
-int
 ck_format_option(const char *name, const char *const *names, FILE *out)
 {
 	static const char *const json_text[] = { "json", "text", NULL };

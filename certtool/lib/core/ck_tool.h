@@ -59,9 +59,6 @@ void ck_secret_free(char *s);
 
 enum ck_format { CK_FMT_JSON = 0, CK_FMT_TEXT = 1 };
 
-/* "json" / "text" (other names: -1).  NULL -> text on a terminal, else json. */
-int ck_format_parse(const char *name, FILE *out);
-
 /*
  * The --format option, the same for every tool: names lists the accepted
  * values (NULL: json and text, CK_FMT_JSON and CK_FMT_TEXT); the result is
