@@ -233,6 +233,12 @@ field_check() {
 	run -0 cert-expiry --format text --all "$d/"
 	[[ "$output" == *" $d/root.pem"* ]]
 	[[ "$output" != *"//"* ]]
+	# The data directory given with a trailing slash: paths in messages as typed.
+	run -3 --separate-stderr env CERTKIT_DATADIR="$CK_TOP/" cert-lint --profile nosuch </dev/null
+	[[ "$stderr" == *"(not found in $CK_TOP/policy)"* ]]
+	run -0 env CERTKIT_DATADIR="$CK_TOP/" cert-tmpl list --format json
+	[ "$(printf '%s\n' "$output" | jq -r .source.uri | grep -c '//')" -eq 0 ]
+	[ "$(printf '%s\n' "$output" | jq -r .source.uri | head -n 1)" = "$CK_TOP/templates/amt-8021x-client.json" ]
 }
 
 @test "cert-read: keyUsage padding bits are not usages (found by fuzz_cert_diff against OpenSSL)" {

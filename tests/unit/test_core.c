@@ -509,6 +509,17 @@ test_path_join(void **state)
 		assert_string_equal(p, t[i][2]);
 		free(p);
 	}
+	{
+		char buf[32];
+
+		assert_int_equal(ck_path_fmt(buf, sizeof(buf), "/srv/certkit/", "policy", NULL), 0);
+		assert_string_equal(buf, "/srv/certkit/policy");
+		assert_int_equal(ck_path_fmt(buf, sizeof(buf), "policy/", "amt", "json"), 0);
+		assert_string_equal(buf, "policy/amt.json");
+		assert_int_equal(ck_path_fmt(buf, sizeof(buf), "policy", "amt", "json"), 0);
+		assert_string_equal(buf, "policy/amt.json");
+		assert_int_equal(ck_path_fmt(buf, 8, "policy", "amt", "json"), -1);
+	}
 }
 
 /* ck_record_lines: every record on its own line, in order; empty array -> NULL. */

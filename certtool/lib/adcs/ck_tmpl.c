@@ -206,7 +206,7 @@ ck_tmpl_list_free(char **paths, size_t n)
 char *
 ck_tmpl_find(const char *dir, const char *name, struct ck_err *err)
 {
-	char *p = NULL, **paths;
+	char *p = NULL, **paths, tmp[4096];
 	size_t n, i, l;
 	struct stat st;
 
@@ -222,7 +222,11 @@ ck_tmpl_find(const char *dir, const char *name, struct ck_err *err)
 		}
 		return strdup(name);
 	}
-	if (asprintf(&p, "%s/%s.json", dir, name) < 0) {
+	if (ck_path_fmt(tmp, sizeof(tmp), dir, name, "json") != 0) {
+		ck_err_set(err, CK_E_LIMIT, "template path too long");
+		return NULL;
+	}
+	if ((p = strdup(tmp)) == NULL) {
 		ck_err_set(err, CK_E_NOMEM, "out of memory");
 		return NULL;
 	}

@@ -7,6 +7,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ck_path.h"
+
 #ifndef CK_DATADIR
 #define CK_DATADIR "/usr/local/share/certkit"
 #endif
@@ -70,13 +72,13 @@ ck_datadir_search(const char *sub, char dirs[][CK_DATADIR_PATH], size_t max)
 		return n;
 	env = getenv("CERTKIT_DATADIR");
 	if (env != NULL && *env != '\0')	/* when set, it is the one data directory */
-		return (size_t)snprintf(dirs[n], CK_DATADIR_PATH, "%s/%s", env, sub) <
-		    CK_DATADIR_PATH && is_dir(dirs[n]) ? n + 1 : n;
+		return ck_path_fmt(dirs[n], CK_DATADIR_PATH, env, sub, NULL) == 0 &&
+		    is_dir(dirs[n]) ? n + 1 : n;
 	if (build_tree(tree, sizeof(tree)) == 0 &&
-	    (size_t)snprintf(dirs[n], CK_DATADIR_PATH, "%s/%s", tree, sub) < CK_DATADIR_PATH &&
+	    ck_path_fmt(dirs[n], CK_DATADIR_PATH, tree, sub, NULL) == 0 &&
 	    is_dir(dirs[n]))
 		return n + 1;
-	if ((size_t)snprintf(dirs[n], CK_DATADIR_PATH, "%s/%s", CK_DATADIR, sub) < CK_DATADIR_PATH &&
+	if (ck_path_fmt(dirs[n], CK_DATADIR_PATH, CK_DATADIR, sub, NULL) == 0 &&
 	    is_dir(dirs[n]))
 		return n + 1;
 	return n;
@@ -90,7 +92,7 @@ ck_datadir_file(const char *sub, const char *name, const char *ext, char *buf, s
 	size_t i, n = ck_datadir_search(sub, dirs, CK_DATADIR_MAX);
 
 	for (i = 0; i < n; i++)
-		if ((size_t)snprintf(buf, size, "%s/%s.%s", dirs[i], name, ext) < size &&
+		if (ck_path_fmt(buf, size, dirs[i], name, ext) == 0 &&
 		    access(buf, R_OK) == 0)
 			return 0;
 	if (n == 0 && getenv("CERTKIT_DATADIR") != NULL && *getenv("CERTKIT_DATADIR") != '\0')

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "ck_datadir.h"
+#include "ck_path.h"
 #include "ck_record.h"
 
 #define INCLUDE_DEPTH_MAX 8
@@ -142,13 +143,13 @@ load_name(struct ck_lint *l, const char *name, const char *dir_first, int depth,
 	if (!name_ok(name))
 		return ck_err_set(err, CK_E_NOTFOUND, "unknown profile '%s'", name);
 	if (dir_first != NULL) {
-		snprintf(path, sizeof(path), "%s/%s.json", dir_first, name);
-		if (access(path, F_OK) == 0)
+		if (ck_path_fmt(path, sizeof(path), dir_first, name, "json") == 0 &&
+		    access(path, F_OK) == 0)
 			return load_file(l, path, depth, err);
 	}
 	for (i = 0; i < l->ndirs; i++) {
-		snprintf(path, sizeof(path), "%s/%s.json", l->dirs[i], name);
-		if (access(path, F_OK) == 0)
+		if (ck_path_fmt(path, sizeof(path), l->dirs[i], name, "json") == 0 &&
+		    access(path, F_OK) == 0)
 			return load_file(l, path, depth, err);
 	}
 	return ck_err_set(err, CK_E_NOTFOUND, "unknown profile '%s' (not found in %s)", name,
