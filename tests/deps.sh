@@ -8,7 +8,7 @@ libssl-dev libcurl4-openssl-dev libjansson-dev libldap-dev libsqlite3-dev
 libc-ares-dev libcmocka-dev bats jq python3 python3-jsonschema python3-cryptography sqlite3
 samba samba-common-bin samba-ad-dc samba-ad-provision ldap-utils krb5-user winbind
 gnutls-bin golang-cfssl mandoc shellcheck hyperfine nginx-light nmap ssl-cert-check dnsmasq-base iproute2
-chromium fonts-dejavu-core parallel debhelper lintian dpkg-dev fakeroot"
+chromium fonts-dejavu-core parallel debhelper lintian dpkg-dev fakeroot time"
 
 missing=""
 for p in $PKGS; do

@@ -19,3 +19,39 @@ load helper
 	run -3 --separate-stderr cert-ad --uri ldap://127.0.0.1:70000 --timeout 2
 	[[ "$stderr" == *"port '70000' is not a number from 1 to 65535"* ]]
 }
+
+# flood_start MODE: tests/harness/ldap-flood.py on a free port (FLOOD_PORT).
+# A stand-in on purpose: no real LDAP server can be made to flood or stall.
+flood_start() {
+	FLOOD_PORT=$(free_port)
+	python3 "$CK_TOP/tests/harness/ldap-flood.py" "$FLOOD_PORT" "$1" &
+	FLOOD_PID=$!
+	wait_port "$FLOOD_PORT"
+}
+
+teardown() {
+	[ -z "${FLOOD_PID:-}" ] || kill "$FLOOD_PID" 2>/dev/null || true
+}
+
+@test "hostile ldap: an endless answer stops at the 16 MiB cap while it arrives (was 3 GB and the whole timeout)" {
+	require_cmd python3 /usr/bin/time
+	flood_start flood
+	start=$(date +%s)
+	run -3 --separate-stderr /usr/bin/time -f '%M' -o "$BATS_TEST_TMPDIR/rss" \
+		cert-read --timeout 30 "ldap://127.0.0.1:$FLOOD_PORT/dc=x?cACertificate"
+	jq_eq "$output" '.message' "attribute values larger than 16777216 bytes"
+	jq_eq "$output" '.code' "limit"
+	[ $(( $(date +%s) - start )) -lt 10 ]
+	# well under a few times the cap
+	[ "$(tail -n 1 "$BATS_TEST_TMPDIR/rss")" -lt 150000 ]
+}
+
+@test "hostile ldap: a server that never answers is bounded by --timeout" {
+	require_cmd python3
+	flood_start silent
+	start=$(date +%s)
+	run -3 --separate-stderr cert-read --timeout 2 "ldap://127.0.0.1:$FLOOD_PORT/dc=x?cACertificate" \
+		"ldaps://127.0.0.1:$FLOOD_PORT/dc=x?cACertificate"
+	[ "$(lines_of error)" -eq 2 ]
+	[ $(( $(date +%s) - start )) -lt 12 ]
+}

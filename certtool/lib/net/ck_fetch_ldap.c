@@ -272,7 +272,8 @@ ck_ldap_url_values(const char *url, const struct ck_fetch_opts *o,
 	const char *filter;
 	size_t total = 0, first = values->n, entry_first;
 	struct watchdog wd;
-	int rc, rv = -1, scope, nattrs = 0, port, i, nvalues, fd = -1, fl;
+	int rc, rv = -1, scope, nattrs = 0, port, i, nvalues, fd = -1, fl, msgid = 0;
+	long nentries = 0;
 
 	memset(attrs, 0, sizeof(attrs));
 	memset(&wd, 0, sizeof(wd));
@@ -365,6 +366,14 @@ ck_ldap_url_values(const char *url, const struct ck_fetch_opts *o,
 	fd = -1;	/* the handle owns it now */
 	if (set_options(&c, o, err) != 0)
 		goto out;
+	{
+		/* No single message may exceed the size cap either. */
+		Sockbuf *sb = NULL;
+		ber_len_t maxin = (ber_len_t)o->max_bytes + 65536;
+
+		if (ldap_get_option(c.ld, LDAP_OPT_SOCKBUF, &sb) == LDAP_OPT_SUCCESS && sb != NULL)
+			ber_sockbuf_ctrl(sb, LBER_SB_OPT_SET_MAX_INCOMING, &maxin);
+	}
 	if (c.ldaps) {
 		rc = ldap_install_tls(c.ld);
 		if (rc != LDAP_SUCCESS) {
@@ -383,19 +392,59 @@ ck_ldap_url_values(const char *url, const struct ck_fetch_opts *o,
 		goto out;
 	}
 
-	tv_left(&c, &tv);
-	rc = ldap_search_ext_s(c.ld, lud->lud_dn != NULL ? lud->lud_dn : "", scope,
-	    filter, attrs, 0, NULL, NULL, &tv, CK_LDAP_SIZELIMIT, &res);
-	if (rc == LDAP_SIZELIMIT_EXCEEDED) {
-		ck_err_set(err, CK_E_LIMIT, "search: more than %d entries",
-		    CK_LDAP_SIZELIMIT);
-		goto out;
-	}
+	/*
+	 * One entry at a time, as it arrives: the size cap (o->max_bytes) and the
+	 * entry cap hold while the answer comes in, not after a hostile server
+	 * has made us hold all of it (one run once reached 466 MB).  Over a cap,
+	 * the search is abandoned.
+	 */
+	rc = ldap_search_ext(c.ld, lud->lud_dn != NULL ? lud->lud_dn : "", scope,
+	    filter, attrs, 0, NULL, NULL, NULL, CK_LDAP_SIZELIMIT, &msgid);
 	if (rc != LDAP_SUCCESS) {
 		ldap_fail(&c, rc, "search", err);
 		goto out;
 	}
-	for (e = ldap_first_entry(c.ld, res); e != NULL; e = ldap_next_entry(c.ld, e)) {
+	for (;;) {
+		tv_left(&c, &tv);
+		ldap_msgfree(res);
+		res = NULL;
+		rc = ldap_result(c.ld, msgid, LDAP_MSG_ONE, &tv, &res);
+		if (rc == 0 || rc == -1) {
+			if (rc == 0 || ck_mono_ms() >= c.deadline)
+				ck_err_set(err, CK_E_NET, "search: timed out after %ld ms",
+				    c.timeout_ms);
+			else
+				ldap_fail(&c, ldap_get_option(c.ld, LDAP_OPT_RESULT_CODE, &rc) ==
+				    LDAP_OPT_SUCCESS ? rc : LDAP_SERVER_DOWN, "search", err);
+			goto out;
+		}
+		if (rc == LDAP_RES_SEARCH_RESULT) {
+			int lrc = ldap_parse_result(c.ld, res, &rc, NULL, NULL, NULL, NULL, 0);
+
+			if (lrc != LDAP_SUCCESS)
+				rc = lrc;
+			if (rc == LDAP_SIZELIMIT_EXCEEDED) {
+				ck_err_set(err, CK_E_LIMIT, "search: more than %d entries",
+				    CK_LDAP_SIZELIMIT);
+				goto out;
+			}
+			if (rc != LDAP_SUCCESS) {
+				ldap_fail(&c, rc, "search", err);
+				goto out;
+			}
+			break;
+		}
+		if (rc != LDAP_RES_SEARCH_ENTRY)
+			continue;	/* references (not chased), intermediate responses */
+		if (++nentries > CK_LDAP_SIZELIMIT) {
+			ldap_abandon_ext(c.ld, msgid, NULL, NULL);
+			ck_err_set(err, CK_E_LIMIT, "search: more than %d entries",
+			    CK_LDAP_SIZELIMIT);
+			goto out;
+		}
+		e = ldap_first_entry(c.ld, res);
+		if (e == NULL)
+			continue;
 		entry_first = values->n;
 		for (a = ldap_first_attribute(c.ld, e, &ber); a != NULL;
 		    a = ldap_next_attribute(c.ld, e, ber)) {
@@ -411,6 +460,7 @@ ck_ldap_url_values(const char *url, const struct ck_fetch_opts *o,
 					continue;
 				total += vals[i]->bv_len;
 				if (total > o->max_bytes) {
+					ldap_abandon_ext(c.ld, msgid, NULL, NULL);
 					ck_err_set(err, CK_E_LIMIT,
 					    "attribute values larger than %zu bytes",
 					    o->max_bytes);
