@@ -94,57 +94,58 @@ main(int argc, char **argv)
 	struct ck_clock clk;
 	struct ck_err err;
 	struct ck_ldap *l = NULL;
-	json_t *errors = json_array(), *rec;
+	json_t *errors = NULL, *warnings = NULL, *rec;
 	unsigned long mask = ~0ul, off = 0;
 	char *wpw = NULL;
-	int first, fmt, i, st = CK_OK;
+	int first, fmt, i, st = CK_UNKNOWN;
 	size_t k;
 
 	ck_tool_init("cert-prereq");
 	ck_ldap_cli_init(&lc);
-	if (ck_prereq_init(&p, &err) < 0)
+	/* Before the options: they write into p. */
+	if (ck_prereq_init(&p, &err) < 0) {
+		ck_warnx("%s", err.msg);
 		return CK_UNKNOWN;
+	}
 	switch (ck_opt_parse(&tool, argc, argv, &first, NULL)) {
-	case CK_OPT_DONE: return CK_OK;
-	case CK_OPT_USAGE: return CK_UNKNOWN;
+	case CK_OPT_DONE: st = CK_OK; goto out;
+	case CK_OPT_USAGE: goto out;
 	default: break;
 	}
 	if ((fmt = ck_format_option(format, NULL, stdout)) < 0)
-		return CK_UNKNOWN;
+		goto out;
 	if (ck_clock_init(&clk, at, &err) < 0 || (only && ck_prereq_parse_ids(only, &mask, &err) < 0) ||
 	    (skip && ck_prereq_parse_ids(skip, &off, &err) < 0)) {
 		ck_warnx("%s", err.msg);
-		return CK_UNKNOWN;
+		goto out;
 	}
 	if (list_rules) {
 		/* The checks, then the families whose findings the rows carry as evidence. */
 		const struct ck_ruleset *sets[] = { ck_prereq_ruleset(), ck_chain_ruleset(),
 			ck_policy_ruleset("chain"), ck_policy_ruleset("amt"), ck_rules_ruleset(), NULL };
 
-		if (ck_rules_list(stdout, sets, fmt == CK_FMT_TEXT) != 0)
-			return CK_UNKNOWN;
-		return ck_close_stdout() ? CK_UNKNOWN : CK_OK;
+		st = ck_rules_list(stdout, sets, fmt == CK_FMT_TEXT) != 0 ? CK_UNKNOWN : CK_OK;
+		goto out;
 	}
+	if ((errors = json_array()) == NULL ||
+	    (warnings = json_array()) == NULL ||
+	    (sp_address != NULL && (p.sp_address = strdup(sp_address)) == NULL)) {
+		ck_warnx("out of memory");
+		goto out;
+	}
+	st = CK_OK;
 	mask &= ~off;
 	p.at = ck_clock_now(&clk);
 	p.net.timeout_ms = (lc.timeout > 0 ? lc.timeout : 10) * 1000;
 	lc.o.timeout = lc.timeout > 0 ? (int)lc.timeout : 10;
 	so.uri = lc.o.uri;
-	so.amt_domains = amt_domains.v;
-	so.n_amt_domains = amt_domains.n;
-	p.amt_domains = amt_domains.v;
-	p.n_amt_domains = amt_domains.n;
+	so.amt_domains = p.amt_domains = amt_domains.v;
+	so.n_amt_domains = p.n_amt_domains = amt_domains.n;
 	so.want_hosts = amt_hosts == NULL;
-	snprintf(p.ad_why, sizeof(p.ad_why), "no template or ca records on the input and no --uri");
-	snprintf(p.forest_why, sizeof(p.forest_why), "the forest's domains are read over LDAP: "
-	    "give --uri");
-	snprintf(p.containers_why, sizeof(p.containers_why), "the container is read over LDAP: "
-	    "give --uri and --container");
-	if (sp_address != NULL && (p.sp_address = strdup(sp_address)) == NULL)
-		return CK_UNKNOWN;
 	if (winrm_pwfile && !(wpw = ck_secret_from_file(winrm_pwfile, &err))) {
 		ck_report(NULL, winrm_pwfile, &err);
-		return CK_UNKNOWN;
+		st = CK_UNKNOWN;
+		goto out;
 	}
 	p.winrm_password = wpw;
 	for (i = first; i < argc; i++)
@@ -158,29 +159,21 @@ main(int argc, char **argv)
 
 		if ((l = ck_ldap_cli_open(&lc, &source, &err)) == NULL && source == NULL) {
 			ck_warnx("%s", err.msg);
-			return CK_UNKNOWN;
+			st = CK_UNKNOWN;
+			goto out;
 		}
-		if (l == NULL || ck_site_read(&p, l, &so, errors, &err) < 0) {
-			json_array_append_new(errors, ck_error_record_err(source ? source : lc.o.uri,
-			    &err));
-			snprintf(p.ad_why, sizeof(p.ad_why), "%.200s: %.200s", lc.o.uri, err.msg);
-			snprintf(p.forest_why, sizeof(p.forest_why), "%.200s: %.200s", lc.o.uri, err.msg);
-			snprintf(p.containers_why, sizeof(p.containers_why), "%.200s: %.200s", lc.o.uri, err.msg);
-		}
+		if (l == NULL || ck_site_read(&p, l, &so, errors, &err) < 0)
+			ck_prereq_site_failed(&p, source ? source : lc.o.uri, &err, errors);
 	}
 	if (amt_hosts != NULL && ck_prereq_load_hosts(&p, amt_hosts, &err) < 0) {
 		json_array_append_new(errors, ck_error_record_err(amt_hosts, &err));
 		snprintf(p.hosts_why, sizeof(p.hosts_why), "'%.200s': %.200s", amt_hosts, err.msg);
 	}
-	if (caconfigs.n > 0) {
-		json_t *warnings = json_array();
-
+	if (caconfigs.n > 0)
 		st = ck_status_worse(st, ck_prereq_caconfig(&p, caconfigs.v, caconfigs.n, errors,
 		    warnings));
-		json_array_foreach(warnings, k, rec)
-			ck_warnx("%s", json_string_value(rec));
-		json_decref(warnings);
-	}
+	json_array_foreach(warnings, k, rec)
+		ck_warnx("%s", json_string_value(rec));
 	if (ck_prereq_run(&p, mask, &err) < 0)
 		st = CK_UNKNOWN;
 	json_array_foreach(errors, k, rec) {
@@ -197,10 +190,12 @@ main(int argc, char **argv)
 	}
 	if (fmt == CK_FMT_TEXT)
 		ck_prereq_print_checklist(stdout, p.out);
+out:
 	ck_ldap_close(l);
 	ck_ldap_cli_release(&lc);
 	ck_secret_free(wpw);
 	json_decref(errors);
+	json_decref(warnings);
 	ck_prereq_release(&p);
 	ck_strv_release(&amt_domains);
 	ck_strv_release(&caconfigs);

@@ -188,6 +188,12 @@ ck_prereq_init(struct ck_prereq *p, struct ck_err *err)
 	p->out = json_array();
 	ck_fetch_opts_init(&p->net);
 	p->net.timeout_ms = 5000;
+	snprintf(p->ad_why, sizeof(p->ad_why), "no template or ca records on the input and no "
+	    "--uri");
+	snprintf(p->forest_why, sizeof(p->forest_why), "the forest's domains are read over LDAP: "
+	    "give --uri");
+	snprintf(p->containers_why, sizeof(p->containers_why), "the container is read over LDAP: "
+	    "give --uri and --container");
 	if (p->templates == NULL || p->cas == NULL || p->certs == NULL || p->principals == NULL ||
 	    p->out == NULL) {
 		ck_prereq_release(p);
@@ -219,6 +225,16 @@ ck_prereq_release(struct ck_prereq *p)
 	free(p->sp_fqdn);
 	free(p->sp_address);
 	memset(p, 0, sizeof(*p));
+}
+
+void
+ck_prereq_site_failed(struct ck_prereq *p, const char *source, const struct ck_err *err,
+    json_t *errors)
+{
+	json_array_append_new(errors, ck_error_record_err(source, err));
+	snprintf(p->ad_why, sizeof(p->ad_why), "%.200s: %.300s", source, err->msg);
+	snprintf(p->forest_why, sizeof(p->forest_why), "%.200s: %.300s", source, err->msg);
+	snprintf(p->containers_why, sizeof(p->containers_why), "%.200s: %.300s", source, err->msg);
 }
 
 int

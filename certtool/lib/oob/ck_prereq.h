@@ -132,9 +132,19 @@ struct ck_prereq {
 	json_t *out;
 };
 
-/* Zeroes p and makes its arrays.  Returns 0 or -1 (ENOMEM). */
+/*
+ * Zeroes p, makes its arrays and sets the reasons of the rows that need a
+ * directory ("give --uri").  Returns 0 or -1 (ENOMEM).
+ */
 int ck_prereq_init(struct ck_prereq *p, struct ck_err *err);
 void ck_prereq_release(struct ck_prereq *p);
+
+/*
+ * The directory at source could not be read (err): an `error` record in
+ * errors, and the rows that need it say why.
+ */
+void ck_prereq_site_failed(struct ck_prereq *p, const char *source, const struct ck_err *err,
+    json_t *errors);
 
 /*
  * Takes a record from the input: template, ca, cert and principal records
