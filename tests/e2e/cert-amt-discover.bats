@@ -18,26 +18,33 @@ setup() {
 	RMCP=$(free_port)
 	PORTS="$HTTP,$TLS/tls"
 	DPIDS=""
+	READY=""
 }
 
 teardown() {
 	for p in $DPIDS; do kill "$p" 2>/dev/null || true; done
 }
 
-# device ADDRESSES [ARGS...]: the firmware stand-in on ADDRESSES (A or A-B).
+# device ADDRESSES [ARGS...]: starts the firmware stand-in on ADDRESSES (A
+# or A-B); ready waits for every one started.
 device() {
 	addrs=$1
 	shift
-	ready="$BATS_TEST_TMPDIR/ready.$RANDOM"
+	READY="$READY $BATS_TEST_TMPDIR/ready.$RANDOM$RANDOM"
 	python3 "$DEVICE" --addresses "$addrs" --http-port "$HTTP" --tls-port "$TLS" \
-		--rmcp-port "$RMCP" --cert "$A/web.pem" --key "$A/web.key" --ready "$ready" "$@" \
+		--rmcp-port "$RMCP" --cert "$A/web.pem" --key "$A/web.key" --ready "${READY##* }" "$@" \
 		>/dev/null 2>&1 &
 	DPIDS="$DPIDS $!"
-	for _ in $(seq 100); do
-		[ -f "$ready" ] && return 0
+}
+
+ready() {
+	for _ in $(seq 150); do
+		all=1
+		for r in $READY; do [ -f "$r" ] || all=0; done
+		[ $all = 1 ] && return 0
 		sleep 0.1
 	done
-	echo "the device stand-in did not start" >&2
+	echo "a device stand-in did not start" >&2
 	return 1
 }
 
@@ -48,6 +55,7 @@ discover() {
 
 @test "discover: an AMT device by RMCP, HTTP and TLS, and the chain it presents" {
 	device "$NET.1"
+	ready
 	run -0 discover --rmcp "$NET.1"
 	[ "$(lines_of amt)" -eq 1 ]
 	[ "$(lines_of cert)" -eq 2 ]
@@ -74,6 +82,7 @@ discover() {
 @test "discover: RMCP alone says version and provisioning state (pre, in)" {
 	device "$NET.1" --state pre --version 5.0.1 --http-port 0 --tls-port 0
 	device "$NET.2" --state in --http-port 0 --tls-port 0
+	ready
 	run -0 discover --rmcp "$NET.1" "$NET.2"
 	jq_eq "${lines[0]}" .provisioning_state pre
 	jq_eq "${lines[0]}" .major 5
@@ -85,6 +94,7 @@ discover() {
 
 @test "discover | cert-chain --policy amt | cert-expiry: the device's chain is judged and watched" {
 	device "$NET.1-$NET.3"
+	ready
 	run -0 bash -c "cert-amt discover --ports $PORTS --timeout 2 $NET.1-3 | cert-chain --policy amt --roots '$A/lab-root.pem' | cert-expiry --warn 30 --crit 7"
 	[ "$(lines_of amt)" -eq 3 ]
 	[ "$(lines_of chain)" -eq 3 ]
@@ -96,6 +106,7 @@ discover() {
 @test "discover: firmware below 3.2.1 is amt.version_unsupported (critical)" {
 	device "$NET.1" --version 3.2.0
 	device "$NET.2" --version 3.2.1
+	ready
 	run -2 discover "$NET.1" "$NET.2"
 	jq_eq "${lines[0]}" .findings[0].rule amt.version_unsupported
 	jq_eq "${lines[0]}" .findings[0].severity critical
@@ -135,6 +146,7 @@ discover() {
 		n=$((n + 1))
 		device "$NET.$n" --rmcp-mode "$mode" --http-port 0 --tls-port 0
 	done
+	ready
 	run -0 discover --rmcp --retries 2 --all --timeout 1 "$NET.1-4"
 	[ "$(printf '%s\n' "$output" | jq -r .found | sort -u)" = false ]
 	[[ "${lines[0]}" == *"short RMCP reply: 20 bytes"* ]]
@@ -149,6 +161,7 @@ discover() {
 		n=$((n + 1))
 		device "$NET.$n" --http-mode "$mode" --rmcp-port 0
 	done
+	ready
 	start=$SECONDS
 	run -0 discover --all --timeout 1 "$NET.1-5"
 	[ $((SECONDS - start)) -le 4 ]
@@ -165,6 +178,7 @@ discover() {
 @test "discover: old firmware that speaks only TLS 1.0 with RSA key exchange, and one that resets a newer ClientHello" {
 	device "$NET.1" --tls-legacy --rmcp-port 0
 	device "$NET.2" --tls-old-firmware --rmcp-port 0
+	ready
 	run -0 discover "$NET.1" "$NET.2"
 	[ "$(lines_of cert)" -eq 4 ]
 	jq_eq "${lines[0]}" .found true
@@ -181,6 +195,7 @@ discover() {
 
 @test "discover: targets (CIDR, ranges, @FILE), input order, bad operands reported, nothing outside the list" {
 	device "$NET.1-$NET.6" --rmcp-port 0
+	ready
 	printf '# lab\n%s.5\n\nnot_a host\n%s.6\n' "$NET" "$NET" >hosts.txt
 	run -3 --separate-stderr discover --all --jobs 3 "$NET.0/30" "$NET.3-4" @hosts.txt 10.0.0.0/8 "$NET.9-2"
 	[ "$(lines_of error)" -eq 3 ]
@@ -193,6 +208,7 @@ discover() {
 
 @test "discover: 200 hosts in input order, bounded concurrency" {
 	device "$NET.1-$NET.200" --rmcp-port 0
+	ready
 	run -0 discover --jobs 16 "$NET.1-200"
 	[ "$(lines_of amt)" -eq 200 ]
 	[ "$(lines_of cert)" -eq 400 ]
@@ -207,6 +223,7 @@ discover() {
 	done
 	HTTP=16992 TLS=16993 RMCP=623
 	device 127.0.1.1-127.0.1.2 --state in
+	ready
 	cd "$BATS_TEST_TMPDIR"
 	cp "$A/lab-root.pem" lab-root.pem
 	printf '127.0.1.1\n127.0.1.2\n127.0.1.3\n' >amt-hosts.txt
@@ -222,11 +239,13 @@ discover() {
 
 @test "discover: RMCP pings are retried (a device whose first two answers are lost)" {
 	device "$NET.1" --rmcp-drop 2 --http-port 0 --tls-port 0
+	ready
 	run -0 discover --rmcp --retries 3 --all --timeout 2 "$NET.1"
 	jq_eq "$output" .found true
 	jq_eq "$output" .provisioning_state post
 	device "$NET.2" --rmcp-drop 2 --http-port 0 --tls-port 0
-	run -0 discover --rmcp --retries 2 --all --timeout 2 "$NET.2"
+	ready
+	run -0 discover --rmcp --retries 2 --all --timeout 1 "$NET.2"
 	jq_eq "$output" .found false
 }
 
