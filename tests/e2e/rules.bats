@@ -27,7 +27,18 @@ emitted_not_listed() {
 		run cert-chain --no-fetch --roots "$CH/roots-all.pem" $opts "$S"/*.pem
 		all="$all$output"$'\n'
 	done
+	# certificate policies and CRLs (tests/fixtures/rfc5280)
+	R="$FIX/rfc5280"
+	run cert-chain --no-fetch --roots "$R/root.pem" --explicit-policy "$R"/pol-*.pem
+	all="$all$output"$'\n'
+	for c in int-revoked int-stale int-critext; do
+		run cert-chain --no-fetch --roots "$R/root.pem" --crl "$R/crl/root.pem" --crl "$R/crl/$c.pem" "$R/crl-good.pem"
+		all="$all$output"$'\n'
+	done
 	output=$all
+	for id in chain.no_explicit_policy chain.invalid_policy_extension chain.revoked chain.revocation_unknown; do
+		printf '%s\n' "$output" | jq -r '.findings[]?.rule' | grep -qxF "$id"
+	done
 	[ "$(printf '%s\n' "$output" | jq -r '.findings[]?.rule' | sort -u | wc -l)" -gt 20 ]
 	missing=$(emitted_not_listed cert-chain)
 	[ -z "$missing" ] || { echo "not in the registry: $missing"; false; }
