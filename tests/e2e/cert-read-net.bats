@@ -283,9 +283,10 @@ cert tls://127.0.0.1:$TLS1#1 certkit Net Test Intermediate"
 		"tls://127.0.0.1:$SILENT" "http://127.0.0.1:$HTTP/leaf.der" \
 		"tls://127.0.0.1:$HTTP" "tls://localhost:$TLS1" "$N/leaf.pem" \
 		"tls://127.0.0.1:99999" "tls://127.0.0.1" "tls://[::1]:$DEAD" "tls://127.0.0.1:$TLS2"
-	run -3 --separate-stderr cert-read --timeout 1 --jobs 4 "$@"
+	# --timeout 3: long enough for the real handshakes on a busy machine.
+	run -3 --separate-stderr cert-read --timeout 3 --jobs 4 "$@"
 	engine_out=$output engine_err=$stderr
-	CERTKIT_NET_ENGINE=0 run -3 --separate-stderr cert-read --timeout 1 --jobs 4 "$@"
+	CERTKIT_NET_ENGINE=0 run -3 --separate-stderr cert-read --timeout 3 --jobs 4 "$@"
 	[ "$(lines_of cert)" -eq 8 ]
 	[ "$(lines_of error)" -eq 6 ]
 	diff <(printf '%s\n' "$engine_out") <(printf '%s\n' "$output")
@@ -308,7 +309,7 @@ cert tls://127.0.0.1:$TLS1#1 certkit Net Test Intermediate"
 		set -- "$@" "tls://127.0.0.1:$TLS2" "tls://127.0.0.1:$DEAD"
 		printf 'cert tls://127.0.0.1:%s\nerror tls://127.0.0.1:%s\n' "$TLS2" "$DEAD" >>"$BATS_TEST_TMPDIR/want"
 	done
-	run -3 --separate-stderr cert-read --no-pem --jobs 300 "$@"
+	run -3 --separate-stderr cert-read --no-pem --timeout 60 --jobs 300 "$@"
 	printf '%s\n' "$output" | jq -r '[.kind, (.source | if type == "object" then .uri else . end)] | join(" ")' >"$BATS_TEST_TMPDIR/got"
 	cmp "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/got"
 }
