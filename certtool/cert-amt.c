@@ -114,8 +114,12 @@ static const struct ck_cmd cmds[] = {
 
 static const struct ck_tool_def tool = { .prog = "cert-amt", .opts = opts, .cmds = cmds };
 
-/* Writes a record (steals it); `error` records also go to stderr. */
-static void
+/*
+ * Writes a record (steals it); `error` records also go to stderr.  Returns
+ * -1 once standard output is gone (a closed pipe): there is no point in
+ * probing on.
+ */
+static int
 put(json_t *rec)
 {
 	struct ck_err e;
@@ -129,8 +133,8 @@ put(json_t *rec)
 		ck_record_write(stdout, rec, &e);
 	else
 		ck_amt_print_text(stdout, rec);
-	fflush(stdout);
 	json_decref(rec);
+	return fflush(stdout) != 0 || ferror(stdout) ? -1 : 0;
 }
 
 static void
@@ -163,8 +167,7 @@ hello_one(void *ctx, const char *peer, int port, const unsigned char *msg, size_
 		    cfg.chain ? &cfg.prov : NULL, &cfg.named, &cfg.status);
 	if (rec == NULL)
 		return -1;
-	put(rec);
-	return 0;
+	return put(rec);
 }
 
 static long
@@ -264,8 +267,7 @@ static int
 emit_discovered(void *ctx, json_t *rec)
 {
 	(void)ctx;
-	put(rec);
-	return 0;
+	return put(rec);
 }
 
 static void
@@ -305,7 +307,8 @@ cmd_discover(int argc, char **argv)
 	cfg.d.tick = tick;
 	ck_progress_init(&cfg.progress, "hosts");
 	if (ck_amt_discover(&cfg.d, t, emit_discovered, NULL, &status, &err) != 0) {
-		ck_warnx("%s", err.msg);
+		if (!ferror(stdout))	/* a closed pipe is said once, by ck_close_stdout */
+			ck_warnx("%s", err.msg);
 		status = CK_UNKNOWN;
 	}
 	ck_progress_done(&cfg.progress);

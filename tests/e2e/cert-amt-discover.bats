@@ -256,3 +256,12 @@ discover() {
 	run -0 --separate-stderr cert-amt discover --ports "$HTTP" --timeout 2 "$NET.0/22"
 	[ -z "$stderr" ]
 }
+
+@test "discover: stops probing once its output pipe is closed" {
+	start=$SECONDS
+	run bash -c "cert-amt discover --all --ports $HTTP --timeout 2 $NET.0/16 | head -n 1"
+	[ "${#lines[@]}" -eq 1 ]
+	jq_eq "${lines[0]}" .kind amt
+	# 65 534 hosts would take several seconds; the first record ends it.
+	[ $((SECONDS - start)) -le 3 ]
+}
