@@ -260,3 +260,25 @@ EOF
 		esac
 	done
 }
+
+@test "cert-prereq ports: open, closed and silent ports on real loopback listeners, one record per host" {
+	require_cmd python3
+	p1=$(free_port)
+	p2=$(free_port)
+	p3=$(free_port)
+	rm -f "$BATS_TEST_TMPDIR/tl.ready"
+	python3 "$CK_TOP/tests/harness/tcp-listen.py" 127.0.0.1 "$p2" --silent "$p3" --ready "$BATS_TEST_TMPDIR/tl.ready" &
+	WR_PID=$!
+	for _ in $(seq 50); do [ -s "$BATS_TEST_TMPDIR/tl.ready" ] && break; sleep 0.1; done
+	printf '127.0.0.1\n' >"$BATS_TEST_TMPDIR/h.txt"
+	run -2 cert-prereq --only ports --amt-hosts "$BATS_TEST_TMPDIR/h.txt" --ports "$p1,$p2,$p3" --connect-timeout 700 "$E"
+	msg ports | grep -qx "TCP from here: $p1 closed (connection refused), $p2 open, $p3 filtered (timed out after 700 ms connecting)"
+	# Without the service point's name or address its 9971 row says what to give.
+	printf '%s\n' "$output" | jq -r 'select(.subject == "service point") | .message' | grep -q "give --service-point"
+	# The AMT host all open, the service point's 9971 closed: only its record is critical.
+	if (exec 3<>/dev/tcp/127.0.0.1/9971) 2>/dev/null; then return 0; fi	# 9971 in use here
+	run -2 cert-prereq --only ports --amt-hosts "$BATS_TEST_TMPDIR/h.txt" --ports "$p2" --service-point-address 127.0.0.1 --connect-timeout 700 "$E"
+	[ "$(row ports)" = critical,ok ]
+	printf '%s\n' "$output" | jq -r 'select(.subject == "127.0.0.1 (service point)") | .message' |
+		grep -qx "TCP from here: 9971 closed (connection refused)"
+}

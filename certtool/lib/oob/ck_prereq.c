@@ -1301,7 +1301,7 @@ port_done(void *arg, const struct ck_net_job *job, struct ck_net_result *res)
 		r->crit = 1;
 		break;
 	case CK_NET_TIMEOUT:
-		state = res->connected ? "open" : "filtered (no answer)";
+		state = res->connected ? "open" : "filtered";
 		r->crit |= !res->connected;
 		break;
 	case CK_NET_UNREACHABLE:
