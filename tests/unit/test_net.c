@@ -28,6 +28,8 @@
 
 #include "ck_net.h"
 
+static unsigned unordered_silent_port;
+
 static void
 sleep_ms(long ms)
 {
@@ -257,6 +259,94 @@ test_udp(void **state)
 		ck_net_result_release(&res[i]);
 	ck_net_free(n);
 	close(peer.fd);
+	close(silent);
+}
+
+/* The overall deadline cancels running jobs and those not yet started. */
+static void
+test_overall_deadline(void **state)
+{
+	unsigned port;
+	int silent = listener(AF_INET, SOCK_STREAM, 64, &port);
+	struct ck_net_opts o;
+	struct ck_net_job jobs[3];
+	struct ck_net_result res[3];
+	struct ck_net *n;
+	struct ck_err err;
+
+	(void)state;
+	ck_net_opts_init(&o);
+	o.concurrency = 1;
+	o.timeout_ms = 5000;
+	o.deadline_ms = 300;
+	n = ck_net_new(&o, &err);
+	assert_non_null(n);
+	for (size_t i = 0; i < 3; i++)
+		jobs[i] = (struct ck_net_job){ .kind = CK_NET_TCP, .host = "127.0.0.1",
+		    .port = port, .flags = CK_NET_F_TLS };
+	assert_int_equal(ck_net_run_array(n, jobs, 3, res, &err), 0);
+	for (size_t i = 0; i < 3; i++) {
+		assert_int_equal(res[i].index, i);
+		assert_int_equal(res[i].status, CK_NET_CANCELLED);
+		ck_net_result_release(&res[i]);
+	}
+	/* The first was running (connected, in its handshake); the others never started. */
+	assert_int_equal(res[0].connected, 1);
+	assert_non_null(strstr(res[0].msg, "overall deadline"));
+	assert_non_null(strstr(res[2].msg, "not started"));
+	ck_net_free(n);
+	close(silent);
+}
+
+/* Unordered delivery: a refused port first, the silent one after it. */
+struct unordered_run {
+	size_t order[2];
+	size_t n;
+};
+
+static int
+unordered_done(void *arg, const struct ck_net_job *job, struct ck_net_result *res)
+{
+	struct unordered_run *u = arg;
+
+	(void)job;
+	u->order[u->n++] = res->index;
+	return 0;
+}
+
+static int
+unordered_next(void *arg, size_t index, struct ck_net_job *job)
+{
+	(void)arg;
+	if (index >= 2)
+		return 0;
+	job->kind = CK_NET_TCP;
+	job->host = "127.0.0.1";
+	job->flags = index == 0 ? CK_NET_F_TLS : 0;
+	job->port = index == 0 ? unordered_silent_port : closed_port(AF_INET, SOCK_STREAM);
+	return 1;
+}
+
+static void
+test_unordered(void **state)
+{
+	int silent = listener(AF_INET, SOCK_STREAM, 64, &unordered_silent_port);
+	struct unordered_run u = { { 0, 0 }, 0 };
+	struct ck_net_opts o;
+	struct ck_net *n;
+	struct ck_err err;
+
+	(void)state;
+	ck_net_opts_init(&o);
+	o.unordered = 1;
+	o.timeout_ms = 300;
+	n = ck_net_new(&o, &err);
+	assert_non_null(n);
+	assert_int_equal(ck_net_run(n, unordered_next, unordered_done, &u, &err), 0);
+	assert_int_equal(u.n, 2);
+	assert_int_equal(u.order[0], 1);	/* the refusal is known at once */
+	assert_int_equal(u.order[1], 0);	/* the silent peer times out */
+	ck_net_free(n);
 	close(silent);
 }
 
@@ -547,6 +637,8 @@ main(void)
 		cmocka_unit_test(test_dns),
 		cmocka_unit_test(test_tls_legacy_retry),
 		cmocka_unit_test(test_next_later),
+		cmocka_unit_test(test_overall_deadline),
+		cmocka_unit_test(test_unordered),
 	};
 
 	signal(SIGPIPE, SIG_IGN);
