@@ -134,6 +134,10 @@ X
 	run -0 bash -c "cert-amt roots --hello '$A/hello-real.bin' --roots '$A/debian-roots.pem' | jq -r 'select(.subject.cn == \"DigiCert Global Root G2\") | .amt_hello_match.hex'"
 	[ "$output" = "cb3ccbb76031e5e0138f8dd39a23f9de47ffc35e43c1144cea27d46a5ab1cb5f" ]
 	cert-amt roots --hello "$A/hello-real.bin" --roots "$A/debian-roots.pem" | python3 "$CK_TOP/tests/schema/validate.py"
+	# A root given twice (a bundle and its copy, as /etc/ssl/certs holds them) is judged once.
+	cp "$A/debian-roots.pem" "$BATS_TEST_TMPDIR/copy.pem"
+	run -0 cert-amt roots --hello "$A/hello-real.bin" --roots "$A/debian-roots.pem" --roots "$BATS_TEST_TMPDIR/copy.pem"
+	[ "$(lines_of cert)" -eq 20 ]
 }
 
 @test "roots: none of the given roots accepted is critical; a bad message is unknown" {

@@ -33,6 +33,7 @@ ck_amt_certs_init(struct ck_amt_certs *c)
 	memset(c, 0, sizeof(*c));
 	c->recs = json_array();
 	c->errors = json_array();
+	c->seen = json_object();
 }
 
 void
@@ -44,6 +45,7 @@ ck_amt_certs_release(struct ck_amt_certs *c)
 	free(c->len);
 	json_decref(c->recs);
 	json_decref(c->errors);
+	json_decref(c->seen);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -59,11 +61,19 @@ add_one(void *ctx, json_t *rec, const unsigned char *der, size_t len)
 	struct load_ctx *l = ctx;
 	struct ck_amt_certs *c = l->c;
 	unsigned char *copy;
+	const char *id;
 
 	if (der == NULL) {
 		json_array_append_new(c->errors, rec);
 		return 0;
 	}
+	id = json_string_value(json_object_get(rec, "id"));
+	if (id != NULL && json_object_get(c->seen, id) != NULL) {
+		json_decref(rec);
+		return 0;
+	}
+	if (id != NULL && json_object_set_new(c->seen, id, json_true()) != 0)
+		goto nomem;
 	if (c->n == c->cap) {
 		size_t cap = c->cap ? 2 * c->cap : 16;
 		unsigned char **d = realloc(c->der, cap * sizeof(*d));
@@ -98,7 +108,7 @@ ck_amt_certs_load(struct ck_amt_certs *c, const char *source, const char *passwo
 	struct ck_load_opts o;
 	struct load_ctx l = { c, 0, 0 };
 
-	if (c->recs == NULL || c->errors == NULL)
+	if (c->recs == NULL || c->errors == NULL || c->seen == NULL)
 		return -1;
 	ck_load_opts_init(&o);
 	o.password = password;

@@ -27,6 +27,7 @@ struct ck_amt_certs {
 	size_t *len;
 	size_t n, cap;
 	json_t *errors;			/* `error` records met while reading */
+	json_t *seen;			/* ids (SHA-256 of the DER) already held */
 };
 
 void ck_amt_certs_init(struct ck_amt_certs *c);
@@ -34,7 +35,9 @@ void ck_amt_certs_release(struct ck_amt_certs *c);
 
 /*
  * Adds every certificate of SOURCE (a file, directory, "-") to c; password
- * opens PKCS#12 (may be NULL).  Unreadable parts become `error` records in
+ * opens PKCS#12 (may be NULL).  A certificate c already holds is not added
+ * again (/etc/ssl/certs has each root several times: file, hash link,
+ * bundle).  Unreadable parts become `error` records in
  * c->errors and the rest is kept.  Returns the number of certificates
  * added, or -1 (out of memory).
  */
