@@ -55,3 +55,29 @@ teardown() {
 	[ "$(lines_of error)" -eq 2 ]
 	[ $(( $(date +%s) - start )) -lt 12 ]
 }
+
+@test "hostile ldap: cert-ad takes a flood one entry at a time (--max-entries while it arrives) within one deadline for the run" {
+	require_cmd python3 /usr/bin/time
+	flood_start flood
+	run -3 --separate-stderr /usr/bin/time -f '%M' -o "$BATS_TEST_TMPDIR/rss" \
+		cert-ad --uri "ldap://127.0.0.1:$FLOOD_PORT" --max-entries 50 --timeout 20
+	jq_eq "$output" '.code' limit
+	[[ "$stderr" == *"more than 50 entries" ]]
+	[ "$(tail -n 1 "$BATS_TEST_TMPDIR/rss")" -lt 100000 ]
+	# no cap reached: the run's deadline ends it, with memory bounded all along
+	start=$(date +%s)
+	run -3 --separate-stderr /usr/bin/time -f '%M' -o "$BATS_TEST_TMPDIR/rss" \
+		cert-ad --uri "ldap://127.0.0.1:$FLOOD_PORT" --timeout 3
+	[[ "$stderr" == *"timed out (--timeout 3 s for the whole run)" ]]
+	[ $(( $(date +%s) - start )) -lt 8 ]
+	[ "$(tail -n 1 "$BATS_TEST_TMPDIR/rss")" -lt 100000 ]
+}
+
+@test "hostile ldap: cert-ad against an ldaps server that never answers ends at --timeout (watchdog connect), no signal" {
+	require_cmd python3
+	flood_start silent
+	start=$(date +%s)
+	run -3 --separate-stderr cert-ad --uri "ldaps://127.0.0.1:$FLOOD_PORT" --timeout 2
+	[ "$stderr" = "cert-ad: 'ldaps://127.0.0.1:$FLOOD_PORT': connect: timed out after 2 s" ]
+	[ $(( $(date +%s) - start )) -lt 8 ]
+}

@@ -56,7 +56,8 @@ def serve(conn, mode):
     buf = b""
     try:
         if mode == "silent":
-            conn.recv(1)
+            while conn.recv(65536):
+                pass
             return
         while True:
             msg, buf = read_message(conn, buf)

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/socket.h>
 
 void
 ck_fetch_opts_init(struct ck_fetch_opts *o)
@@ -137,4 +138,59 @@ ck_is_ip_literal(const char *s)
 	unsigned char buf[sizeof(struct in6_addr)];
 
 	return inet_pton(AF_INET, s, buf) == 1 || inet_pton(AF_INET6, s, buf) == 1;
+}
+
+/*
+ * The watchdog: a thread that shuts the socket down at the deadline, which
+ * makes any read or write libldap (or OpenSSL) is blocked in fail at once.
+ * It is joined before the socket is released.
+ */
+static void *
+watchdog_main(void *arg)
+{
+	struct ck_watchdog *w = arg;
+
+	pthread_mutex_lock(&w->mu);
+	while (!w->stop) {
+		if (ck_cond_wait_until(&w->cv, &w->mu, w->deadline) != 0) {
+			shutdown(w->fd, SHUT_RDWR);
+			w->fired = 1;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&w->mu);
+	return NULL;
+}
+
+int
+ck_watchdog_start(struct ck_watchdog *w, int fd, long long deadline)
+{
+	w->fd = fd;
+	w->deadline = deadline;
+	w->stop = w->fired = 0;
+	pthread_mutex_init(&w->mu, NULL);
+	pthread_cond_init(&w->cv, NULL);
+	w->running = pthread_create(&w->thread, NULL, watchdog_main, w) == 0;
+	if (!w->running) {
+		pthread_cond_destroy(&w->cv);
+		pthread_mutex_destroy(&w->mu);
+		return -1;
+	}
+	return 0;
+}
+
+int
+ck_watchdog_stop(struct ck_watchdog *w)
+{
+	if (!w->running)
+		return 0;
+	pthread_mutex_lock(&w->mu);
+	w->stop = 1;
+	pthread_cond_signal(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+	pthread_join(w->thread, NULL);
+	pthread_cond_destroy(&w->cv);
+	pthread_mutex_destroy(&w->mu);
+	w->running = 0;
+	return w->fired;
 }

@@ -45,4 +45,23 @@ struct ck_err;
 int ck_net_connect(const char *host, const char *port, long long deadline,
     long timeout_ms, struct ck_err *err);
 
+/*
+ * A watchdog thread shuts fd down at deadline (ck_mono_ms() time): every
+ * blocking read or write on it then fails at once.  libldap 2.5 with GnuTLS
+ * ignores LDAP_OPT_NETWORK_TIMEOUT in the ldaps handshake; this bounds it,
+ * and every later request, for cert-read ldap:// and cert-ad alike.
+ * ck_watchdog_start returns 0 or -1; ck_watchdog_stop joins the thread
+ * (call it before closing fd) and returns 1 if the deadline had passed.
+ */
+struct ck_watchdog {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	pthread_t thread;
+	int fd;
+	long long deadline;
+	int stop, fired, running;
+};
+int ck_watchdog_start(struct ck_watchdog *w, int fd, long long deadline);
+int ck_watchdog_stop(struct ck_watchdog *w);
+
 #endif /* CK_FETCH_INT_H */

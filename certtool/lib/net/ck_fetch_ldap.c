@@ -149,71 +149,6 @@ seen_in_entry(const struct ck_blobs *v, size_t from, const struct berval *bv)
 	return 0;
 }
 
-/*
- * A watchdog thread shuts the socket down at the deadline, which makes any
- * read or write libldap is blocked in fail at once.  It is joined before
- * the handle (and so the socket) is released.
- */
-struct watchdog {
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	pthread_t thread;
-	int fd;
-	long long deadline;
-	int stop, fired, running;
-};
-
-static void *
-watchdog_main(void *arg)
-{
-	struct watchdog *w = arg;
-
-	pthread_mutex_lock(&w->mu);
-	while (!w->stop) {
-		if (ck_cond_wait_until(&w->cv, &w->mu, w->deadline) != 0) {
-			shutdown(w->fd, SHUT_RDWR);
-			w->fired = 1;
-			break;
-		}
-	}
-	pthread_mutex_unlock(&w->mu);
-	return NULL;
-}
-
-static int
-watchdog_start(struct watchdog *w, int fd, long long deadline)
-{
-	w->fd = fd;
-	w->deadline = deadline;
-	w->stop = w->fired = 0;
-	pthread_mutex_init(&w->mu, NULL);
-	pthread_cond_init(&w->cv, NULL);
-	w->running = pthread_create(&w->thread, NULL, watchdog_main, w) == 0;
-	if (!w->running) {
-		pthread_cond_destroy(&w->cv);
-		pthread_mutex_destroy(&w->mu);
-		return -1;
-	}
-	return 0;
-}
-
-/* Stops and joins the watchdog; returns 1 if it fired. */
-static int
-watchdog_stop(struct watchdog *w)
-{
-	if (!w->running)
-		return 0;
-	pthread_mutex_lock(&w->mu);
-	w->stop = 1;
-	pthread_cond_signal(&w->cv);
-	pthread_mutex_unlock(&w->mu);
-	pthread_join(w->thread, NULL);
-	pthread_cond_destroy(&w->cv);
-	pthread_mutex_destroy(&w->mu);
-	w->running = 0;
-	return w->fired;
-}
-
 static int
 tls_fail(const struct ldap_call *c, struct ck_err *err)
 {
@@ -271,7 +206,7 @@ ck_ldap_url_values(const char *url, const struct ck_fetch_opts *o,
 	char uri[600], portstr[16], *a;
 	const char *filter;
 	size_t total = 0, first = values->n, entry_first;
-	struct watchdog wd;
+	struct ck_watchdog wd;
 	int rc, rv = -1, scope, nattrs = 0, port, i, nvalues, fd = -1, fl, msgid = 0;
 	long nentries = 0;
 
@@ -353,7 +288,7 @@ ck_ldap_url_values(const char *url, const struct ck_fetch_opts *o,
 		goto out;
 	/* libldap expects a blocking socket; the watchdog bounds it. */
 	if ((fl = fcntl(fd, F_GETFL)) < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0 ||
-	    watchdog_start(&wd, fd, c.deadline) != 0) {
+	    ck_watchdog_start(&wd, fd, c.deadline) != 0) {
 		ck_err_set(err, CK_E_NET, "cannot prepare the socket");
 		goto out;
 	}
@@ -494,7 +429,7 @@ out:
 	if (ber != NULL)
 		ber_free(ber, 0);
 	ldap_msgfree(res);
-	if (watchdog_stop(&wd) && rv != 0)
+	if (ck_watchdog_stop(&wd) && rv != 0)
 		ck_err_set(err, CK_E_NET, "timed out after %ld ms", c.timeout_ms);
 	if (c.ld != NULL)
 		ldap_unbind_ext_s(c.ld, NULL, NULL);

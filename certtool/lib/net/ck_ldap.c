@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <lber.h>
+#include <openldap.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "ck_fetch_int.h"
 #include "ck_url.h"
 
 #define PAGE_SIZE 1000
@@ -29,6 +31,10 @@ struct ck_ldap {
 	size_t max_entries;
 	int tls;		/* 1 when the connection is (or should be) TLS */
 	char uri[512];
+	long long deadline;	/* ck_mono_ms(): the whole run ends here */
+	struct ck_sigpipe sp;	/* SIGPIPE blocked in the opening thread while open */
+	int sp_set;
+	struct ck_watchdog wd;	/* shuts the socket down at the deadline */
 };
 
 void
@@ -88,55 +94,6 @@ conn_error(struct ck_ldap *l, int rc, const char *what, struct ck_err *err)
 	    d[0] ? ": " : "", d);
 }
 
-/*
- * 1 when a plain TCP connection to the URI's host and port succeeds within
- * timeout seconds.  Tells "TLS failed" from "nothing answers": libldap's
- * GnuTLS backend reports both as LDAP_SERVER_DOWN without a diagnostic.
- */
-static int
-tcp_reachable(const char *uri, int timeout)
-{
-	LDAPURLDesc *lud = NULL;
-	struct addrinfo hints, *res = NULL, *ai;
-	char port[16];
-	int ok = 0, fd, fl, soerr;
-	socklen_t sl;
-	struct pollfd pfd;
-
-	if (ldap_url_parse(uri, &lud) != LDAP_URL_SUCCESS || lud == NULL)
-		return 0;
-	snprintf(port, sizeof(port), "%d", lud->lud_port ? lud->lud_port :
-	    (strncmp(uri, "ldaps://", 8) == 0 ? 636 : 389));
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_socktype = SOCK_STREAM;
-	if (getaddrinfo(lud->lud_host && *lud->lud_host ? lud->lud_host : "localhost", port,
-	    &hints, &res) != 0)
-		goto out;
-	for (ai = res; ai != NULL && !ok; ai = ai->ai_next) {
-		fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
-		if (fd < 0)
-			continue;
-		fl = fcntl(fd, F_GETFL, 0);
-		fcntl(fd, F_SETFL, fl | O_NONBLOCK);
-		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) {
-			ok = 1;
-		} else if (errno == EINPROGRESS) {
-			pfd.fd = fd;
-			pfd.events = POLLOUT;
-			sl = sizeof(soerr);
-			if (poll(&pfd, 1, timeout * 1000) == 1 &&
-			    getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) == 0 && soerr == 0)
-				ok = 1;
-		}
-		close(fd);
-	}
-out:
-	if (res != NULL)
-		freeaddrinfo(res);
-	ldap_free_urldesc(lud);
-	return ok;
-}
-
 static int
 sasl_interact(LDAP *ld, unsigned flags, void *defaults, void *in)
 {
@@ -151,9 +108,11 @@ sasl_interact(LDAP *ld, unsigned flags, void *defaults, void *in)
 struct ck_ldap *
 ck_ldap_open(const struct ck_ldap_opts *o, struct ck_err *err)
 {
+	static const char *const schemes[] = { "ldap", "ldaps", NULL };
 	struct ck_ldap *l;
+	struct ck_url u;
 	struct timeval tv;
-	int v, rc;
+	int v, rc, fd = -1, fl;
 	ber_len_t maxin;
 	Sockbuf *sb = NULL;
 
@@ -163,15 +122,9 @@ ck_ldap_open(const struct ck_ldap_opts *o, struct ck_err *err)
 		    o->uri ? o->uri : "");
 		return NULL;
 	}
-	{
-		static const char *const schemes[] = { "ldap", "ldaps", NULL };
-		struct ck_url u;
-
-		/* Host and port by the one rule (ck_url.h). */
-		if (ck_url_parse(o->uri, schemes, 0, &u, err) != 0) {
-			return NULL;
-		}
-	}
+	/* Host and port by the one rule (ck_url.h). */
+	if (ck_url_parse(o->uri, schemes, 0, &u, err) != 0)
+		return NULL;
 	if (o->bind_dn != NULL && o->password == NULL && !o->sasl_gssapi) {
 		/* An empty password would be an unauthenticated (anonymous) bind. */
 		ck_err_set(err, CK_E_USAGE, "--bind-dn needs --password-file or --password-env");
@@ -190,9 +143,33 @@ ck_ldap_open(const struct ck_ldap_opts *o, struct ck_err *err)
 	l->timeout = o->timeout > 0 ? o->timeout : 30;
 	l->max_entries = o->max_entries ? o->max_entries : DEFAULT_MAX_ENTRIES;
 	l->tls = strncmp(o->uri, "ldaps://", 8) == 0 || o->starttls;
-	rc = ldap_initialize(&l->ld, o->uri);
+	/*
+	 * One deadline for the whole run (connect, bind, every search), and the
+	 * connection made as cert-read's ldap:// makes it: resolved and
+	 * connected within the deadline (ck_net_connect), handed to libldap
+	 * with ldap_init_fd, and a watchdog that shuts it down at the deadline,
+	 * since libldap 2.5 ignores LDAP_OPT_NETWORK_TIMEOUT in the ldaps
+	 * handshake.  A refused or unreachable host is CK_E_NET; a failure after
+	 * the TCP connection is TLS or LDAP.
+	 */
+	l->deadline = ck_mono_ms() + (long long)l->timeout * 1000;
+	/* A write after the watchdog's shutdown (or a peer's close) must not kill the tool. */
+	ck_sigpipe_block(&l->sp);
+	l->sp_set = 1;
+	if ((fd = ck_net_connect(u.hp.host, u.hp.port_str, l->deadline,
+	    (long)l->timeout * 1000, err)) < 0)
+		goto fail;
+	if ((fl = fcntl(fd, F_GETFL)) < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0 ||
+	    ck_watchdog_start(&l->wd, fd, l->deadline) != 0) {
+		ck_err_set(err, CK_E_NET, "cannot prepare the socket");
+		close(fd);
+		goto fail;
+	}
+	rc = ldap_init_fd(fd, LDAP_PROTO_TCP, o->uri, &l->ld);
 	if (rc != LDAP_SUCCESS || l->ld == NULL) {
-		ck_err_set(err, CK_E_USAGE, "'%s': bad ldap uri: %s", o->uri, ldap_err2string(rc));
+		ck_err_set(err, CK_E_LDAP, "cannot use the ldap server: %s", ldap_err2string(rc));
+		ck_watchdog_stop(&l->wd);
+		close(fd);
 		goto fail;
 	}
 	v = LDAP_VERSION3;
@@ -215,16 +192,15 @@ ck_ldap_open(const struct ck_ldap_opts *o, struct ck_err *err)
 			ldap_set_option(l->ld, LDAP_OPT_X_TLS_CACERTFILE, ca);
 		v = 0;
 		if (ldap_set_option(l->ld, LDAP_OPT_X_TLS_NEWCTX, &v) != LDAP_OPT_SUCCESS) {
-			ck_err_set(err, CK_E_TLS, "'%s': cannot set up tls (ca file '%s')",
-			    o->uri, ca ? ca : "");
+			ck_err_set(err, CK_E_TLS, "cannot set up tls (ca file '%s')",
+			    ca ? ca : "");
 			goto fail;
 		}
 	}
-	rc = ldap_connect(l->ld);
-	if (rc != LDAP_SUCCESS) {
-		conn_error(l, rc, "connect", err);
-		if (err != NULL && err->code == CK_E_NET && strncmp(o->uri, "ldaps://", 8) == 0 &&
-		    tcp_reachable(o->uri, l->timeout))
+	if (strncmp(o->uri, "ldaps://", 8) == 0 && (rc = ldap_install_tls(l->ld)) != LDAP_SUCCESS) {
+		if (ck_mono_ms() >= l->deadline)
+			ck_err_set(err, CK_E_NET, "connect: timed out after %d s", l->timeout);
+		else
 			ck_err_set(err, CK_E_TLS, "tls handshake or server certificate "
 			    "verification failed%s", o->insecure ? "" :
 			    " (check --cacert and that the certificate names the host)");
@@ -282,8 +258,11 @@ ck_ldap_close(struct ck_ldap *l)
 {
 	if (l == NULL)
 		return;
+	ck_watchdog_stop(&l->wd);
 	if (l->ld != NULL)
 		ldap_unbind_ext_s(l->ld, NULL, NULL);
+	if (l->sp_set)
+		ck_sigpipe_restore(&l->sp);
 	free(l);
 }
 
@@ -311,11 +290,9 @@ ck_ldap_search(struct ck_ldap *l, const char *base, int scope, const char *filte
 	struct berval *cookie = NULL;
 	struct timeval tv;
 	long n = 0, rv = -1;
-	int rc, lrc, nc;
+	int rc, lrc, nc, msgid = 0, mt;
 	char *matched = NULL, *emsg = NULL;
 
-	tv.tv_sec = l->timeout;
-	tv.tv_usec = 0;
 	if ((flags & CK_LDAP_SD) && sd_control(l->ld, &sdc) != LDAP_SUCCESS) {
 		ck_err_set(err, CK_E_NOMEM, "out of memory");
 		goto out;
@@ -333,25 +310,53 @@ ck_ldap_search(struct ck_ldap *l, const char *base, int scope, const char *filte
 			ctrls[nc++] = page;
 		}
 		ctrls[nc] = NULL;
-		rc = ldap_search_ext_s(l->ld, base, scope, filter, (char **)attrs, 0, ctrls,
-		    NULL, &tv, LDAP_NO_LIMIT, &res);
-		if (rc != LDAP_SUCCESS && res == NULL) {
-			if (rc == LDAP_NO_SUCH_OBJECT && missing_ok) {
-				rv = n;
-				goto out;
-			}
+		/*
+		 * Entries are taken one at a time as they arrive, and the entry cap
+		 * holds then (was: the whole answer held before it was counted);
+		 * every wait ends at the run's deadline.
+		 */
+		rc = ldap_search_ext(l->ld, base, scope, filter, (char **)attrs, 0, ctrls,
+		    NULL, NULL, LDAP_NO_LIMIT, &msgid);
+		if (rc != LDAP_SUCCESS) {
 			conn_error(l, rc, "search", err);
 			ck_err_prefix(err, "'%s'", base);
 			goto out;
 		}
-		for (e = ldap_first_entry(l->ld, res); e != NULL; e = ldap_next_entry(l->ld, e)) {
+		for (;;) {
+			long long left = l->deadline - ck_mono_ms();
+
+			ldap_msgfree(res);
+			res = NULL;
+			if (left < 1)
+				left = 1;
+			tv.tv_sec = (time_t)(left / 1000);
+			tv.tv_usec = (suseconds_t)(left % 1000 * 1000);
+			mt = ldap_result(l->ld, msgid, LDAP_MSG_ONE, &tv, &res);
+			if (mt == 0 || (mt == -1 && ck_mono_ms() >= l->deadline)) {
+				ck_err_set(err, CK_E_NET, "'%s': timed out (--timeout %d s for the "
+				    "whole run)", base, l->timeout);
+				goto out;
+			}
+			if (mt == -1) {
+				if (ldap_get_option(l->ld, LDAP_OPT_RESULT_CODE, &rc) != LDAP_OPT_SUCCESS)
+					rc = LDAP_SERVER_DOWN;
+				conn_error(l, rc, "search", err);
+				ck_err_prefix(err, "'%s'", base);
+				goto out;
+			}
+			if (mt == LDAP_RES_SEARCH_RESULT)
+				break;
+			if (mt != LDAP_RES_SEARCH_ENTRY || (e = ldap_first_entry(l->ld, res)) == NULL)
+				continue;	/* references are not followed */
 			if ((size_t)n >= l->max_entries) {
+				ldap_abandon_ext(l->ld, msgid, NULL, NULL);
 				ck_err_set(err, CK_E_LIMIT, "'%s': more than %zu entries", base,
 				    l->max_entries);
 				goto out;
 			}
 			n++;
 			if (fn != NULL && fn(ctx, l->ld, e) != 0) {
+				ldap_abandon_ext(l->ld, msgid, NULL, NULL);
 				ck_err_set(err, CK_E_LDAP, "'%s': stopped", base);
 				goto out;
 			}

@@ -1,8 +1,11 @@
 /*
  * ck_ldap: an LDAP connection the way certkit wants it: ldap://, ldaps:// or
  * StartTLS; TLS verified by default (--cacert or the system roots, or
- * explicitly insecure); simple bind with a password or SASL GSSAPI; network
- * and operation timeouts; referrals off; paged results (1000 per page,
+ * explicitly insecure); simple bind with a password or SASL GSSAPI; one
+ * deadline for the whole handle (opts.timeout seconds from ck_ldap_open:
+ * connect through ck_net_connect, a watchdog that shuts the socket down at
+ * the deadline, as cert-read's ldap:// does); entries taken one at a time
+ * as they arrive (max_entries holds then); referrals off; paged results (1000 per page,
  * control 1.2.840.113556.1.2.319 as AD expects); the SD_FLAGS control
  * 1.2.840.113556.1.4.801 for nTSecurityDescriptor; caps on message size
  * and entry count.  No globals; never prints.
@@ -23,7 +26,7 @@ struct ck_ldap_opts {
 	const char *bind_dn;		/* NULL with password NULL: anonymous */
 	const char *password;		/* borrowed; never copied or logged */
 	int sasl_gssapi;		/* 1: SASL GSSAPI bind (Kerberos ticket) */
-	int timeout;			/* seconds for connect and each operation */
+	int timeout;			/* seconds for the whole run, from ck_ldap_open on */
 	size_t max_entries;		/* per search; 0 = 100000 */
 	size_t max_message;		/* bytes per LDAP message; 0 = 16 MiB */
 };
