@@ -14,6 +14,7 @@
 #include "ck_num.h"
 #include "ck_opt.h"
 #include "ck_record.h"
+#include "ck_text.h"
 #include "ck_tool.h"
 
 static struct {
@@ -36,11 +37,11 @@ print_names(const char *label, const json_t *arr)
 	size_t i;
 	json_t *v;
 
-	printf("  %s:", label);
+	ck_textf(stdout, "  %s:", label);
 	if (json_array_size(arr) == 0)
-		printf(" -");
+		ck_textf(stdout, " -");
 	json_array_foreach(arr, i, v)
-		printf("%s%s", i ? ", " : " ", json_is_string(v) ? json_string_value(v) : "?");
+		ck_textf(stdout, "%s%s", i ? ", " : " ", json_is_string(v) ? json_string_value(v) : "?");
 	putchar('\n');
 }
 
@@ -52,14 +53,14 @@ print_text(const json_t *rec)
 	json_t *v;
 
 	if (strcmp(kind, "template") == 0) {
-		printf("template %s (%s) v%lld oid %s\n", str(rec, "name"), str(rec, "display_name"),
+		ck_textf(stdout, "template %s (%s) v%lld oid %s\n", str(rec, "name"), str(rec, "display_name"),
 		    (long long)json_integer_value(json_object_get(rec, "schema_version")),
 		    str(rec, "oid"));
 		print_names("eku", json_object_get(rec, "eku"));
 		print_names("name_flag", json_object_get(json_object_get(rec, "name_flag"), "names"));
 		print_names("enrollment_flag",
 		    json_object_get(json_object_get(rec, "enrollment_flag"), "names"));
-		printf("  ra_signatures: %lld  min_key_bits: %lld\n",
+		ck_textf(stdout, "  ra_signatures: %lld  min_key_bits: %lld\n",
 		    (long long)json_integer_value(json_object_get(rec, "ra_signatures")),
 		    (long long)json_integer_value(json_object_get(rec, "min_key_bits")));
 		print_names("published_by", json_object_get(rec, "published_by"));
@@ -67,36 +68,36 @@ print_text(const json_t *rec)
 			const json_t *r = json_object_get(v, "rights");
 			const char *nm = json_string_value(json_object_get(v, "name"));
 
-			printf("  %s %s:", json_is_true(json_object_get(v, "allow")) ? "allow" : "deny ",
+			ck_textf(stdout, "  %s %s:", json_is_true(json_object_get(v, "allow")) ? "allow" : "deny ",
 			    nm ? nm : str(v, "sid"));
 			{
 				size_t k;
 				json_t *x;
 
 				json_array_foreach(r, k, x)
-					printf("%s%s", k ? "," : " ", json_string_value(x));
+					ck_textf(stdout, "%s%s", k ? "," : " ", json_string_value(x));
 			}
 			putchar('\n');
 		}
 	} else if (strcmp(kind, "ca") == 0) {
-		printf("ca %s on %s\n", str(rec, "name"), str(rec, "dns_host"));
+		ck_textf(stdout, "ca %s on %s\n", str(rec, "name"), str(rec, "dns_host"));
 		print_names("templates", json_object_get(rec, "templates"));
 	} else if (strcmp(kind, "cert") == 0) {
-		printf("cert %s (%s)\n", str(json_object_get(rec, "subject"), "dn"),
+		ck_textf(stdout, "cert %s (%s)\n", str(json_object_get(rec, "subject"), "dn"),
 		    str(json_object_get(rec, "source"), "uri"));
 	} else if (strcmp(kind, "crl") == 0) {
-		printf("crl %s number %s next %s revoked %lld\n",
+		ck_textf(stdout, "crl %s number %s next %s revoked %lld\n",
 		    str(json_object_get(rec, "issuer"), "dn"), str(rec, "crl_number"),
 		    str(rec, "next_update"),
 		    (long long)json_integer_value(json_object_get(rec, "revoked_count")));
 	} else if (strcmp(kind, "principal") == 0) {
-		printf("principal %s %s\n", str(rec, "name"), str(rec, "sid"));
+		ck_textf(stdout, "principal %s %s\n", str(rec, "name"), str(rec, "sid"));
 		json_array_foreach(json_object_get(rec, "groups"), i, v)
-			printf("  member of %s %s\n", str(v, "name"), str(v, "sid"));
+			ck_textf(stdout, "  member of %s %s\n", str(v, "name"), str(v, "sid"));
 	} else if (strcmp(kind, "forest") == 0) {
-		printf("forest %s oid base %s\n", str(rec, "config_dn"), str(rec, "oid_base"));
+		ck_textf(stdout, "forest %s oid base %s\n", str(rec, "config_dn"), str(rec, "oid_base"));
 	} else if (strcmp(kind, "oid") == 0) {
-		printf("oid %s %s (%s)\n", str(rec, "oid"), str(rec, "display_name"), str(rec, "type"));
+		ck_textf(stdout, "oid %s %s (%s)\n", str(rec, "oid"), str(rec, "display_name"), str(rec, "type"));
 	}
 }
 

@@ -21,6 +21,7 @@
 #include "ck_policy.h"
 #include "ck_pool.h"
 #include "ck_record.h"
+#include "ck_text.h"
 #include "ck_tool.h"
 
 #define BATCH 512
@@ -124,7 +125,7 @@ print_record(const json_t *rec)
 	} else if (ck_record_is(rec, "chain")) {
 		ck_chain_print_text(stdout, rec);
 	} else if (ck_record_is(rec, "error")) {
-		printf("error  %s: %s\n", json_string_value(json_object_get(rec, "source")),
+		ck_textf(stdout, "error  %s: %s\n", json_string_value(json_object_get(rec, "source")),
 		    json_string_value(json_object_get(rec, "message")));
 	} else {
 		printf("(%s record passed through)\n", ck_record_kind(rec));

@@ -20,6 +20,7 @@
 #include "ck_opt.h"
 #include "ck_record.h"
 #include "ck_rules.h"
+#include "ck_text.h"
 #include "ck_tmpl.h"
 #include "ck_tool.h"
 
@@ -122,19 +123,19 @@ text_out(const json_t *rec)
 	size_t i;
 
 	if (k != NULL && strcmp(k, "error") == 0) {
-		printf("error '%s': %s\n", json_string_value(json_object_get(rec, "source")),
+		ck_textf(stdout, "error '%s': %s\n", json_string_value(json_object_get(rec, "source")),
 		    json_string_value(json_object_get(rec, "message")));
 		return;
 	}
 	if (!json_is_array(f))
 		return;
 	if (json_array_size(f) == 0) {
-		printf("%s '%s': ok\n", k, s ? s : "?");
+		ck_textf(stdout, "%s '%s': ok\n", k, s ? s : "?");
 		return;
 	}
-	printf("%s '%s':\n", k, s ? s : "?");
+	ck_textf(stdout, "%s '%s':\n", k, s ? s : "?");
 	json_array_foreach(f, i, v)
-		printf("  %-8s %s: %s\n", json_string_value(json_object_get(v, "severity")),
+		ck_textf(stdout, "  %-8s %s: %s\n", json_string_value(json_object_get(v, "severity")),
 		    json_string_value(json_object_get(v, "rule")),
 		    json_string_value(json_object_get(v, "message")));
 }

@@ -111,3 +111,13 @@ error PKCS#7 holds no certificate
 cert leaf.hostile.example"
 	[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 2 ]
 }
+
+@test "hostile names: every text format escapes terminal controls (cert-chain, cert-lint, cert-expiry, cert-read)" {
+	rec=$(cert-read "$H/cn-esc.pem")
+	for cmd in "cert-chain --roots '$H/root.pem' --format text" "cert-lint --profile rfc5280 --format text" \
+		"cert-expiry --format text --all" "cert-read --format text '$H/cn-esc.pem'"; do
+		out=$(printf '%s\n' "$rec" | sh -c "$cmd" 2>&1 || true)
+		[[ "$out" != *$'\033'* && "$out" != *$'\a'* && "$out" != *$'\r'* ]] || { echo "$cmd: raw control"; return 1; }
+		[[ "$out" == *'\x1b'* || "$out" == *'\1B'* ]] || { echo "$cmd: $out"; return 1; }
+	done
+}

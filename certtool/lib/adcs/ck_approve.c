@@ -11,6 +11,7 @@
 #include "ck_acl.h"
 #include "ck_adcs.h"
 #include "ck_approve.h"
+#include "ck_text.h"
 #include "ck_caconfig.h"
 #include "ck_record.h"
 
@@ -537,10 +538,10 @@ ck_approval_text(const json_t *a)
 
 	if (fp == NULL)
 		return NULL;
-	fprintf(fp, "%-14s %s @ %s (requester %s)", str_or(a, "verdict", "?"),
+	ck_textf(fp, "%-14s %s @ %s (requester %s)", str_or(a, "verdict", "?"),
 	    str_or(a, "template", "?"), str_or(a, "ca", "?"), str_or(a, "requester", "?"));
 	json_array_foreach(json_object_get(a, "reasons"), i, r)
-		fprintf(fp, "%s %s [%s]: %s", i == 0 ? ":" : ";", str_or(r, "rule", "?"),
+		ck_textf(fp, "%s %s [%s]: %s", i == 0 ? ":" : ";", str_or(r, "rule", "?"),
 		    str_or(r, "severity", "?"), str_or(r, "message", ""));
 	if (fclose(fp) != 0) {
 		free(buf);

@@ -1,5 +1,7 @@
 #include "ck_text.h"
 
+#include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 /*
@@ -150,4 +152,34 @@ ck_text_needs_escape(const char *s, size_t len)
 		i += n;
 	}
 	return 0;
+}
+
+int
+ck_textf(FILE *fp, const char *fmt, ...)
+{
+	char stackbuf[1024], *buf = stackbuf;
+	size_t fl = strlen(fmt);
+	int n, nl = fl > 0 && fmt[fl - 1] == '\n';
+	va_list ap;
+
+	va_start(ap, fmt);
+	n = vsnprintf(stackbuf, sizeof(stackbuf), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return -1;
+	if ((size_t)n >= sizeof(stackbuf)) {
+		if ((buf = malloc((size_t)n + 1)) == NULL)
+			return -1;
+		va_start(ap, fmt);
+		vsnprintf(buf, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
+	if (nl)
+		buf[n - 1] = '\0';
+	ck_text_fputs(buf, fp);
+	if (nl)
+		fputc('\n', fp);
+	if (buf != stackbuf)
+		free(buf);
+	return n;
 }

@@ -32,6 +32,14 @@ char *ck_text(const char *s, char *buf, size_t cap);
 /* Writes s (NUL-terminated) escaped to fp, however long. */
 void ck_text_fputs(const char *s, FILE *fp);
 
+/*
+ * fprintf for text meant for people: formats, then writes the result
+ * escaped, except a '\n' that ends fmt (one call is at most one line).
+ * Every text output format uses it for lines that hold data from
+ * certificates, directories or servers.  Returns what fprintf would, or -1.
+ */
+int ck_textf(FILE *fp, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* Non-zero when s holds a byte or character ck_text would escape. */
 int ck_text_needs_escape(const char *s, size_t len);
 

@@ -1,5 +1,6 @@
 /* ck_chain: a chain record as a readable tree. */
 #include "ck_chain_int.h"
+#include "ck_text.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -25,37 +26,37 @@ ck_chain_print_text(FILE *fp, const json_t *chain)
 	for (i = 0; status[i] != '\0'; i++)
 		if (status[i] >= 'a' && status[i] <= 'z')
 			status[i] = (char)(status[i] - 'a' + 'A');
-	fprintf(fp, "chain %.16s  %s\n", jstr(chain, "id"), status);
+	ck_textf(fp, "chain %.16s  %s\n", jstr(chain, "id"), status);
 	json_array_foreach(certs, i, e) {
 		const json_t *key = json_object_get(e, "key");
 		const char *dn = jstr(json_object_get(e, "subject"), "dn");
 		size_t k;
 
-		fprintf(fp, "  ");
+		ck_textf(fp, "  ");
 		for (k = 0; k < i; k++)
-			fprintf(fp, "   ");
-		fprintf(fp, "%s%s  [%s %lld, %s]%s\n", i == 0 ? "" : "`- ",
+			ck_textf(fp, "   ");
+		ck_textf(fp, "%s%s  [%s %lld, %s]%s\n", i == 0 ? "" : "`- ",
 		    dn[0] != '\0' ? dn : "(no subject)", jstr(key, "alg"),
 		    (long long)json_integer_value(json_object_get(key, "bits")),
 		    jstr(e, "sig_alg"),
 		    anchor != NULL && i + 1 == n ? "  (trust anchor)" : "");
 	}
 	if (n == 0)
-		fprintf(fp, "  (no path)\n");
+		ck_textf(fp, "  (no path)\n");
 	rev = json_object_get(chain, "revocation");
 	if (json_object_size(rev) > 0) {
 		const char *k;
 		const json_t *v;
 
-		fprintf(fp, "  revocation:\n");
+		ck_textf(fp, "  revocation:\n");
 		json_object_foreach((json_t *)rev, k, v)
-			fprintf(fp, "    %.16s  %s (%s)\n", k, jstr(v, "status"), jstr(v, "method"));
+			ck_textf(fp, "    %.16s  %s (%s)\n", k, jstr(v, "status"), jstr(v, "method"));
 	}
 	f = json_object_get(chain, "findings");
 	json_array_foreach(f, i, e) {
 		const char *subj = jstr(e, "subject");
 
-		fprintf(fp, "  %-8s %s: %s%s%s%s\n", jstr(e, "severity"), jstr(e, "rule"),
+		ck_textf(fp, "  %-8s %s: %s%s%s%s\n", jstr(e, "severity"), jstr(e, "rule"),
 		    jstr(e, "message"), subj[0] != '\0' ? " [" : "", subj,
 		    subj[0] != '\0' ? "]" : "");
 	}
