@@ -18,6 +18,8 @@ load helper
 	[[ "$stderr" == *"'ldap://127.0.0.1:0/dc=x?cACertificate': port '0' is not a number from 1 to 65535"* ]]
 	run -3 --separate-stderr cert-ad --uri ldap://127.0.0.1:70000 --timeout 2
 	[[ "$stderr" == *"port '70000' is not a number from 1 to 65535"* ]]
+	run -3 --separate-stderr cert-amt discover --ports 16992,99999 127.0.0.1
+	[[ "$stderr" == *"port '99999' is not a number from 1 to 65535"* ]]
 }
 
 # flood_start MODE: tests/harness/ldap-flood.py on a free port (FLOOD_PORT).

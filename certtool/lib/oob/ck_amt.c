@@ -17,6 +17,7 @@
 #include "ck_num.h"
 #include "ck_policy.h"
 #include "ck_record.h"
+#include "ck_url.h"
 
 #define SERVER_PREFIX "Intel(R) Active Management Technology "
 
@@ -142,9 +143,10 @@ ck_amt_ports_parse(const char *s, struct ck_amt_port *ports, struct ck_err *err)
 			else
 				return ck_err_set(err, CK_E_USAGE, "'%s': /http or /tls", slash);
 		}
-		if (ck_parse_long(item, 1, 65535, &p, err) != 0)
+		/* The one port rule (ck_url.h): decimal 1-65535, nothing else. */
+		if (ck_port_parse(item, strlen(item), &ports[n].port, err) != 0)
 			return -1;
-		ports[n].port = (unsigned)p;
+		p = (long)ports[n].port;
 		if (ports[n].tls < 0)
 			ports[n].tls = p == 16993 || p == 16995;
 		n++;
