@@ -76,6 +76,23 @@ int ck_chain_add_untrusted(struct ck_chain_ctx *c, const char *path, struct ck_e
 int ck_chain_load_hashes(struct ck_chain_ctx *c, const char *path, struct ck_err *err);
 
 /*
+ * Every trust input of a run (cert-chain's --roots, --untrusted, --crl,
+ * --system-roots, --amt-hashes), in that order.  Returns 0, or -1 at the
+ * first unusable one with err naming it ("'PATH': ...", "--crl: ...").
+ */
+struct ck_chain_trust {
+	const char *const *roots;
+	size_t nroots;
+	const char *const *untrusted;
+	size_t nuntrusted;
+	const char *const *crls;
+	size_t ncrls;
+	int system_roots;
+	const char *hashes;		/* or NULL */
+};
+int ck_chain_add_trust(struct ck_chain_ctx *c, const struct ck_chain_trust *t, struct ck_err *err);
+
+/*
  * Validates one candidate: certs is an array of `cert` records (borrowed),
  * leaf first; only their "pem" is used.  Returns a new `chain` record and
  * sets *status (enum ck_status).  Returns NULL with err set when the

@@ -280,3 +280,24 @@ ck_chain_add_crls(struct ck_chain_ctx *c, const char *path, struct ck_err *err)
 {
 	return ck_revoke_load_crls(path, c->crls, err);
 }
+
+int
+ck_chain_add_trust(struct ck_chain_ctx *c, const struct ck_chain_trust *t, struct ck_err *err)
+{
+	size_t i;
+
+	for (i = 0; i < t->nroots; i++)
+		if (ck_chain_add_roots(c, t->roots[i], err) < 0)
+			return ck_err_prefix(err, "'%s'", t->roots[i]);
+	for (i = 0; i < t->nuntrusted; i++)
+		if (ck_chain_add_untrusted(c, t->untrusted[i], err) < 0)
+			return ck_err_prefix(err, "'%s'", t->untrusted[i]);
+	for (i = 0; i < t->ncrls; i++)
+		if (ck_chain_add_crls(c, t->crls[i], err) < 0)
+			return ck_err_prefix(err, "--crl");
+	if (t->system_roots && ck_chain_add_system_roots(c, err) != 0)
+		return -1;
+	if (t->hashes != NULL && ck_chain_load_hashes(c, t->hashes, err) < 0)
+		return ck_err_prefix(err, "'%s'", t->hashes);
+	return 0;
+}
