@@ -116,6 +116,42 @@ test_url(void **state)
 	assert_string_equal(err.msg, "no port (HOST:PORT)");
 	assert_int_equal(ck_hostport_parse("h:99999", 0, 0, &hp, &err), -1);
 	assert_string_equal(err.msg, "port '99999' is not a number from 1 to 65535");
+	/* a host alone (cert-amt targets, cert-prereq hosts) */
+	assert_int_equal(ck_hostport_parse("[2001:db8::1]", 0, CK_URL_NO_PORT, &hp, &err), 0);
+	assert_string_equal(hp.host, "2001:db8::1");
+	assert_int_equal(hp.v6, 1);
+	assert_string_equal(hp.port_str, "");
+	assert_int_equal(ck_hostport_parse("[::1]:443", 0, CK_URL_NO_PORT, &hp, &err), -1);
+	assert_int_equal(ck_hostport_parse("h:443", 0, CK_URL_NO_PORT, &hp, &err), -1);
+	assert_int_equal(ck_hostport_parse("[::1", 0, CK_URL_NO_PORT, &hp, &err), -1);
+	/* "[ADDR:]PORT" (cert-amt hello --listen) */
+	assert_int_equal(ck_listen_parse("9971", &hp, &err), 0);
+	assert_string_equal(hp.host, "");
+	assert_int_equal(hp.port, 9971);
+	assert_int_equal(ck_listen_parse("0", &hp, &err), 0);
+	assert_int_equal(hp.port, 0);
+	assert_int_equal(ck_listen_parse("127.0.0.1:0", &hp, &err), 0);
+	assert_string_equal(hp.host, "127.0.0.1");
+	assert_int_equal(hp.port, 0);
+	assert_string_equal(hp.port_str, "0");
+	assert_int_equal(ck_listen_parse("127.0.0.1:9971", &hp, &err), 0);
+	assert_string_equal(hp.host, "127.0.0.1");
+	assert_int_equal(hp.port, 9971);
+	assert_int_equal(hp.v6, 0);
+	assert_int_equal(ck_listen_parse("[::1]:65535", &hp, &err), 0);
+	assert_string_equal(hp.host, "::1");
+	assert_int_equal(hp.port, 65535);
+	assert_int_equal(hp.v6, 1);
+	assert_int_equal(ck_listen_parse("[::]:0", &hp, &err), 0);
+	assert_string_equal(hp.host, "::");
+	static const char *const bad[] = { "", "65536", "-1", "+80", " 80", "80x", ":80",
+	    "127.0.0.1:", "127.0.0.1:65536", "::1:80", "[::1]", "[::1]80", "[::1]:",
+	    "127.0.0.1::0", "h:0x10" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (ck_listen_parse(bad[i], &hp, &err) == 0)
+			fail_msg("listen accepted: '%s'", bad[i]);
+	assert_int_equal(ck_listen_parse("127.0.0.1:99999", &hp, &err), -1);
+	assert_string_equal(err.msg, "port '99999' is not a number from 1 to 65535");
 }
 
 int

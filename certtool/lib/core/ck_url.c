@@ -83,16 +83,19 @@ hostport(const char *s, size_t len, unsigned default_port, int flags, struct ck_
 		return ck_err_set(err, CK_E_USAGE, "no host name");
 	memcpy(hp->host, s, hl);
 	hp->host[hl] = '\0';
-	if (colon != NULL) {
+	if (colon != NULL && (flags & CK_URL_NO_PORT)) {
+		return ck_err_set(err, CK_E_USAGE, "a host without a port was expected");
+	} else if (colon != NULL) {
 		if (ck_port_parse(colon + 1, (size_t)(end - colon - 1), &hp->port, err) != 0)
 			return -1;
 		hp->has_port = 1;
-	} else if ((flags & CK_URL_NEED_PORT) || default_port == 0) {
+	} else if (!(flags & CK_URL_NO_PORT) && ((flags & CK_URL_NEED_PORT) || default_port == 0)) {
 		return ck_err_set(err, CK_E_USAGE, "no port (HOST:PORT)");
 	} else {
 		hp->port = default_port;
 	}
-	snprintf(hp->port_str, sizeof(hp->port_str), "%u", hp->port);
+	if (hp->port != 0)
+		snprintf(hp->port_str, sizeof(hp->port_str), "%u", hp->port & 0xffffu);
 	return 0;
 }
 
@@ -101,6 +104,29 @@ ck_hostport_parse(const char *s, unsigned default_port, int flags, struct ck_hos
     struct ck_err *err)
 {
 	return hostport(s, strlen(s), default_port, flags, hp, err);
+}
+
+int
+ck_listen_parse(const char *s, struct ck_hostport *hp, struct ck_err *err)
+{
+	size_t len = strlen(s);
+
+	if (len > 0 && strchr(s, ':') == NULL && s[0] != '[') {	/* a bare port */
+		memset(hp, 0, sizeof(*hp));
+		if (strcmp(s, "0") != 0 && ck_port_parse(s, len, &hp->port, err) != 0)
+			return -1;
+		hp->has_port = 1;
+		snprintf(hp->port_str, sizeof(hp->port_str), "%u", hp->port & 0xffffu);
+		return 0;
+	}
+	if (len > 2 && strcmp(s + len - 2, ":0") == 0 && s[len - 3] != ':') {	/* any free port */
+		if (hostport(s, len - 2, 0, CK_URL_NO_PORT, hp, err) != 0)
+			return -1;
+		hp->has_port = 1;
+		snprintf(hp->port_str, sizeof(hp->port_str), "0");
+		return 0;
+	}
+	return hostport(s, len, 0, CK_URL_NEED_PORT, hp, err);
 }
 
 unsigned

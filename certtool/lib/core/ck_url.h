@@ -36,7 +36,8 @@ struct ck_hostport {
 /* Flags for the parsers below. */
 enum {
 	CK_URL_EMPTY_HOST = 1,	/* "ldap:///dn": an empty host is allowed (library default) */
-	CK_URL_NEED_PORT = 2	/* the port must be written (tls://HOST:PORT) */
+	CK_URL_NEED_PORT = 2,	/* the port must be written (tls://HOST:PORT) */
+	CK_URL_NO_PORT = 4	/* a host alone: a written port is an error */
 };
 
 /*
@@ -52,6 +53,14 @@ int ck_port_parse(const char *s, size_t len, unsigned *port, struct ck_err *err)
  */
 int ck_hostport_parse(const char *s, unsigned default_port, int flags,
     struct ck_hostport *hp, struct ck_err *err);
+
+/*
+ * Parses a listening address "[ADDR:]PORT": a bare port ("9971", hp->host
+ * ""), "ADDR:PORT" or "[V6]:PORT".  Port 0 is allowed here and means "any
+ * free port" (the caller asks the socket which one it got).  ADDR is not
+ * checked to be a literal; the caller's inet_pton does that.  Returns 0 or -1.
+ */
+int ck_listen_parse(const char *s, struct ck_hostport *hp, struct ck_err *err);
 
 struct ck_url {
 	char scheme[16];		/* lower case */

@@ -22,6 +22,7 @@
 #include "ck_amt_hello.h"
 #include "ck_net.h"
 #include "ck_num.h"
+#include "ck_url.h"
 
 struct ck_amt_listener {
 	int fd;
@@ -46,37 +47,22 @@ now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Splits "[ADDR:]PORT" into a socket address. */
+/* "[ADDR:]PORT" (ck_listen_parse) as a socket address; ADDR must be a literal. */
 static int
 parse_addr(const char *spec, struct sockaddr_storage *ss, socklen_t *sslen, struct ck_err *err)
 {
-	char host[INET6_ADDRSTRLEN + 1] = "0.0.0.0";
-	const char *port = spec, *colon = strrchr(spec, ':');
-	long p;
+	struct ck_hostport hp;
+	const char *host;
 
-	if (spec[0] == '[') {
-		const char *close = strchr(spec, ']');
-
-		if (close == NULL || close[1] != ':' || (size_t)(close - spec - 1) >= sizeof(host))
-			return ck_err_set(err, CK_E_USAGE, "'%s': expected [ADDR]:PORT", spec);
-		memcpy(host, spec + 1, (size_t)(close - spec - 1));
-		host[close - spec - 1] = '\0';
-		port = close + 2;
-	} else if (colon != NULL) {
-		if ((size_t)(colon - spec) >= sizeof(host) || colon == spec)
-			return ck_err_set(err, CK_E_USAGE, "'%s': expected ADDR:PORT", spec);
-		memcpy(host, spec, (size_t)(colon - spec));
-		host[colon - spec] = '\0';
-		port = colon + 1;
-	}
-	if (ck_parse_long(port, 0, 65535, &p, err) != 0)
-		return ck_err_prefix(err, "'%s': port", spec);
+	if (ck_listen_parse(spec, &hp, err) != 0)
+		return ck_err_prefix(err, "'%s': expected [ADDR:]PORT", spec);
+	host = hp.host[0] != '\0' ? hp.host : "0.0.0.0";
 	memset(ss, 0, sizeof(*ss));
-	if (strchr(host, ':') != NULL) {
+	if (hp.v6) {
 		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
 
 		s6->sin6_family = AF_INET6;
-		s6->sin6_port = htons((uint16_t)p);
+		s6->sin6_port = htons((uint16_t)hp.port);
 		if (inet_pton(AF_INET6, host, &s6->sin6_addr) != 1)
 			return ck_err_set(err, CK_E_USAGE, "'%s': not an IPv6 address", host);
 		*sslen = sizeof(*s6);
@@ -84,7 +70,7 @@ parse_addr(const char *spec, struct sockaddr_storage *ss, socklen_t *sslen, stru
 		struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
 
 		s4->sin_family = AF_INET;
-		s4->sin_port = htons((uint16_t)p);
+		s4->sin_port = htons((uint16_t)hp.port);
 		if (inet_pton(AF_INET, host, &s4->sin_addr) != 1)
 			return ck_err_set(err, CK_E_USAGE, "'%s': not an IPv4 address (listen on "
 			    "an address, not a name)", host);

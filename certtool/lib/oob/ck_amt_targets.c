@@ -11,6 +11,7 @@
 
 #include "ck_load.h"
 #include "ck_record.h"
+#include "ck_url.h"
 
 #define FILE_MAX (64u * 1024 * 1024)
 
@@ -47,11 +48,14 @@ host_ok(const char *s, char *out, size_t outsz)
 	size_t len = strlen(s);
 	struct in6_addr a6;
 
-	if (len >= 2 && s[0] == '[' && s[len - 1] == ']') {
-		if (len - 2 >= outsz)
+	if (s[0] == '[') {	/* "[v6]", no port: ck_url's brackets */
+		struct ck_hostport hp;
+		struct ck_err err;
+
+		if (ck_hostport_parse(s, 0, CK_URL_NO_PORT, &hp, &err) != 0 ||
+		    strlen(hp.host) >= outsz)
 			return -1;
-		memcpy(out, s + 1, len - 2);
-		out[len - 2] = '\0';
+		snprintf(out, outsz, "%s", hp.host);
 		return inet_pton(AF_INET6, out, &a6) == 1 ? 0 : -1;
 	}
 	if (len == 0 || len >= outsz || len > 253)

@@ -25,6 +25,7 @@
 #include "ck_net.h"
 #include "ck_record.h"
 #include "ck_rules.h"
+#include "ck_url.h"
 #include "ck_winrm.h"
 
 #define REF_PREREQ "TechNet cc161785, Prerequisites for Out of Band Management (ConfigMgr 2007 SP1)"
@@ -1245,13 +1246,13 @@ static int
 is_address(const char *s)
 {
 	unsigned char buf[sizeof(struct in6_addr)];
-	char tmp[INET6_ADDRSTRLEN + 2];
-	size_t n = strlen(s);
+	struct ck_hostport hp;
+	struct ck_err err;
 
-	if (n > 2 && s[0] == '[' && s[n - 1] == ']' && n - 2 < sizeof(tmp)) {
-		memcpy(tmp, s + 1, n - 2);
-		tmp[n - 2] = '\0';
-		s = tmp;
+	if (s[0] == '[') {	/* "[v6]", no port: ck_url's brackets */
+		if (ck_hostport_parse(s, 0, CK_URL_NO_PORT, &hp, &err) != 0)
+			return 0;
+		s = hp.host;
 	}
 	return inet_pton(AF_INET, s, buf) == 1 || inet_pton(AF_INET6, s, buf) == 1;
 }
