@@ -48,6 +48,13 @@ fail(const char *src, const struct ck_err *e)
 /* ---- output ---- */
 
 static int
+print_error(void *arg, const char *where, const struct ck_err *e)
+{
+	(void)arg;
+	return fail(where, e);
+}
+
+static int
 put(json_t *rec)
 {
 	struct ck_err e;
@@ -157,193 +164,124 @@ open_ca(struct ck_caops *c, int need_ca, struct ck_err *e)
 	c->key_pw_file = cfg.pw_file;
 	c->out.request = print_request;
 	c->out.cert = print_cert;
+	c->out.error = print_error;
 	return 0;
-}
-
-/* Prints what the open batch issued, then reports the error (request order). */
-static int
-flush_fail(struct ck_caops *c, const char *what, struct ck_err *e)
-{
-	struct ck_err fe;
-	int st = CK_OK;
-
-	ck_err_clear(&fe);
-	if (ck_caops_batch_flush(c, &fe) == -1)
-		st = fail(cfg.dir, &fe);
-	return ck_status_worse(st, fail(what, e));
 }
 
 static int
 cmd_sign(const char *arg)
 {
+	struct ck_issue_req base = { .subject = cfg.subject, .san = cfg.san, .days = cfg.days,
+		.not_before = cfg.not_before, .not_after = cfg.not_after };
 	struct ck_caops c;
 	struct ck_err e;
-	json_t *tmpl = NULL;
-	char *tdir = NULL, *tpath = NULL;
-	size_t i;
-	int st = CK_OK, pending, rc;
+	json_t *tmpl;
+	int st;
 
 	(void)arg;
 	ck_err_clear(&e);
-	if ((tdir = ck_tmpl_dir(cfg.templates)) == NULL ||
-	    (tpath = ck_tmpl_find(tdir, cfg.tmpl, &e)) == NULL ||
-	    (tmpl = ck_tmpl_load(tpath, &e)) == NULL) {
-		st = fail(cfg.tmpl, &e);
-		goto out;
-	}
-	pending = ck_issue_pending(tmpl);
+	if ((tmpl = ck_tmpl_open(cfg.templates, cfg.tmpl, &e)) == NULL)
+		return fail(cfg.tmpl, &e);
 	if (open_ca(&c, 1, &e) == -1) {
-		st = fail(cfg.dir, &e);
-		goto out;
+		json_decref(tmpl);
+		return fail(cfg.dir, &e);
 	}
-	/*
-	 * One ledger transaction for all the requests (certificates print
-	 * after it commits); an error flushes what came before it, so output
-	 * keeps the order of --csr.
-	 */
-	if (!pending && cfg.csrs.n > 1 && ck_caops_batch_begin(&c, &e) == -1) {
-		st = fail(cfg.dir, &e);
-		ck_caops_close(&c);
-		goto out;
-	}
-	for (i = 0; i < cfg.csrs.n; i++) {
-		struct ck_issue_req ir = { .subject = cfg.subject, .san = cfg.san,
-			.days = cfg.days, .not_before = cfg.not_before,
-			.not_after = cfg.not_after };
-
-		ck_err_clear(&e);
-		if ((ir.csr = ck_csr_read(cfg.csrs.v[i], &e)) == NULL) {
-			st = ck_status_worse(st, flush_fail(&c, cfg.csrs.v[i], &e));
-			continue;
-		}
-		rc = ck_caops_sign(&c, tmpl, pending, &ir, &e);
-		X509_REQ_free(ir.csr);
-		if (rc == -2) {
-			/* Without the key no request can be signed: stop. */
-			st = ck_status_worse(st, flush_fail(&c, cfg.dir, &e));
-			break;
-		}
-		if (rc == -1)
-			st = ck_status_worse(st, flush_fail(&c, cfg.csrs.v[i], &e));
-	}
-	if (ck_caops_batch_end(&c, &e) == -1)
-		st = ck_status_worse(st, fail(cfg.dir, &e));
+	st = ck_caops_sign_files(&c, cfg.dir, tmpl, &base, cfg.csrs.v, cfg.csrs.n);
 	ck_caops_close(&c);
-out:
 	json_decref(tmpl);
-	free(tdir);
-	free(tpath);
 	return st;
 }
 
-static int
-cmd_approve(const char *key)
+/*
+ * The commands on an open CA (approve, list/show, deny, revoke, crl):
+ * each returns NULL, or with e set the input at fault.
+ */
+static const char *
+op_approve(struct ck_caops *c, const char *key, struct ck_err *e)
 {
-	struct ck_caops c;
-	struct ck_err e;
-	int st = CK_OK;
-
-	ck_err_clear(&e);
-	if (open_ca(&c, 1, &e) == -1)
-		return fail(cfg.dir, &e);
-	switch (ck_caops_approve(&c, key, &e)) {
-	case -2: st = fail(cfg.dir, &e); break;
-	case -1: st = fail(key, &e); break;
+	switch (ck_caops_approve(c, key, e)) {
+	case -2: return cfg.dir;
+	case -1: return key;
 	}
-	ck_caops_close(&c);
-	return st;
+	return NULL;
 }
 
-static int
-cmd_show(const char *key)
+static const char *
+op_show(struct ck_caops *c, const char *key, struct ck_err *e)
 {
-	struct ck_caops c;
-	struct ck_err e;
-	int st = CK_OK;
-
-	ck_err_clear(&e);
-	if (open_ca(&c, 0, &e) == -1)
-		return fail(cfg.dir, &e);
 	if (cfg.fmt == CK_FMT_TEXT && key == NULL)
 		printf("%-6s %-8s %-32s %-20s %-20s %s\n", "ID", "STATUS", "SERIAL",
 		    "NOT_AFTER", "TEMPLATE", "SUBJECT");
-	if (ck_caops_show(&c, key, cfg.status, key != NULL && cfg.fmt != CK_FMT_TEXT, &e) == -1)
-		st = fail(key ? key : cfg.dir, &e);
-	ck_caops_close(&c);
-	return st;
+	if (ck_caops_show(c, key, cfg.status, key != NULL && cfg.fmt != CK_FMT_TEXT, e) == -1)
+		return key ? key : cfg.dir;
+	return NULL;
 }
 
-static int
-cmd_deny(const char *key)
+static const char *
+op_deny(struct ck_caops *c, const char *key, struct ck_err *e)
 {
-	struct ck_caops c;
-	struct ck_err e;
-	int st = CK_OK;
-
-	ck_err_clear(&e);
-	if (open_ca(&c, 0, &e) == -1)
-		return fail(cfg.dir, &e);
-	if (ck_caops_deny(&c, key, &e) == -1)
-		st = fail(key, &e);
-	ck_caops_close(&c);
-	return st;
+	return ck_caops_deny(c, key, e) == -1 ? key : NULL;
 }
 
-static int
-cmd_revoke(const char *serial)
+static const char *
+op_revoke(struct ck_caops *c, const char *serial, struct ck_err *e)
 {
-	struct ck_caops c;
-	struct ck_err e;
 	const char *reason = "unspecified";
-	int st = CK_OK, code;
 
-	ck_err_clear(&e);
-	if (cfg.reason) {
-		code = ck_ledger_reason_code(cfg.reason, &reason);
-		if (code == -1 || code == 8) {
-			ck_warnx("bad --reason '%s' (e.g. key_compromise, superseded, "
-			    "cessation_of_operation)", cfg.reason);
-			return CK_UNKNOWN;
-		}
-	}
-	if (open_ca(&c, 0, &e) == -1)
-		return fail(cfg.dir, &e);
-	if (ck_caops_revoke(&c, serial, reason, &e) == -1)
-		st = fail(serial, &e);
-	ck_caops_close(&c);
-	return st;
+	if (cfg.reason)
+		ck_ledger_reason_code(cfg.reason, &reason);	/* checked in main */
+	return ck_caops_revoke(c, serial, reason, e) == -1 ? serial : NULL;
 }
 
-static int
-cmd_crl(const char *arg)
+static const char *
+op_crl(struct ck_caops *c, const char *arg, struct ck_err *e)
 {
-	struct ck_caops c;
-	struct ck_err e;
 	unsigned char *der = NULL;
 	const unsigned char *p;
 	size_t len = 0;
 	X509_CRL *crl = NULL;
-	int st = CK_OK;
+	const char *where = NULL;
 
 	(void)arg;
-	ck_err_clear(&e);
-	if (open_ca(&c, 1, &e) == -1)
-		return fail(cfg.dir, &e);
-	if (ck_caops_key(&c, &e) == -1 || ck_caops_crl(&c, cfg.days, &der, &len, &e) == -1) {
-		st = fail(cfg.dir, &e);
+	if (ck_caops_key(c, e) == -1 || ck_caops_crl(c, cfg.days, &der, &len, e) == -1) {
+		where = cfg.dir;
 	} else {
 		p = der;
 		if ((crl = d2i_X509_CRL(NULL, &p, (long)len)) == NULL ||
 		    !PEM_write_X509_CRL(stdout, crl)) {
-			ck_err_set(&e, CK_E_IO, "cannot write the CRL");
-			st = fail(cfg.dir, &e);
+			ck_err_set(e, CK_E_IO, "cannot write the CRL");
+			where = cfg.dir;
 		}
 	}
 	X509_CRL_free(crl);
 	free(der);
+	return where;
+}
+
+/* Opens the CA (with its certificate when need_ca), runs op, reports its error. */
+static int
+on_ca(int need_ca, const char *(*op)(struct ck_caops *, const char *, struct ck_err *),
+    const char *key)
+{
+	struct ck_caops c;
+	struct ck_err e;
+	const char *where;
+	int st = CK_OK;
+
+	ck_err_clear(&e);
+	if (open_ca(&c, need_ca, &e) == -1)
+		return fail(cfg.dir, &e);
+	if ((where = op(&c, key, &e)) != NULL)
+		st = fail(where, &e);
 	ck_caops_close(&c);
 	return st;
 }
+
+static int cmd_approve(const char *key) { return on_ca(1, op_approve, key); }
+static int cmd_show(const char *key) { return on_ca(0, op_show, key); }
+static int cmd_deny(const char *key) { return on_ca(0, op_deny, key); }
+static int cmd_revoke(const char *serial) { return on_ca(0, op_revoke, serial); }
+static int cmd_crl(const char *arg) { return on_ca(1, op_crl, arg); }
 
 static int
 cmd_enroll(const char *arg)
@@ -514,7 +452,7 @@ main(int argc, char **argv)
 	const char *arg = NULL;
 	struct passwd *pw;
 	struct ck_err e;
-	int first, cmd, st;
+	int first, cmd, st, code;
 
 	ck_tool_init("cert-issue");
 	cfg.lock_s = 30;
@@ -548,6 +486,13 @@ main(int argc, char **argv)
 	}
 	if (cfg.not_before && cfg.not_after && cfg.not_after <= cfg.not_before) {
 		ck_warnx("--not-after must be later than --not-before");
+		return CK_UNKNOWN;
+	}
+	/* removeFromCRL (8) belongs in delta CRLs only (RFC 5280 5.3.1): not a reason to revoke. */
+	code = cfg.reason ? ck_ledger_reason_code(cfg.reason, NULL) : 0;
+	if (code == -1 || code == 8) {
+		ck_warnx("bad --reason '%s' (e.g. key_compromise, superseded, "
+		    "cessation_of_operation)", cfg.reason);
 		return CK_UNKNOWN;
 	}
 	if ((cmds[cmd].operands != NULL) != (arg != NULL))

@@ -147,6 +147,23 @@ ck_tmpl_dir(const char *dir)
 	return strdup(CK_DATADIR "/templates");
 }
 
+json_t *
+ck_tmpl_open(const char *dir, const char *name, struct ck_err *err)
+{
+	char *tdir, *tpath = NULL;
+	json_t *tmpl = NULL;
+
+	if ((tdir = ck_tmpl_dir(dir)) == NULL) {
+		ck_err_set(err, CK_E_NOMEM, "out of memory");
+		return NULL;
+	}
+	if ((tpath = ck_tmpl_find(tdir, name, err)) != NULL)
+		tmpl = ck_tmpl_load(tpath, err);
+	free(tdir);
+	free(tpath);
+	return tmpl;
+}
+
 static int
 cmp_str(const void *a, const void *b)
 {

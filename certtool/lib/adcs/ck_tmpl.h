@@ -46,6 +46,12 @@ void ck_tmpl_list_free(char **paths, size_t n);
 json_t *ck_tmpl_load(const char *path, struct ck_err *err);
 
 /*
+ * A template by NAME in dir (NULL: ck_tmpl_dir's default): ck_tmpl_find
+ * then ck_tmpl_load.  Returns a new reference, or NULL with err set.
+ */
+json_t *ck_tmpl_open(const char *dir, const char *name, struct ck_err *err);
+
+/*
  * Checks a `template` record and normalises it in place: each flag
  * attribute becomes {raw (signed 32-bit), names} (raw and names given
  * together must agree), eku / application_policies entries must be short

@@ -525,3 +525,50 @@ ck_caops_show(struct ck_caops *c, const char *key, const char *status, int with_
 		return ck_ledger_find(c->ledger, key, show_row, &s, err) == -1 ? -1 : 0;
 	return ck_ledger_each(c->ledger, status, show_row, &s, err) == -1 ? -1 : 0;
 }
+
+/* Prints what the open batch issued, then reports the error (request order). */
+static int
+flush_fail(struct ck_caops *c, const char *dir, const char *what, const struct ck_err *e)
+{
+	struct ck_err fe;
+	int st = CK_OK;
+
+	ck_err_clear(&fe);
+	if (ck_caops_batch_flush(c, &fe) == -1)
+		st = c->out.error(c->out.arg, dir, &fe);
+	return ck_status_worse(st, c->out.error(c->out.arg, what, e));
+}
+
+int
+ck_caops_sign_files(struct ck_caops *c, const char *dir, const json_t *tmpl,
+    const struct ck_issue_req *base, const char *const *files, size_t n)
+{
+	int pending = ck_issue_pending(tmpl), st = CK_OK, rc;
+	struct ck_err e;
+	size_t i;
+
+	ck_err_clear(&e);
+	if (!pending && n > 1 && ck_caops_batch_begin(c, &e) == -1)
+		return c->out.error(c->out.arg, dir, &e);
+	for (i = 0; i < n; i++) {
+		struct ck_issue_req ir = *base;
+
+		ck_err_clear(&e);
+		if ((ir.csr = ck_csr_read(files[i], &e)) == NULL) {
+			st = ck_status_worse(st, flush_fail(c, dir, files[i], &e));
+			continue;
+		}
+		rc = ck_caops_sign(c, tmpl, pending, &ir, &e);
+		X509_REQ_free(ir.csr);
+		if (rc == -2) {
+			/* Without the key no request can be signed: stop. */
+			st = ck_status_worse(st, flush_fail(c, dir, dir, &e));
+			break;
+		}
+		if (rc == -1)
+			st = ck_status_worse(st, flush_fail(c, dir, files[i], &e));
+	}
+	if (ck_caops_batch_end(c, &e) == -1)
+		st = ck_status_worse(st, c->out.error(c->out.arg, dir, &e));
+	return st;
+}

@@ -29,6 +29,8 @@
 struct ck_caops_out {
 	int (*request)(void *arg, const struct ck_ledger_row *r);
 	int (*cert)(void *arg, const unsigned char *der, size_t len);
+	/* ck_caops_sign_files: a request that failed (where: the file or the CA directory); returns its exit status */
+	int (*error)(void *arg, const char *where, const struct ck_err *err);
 	void *arg;
 };
 
@@ -91,6 +93,19 @@ int ck_caops_init(struct ck_ca_init_opts *o, const char *pw_file, const char *pa
  */
 int ck_caops_sign(struct ck_caops *c, const json_t *tmpl, int pending, struct ck_issue_req *ir,
     struct ck_err *err);
+
+/*
+ * cert-issue sign: the requests in files (ck_csr_read, PEM or DER), each
+ * with base's parameters, through ck_caops_sign.  Without a template that
+ * queues, more than one request share one ledger transaction (the
+ * certificates print after it commits).  Each failure goes to out.error
+ * (where: the file, or dir for the CA itself) after what was issued before
+ * it printed, so output keeps the order of files; without the CA key
+ * (-2) the rest is not tried.  Returns the worst status out.error
+ * returned (CK_OK: every request signed or queued).
+ */
+int ck_caops_sign_files(struct ck_caops *c, const char *dir, const json_t *tmpl,
+    const struct ck_issue_req *base, const char *const *files, size_t n);
 
 /*
  * Issues a pending request (by id or serial) with its stored parameters
