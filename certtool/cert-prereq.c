@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ck_approve.h"
 #include "ck_chain.h"
 #include "ck_clock.h"
 #include "ck_ldap.h"
@@ -122,7 +123,8 @@ main(int argc, char **argv)
 	if (list_rules) {
 		/* The checks, then the families whose findings the rows carry as evidence. */
 		const struct ck_ruleset *sets[] = { ck_prereq_ruleset(), ck_chain_ruleset(),
-			ck_policy_ruleset("chain"), ck_policy_ruleset("amt"), ck_rules_ruleset(), NULL };
+			ck_policy_ruleset("chain"), ck_policy_ruleset("amt"), ck_rules_ruleset(),
+			ck_approve_ruleset(), NULL };
 
 		st = ck_rules_list(stdout, sets, fmt == CK_FMT_TEXT) != 0 ? CK_UNKNOWN : CK_OK;
 		goto out;
