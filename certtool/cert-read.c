@@ -144,11 +144,11 @@ static struct ck_load_opts lo;
 static long jobs, timeout = 10;
 
 /*
- * Runs of tls:// sources go through the event-driven engine (one thread,
- * --jobs connections at once); runs of other sources through the thread
+ * Runs of tls:// and http(s):// sources go through the event-driven engine
+ * (--jobs connections at once); runs of other sources through the thread
  * pool.  Output stays in the order of the sources.  CERTKIT_NET_ENGINE=0
- * sends tls:// through the thread pool as well (the earlier path, kept for
- * comparison).
+ * sends them through the thread pool as well (the earlier path, libcurl for
+ * http(s), kept for comparison).
  */
 static void
 load_all(char **sources, size_t n, struct out *o)

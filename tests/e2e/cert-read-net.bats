@@ -293,6 +293,57 @@ cert tls://127.0.0.1:$TLS1#1 certkit Net Test Intermediate"
 	diff <(printf '%s\n' "$engine_err") <(printf '%s\n' "$stderr")
 }
 
+@test "cert-read http(s)://: the engine and libcurl give the same records and messages" {
+	# Verified and refused https, 404, refused, a redirect (the engine hands
+	# it to libcurl), the cap, chunked, a slow drip, a TLS server spoken to in
+	# plain HTTP, a silent peer, a name that does not resolve, a file between.
+	set -- "https://127.0.0.1:$HTTPS/leaf.der" "https://localhost:$HTTPS/chain.pem" \
+		"http://127.0.0.1:$HTTP/missing.pem" "http://127.0.0.1:$DEAD/x.pem" \
+		"http://127.0.0.1:$HTTP/redirect/2/chain.pem" "http://127.0.0.1:$HTTP/huge-cl" \
+		"http://127.0.0.1:$HTTP/chunked/chain.pem" "https://127.0.0.1:$HTTPS/chunked/leaf.der" \
+		"$N/leaf.pem" "http://127.0.0.1:$HTTP/slow/chain.pem" "http://127.0.0.1:$TLS2/x" \
+		"http://127.0.0.1:$SILENT/x" "http://no-such-host.invalid/x" \
+		"http://127.0.0.1:$HTTP/leaf der" "http://[::1]:$DEAD/x" "http://127.0.0.1:$HTTP/leaf.der#frag"
+	for ca in "$N/root.pem" "$N/sni.pem"; do
+		run -3 --separate-stderr cert-read --timeout 3 --cacert "$ca" "$@"
+		engine_out=$output engine_err=$stderr
+		CERTKIT_NET_ENGINE=0 run -3 --separate-stderr cert-read --timeout 3 --cacert "$ca" "$@"
+		diff <(printf '%s\n' "$engine_out") <(printf '%s\n' "$output")
+		diff <(printf '%s\n' "$engine_err") <(printf '%s\n' "$stderr")
+	done
+	# sni.pem trusts none of the https: 2 (redirect) + 2 (chunked) + 1 (file)
+	# + 2 (slow) + 1 (fragment) certificates; root.pem adds 4 from https.
+	[ "$(lines_of cert)" -eq 8 ]
+	[[ "$stderr" == *"'https://127.0.0.1:$HTTPS/leaf.der': server certificate not trusted: "* ]]
+	run -3 --separate-stderr cert-read --timeout 3 --cacert "$N/root.pem" "$@"
+	[ "$(lines_of cert)" -eq 12 ]
+	[ "$(lines_of error)" -eq 8 ]
+	[[ "$stderr" == *"'http://127.0.0.1:$SILENT/x': timed out after 3000 ms"* ]]
+	[[ "$stderr" == *"'http://127.0.0.1:$HTTP/huge-cl': response larger than 16777216 bytes"* ]]
+	[[ "$stderr" == *"'http://127.0.0.1:$TLS2/x': "* ]]
+	# A drip slower than --timeout is a timeout on both paths.
+	for e in 1 0; do
+		CERTKIT_NET_ENGINE=$e run -3 --separate-stderr cert-read --timeout 1 "http://127.0.0.1:$HTTP/slow/chain.pem"
+		[ "$stderr" = "cert-read: 'http://127.0.0.1:$HTTP/slow/chain.pem': timed out after 1000 ms" ]
+	done
+}
+
+@test "cert-read http://: 400 URLs at once through the engine, in input order, as libcurl reads them" {
+	for i in $(seq 1 100); do
+		printf '%s\n' "http://127.0.0.1:$HTTP/chain.pem?$i" "http://127.0.0.1:$HTTP/missing?$i" \
+			"http://127.0.0.1:$HTTP/leaf.der?$i" "http://127.0.0.1:$DEAD/x?$i"
+	done >"$BATS_TEST_TMPDIR/urls"
+	mapfile -t urls <"$BATS_TEST_TMPDIR/urls"
+	run -3 --separate-stderr cert-read --no-pem "${urls[@]}"
+	engine_out=$output
+	[ "$(lines_of cert)" -eq 300 ]
+	[ "$(lines_of error)" -eq 200 ]
+	jq -r 'if (.source | type) == "object" then .source.uri else .source end' <<<"$output" | uniq >"$BATS_TEST_TMPDIR/order"
+	diff "$BATS_TEST_TMPDIR/urls" "$BATS_TEST_TMPDIR/order"
+	CERTKIT_NET_ENGINE=0 run -3 --separate-stderr cert-read --no-pem "${urls[@]}"
+	diff <(printf '%s\n' "$engine_out") <(printf '%s\n' "$output")
+}
+
 @test "cert-read --jobs: up to 10000 (network sources), 0 and 10001 refused" {
 	run -0 cert-read --jobs 10000 "tls://127.0.0.1:$TLS2"
 	[ "$(lines_of cert)" -eq 1 ]

@@ -111,6 +111,45 @@ test_http_done(void **state)
 }
 
 static void
+test_http_parse(void **state)
+{
+	static const struct {
+		const char *text;
+		int rc, status;
+		const char *body;	/* NULL: not checked */
+	} cases[] = {
+		{ "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabcdef", 0, 200, "abc" },
+		{ "HTTP/1.0 404 Not Found\r\n\r\nnope", 0, 404, "nope" },
+		{ "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+		    "3\r\nabc\r\nA;x=y\r\n0123456789\r\n0\r\n\r\n", 0, 200, "abc0123456789" },
+		/* Shorter than announced, a chunk cut short, no head, not HTTP. */
+		{ "HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nabc", -1, 200, NULL },
+		{ "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n9\r\nabc", -1, 200, NULL },
+		{ "HTTP/1.1 302 Found\r\nLocation: /x", -1, 302, NULL },
+		{ "SSH-2.0-OpenSSH_9.2\r\n\r\n", -1, 0, NULL },
+		{ "HTTP/1.1 2x0 OK\r\n\r\n", -1, 0, NULL },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *buf = strdup(cases[i].text);
+		unsigned char *body;
+		size_t blen;
+		int status;
+
+		assert_non_null(buf);
+		assert_int_equal(ck_net_http_parse((unsigned char *)buf, strlen(buf), &status,
+		    &body, &blen), cases[i].rc);
+		assert_int_equal(status, cases[i].status);
+		if (cases[i].body != NULL) {
+			assert_int_equal(blen, strlen(cases[i].body));
+			assert_memory_equal(body, cases[i].body, blen);
+		}
+		free(buf);
+	}
+}
+
+static void
 test_names(void **state)
 {
 	(void)state;
@@ -631,6 +670,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_http_done),
+		cmocka_unit_test(test_http_parse),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_tcp_outcomes),
 		cmocka_unit_test(test_udp),

@@ -24,6 +24,7 @@
 
 #define CK_FETCH_TIMEOUT_MS 10000
 #define CK_FETCH_MAX_BYTES (16u * 1024 * 1024)
+#define CK_FETCH_USER_AGENT "certkit/0.1"
 
 struct ck_fetch_opts {
 	long timeout_ms;	/* whole operation */

@@ -18,7 +18,6 @@
 #include <curl/curl.h>
 
 #define CK_HTTP_MAX_REDIRECTS 3L
-#define CK_HTTP_USER_AGENT "certkit/0.1"
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
 static CURLcode curl_init_rc = CURLE_FAILED_INIT;
@@ -173,7 +172,7 @@ ck_http(const char *url, const char *body, size_t body_len,
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, ebuf);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 1L);
-	curl_easy_setopt(c, CURLOPT_USERAGENT, CK_HTTP_USER_AGENT);
+	curl_easy_setopt(c, CURLOPT_USERAGENT, CK_FETCH_USER_AGENT);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);

@@ -261,6 +261,72 @@ ck_net_http_done(const unsigned char *buf, size_t len)
 	return 0;
 }
 
+int
+ck_net_http_parse(unsigned char *buf, size_t len, int *status, unsigned char **body,
+    size_t *body_len)
+{
+	const unsigned char *head_end = find_crlfcrlf(buf, len), *v;
+	unsigned char *p, *end = buf + len, *out;
+	size_t vlen;
+
+	*status = 0;
+	*body = NULL;
+	*body_len = 0;
+	if (len < 12 || memcmp(buf, "HTTP/1.", 7) != 0 || buf[8] != ' ' ||
+	    !isdigit(buf[9]) || !isdigit(buf[10]) || !isdigit(buf[11]))
+		return -1;
+	*status = (buf[9] - '0') * 100 + (buf[10] - '0') * 10 + (buf[11] - '0');
+	if (head_end == NULL)
+		return -1;
+	p = buf + (head_end - buf);
+	if ((v = header_value(buf, head_end, "Transfer-Encoding", &vlen)) != NULL &&
+	    vlen >= 7 && strncasecmp((const char *)v + vlen - 7, "chunked", 7) == 0) {
+		/* RFC 9112 section 7.1: size CRLF data CRLF ... 0 CRLF trailers CRLF. */
+		out = p;
+		for (;;) {
+			unsigned long long size = 0;
+			unsigned char *eol;
+			int digits = 0;
+
+			while (p < end && isxdigit(*p)) {
+				if (size > (1ull << 40))
+					return -1;
+				size = size * 16 + (unsigned)(isdigit(*p) ? *p - '0' :
+				    tolower(*p) - 'a' + 10);
+				p++;
+				digits++;
+			}
+			if (digits == 0 || (eol = memchr(p, '\n', (size_t)(end - p))) == NULL)
+				return -1;
+			p = eol + 1;
+			if (size == 0)
+				break;
+			if ((unsigned long long)(end - p) < size)
+				return -1;
+			memmove(out, p, (size_t)size);
+			out += size;
+			p += size;
+			if (end - p >= 2 && p[0] == '\r' && p[1] == '\n')
+				p += 2;
+		}
+		*body = buf + (head_end - buf);
+		*body_len = (size_t)(out - *body);
+		return 0;
+	}
+	*body = p;
+	*body_len = (size_t)(end - p);
+	if ((v = header_value(buf, head_end, "Content-Length", &vlen)) != NULL) {
+		unsigned long long cl = 0;
+
+		for (size_t i = 0; i < vlen && isdigit(v[i]); i++)
+			cl = cl * 10 + (unsigned)(v[i] - '0');
+		if (cl > *body_len)
+			return -1;	/* the peer closed before the whole body */
+		*body_len = (size_t)cl;
+	}
+	return 0;
+}
+
 /* ---- TLS contexts ---- */
 
 static SSL_CTX *

@@ -112,6 +112,16 @@ typedef int (*ck_net_reply_done_fn)(const unsigned char *buf, size_t len);
 int ck_net_http_done(const unsigned char *buf, size_t len);
 int ck_net_http_head_done(const unsigned char *buf, size_t len);
 
+/*
+ * Parses a whole HTTP/1.x response (as read with ck_net_http_done): *status
+ * from the status line (0 when there is none), *body into buf, a chunked
+ * body decoded in place (RFC 9112 section 7.1).  Returns 0, or -1 when the
+ * response is not HTTP, its head is incomplete, or its body is shorter than
+ * announced or malformed (*status is still set when the status line was read).
+ */
+int ck_net_http_parse(unsigned char *buf, size_t len, int *status, unsigned char **body,
+    size_t *body_len);
+
 enum ck_dns_type {
 	CK_DNS_A = 1,
 	CK_DNS_CNAME = 5,

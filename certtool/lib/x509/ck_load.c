@@ -33,6 +33,7 @@
 /* A directory holds at most this many entries we look at; files at most this size. */
 #define CK_LOAD_MAX_FILE (256u * 1024 * 1024)
 #define CK_LOAD_MAX_DEPTH 32
+#define CK_LOAD_HTTP_HEAD_MAX (64u * 1024)
 
 void
 ck_load_opts_init(struct ck_load_opts *o)
@@ -1124,10 +1125,16 @@ ck_load_source_der(const char *source, const struct ck_load_opts *o, ck_emit_der
 	return ck_load_source(source, o, der_sink_emit, &s);
 }
 
+static int
+is_http(const char *source)
+{
+	return strncmp(source, "http://", 7) == 0 || strncmp(source, "https://", 8) == 0;
+}
+
 int
 ck_load_is_net(const char *source)
 {
-	return strncmp(source, "tls://", 6) == 0;
+	return strncmp(source, "tls://", 6) == 0 || is_http(source);
 }
 
 /* ck_load_net: jobs come from the sources, results go out as records. */
@@ -1161,7 +1168,52 @@ struct net_run {
 	struct ck_net *net;
 	json_t *cur;		/* the records of the source being finished */
 	char host[CK_URL_HOST_MAX];	/* the job being handed over (the engine copies it) */
+	char *req;		/* its HTTP request (the engine copies it) */
+	size_t reqcap;
 };
+
+/*
+ * job->user of a source the engine does not read: its done callback reads it
+ * through ck_load_source (libcurl) instead, e.g. a URL libcurl would refuse
+ * or re-encode; its job fails at once (empty host).
+ */
+static char net_fallback;
+
+/*
+ * The GET request for an http(s):// source into r->req, as libcurl sends it
+ * (RFC 9112 section 3: origin-form target, Host with a non-default port).
+ * Returns 0, or -1 when the URL is one for the libcurl path (see net_fallback).
+ */
+static int
+http_request(struct net_run *r, const struct ck_url *u)
+{
+	const char *path = u->rest;
+	size_t plen = strcspn(path, "#");
+	int need;
+	char port[16] = "";
+
+	for (size_t i = 0; i < plen; i++)
+		if ((unsigned char)path[i] <= 0x20 || (unsigned char)path[i] >= 0x7f)
+			return -1;
+	if (u->hp.port != ck_url_default_port(u->scheme))
+		snprintf(port, sizeof(port), ":%u", u->hp.port);
+	for (;;) {
+		need = snprintf(r->req, r->reqcap, "GET %s%.*s HTTP/1.1\r\nHost: %s%s%s%s\r\n"
+		    "User-Agent: " CK_FETCH_USER_AGENT "\r\nAccept: */*\r\n"
+		    "Connection: close\r\n\r\n", plen == 0 || path[0] != '/' ? "/" : "",
+		    (int)plen, path, u->hp.v6 ? "[" : "", u->hp.host, u->hp.v6 ? "]" : "", port);
+		if (need < 0)
+			return -1;
+		if ((size_t)need < r->reqcap)
+			return need;
+		free(r->req);
+		r->reqcap = (size_t)need + 1;
+		if ((r->req = malloc(r->reqcap)) == NULL) {
+			r->reqcap = 0;
+			return -1;
+		}
+	}
+}
 
 /* The tls:// source parsed as ck_load_source does; -1 with err set. */
 static int
@@ -1204,6 +1256,30 @@ net_next(void *arg, size_t index, struct ck_net_job *job)
 	job->sni = r->o->sni;
 	job->timeout_ms = r->o->fetch.timeout_ms;
 	job->user = (void *)src;
+	if (is_http(src)) {
+		static const char *const schemes[] = { "http", "https", NULL };
+		int len;
+
+		job->sni = NULL;
+		if (ck_url_parse(src, schemes, 0, &u, &err) != 0 ||
+		    (len = http_request(r, &u)) < 0) {
+			job->host = bad;
+			job->user = &net_fallback;
+			return 1;
+		}
+		job->flags = strcmp(u.scheme, "https") != 0 ? 0 :
+		    r->o->fetch.insecure ? CK_NET_F_TLS : CK_NET_F_TLS | CK_NET_F_VERIFY;
+		job->cacert = r->o->fetch.cacert;
+		job->request = (const unsigned char *)r->req;
+		job->request_len = (size_t)len;
+		/* The cap is on the body (as libcurl's): room for the head on top. */
+		job->max_reply = r->o->fetch.max_bytes + CK_LOAD_HTTP_HEAD_MAX;
+		job->reply_done = ck_net_http_done;
+		memcpy(r->host, u.hp.host, sizeof(r->host));
+		job->host = r->host;	/* copied by the engine */
+		job->port = u.hp.port;
+		return 1;
+	}
 	if (net_parse(src, &u, &err) != 0) {
 		/* An empty host fails at once; the done callback reports the syntax. */
 		job->host = bad;
@@ -1241,6 +1317,60 @@ net_error(const struct ck_net_job *job, const struct ck_net_result *res, struct 
 	}
 }
 
+/*
+ * The records of an http(s):// source the engine read, with the words and
+ * codes of the libcurl path (ck_http).  A redirect is followed by that path:
+ * the source is read again through ck_load_source.
+ */
+static int
+net_http_done(struct net_run *r, const char *src, const struct ck_net_job *job,
+    struct ck_net_result *res, ck_emit_fn emit, void *ctx)
+{
+	const struct ck_fetch_opts *fo = &r->o->fetch;
+	struct ck_err err;
+	unsigned char *body;
+	size_t blen;
+	int status = 0, p = -1;
+
+	if (res->status == CK_NET_OK || res->status == CK_NET_LIMIT)
+		p = ck_net_http_parse(res->reply, res->reply_len, &status, &body, &blen);
+	if (status >= 300 && status < 400 && res->status == CK_NET_OK)
+		return ck_load_source(src, r->o, emit, ctx);
+	if (status >= 400)
+		ck_err_set(&err, CK_E_NET, "http status %d", status);
+	else if (res->status == CK_NET_LIMIT || (p == 0 && blen > fo->max_bytes))
+		ck_err_set(&err, CK_E_LIMIT, "response larger than %zu bytes", fo->max_bytes);
+	else if (res->status == CK_NET_OK && res->reply_len == 0)
+		ck_err_set(&err, CK_E_NET, "empty reply from server");
+	else if (res->status == CK_NET_OK && status == 0)
+		ck_err_set(&err, CK_E_NET, "received HTTP/0.9 when not allowed");
+	else if (res->status == CK_NET_OK && p != 0)
+		ck_err_set(&err, CK_E_NET, "transfer closed with outstanding read data remaining");
+	else if (res->status == CK_NET_OK) {
+		int rc;
+
+		body[blen] = '\0';	/* within the reply: blen <= what was read */
+		rc = ck_load_buffer(body, blen, "url", src, r->o, emit, ctx);
+		return rc;
+	} else if (res->status == CK_NET_TIMEOUT)
+		ck_err_set(&err, CK_E_NET, "timed out after %ld ms", fo->timeout_ms);
+	else if (res->status == CK_NET_REFUSED)
+		ck_err_set(&err, CK_E_NET, "connection refused");
+	else if (res->status == CK_NET_UNRESOLVED)
+		ck_err_set(&err, CK_E_NET, "cannot resolve host: could not resolve host: %s",
+		    job->host);
+	else if (res->status == CK_NET_TLS && res->verify_result != 0 &&
+	    res->stage == CK_NET_STAGE_TLS)
+		ck_err_set(&err, CK_E_TLS, "server certificate not trusted: "
+		    "SSL certificate problem: %s",
+		    X509_verify_cert_error_string(res->verify_result));
+	else if (res->status == CK_NET_TLS)
+		ck_err_set(&err, CK_E_TLS, "tls: %s", res->msg);
+	else
+		net_error(job, res, &err);
+	return emit_error(emit, ctx, src, &err);
+}
+
 static int
 net_collect(void *ctx, json_t *rec)
 {
@@ -1264,7 +1394,11 @@ net_done(void *arg, const struct ck_net_job *job, struct ck_net_result *res)
 	if (r->m != NULL && (r->cur = json_array()) == NULL)
 		return -1;
 
-	if (job->user == NULL) {
+	if (job->user == &net_fallback) {
+		rc = ck_load_source(src, r->o, emit, ctx);
+	} else if (is_http(src)) {
+		rc = net_http_done(r, src, job, res, emit, ctx);
+	} else if (job->user == NULL) {
 		struct ck_url u;
 
 		net_parse(src, &u, &err);
@@ -1388,6 +1522,7 @@ net_parallel(char *const *sources, size_t n, long jobs, int k, const struct ck_l
 		if (started[t])
 			pthread_join(th[t], NULL);
 		ck_net_free(runs[t].net);
+		free(runs[t].req);
 		errors += runs[t].errors;
 	}
 	pthread_mutex_destroy(&m.mu);
@@ -1430,6 +1565,7 @@ ck_load_net(char *const *sources, size_t n, long jobs, const struct ck_load_opts
 	}
 	rc = ck_net_run(net, net_next, net_done, &r, &err);
 	ck_net_free(net);
+	free(r.req);
 	if (r.stopped)
 		return -1;
 	if (rc != 0)
