@@ -75,16 +75,22 @@ ck_chain_fast_keys(void)
 		ERR_clear_error();
 		return -1;
 	}
-	if (!ENGINE_register_pkey_meths(e)) {
+	/*
+	 * ENGINE_add puts the engine on OpenSSL's engine list, which holds a
+	 * reference and frees it in OPENSSL_cleanup (run at exit); the tables
+	 * only point at it and take their own functional reference when they
+	 * select it.  Ours are dropped here, so nothing leaks at exit (it did:
+	 * 224 bytes a run under LeakSanitizer, cert-chain exited 1).
+	 */
+	if (!ENGINE_add(e) || !ENGINE_register_pkey_meths(e)) {
+		ENGINE_remove(e);
 		ENGINE_finish(e);
 		ENGINE_free(e);
 		ERR_clear_error();
 		return -1;
 	}
-	/*
-	 * The engine tables do not hold a reference of their own: the engine
-	 * (and its functional reference) stays for the life of the process.
-	 */
+	ENGINE_finish(e);
+	ENGINE_free(e);
 	return 0;
 }
 
