@@ -16,6 +16,7 @@
 #include "ck_cert.h"
 #include "ck_clock.h"
 #include "ck_expiry.h"
+#include "ck_record.h"
 #include "ck_text.h"
 
 #define DAY 86400.0
@@ -852,4 +853,105 @@ ck_expiry_out_abort(FILE *fp, char *tmp)
 		unlink(tmp);
 		free(tmp);
 	}
+}
+
+/* ---- cert-expiry's inputs ---- */
+
+/* Writes one record when the output is JSON Lines. */
+static void
+run_pass(struct ck_expiry_run *r, json_t *rec)
+{
+	struct ck_err err;
+
+	if (r->out == NULL || r->write_failed)
+		return;
+	if (ck_record_write(r->out, rec, &err) == -1) {
+		ck_warnx("%s", err.msg);
+		r->write_failed = 1;
+	}
+}
+
+/*
+ * Judges and passes one record.  upstream: the record came from stdin (an
+ * `error` there was already reported by the stage that made it).
+ */
+static void
+run_handle(struct ck_expiry_run *r, json_t *rec, int upstream)
+{
+	struct ck_err err;
+	const char *where, *msg;
+	json_t *src;
+
+	if (r->progress != NULL)
+		ck_progress_tick(r->progress);
+	ck_err_clear(&err);
+	if (ck_record_is(rec, "error") && !upstream) {
+		src = json_object_get(rec, "source");
+		where = json_is_string(src) ? json_string_value(src) :
+		    json_string_value(json_object_get(src, "uri"));
+		msg = json_string_value(json_object_get(rec, "message"));
+		ck_warnx("'%s': %s", where ? where : "-", msg ? msg : "unreadable");
+	}
+	if (ck_expiry_record(r->set, rec, &err) == -1) {
+		run_pass(r, rec);
+		ck_report(r->out != NULL && !r->write_failed ? r->out : NULL, NULL, &err);
+		return;
+	}
+	run_pass(r, rec);
+}
+
+static int
+run_emit(void *ctx, json_t *rec)
+{
+	struct ck_expiry_run *r = ctx;
+
+	run_handle(r, rec, 0);
+	json_decref(rec);
+	return r->write_failed ? -1 : 0;
+}
+
+/* Records (JSON Lines) from stdin, one at a time. */
+static void
+run_records(struct ck_expiry_run *r, FILE *fp)
+{
+	struct ck_reader *rd = ck_reader_new(fp, "stdin");
+	struct ck_err err;
+	json_t *rec;
+	int rc;
+
+	if (rd == NULL) {
+		ck_err_set(&err, CK_E_NOMEM, "out of memory");
+		ck_report(NULL, "stdin", &err);
+		r->set->errors++;
+		r->set->status = ck_status_worse(r->set->status, CK_UNKNOWN);
+		return;
+	}
+	while ((rc = ck_reader_next(rd, &rec, &err)) != CK_READ_EOF) {
+		if (rc == CK_READ_FAIL) {
+			ck_report(r->out, "stdin", &err);
+			r->set->errors++;
+			r->set->status = ck_status_worse(r->set->status, CK_UNKNOWN);
+			break;
+		}
+		/* A broken line is an error record: run_handle reports it, once. */
+		run_handle(r, rec, rc == CK_READ_RECORD);
+		json_decref(rec);
+		if (r->write_failed)
+			break;
+	}
+	ck_reader_free(rd);
+}
+
+void
+ck_expiry_run_source(struct ck_expiry_run *r, const char *source)
+{
+	int records;
+
+	if (strcmp(source, "-") != 0) {
+		ck_load_source(source, r->lo, run_emit, r);
+		return;
+	}
+	ck_load_stdin(stdin, r->lo, run_emit, r, &records);
+	if (records)
+		run_records(r, stdin);
 }

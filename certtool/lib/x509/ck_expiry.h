@@ -24,6 +24,8 @@
 #include <jansson.h>
 
 #include "ck_err.h"
+#include "ck_load.h"
+#include "ck_tool.h"
 
 enum ck_expiry_state {
 	CK_EXPIRY_OK = 0,
@@ -165,5 +167,22 @@ char *ck_expiry_serial_dec(const char *hex);
 FILE *ck_expiry_out_open(const char *path, char **tmp, struct ck_err *err);
 int ck_expiry_out_commit(FILE *fp, char *tmp, const char *path, struct ck_err *err);
 void ck_expiry_out_abort(FILE *fp, char *tmp);
+
+/*
+ * cert-expiry's inputs: every record judged into set (ck_expiry_record)
+ * and, when out is set (JSON output), passed through to it in input order.
+ * An `error` record made here (an unreadable SOURCE) is said on stderr;
+ * one read from a pipeline was said by the stage that made it.  A failed
+ * write is said on stderr once and stops the reading (write_failed).
+ */
+struct ck_expiry_run {
+	struct ck_expiry_set *set;
+	FILE *out;			/* JSON Lines output, or NULL */
+	const struct ck_load_opts *lo;
+	struct ck_progress *progress;	/* ticked per record, or NULL */
+	int write_failed;
+};
+/* One SOURCE; "-" is stdin: records or certificates (ck_load_stdin). */
+void ck_expiry_run_source(struct ck_expiry_run *r, const char *source);
 
 #endif /* CK_EXPIRY_H */

@@ -5,6 +5,7 @@
  */
 #include "ck_load.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -815,6 +816,57 @@ ck_read_file(const char *path, size_t max, unsigned char **buf, size_t *len,
 	if (fd != STDIN_FILENO)
 		close(fd);
 	return rv;
+}
+
+int
+ck_load_stdin(FILE *fp, const struct ck_load_opts *o, ck_emit_fn emit, void *ctx,
+    int *records)
+{
+	size_t cap = 1u << 16, n = 0, k;
+	unsigned char *b, *nb;
+	struct ck_err err;
+	int c, r;
+
+	*records = 0;
+	while ((c = getc(fp)) != EOF && isspace(c))
+		;
+	if (c == EOF)
+		return 0;
+	ungetc(c, fp);
+	if (c == '{') {
+		*records = 1;
+		return 0;
+	}
+	/* Read through stdio: the character looked at is still in its buffer. */
+	if ((b = malloc(cap)) == NULL) {
+		ck_err_set(&err, CK_E_NOMEM, "out of memory");
+		return emit_error(emit, ctx, "-", &err);
+	}
+	while ((k = fread(b + n, 1, cap - n, fp)) > 0) {
+		n += k;
+		if (n < cap)
+			continue;
+		if (cap >= CK_LOAD_MAX_FILE) {
+			free(b);
+			ck_err_set(&err, CK_E_LIMIT, "input larger than %u bytes", CK_LOAD_MAX_FILE);
+			return emit_error(emit, ctx, "-", &err);
+		}
+		if ((nb = realloc(b, cap * 2)) == NULL) {
+			free(b);
+			ck_err_set(&err, CK_E_NOMEM, "out of memory");
+			return emit_error(emit, ctx, "-", &err);
+		}
+		b = nb;
+		cap *= 2;
+	}
+	if (ferror(fp)) {
+		free(b);
+		ck_err_set(&err, CK_E_IO, "read failed");
+		return emit_error(emit, ctx, "-", &err);
+	}
+	r = ck_load_buffer(b, n, "stdin", "-", o, emit, ctx);
+	free(b);
+	return r;
 }
 
 static int

@@ -7,6 +7,7 @@
 #define CK_LOAD_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <jansson.h>
 
 #include "ck_err.h"
@@ -71,6 +72,19 @@ int ck_load_buffer(const unsigned char *buf, size_t len, const char *type,
 /* Reads a whole file (or "-" = stdin) up to max bytes.  *buf malloc'd. */
 int ck_read_file(const char *path, size_t max, unsigned char **buf, size_t *len,
     struct ck_err *err);
+
+/*
+ * stdin as a tool reads it: records (a pipeline stage: the first
+ * non-blank character is '{') or certificates (PEM, DER, PKCS#7, PKCS#12)
+ * like any other SOURCE.  Records: *records = 1 and 0 is returned with
+ * only the white space read, for the caller to read them one at a time
+ * (ck_reader on fp).  Otherwise (*records = 0) all of fp, at most 256 MiB,
+ * goes through ck_load_buffer (source "-", type stdin; an unreadable input
+ * is an error record emitted), with ck_load_source's return convention;
+ * empty input emits nothing.
+ */
+int ck_load_stdin(FILE *fp, const struct ck_load_opts *o, ck_emit_fn emit, void *ctx,
+    int *records);
 
 /* 1 when SOURCE is read by ck_load_net (tls://HOST:PORT). */
 int ck_load_is_net(const char *source);
