@@ -63,7 +63,8 @@
 #include <sys/socket.h>
 
 #include "ck_err.h"
-#include "ck_fetch.h"	/* struct ck_blobs */
+#include "ck_fetch.h"	/* struct ck_blobs, struct ck_fetch_opts */
+#include "ck_url.h"	/* CK_URL_HOST_MAX */
 
 #define CK_NET_CONCURRENCY_MAX 10000
 #define CK_NET_CONCURRENCY_DEFAULT 256
@@ -321,6 +322,29 @@ const char *ck_dns_status_name(enum ck_dns_status s);
  */
 int ck_dns_query(const char *name, enum ck_dns_type type, const char *server,
     long timeout_ms, struct ck_dns_answer *ans, struct ck_err *err);
+
+/*
+ * HTTP(S) GETs through the engine with ck_http's rules (ck_fetch.h):
+ * ck_net_http_job fills *job for url (verification unless o->insecure,
+ * o->cacert, o->timeout_ms, a reply cap of o->max_bytes plus the head);
+ * its strings live in *h until the next call or ck_net_http_req_release.
+ * Returns -1 for a URL the engine does not read as libcurl would (bad
+ * syntax, characters libcurl refuses or re-encodes, extra headers or
+ * authentication): read it with ck_http.  ck_net_http_reply turns the
+ * job's result into ck_http's outcome: 0 with *body (inside res->reply,
+ * NUL-terminated) and *len, 1 for a redirect (3xx: read the URL with
+ * ck_http, which follows it), -1 with err set in ck_http's words.
+ */
+struct ck_net_http_req {
+	char host[CK_URL_HOST_MAX];
+	char *req;
+	size_t cap;
+};
+int ck_net_http_job(struct ck_net_http_req *h, const char *url, const struct ck_fetch_opts *o,
+    struct ck_net_job *job);
+int ck_net_http_reply(const struct ck_net_job *job, struct ck_net_result *res,
+    const struct ck_fetch_opts *o, unsigned char **body, size_t *len, struct ck_err *err);
+void ck_net_http_req_release(struct ck_net_http_req *h);
 
 /*
  * Raises RLIMIT_NOFILE's soft limit to at least want (capped at the hard

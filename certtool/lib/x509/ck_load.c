@@ -34,7 +34,6 @@
 /* A directory holds at most this many entries we look at; files at most this size. */
 #define CK_LOAD_MAX_FILE (256u * 1024 * 1024)
 #define CK_LOAD_MAX_DEPTH 32
-#define CK_LOAD_HTTP_HEAD_MAX (64u * 1024)
 
 void
 ck_load_opts_init(struct ck_load_opts *o)
@@ -1220,8 +1219,7 @@ struct net_run {
 	struct ck_net *net;
 	json_t *cur;		/* the records of the source being finished */
 	char host[CK_URL_HOST_MAX];	/* the job being handed over (the engine copies it) */
-	char *req;		/* its HTTP request (the engine copies it) */
-	size_t reqcap;
+	struct ck_net_http_req http;	/* its HTTP request (the engine copies it) */
 };
 
 /*
@@ -1230,42 +1228,6 @@ struct net_run {
  * or re-encode; its job fails at once (empty host).
  */
 static char net_fallback;
-
-/*
- * The GET request for an http(s):// source into r->req, as libcurl sends it
- * (RFC 9112 section 3: origin-form target, Host with a non-default port).
- * Returns 0, or -1 when the URL is one for the libcurl path (see net_fallback).
- */
-static int
-http_request(struct net_run *r, const struct ck_url *u)
-{
-	const char *path = u->rest;
-	size_t plen = strcspn(path, "#");
-	int need;
-	char port[16] = "";
-
-	for (size_t i = 0; i < plen; i++)
-		if ((unsigned char)path[i] <= 0x20 || (unsigned char)path[i] >= 0x7f)
-			return -1;
-	if (u->hp.port != ck_url_default_port(u->scheme))
-		snprintf(port, sizeof(port), ":%u", u->hp.port);
-	for (;;) {
-		need = snprintf(r->req, r->reqcap, "GET %s%.*s HTTP/1.1\r\nHost: %s%s%s%s\r\n"
-		    "User-Agent: " CK_FETCH_USER_AGENT "\r\nAccept: */*\r\n"
-		    "Connection: close\r\n\r\n", plen == 0 || path[0] != '/' ? "/" : "",
-		    (int)plen, path, u->hp.v6 ? "[" : "", u->hp.host, u->hp.v6 ? "]" : "", port);
-		if (need < 0)
-			return -1;
-		if ((size_t)need < r->reqcap)
-			return need;
-		free(r->req);
-		r->reqcap = (size_t)need + 1;
-		if ((r->req = malloc(r->reqcap)) == NULL) {
-			r->reqcap = 0;
-			return -1;
-		}
-	}
-}
 
 /* The tls:// source parsed as ck_load_source does; -1 with err set. */
 static int
@@ -1309,27 +1271,13 @@ net_next(void *arg, size_t index, struct ck_net_job *job)
 	job->timeout_ms = r->o->fetch.timeout_ms;
 	job->user = (void *)src;
 	if (is_http(src)) {
-		static const char *const schemes[] = { "http", "https", NULL };
-		int len;
-
-		job->sni = NULL;
-		if (ck_url_parse(src, schemes, 0, &u, &err) != 0 ||
-		    (len = http_request(r, &u)) < 0) {
+		if (ck_net_http_job(&r->http, src, &r->o->fetch, job) != 0) {
+			job->sni = NULL;
 			job->host = bad;
 			job->user = &net_fallback;
 			return 1;
 		}
-		job->flags = strcmp(u.scheme, "https") != 0 ? 0 :
-		    r->o->fetch.insecure ? CK_NET_F_TLS : CK_NET_F_TLS | CK_NET_F_VERIFY;
-		job->cacert = r->o->fetch.cacert;
-		job->request = (const unsigned char *)r->req;
-		job->request_len = (size_t)len;
-		/* The cap is on the body (as libcurl's): room for the head on top. */
-		job->max_reply = r->o->fetch.max_bytes + CK_LOAD_HTTP_HEAD_MAX;
-		job->reply_done = ck_net_http_done;
-		memcpy(r->host, u.hp.host, sizeof(r->host));
-		job->host = r->host;	/* copied by the engine */
-		job->port = u.hp.port;
+		job->user = (void *)src;
 		return 1;
 	}
 	if (net_parse(src, &u, &err) != 0) {
@@ -1378,49 +1326,18 @@ static int
 net_http_done(struct net_run *r, const char *src, const struct ck_net_job *job,
     struct ck_net_result *res, ck_emit_fn emit, void *ctx)
 {
-	const struct ck_fetch_opts *fo = &r->o->fetch;
 	struct ck_err err;
 	unsigned char *body;
-	size_t blen;
-	int status = 0, p = -1;
+	size_t len;
 
-	if (res->status == CK_NET_OK || res->status == CK_NET_LIMIT)
-		p = ck_net_http_parse(res->reply, res->reply_len, &status, &body, &blen);
-	if (status >= 300 && status < 400 && res->status == CK_NET_OK)
+	switch (ck_net_http_reply(job, res, &r->o->fetch, &body, &len, &err)) {
+	case 0:
+		return ck_load_buffer(body, len, "url", src, r->o, emit, ctx);
+	case 1:
 		return ck_load_source(src, r->o, emit, ctx);
-	if (status >= 400)
-		ck_err_set(&err, CK_E_NET, "http status %d", status);
-	else if (res->status == CK_NET_LIMIT || (p == 0 && blen > fo->max_bytes))
-		ck_err_set(&err, CK_E_LIMIT, "response larger than %zu bytes", fo->max_bytes);
-	else if (res->status == CK_NET_OK && res->reply_len == 0)
-		ck_err_set(&err, CK_E_NET, "empty reply from server");
-	else if (res->status == CK_NET_OK && status == 0)
-		ck_err_set(&err, CK_E_NET, "received HTTP/0.9 when not allowed");
-	else if (res->status == CK_NET_OK && p != 0)
-		ck_err_set(&err, CK_E_NET, "transfer closed with outstanding read data remaining");
-	else if (res->status == CK_NET_OK) {
-		int rc;
-
-		body[blen] = '\0';	/* within the reply: blen <= what was read */
-		rc = ck_load_buffer(body, blen, "url", src, r->o, emit, ctx);
-		return rc;
-	} else if (res->status == CK_NET_TIMEOUT)
-		ck_err_set(&err, CK_E_NET, "timed out after %ld ms", fo->timeout_ms);
-	else if (res->status == CK_NET_REFUSED)
-		ck_err_set(&err, CK_E_NET, "connection refused");
-	else if (res->status == CK_NET_UNRESOLVED)
-		ck_err_set(&err, CK_E_NET, "cannot resolve host: could not resolve host: %s",
-		    job->host);
-	else if (res->status == CK_NET_TLS && res->verify_result != 0 &&
-	    res->stage == CK_NET_STAGE_TLS)
-		ck_err_set(&err, CK_E_TLS, "server certificate not trusted: "
-		    "SSL certificate problem: %s",
-		    X509_verify_cert_error_string(res->verify_result));
-	else if (res->status == CK_NET_TLS)
-		ck_err_set(&err, CK_E_TLS, "tls: %s", res->msg);
-	else
-		net_error(job, res, &err);
-	return emit_error(emit, ctx, src, &err);
+	default:
+		return emit_error(emit, ctx, src, &err);
+	}
 }
 
 static int
@@ -1574,7 +1491,7 @@ net_parallel(char *const *sources, size_t n, long jobs, int k, const struct ck_l
 		if (started[t])
 			pthread_join(th[t], NULL);
 		ck_net_free(runs[t].net);
-		free(runs[t].req);
+		ck_net_http_req_release(&runs[t].http);
 		errors += runs[t].errors;
 	}
 	pthread_mutex_destroy(&m.mu);
@@ -1617,7 +1534,7 @@ ck_load_net(char *const *sources, size_t n, long jobs, const struct ck_load_opts
 	}
 	rc = ck_net_run(net, net_next, net_done, &r, &err);
 	ck_net_free(net);
-	free(r.req);
+	ck_net_http_req_release(&r.http);
 	if (r.stopped)
 		return -1;
 	if (rc != 0)
