@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -185,6 +186,18 @@ test_clock(void **state)
 	unsetenv("CERTKIT_NOW");
 	assert_int_equal(ck_clock_init(&c, NULL, &e), 0);
 	assert_int_equal(c.fixed, 0);
+	/* The monotonic clock ignores CERTKIT_NOW and never goes back. */
+	{
+		long long a = ck_mono_ms(), b;
+		struct timespec ten = { 0, 10 * 1000000 };
+
+		setenv("CERTKIT_NOW", "2000-01-01T00:00:00Z", 1);
+		nanosleep(&ten, NULL);
+		b = ck_mono_ms();
+		unsetenv("CERTKIT_NOW");
+		assert_true(a > 0);
+		assert_true(b - a >= 10 && b - a < 60000);
+	}
 }
 
 static void

@@ -170,3 +170,12 @@ ck_clock_now(const struct ck_clock *c)
 {
 	return c->now;
 }
+
+long long
+ck_mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}

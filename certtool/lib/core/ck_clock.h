@@ -31,6 +31,13 @@ int ck_time_parse(const char *s, time_t *t, struct ck_err *err);
 /* Formats t as "YYYY-MM-DDTHH:MM:SSZ" into buf (CK_TIME_LEN bytes). */
 void ck_time_format(time_t t, char buf[CK_TIME_LEN]);
 
+/*
+ * Milliseconds on the monotonic clock, for deadlines and elapsed times (not
+ * "now": --at and CERTKIT_NOW do not touch it, and clock changes do not
+ * move it).  The one such clock for the network engine and listeners.
+ */
+long long ck_mono_ms(void);
+
 /* Converts an ASN1_TIME (UTCTime or GeneralizedTime) to time_t. Returns 0 or -1. */
 int ck_asn1_time(const ASN1_TIME *a, time_t *t);
 

@@ -103,15 +103,6 @@ ck_sigpipe_restore(struct ck_sigpipe *s)
 	pthread_sigmask(SIG_SETMASK, &s->old, NULL);
 }
 
-long long
-ck_mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 int
 ck_cond_wait_until(pthread_cond_t *cv, pthread_mutex_t *mu, long long deadline)
 {

@@ -7,6 +7,8 @@
 
 #include <signal.h>
 
+#include "ck_clock.h"	/* ck_mono_ms: deadlines */
+
 /*
  * Writing to a socket the peer has closed raises SIGPIPE, which would kill
  * the whole tool.  OpenSSL and libldap write with plain write()/send(), so
@@ -21,8 +23,6 @@ struct ck_sigpipe {
 void ck_sigpipe_block(struct ck_sigpipe *s);
 void ck_sigpipe_restore(struct ck_sigpipe *s);
 
-/* Milliseconds on the monotonic clock. */
-long long ck_mono_ms(void);
 
 /*
  * pthread_cond_timedwait until deadline (ck_mono_ms() time), with mu held.

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "ck_amt_hello.h"
+#include "ck_clock.h"
 #include "ck_net.h"
 #include "ck_num.h"
 #include "ck_url.h"
@@ -37,15 +38,6 @@ struct conn {
 	size_t len;
 	unsigned char buf[CK_AMT_HELLO_MAX + 1];
 };
-
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* "[ADDR:]PORT" (ck_listen_parse) as a socket address; ADDR must be a literal. */
 static int
@@ -144,7 +136,7 @@ conn_accept(int lfd, long timeout_ms)
 	}
 	c->fd = fd;
 	c->len = 0;
-	c->deadline = now_ms() + timeout_ms;
+	c->deadline = ck_mono_ms() + timeout_ms;
 	c->port = 0;
 	if (getnameinfo((struct sockaddr *)&ss, sslen, c->peer, sizeof(c->peer), NULL, 0,
 	    NI_NUMERICHOST) != 0)
@@ -206,7 +198,7 @@ ck_amt_listen_run(struct ck_amt_listener *l, const struct ck_amt_listen_opts *o,
 	/* One descriptor per connection, and a few for stdio and the listener. */
 	ck_net_raise_nofile((long)max + 64);
 	while (!stop && (o->count <= 0 || served < o->count)) {
-		long long now = now_ms(), next = now + 60000;
+		long long now = ck_mono_ms(), next = now + 60000;
 		size_t np = 0;
 		int wait;
 
@@ -229,7 +221,7 @@ ck_amt_listen_run(struct ck_amt_listener *l, const struct ck_amt_listen_opts *o,
 			ck_err_set(err, CK_E_NET, "poll: %s", strerror(errno));
 			goto out;
 		}
-		now = now_ms();
+		now = ck_mono_ms();
 		/* Existing connections first (their slots are pfd[0..n)). */
 		for (size_t i = 0, k = 0; k < n && i < np; k++) {
 			struct conn *c = conns[k];
