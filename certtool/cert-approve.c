@@ -57,20 +57,12 @@ read_records(const char *path, struct vec *all, FILE *out)
 	const char *name = strcmp(path, "-") == 0 ? "stdin" : path;
 	struct ck_reader *r;
 	struct ck_err err = { 0 };
-	FILE *fp = stdin;
 	json_t *rec;
 	int st = CK_OK, rc;
 
-	if (strcmp(path, "-") != 0 && (fp = fopen(path, "r")) == NULL) {
-		ck_err_set(&err, CK_E_IO, "%s", strerror(errno));
+	if ((r = ck_reader_open(path, &err)) == NULL) {
 		ck_report(out, path, &err);
 		return CK_UNKNOWN;
-	}
-	if ((r = ck_reader_new(fp, name)) == NULL) {
-		ck_err_set(&err, CK_E_NOMEM, "out of memory");
-		ck_report(out, path, &err);
-		st = CK_UNKNOWN;
-		goto out;
 	}
 	while ((rc = ck_reader_next(r, &rec, &err)) != CK_READ_EOF) {
 		if (rc == CK_READ_FAIL) {
@@ -95,9 +87,6 @@ read_records(const char *path, struct vec *all, FILE *out)
 		json_decref(rec);
 	}
 	ck_reader_free(r);
-out:
-	if (fp != stdin)
-		fclose(fp);
 	return st;
 }
 
@@ -120,28 +109,6 @@ config_report(void *arg, size_t entry, const struct ck_err *err, int failed)
 	}
 	ck_report(cr->rep, file, err);
 	cr->failed = 1;
-}
-
-/* Each --ca/--template NAME must name a record.  Returns CK_OK or CK_UNKNOWN. */
-static int
-check_named(const char **names, size_t n, const struct vec *recs,
-    int (*named)(const json_t *, const char *), const char *what, FILE *out)
-{
-	struct ck_err err = { 0 };
-	size_t i, k;
-	int st = CK_OK;
-
-	for (i = 0; i < n; i++) {
-		for (k = 0; k < recs->n; k++)
-			if (named(recs->v[k], names[i]))
-				break;
-		if (k == recs->n) {
-			ck_err_set(&err, CK_E_NOTFOUND, "no %s record of that name in the input", what);
-			ck_report(out, names[i], &err);
-			st = CK_UNKNOWN;
-		}
-	}
-	return st;
 }
 
 static int
@@ -293,9 +260,10 @@ main(int argc, char **argv)
 		st = CK_UNKNOWN;
 		goto out;
 	}
-	r = check_named(cfg.templates.v, cfg.templates.n, &tmpls, ck_approve_template_named,
-	    "template", rep);
-	r = ck_status_worse(r, check_named(cfg.cas.v, cfg.cas.n, &cas, ck_approve_ca_named, "ca", rep));
+	r = ck_approve_check_names(cfg.templates.v, cfg.templates.n, tmpls.v, tmpls.n,
+	    ck_approve_template_named, "template", rep);
+	r = ck_status_worse(r, ck_approve_check_names(cfg.cas.v, cfg.cas.n, cas.v, cas.n,
+	    ck_approve_ca_named, "ca", rep));
 	if (r != CK_OK) {
 		st = CK_UNKNOWN;
 		goto out;

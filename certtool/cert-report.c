@@ -50,24 +50,21 @@ usage_error(const char *opt, const struct ck_err *e)
 static int
 read_input(struct ck_report *rep, const char *name)
 {
-	FILE *fp = strcmp(name, "-") == 0 ? stdin : fopen(name, "r");
 	struct ck_reader *rd;
 	struct ck_err err;
 	json_t *rec;
 	int rc, st = CK_OK;
 
-	if (fp == NULL) {
-		ck_err_set(&err, CK_E_IO, "%s", strerror(errno));
+	if ((rd = ck_reader_open(name, &err)) == NULL) {
+		if (err.code == CK_E_NOMEM) {
+			ck_warnx("out of memory");
+			return CK_UNKNOWN;
+		}
 		ck_report(NULL, name, &err);
 		rec = ck_error_record_err(name, &err);
 		ck_report_add(rep, rec, &err);
 		json_decref(rec);
 		return CK_UNKNOWN;
-	}
-	if ((rd = ck_reader_new(fp, fp == stdin ? "stdin" : name)) == NULL) {
-		ck_warnx("out of memory");
-		st = CK_UNKNOWN;
-		goto out;
 	}
 	while ((rc = ck_reader_next(rd, &rec, &err)) != CK_READ_EOF) {
 		if (rc == CK_READ_FAIL) {
@@ -85,10 +82,7 @@ read_input(struct ck_report *rep, const char *name)
 		}
 		json_decref(rec);
 	}
-out:
 	ck_reader_free(rd);
-	if (fp != stdin)
-		fclose(fp);
 	return st;
 }
 

@@ -14,6 +14,7 @@
 #include "ck_text.h"
 #include "ck_caconfig.h"
 #include "ck_record.h"
+#include "ck_tool.h"
 
 #define REF_PUBLISHED "[MS-ADSC] pKIEnrollmentService certificateTemplates; an enterprise CA refuses templates it does not publish"
 #define REF_ENROLL "[MS-CRTD] template security: Enroll extended right 0e10c968-78fb-11d2-90d4-00c04f79dc55; deny ACEs win"
@@ -680,5 +681,26 @@ ck_approve_judge_all(json_t *const *tmpls, size_t ntmpls, json_t *const *cas, si
 	for (c = 0; c < ncas; c++)
 		json_decref(sets[c]);
 	free(sets);
+	return st;
+}
+
+int
+ck_approve_check_names(const char *const *names, size_t n, json_t *const *recs,
+    size_t nrecs, int (*named)(const json_t *, const char *), const char *what, FILE *out)
+{
+	struct ck_err err = { 0 };
+	size_t i, k;
+	int st = CK_OK;
+
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < nrecs; k++)
+			if (named(recs[k], names[i]))
+				break;
+		if (k == nrecs) {
+			ck_err_set(&err, CK_E_NOTFOUND, "no %s record of that name in the input", what);
+			ck_report(out, names[i], &err);
+			st = CK_UNKNOWN;
+		}
+	}
 	return st;
 }

@@ -20,6 +20,7 @@
 #define CK_APPROVE_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <jansson.h>
 
 #include "ck_err.h"
@@ -92,6 +93,15 @@ int ck_approve_template_named(const json_t *tmpl, const char *name);
 
 /* 1 when the `ca` record's name or dns_host equals name (case-insensitive). */
 int ck_approve_ca_named(const json_t *ca, const char *name);
+
+/*
+ * --template/--ca: each of names[0..n) must name one of recs[0..nrecs)
+ * (named: ck_approve_template_named or ck_approve_ca_named); one that does
+ * not is reported with ck_report (to out too, when set): "no WHAT record
+ * of that name in the input".  Returns CK_OK or CK_UNKNOWN.
+ */
+int ck_approve_check_names(const char *const *names, size_t n, json_t *const *recs,
+    size_t nrecs, int (*named)(const json_t *, const char *), const char *what, FILE *out);
 
 /*
  * Judges one (template, CA) pair for the requester.  The CA's disposition

@@ -8,6 +8,7 @@
 
 struct ck_reader {
 	FILE *fp;
+	int own;		/* fp opened by ck_reader_open */
 	char *name;
 	char *line;
 	size_t cap;
@@ -101,11 +102,34 @@ ck_reader_new(FILE *fp, const char *name)
 	return r;
 }
 
+struct ck_reader *
+ck_reader_open(const char *path, struct ck_err *err)
+{
+	int std = strcmp(path, "-") == 0;
+	FILE *fp = std ? stdin : fopen(path, "r");
+	struct ck_reader *r;
+
+	if (fp == NULL) {
+		ck_err_set(err, CK_E_IO, "%s", strerror(errno));
+		return NULL;
+	}
+	if ((r = ck_reader_new(fp, std ? "stdin" : path)) == NULL) {
+		if (!std)
+			fclose(fp);
+		ck_err_set(err, CK_E_NOMEM, "out of memory");
+		return NULL;
+	}
+	r->own = !std;
+	return r;
+}
+
 void
 ck_reader_free(struct ck_reader *r)
 {
 	if (r == NULL)
 		return;
+	if (r->own)
+		fclose(r->fp);
 	free(r->line);
 	free(r->name);
 	free(r);

@@ -52,6 +52,12 @@ struct ck_reader;
 
 /* name is used as the `source` of error records (e.g. "stdin"). Returns NULL on ENOMEM. */
 struct ck_reader *ck_reader_new(FILE *fp, const char *name);
+/*
+ * A reader over the file path ("-": stdin, named "stdin"), closed by
+ * ck_reader_free.  Returns NULL with err set (CK_E_IO: why it cannot be
+ * opened; CK_E_NOMEM).
+ */
+struct ck_reader *ck_reader_open(const char *path, struct ck_err *err);
 void ck_reader_free(struct ck_reader *r);
 
 enum ck_read_result {

@@ -256,18 +256,15 @@ ck_prereq_take(struct ck_prereq *p, json_t *rec)
 int
 ck_prereq_read(struct ck_prereq *p, const char *path, FILE *out, json_t *errors)
 {
-	FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
-	struct ck_reader *r = NULL;
+	struct ck_reader *r;
 	struct ck_err err;
 	json_t *rec;
 	int rc, st = CK_OK;
 
-	if (fp == NULL || (r = ck_reader_new(fp, fp == stdin ? "stdin" : path)) == NULL) {
-		ck_err_set(&err, CK_E_IO, "cannot open: %s", fp == NULL ? strerror(errno) :
-		    "out of memory");
+	if ((r = ck_reader_open(path, &err)) == NULL) {
+		err.code = CK_E_IO;
+		ck_err_prefix(&err, "cannot open");
 		json_array_append_new(errors, ck_error_record_err(path, &err));
-		if (fp != NULL && fp != stdin)
-			fclose(fp);
 		return CK_UNKNOWN;
 	}
 	while ((rc = ck_reader_next(r, &rec, &err)) != CK_READ_EOF) {
@@ -286,8 +283,6 @@ ck_prereq_read(struct ck_prereq *p, const char *path, FILE *out, json_t *errors)
 		json_decref(rec);
 	}
 	ck_reader_free(r);
-	if (fp != stdin)
-		fclose(fp);
 	return st;
 }
 
