@@ -10,6 +10,9 @@
 # --jobs 256, its old maximum), an `openssl s_client` loop and
 # ssl-cert-check (both one endpoint at a time: timed on a sample and scaled,
 # said so), and nmap's ssl-cert script (parallel: the whole set).
+# Then $SMALL http:// and https:// URLs on one nginx behind the same proxy:
+# the engine, the libcurl thread pool (CERTKIT_NET_ENGINE=0) at its default
+# 8 and at 256, and a curl loop (timed on a sample and scaled).
 # Prints wall time and peak RSS.  Not a test: nothing fails on speed.
 #
 # CK_BENCH_NET_SMALL / CK_BENCH_NET_LARGE change the endpoint counts.
@@ -44,6 +47,8 @@ wait_port() {
 }
 
 BACK=$(free_port)
+BACKH=$(free_port)
+BACKS=$(free_port)
 N="$top/tests/fixtures/net"
 mkdir -p "$dir/nginx/logs"
 cat >"$dir/nginx/nginx.conf" <<EOF
@@ -63,6 +68,16 @@ http {
 		ssl_protocols TLSv1.2 TLSv1.3;
 		return 204;
 	}
+	server {
+		listen 127.0.0.1:$BACKH backlog=4096;
+		root $N;
+	}
+	server {
+		listen 127.0.0.1:$BACKS ssl backlog=4096;
+		ssl_certificate $N/chain.pem;
+		ssl_certificate_key $N/leaf.key;
+		root $N;
+	}
 }
 EOF
 pids=""
@@ -75,7 +90,14 @@ pids="$pids $!"
 P2=$(free_port)
 "$dir/delayproxy" "$P2" "$BACK" 25 10 &
 pids="$pids $!"
-if ! wait_port "$BACK" || ! wait_port "$P1" || ! wait_port "$P2"; then
+PH=$(free_port)
+"$dir/delayproxy" "$PH" "$BACKH" 25 0 &
+pids="$pids $!"
+PS=$(free_port)
+"$dir/delayproxy" "$PS" "$BACKS" 25 0 &
+pids="$pids $!"
+if ! wait_port "$BACK" || ! wait_port "$P1" || ! wait_port "$P2" || ! wait_port "$PH" ||
+    ! wait_port "$PS"; then
 	echo "cert-read-net bench: nginx or the proxy did not start"
 	exit 0
 fi
@@ -169,3 +191,29 @@ EOF
 	printf '%-44s %7.2f s  %6d MB peak RSS  (%s certificates)\n' \
 		"nmap --script ssl-cert --host-timeout 10s" "$wall" "$((rss / 1024))" "$got"
 fi
+
+# http(s):// sources: one web server (nginx) behind the same 50 ms RTT proxy,
+# $SMALL URLs (distinct queries), https verified against the test root.
+echo "-- $SMALL http:// and https:// URLs on one nginx behind the proxy, default settings"
+for scheme in http https; do
+	p=$PH
+	[ "$scheme" = https ] && p=$PS
+	awk -v n="$SMALL" -v s="$scheme" -v p="$p" 'BEGIN { for (i = 1; i <= n; i++) printf "%s://127.0.0.1:%d/leaf.der?%d\n", s, p, i }' >"$dir/urls"
+	# shellcheck disable=SC2046
+	measure "cert-read $scheme:// (engine)" cert-read --no-pem --cacert "$N/root.pem" $(cat "$dir/urls")
+	ck=$LAST
+	# shellcheck disable=SC2046
+	measure "cert-read $scheme:// libcurl thread pool (8)" env CERTKIT_NET_ENGINE=0 \
+		cert-read --no-pem --cacert "$N/root.pem" $(cat "$dir/urls")
+	# shellcheck disable=SC2046
+	measure "cert-read $scheme:// libcurl thread pool (256)" env CERTKIT_NET_ENGINE=0 \
+		cert-read --no-pem --jobs 256 --cacert "$N/root.pem" $(cat "$dir/urls")
+	head -n "$SAMPLE" "$dir/urls" >"$dir/sample"
+	t0=$(date +%s.%N)
+	while read -r u; do
+		curl -s --cacert "$N/root.pem" -o /dev/null "$u"
+	done <"$dir/sample"
+	t=$(awk -v a="$t0" -v b="$(date +%s.%N)" -v s="$SAMPLE" -v n="$SMALL" 'BEGIN { printf "%.1f", (b - a) * n / s }')
+	printf '%-44s %7s s  (%s URLs timed, scaled)  -> cert-read %.0fx faster\n' \
+		"curl loop ($scheme)" "$t" "$SAMPLE" "$(awk -v a="$t" -v b="$ck" 'BEGIN { print a / b }')"
+done
