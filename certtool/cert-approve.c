@@ -2,11 +2,9 @@
  * cert-approve: would the CA issue this requester's request automatically?
  * Reads template, ca and principal records; writes approval records.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "ck_approve.h"
 #include "ck_caconfig.h"
@@ -16,79 +14,12 @@
 #include "ck_tool.h"
 
 
-struct vec {
-	json_t **v;
-	size_t n;
-};
-
 /* A tool-local configuration (docs/style.md allows one in a main). */
 static struct {
 	const char *requester;
 	struct ck_strv cas, templates, configs;
 	int format;
 } cfg;
-
-static int
-vec_push(struct vec *a, json_t *rec)
-{
-	json_t **n = realloc(a->v, (a->n + 1) * sizeof(*n));
-
-	if (n == NULL)
-		return -1;
-	a->v = n;
-	a->v[a->n++] = json_incref(rec);
-	return 0;
-}
-
-static void
-vec_free(struct vec *a)
-{
-	size_t i;
-
-	for (i = 0; i < a->n; i++)
-		json_decref(a->v[i]);
-	free(a->v);
-}
-
-/* "-" -> stdin, else the file: every record into all (in order). Returns a status. */
-static int
-read_records(const char *path, struct vec *all, FILE *out)
-{
-	const char *name = strcmp(path, "-") == 0 ? "stdin" : path;
-	struct ck_reader *r;
-	struct ck_err err = { 0 };
-	json_t *rec;
-	int st = CK_OK, rc;
-
-	if ((r = ck_reader_open(path, &err)) == NULL) {
-		ck_report(out, path, &err);
-		return CK_UNKNOWN;
-	}
-	while ((rc = ck_reader_next(r, &rec, &err)) != CK_READ_EOF) {
-		if (rc == CK_READ_FAIL) {
-			ck_report(out, path, &err);
-			st = CK_UNKNOWN;
-			break;
-		}
-		if (rc == CK_READ_BROKEN) {
-			ck_warn_at(name, err.msg);
-			st = CK_UNKNOWN;
-		} else if (ck_record_is(rec, "error")) {
-			/* An upstream stage could not read something: the picture is incomplete. */
-			st = CK_UNKNOWN;
-		}
-		if (vec_push(all, rec) < 0) {
-			json_decref(rec);
-			ck_err_set(&err, CK_E_NOMEM, "out of memory");
-			ck_report(out, path, &err);
-			st = CK_UNKNOWN;
-			break;
-		}
-		json_decref(rec);
-	}
-	ck_reader_free(r);
-	return st;
-}
 
 /* ck_caconfig_apply_all's report: what cannot be applied stops the judging. */
 struct config_report {
@@ -168,7 +99,7 @@ static const struct ck_tool_def tool = { .prog = "cert-approve", .opts = opts,
 int
 main(int argc, char **argv)
 {
-	struct vec all = { 0 }, tmpls = { 0 }, cas = { 0 }, principals = { 0 };
+	struct ck_approve_input in = { 0 };
 	struct ck_caconfig_set conf = { 0 };
 	struct ck_requester rq = { 0 };
 	struct ck_err err = { 0 };
@@ -212,34 +143,23 @@ main(int argc, char **argv)
 		}
 
 	if (first == argc) {
-		st = ck_status_worse(st, read_records("-", &all, out));
+		st = ck_status_worse(st, ck_approve_input_read(&in, "-", out));
 	} else {
 		for (i = (size_t)first; i < (size_t)argc; i++)
-			st = ck_status_worse(st, read_records(argv[i], &all, out));
+			st = ck_status_worse(st, ck_approve_input_read(&in, argv[i], out));
 	}
-	for (i = 0; i < all.n; i++) {
-		json_t *rec = all.v[i];
-		int bad = 0;
-
-		if (ck_record_is(rec, "template"))
-			bad = vec_push(&tmpls, rec);
-		else if (ck_record_is(rec, "ca"))
-			bad = vec_push(&cas, rec);
-		else if (ck_record_is(rec, "principal"))
-			bad = vec_push(&principals, rec);
-		if (bad < 0) {
-			ck_warnx("out of memory");
-			st = CK_UNKNOWN;
-			goto out;
-		}
+	if (ck_approve_input_sort(&in) < 0) {
+		ck_warnx("out of memory");
+		st = CK_UNKNOWN;
+		goto out;
 	}
 
 	/* A CA setting that cannot be placed makes every verdict doubtful: none is given. */
 	if (judge && conf.n > 0) {
 		struct config_report cr = { rep, &conf, 0 };
 
-		ck_caconfig_apply_all(conf.conf, conf.n, cas.v, cas.n, cfg.cas.n == 1 ? cfg.cas.v[0] : NULL,
-		    config_report, &cr);
+		ck_caconfig_apply_all(conf.conf, conf.n, in.cas.v, in.cas.n,
+		    cfg.cas.n == 1 ? cfg.cas.v[0] : NULL, config_report, &cr);
 		if (cr.failed) {
 			st = CK_UNKNOWN;
 			judge = 0;
@@ -247,43 +167,40 @@ main(int argc, char **argv)
 	}
 
 	/* Records pass through in order (ca records with their settings applied). */
-	for (i = 0; i < all.n; i++)
-		if (emit(all.v[i], out) < 0)
+	for (i = 0; i < in.all.n; i++)
+		if (emit(in.all.v[i], out) < 0)
 			st = CK_UNKNOWN;
 
 	if (!judge)
 		goto out;
-	if (tmpls.n == 0 || cas.n == 0) {
+	if (in.tmpls.n == 0 || in.cas.n == 0) {
 		ck_err_set(&err, CK_E_NOTFOUND, "no %s records in the input (pipe cert-ad output "
-		    "or give record files)", tmpls.n == 0 ? "template" : "ca");
+		    "or give record files)", in.tmpls.n == 0 ? "template" : "ca");
 		ck_report(rep, NULL, &err);
 		st = CK_UNKNOWN;
 		goto out;
 	}
-	r = ck_approve_check_names(cfg.templates.v, cfg.templates.n, tmpls.v, tmpls.n,
+	r = ck_approve_check_names(cfg.templates.v, cfg.templates.n, in.tmpls.v, in.tmpls.n,
 	    ck_approve_template_named, "template", rep);
-	r = ck_status_worse(r, ck_approve_check_names(cfg.cas.v, cfg.cas.n, cas.v, cas.n,
+	r = ck_status_worse(r, ck_approve_check_names(cfg.cas.v, cfg.cas.n, in.cas.v, in.cas.n,
 	    ck_approve_ca_named, "ca", rep));
 	if (r != CK_OK) {
 		st = CK_UNKNOWN;
 		goto out;
 	}
-	if (ck_requester_find(&rq, principals.v, principals.n, cfg.requester, &err) < 0) {
+	if (ck_requester_find(&rq, in.principals.v, in.principals.n, cfg.requester, &err) < 0) {
 		ck_report(rep, cfg.requester, &err);
 		st = CK_UNKNOWN;
 		goto out;
 	}
 	/* Input errors (UNKNOWN) lose to a verdict that is not "issue" (CRITICAL). */
-	st = ck_status_worse(st, ck_approve_judge_all(tmpls.v, tmpls.n, cas.v, cas.n,
+	st = ck_status_worse(st, ck_approve_judge_all(in.tmpls.v, in.tmpls.n, in.cas.v, in.cas.n,
 	    cfg.templates.v, cfg.templates.n, cfg.cas.v, cfg.cas.n, &rq, emit_approval,
 	    judge_failed, out));
 out:
 	ck_requester_release(&rq);
 	ck_caconfig_set_release(&conf);
-	vec_free(&all);
-	vec_free(&tmpls);
-	vec_free(&cas);
-	vec_free(&principals);
+	ck_approve_input_release(&in);
 	ck_strv_release(&cfg.cas);
 	ck_strv_release(&cfg.templates);
 	ck_strv_release(&cfg.configs);

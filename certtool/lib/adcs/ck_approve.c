@@ -704,3 +704,96 @@ ck_approve_check_names(const char *const *names, size_t n, json_t *const *recs,
 	}
 	return st;
 }
+
+static int
+recs_push(struct ck_recs *a, json_t *rec)
+{
+	json_t **n = realloc(a->v, (a->n + 1) * sizeof(*n));
+
+	if (n == NULL)
+		return -1;
+	a->v = n;
+	a->v[a->n++] = json_incref(rec);
+	return 0;
+}
+
+static void
+recs_free(struct ck_recs *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->n; i++)
+		json_decref(a->v[i]);
+	free(a->v);
+	a->v = NULL;
+	a->n = 0;
+}
+
+int
+ck_approve_input_read(struct ck_approve_input *in, const char *path, FILE *out)
+{
+	const char *name = strcmp(path, "-") == 0 ? "stdin" : path;
+	struct ck_reader *r;
+	struct ck_err err = { 0 };
+	json_t *rec;
+	int st = CK_OK, rc;
+
+	if ((r = ck_reader_open(path, &err)) == NULL) {
+		ck_report(out, path, &err);
+		return CK_UNKNOWN;
+	}
+	while ((rc = ck_reader_next(r, &rec, &err)) != CK_READ_EOF) {
+		if (rc == CK_READ_FAIL) {
+			ck_report(out, path, &err);
+			st = CK_UNKNOWN;
+			break;
+		}
+		if (rc == CK_READ_BROKEN) {
+			ck_warn_at(name, err.msg);
+			st = CK_UNKNOWN;
+		} else if (ck_record_is(rec, "error")) {
+			/* An upstream stage could not read something: the picture is incomplete. */
+			st = CK_UNKNOWN;
+		}
+		if (recs_push(&in->all, rec) < 0) {
+			json_decref(rec);
+			ck_err_set(&err, CK_E_NOMEM, "out of memory");
+			ck_report(out, path, &err);
+			st = CK_UNKNOWN;
+			break;
+		}
+		json_decref(rec);
+	}
+	ck_reader_free(r);
+	return st;
+}
+
+int
+ck_approve_input_sort(struct ck_approve_input *in)
+{
+	size_t i;
+
+	for (i = 0; i < in->all.n; i++) {
+		json_t *rec = in->all.v[i];
+		int bad = 0;
+
+		if (ck_record_is(rec, "template"))
+			bad = recs_push(&in->tmpls, rec);
+		else if (ck_record_is(rec, "ca"))
+			bad = recs_push(&in->cas, rec);
+		else if (ck_record_is(rec, "principal"))
+			bad = recs_push(&in->principals, rec);
+		if (bad < 0)
+			return -1;
+	}
+	return 0;
+}
+
+void
+ck_approve_input_release(struct ck_approve_input *in)
+{
+	recs_free(&in->all);
+	recs_free(&in->tmpls);
+	recs_free(&in->cas);
+	recs_free(&in->principals);
+}

@@ -95,6 +95,29 @@ int ck_approve_template_named(const json_t *tmpl, const char *name);
 int ck_approve_ca_named(const json_t *ca, const char *name);
 
 /*
+ * cert-approve's input: every record of every file, in order (all), and
+ * the template, ca and principal records among them (ck_approve_input_sort).
+ * Each array holds its own references.
+ */
+struct ck_recs {
+	json_t **v;
+	size_t n;
+};
+struct ck_approve_input {
+	struct ck_recs all, tmpls, cas, principals;
+};
+/*
+ * Appends the records of path ("-": stdin) to in->all; a failure is
+ * reported with ck_report (to out too, when set), a broken line on stderr.
+ * Returns CK_OK, or CK_UNKNOWN (the file or a line could not be read, an
+ * upstream `error` record: the picture is incomplete).
+ */
+int ck_approve_input_read(struct ck_approve_input *in, const char *path, FILE *out);
+/* Picks the template, ca and principal records of in->all.  Returns 0 or -1 (ENOMEM). */
+int ck_approve_input_sort(struct ck_approve_input *in);
+void ck_approve_input_release(struct ck_approve_input *in);
+
+/*
  * --template/--ca: each of names[0..n) must name one of recs[0..nrecs)
  * (named: ck_approve_template_named or ck_approve_ca_named); one that does
  * not is reported with ck_report (to out too, when set): "no WHAT record
