@@ -17,6 +17,7 @@
 #include "ck_cert.h"
 #include "ck_clock.h"
 #include "ck_der.h"
+#include "ck_grow.h"
 #include "ck_json.h"
 #include "ck_err.h"
 #include "ck_load.h"
@@ -198,6 +199,35 @@ test_clock(void **state)
 		assert_true(a > 0);
 		assert_true(b - a >= 10 && b - a < 60000);
 	}
+}
+
+static void
+test_grow(void **state)
+{
+	size_t cap = 0;
+	int *v = NULL, *nv;
+
+	(void)state;
+	for (size_t n = 0; n < 100; n++) {
+		assert_non_null(nv = ck_grow(v, &cap, n + 1, sizeof(*v), 8));
+		v = nv;
+		v[n] = (int)n;
+		assert_true(cap >= n + 1);
+	}
+	assert_int_equal(cap, 128);	/* 8 doubled: 16, 32, 64, 128 */
+	for (size_t n = 0; n < 100; n++)
+		assert_int_equal(v[n], (int)n);
+	assert_ptr_equal(ck_grow(v, &cap, 128, sizeof(*v), 8), v);	/* room: unchanged */
+	assert_int_equal(cap, 128);
+	assert_non_null(nv = ck_grow(v, &cap, 1000, sizeof(*v), 8));	/* more than double */
+	v = nv;
+	assert_int_equal(cap, 1024);
+	/* overflow: refused, array and capacity left as they were */
+	assert_null(ck_grow(v, &cap, SIZE_MAX / 2 + 2, sizeof(*v), 8));
+	assert_null(ck_grow(v, &cap, 1025, SIZE_MAX / 1024, 8));
+	assert_int_equal(cap, 1024);
+	assert_int_equal(v[99], 99);
+	free(v);
 }
 
 static void
@@ -574,6 +604,7 @@ main(void)
 		cmocka_unit_test(test_duration),
 		cmocka_unit_test(test_time),
 		cmocka_unit_test(test_clock),
+		cmocka_unit_test(test_grow),
 		cmocka_unit_test(test_der),
 		cmocka_unit_test(test_oid),
 		cmocka_unit_test(test_reader),

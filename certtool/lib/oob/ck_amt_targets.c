@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ck_grow.h"
 #include "ck_load.h"
 #include "ck_record.h"
 #include "ck_url.h"
@@ -74,14 +75,9 @@ add(struct ck_amt_targets *t, const char *host, uint32_t lo, uint32_t hi, const 
 {
 	struct seg *s;
 
-	if (t->n == t->cap) {
-		size_t cap = t->cap ? 2 * t->cap : 16;
-
-		if ((s = realloc(t->segs, cap * sizeof(*s))) == NULL)
-			return -1;
-		t->segs = s;
-		t->cap = cap;
-	}
+	if ((s = ck_grow(t->segs, &t->cap, t->n + 1, sizeof(*s), 16)) == NULL)
+		return -1;
+	t->segs = s;
 	s = &t->segs[t->n];
 	s->host = host ? strdup(host) : NULL;
 	s->source = strdup(source);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "ck_cert.h"
+#include "ck_grow.h"
 #include "ck_err.h"
 #include "ck_group.h"
 #include "ck_pool.h"
@@ -198,15 +199,11 @@ run_items(struct ck_chain_run *r)
 static int
 push_item(struct ck_chain_run *r, const struct item *it)
 {
-	if (r->n == r->cap) {
-		size_t nc = r->cap ? r->cap * 2 : 256;
-		struct item *ni = realloc(r->items, nc * sizeof(*ni));
+	struct item *ni = ck_grow(r->items, &r->cap, r->n + 1, sizeof(*ni), 256);
 
-		if (ni == NULL)
-			return -1;
-		r->items = ni;
-		r->cap = nc;
-	}
+	if (ni == NULL)
+		return -1;
+	r->items = ni;
 	r->items[r->n++] = *it;
 	return 0;
 }

@@ -6,6 +6,7 @@
 #include <openssl/err.h>
 #include <openssl/objects.h>
 
+#include "ck_grow.h"
 #include "ck_num.h"
 
 /* One attribute/value pair, with the raw bytes of its value. */
@@ -33,15 +34,11 @@ avas_release(struct avas *a)
 static struct ava *
 avas_add(struct avas *a)
 {
-	if (a->n == a->cap) {
-		size_t cap = a->cap ? a->cap * 2 : 8;
-		struct ava *nv = realloc(a->v, cap * sizeof(*nv));
+	struct ava *nv = ck_grow(a->v, &a->cap, a->n + 1, sizeof(*nv), 8);
 
-		if (nv == NULL)
-			return NULL;
-		a->v = nv;
-		a->cap = cap;
-	}
+	if (nv == NULL)
+		return NULL;
+	a->v = nv;
 	memset(&a->v[a->n], 0, sizeof(a->v[0]));
 	return &a->v[a->n++];
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ck_grow.h"
 #include "ck_record.h"
 
 int
@@ -86,6 +87,7 @@ int
 ck_group_der_emit(void *arg, json_t *rec, const unsigned char *der, size_t len)
 {
 	struct ck_group_der *g = arg;
+	struct ck_chain_input *ni;
 	unsigned char *copy;
 	char key[CK_GROUP_KEY];
 
@@ -101,15 +103,9 @@ ck_group_der_emit(void *arg, json_t *rec, const unsigned char *der, size_t len)
 		der_close(g);
 	if (g->n == 0)
 		snprintf(g->key, sizeof(g->key), "%s", key[0] ? key : "- -");
-	if (g->n == g->cap) {
-		size_t nc = g->cap ? g->cap * 2 : 8;
-		struct ck_chain_input *ni = realloc(g->in, nc * sizeof(*ni));
-
-		if (ni == NULL)
-			goto nomem;
-		g->in = ni;
-		g->cap = nc;
-	}
+	if ((ni = ck_grow(g->in, &g->cap, g->n + 1, sizeof(*ni), 8)) == NULL)
+		goto nomem;
+	g->in = ni;
 	if ((copy = malloc(len)) == NULL)
 		goto nomem;
 	memcpy(copy, der, len);

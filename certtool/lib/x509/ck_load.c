@@ -24,6 +24,7 @@
 #include <openssl/x509.h>
 
 #include "ck_cert.h"
+#include "ck_grow.h"
 #include "ck_der.h"
 #include "ck_jks.h"
 #include "ck_net.h"
@@ -930,15 +931,11 @@ walk_find(const struct walk *w, const struct stat *st)
 static long
 walk_enter(struct walk *w, const struct stat *st, const char *path)
 {
-	if (w->n == w->cap) {
-		size_t cap = w->cap ? w->cap * 2 : 16;
-		struct dir_seen *nv = realloc(w->v, cap * sizeof(*nv));
+	struct dir_seen *nv = ck_grow(w->v, &w->cap, w->n + 1, sizeof(*nv), 16);
 
-		if (nv == NULL)
-			return -1;
-		w->v = nv;
-		w->cap = cap;
-	}
+	if (nv == NULL)
+		return -1;
+	w->v = nv;
 	w->v[w->n] = (struct dir_seen){ st->st_dev, st->st_ino, 1, strdup(path) };
 	return (long)w->n++;
 }
