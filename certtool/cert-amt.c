@@ -32,12 +32,12 @@ enum { CMD_DISCOVER, CMD_HELLO, CMD_ROOTS };
 static struct {
 	const char *listen, *decode, *chain, *pwfile, *pwenv, *hello, *format;
 	struct ck_strv roots;
-	long count, timeout, max_conns, jobs, rmcp_port, retries;
-	int fmt, status, rmcp, all, list_rules;
+	long count, timeout, max_conns, rmcp_port, retries;
+	int fmt, status, list_rules;
 	struct ck_amt_certs prov, named;
 	struct ck_amt_discover_opts d;
 	struct ck_progress progress;
-} cfg = { .max_conns = CK_AMT_LISTEN_MAX_CONNS, .jobs = 256, .rmcp_port = 623,
+} cfg = { .max_conns = CK_AMT_LISTEN_MAX_CONNS, .rmcp_port = 623,
 	.retries = 3 };
 
 static int
@@ -57,7 +57,7 @@ static const struct ck_opt opts[] = {
 	    .desc = "web ports to probe (default 16992,16993)", .type = CK_OPT_PARSE,
 	    .target = &cfg.d, .parse = parse_ports, .cmds = DISCOVER },
 	{ .name = "rmcp", .desc = "also the RMCP presence ping (UDP 623)", .type = CK_OPT_FLAG,
-	    .target = &cfg.rmcp, .cmds = DISCOVER },
+	    .target = &cfg.d.rmcp, .cmds = DISCOVER },
 	{ .name = "rmcp-port", .arg = "PORT", .desc = "the RMCP port (default 623)",
 	    .type = CK_OPT_LONG, .target = &cfg.rmcp_port, .min = 1, .max = 65535,
 	    .cmds = DISCOVER },
@@ -65,9 +65,9 @@ static const struct ck_opt opts[] = {
 	    .type = CK_OPT_LONG, .target = &cfg.retries, .min = 1, .max = 10,
 	    .cmds = DISCOVER },
 	{ .name = "all", .desc = "a record for hosts that are not AMT too, with why",
-	    .type = CK_OPT_FLAG, .target = &cfg.all, .cmds = DISCOVER },
+	    .type = CK_OPT_FLAG, .target = &cfg.d.all, .cmds = DISCOVER },
 	{ .name = "jobs", .arg = "N", .desc = "exchanges in flight (default 256)",
-	    .type = CK_OPT_LONG, .target = &cfg.jobs, .min = 1, .max = 10000, .cmds = DISCOVER },
+	    .type = CK_OPT_LONG, .target = &cfg.d.jobs, .min = 1, .max = 10000, .cmds = DISCOVER },
 	{ .name = "listen", .arg = "[ADDR:]PORT", .desc = "serve Hello connections (AMT: 9971)",
 	    .type = CK_OPT_STR, .target = &cfg.listen, .cmds = HELLO },
 	{ .name = "decode", .arg = "FILE|-", .desc = "decode a captured message (raw or hex)",
@@ -236,18 +236,10 @@ cmd_roots(int argc __attribute__((unused)), char **argv __attribute__((unused)))
 {
 	static struct ck_amt_hello h;
 	struct ck_err err;
-	unsigned char *buf;
-	size_t len, i, matched;
+	size_t i, matched;
 	json_t *rec;
-	int rv;
 
-	if (ck_amt_hello_read(cfg.hello, &buf, &len, &err) != 0) {
-		put(ck_error_record_err(cfg.hello, &err));
-		return CK_UNKNOWN;
-	}
-	rv = ck_amt_hello_parse(buf, len, &h, &err);
-	free(buf);
-	if (rv != 0) {
+	if (ck_amt_hello_load(cfg.hello, &h, &err) != 0) {
 		put(ck_error_record_err(cfg.hello, &err));
 		return CK_UNKNOWN;
 	}
@@ -298,11 +290,8 @@ cmd_discover(int argc, char **argv)
 	json_array_foreach(errors, i, e)
 		put(json_incref(e));
 	json_decref(errors);
-	cfg.d.rmcp = cfg.rmcp;
 	cfg.d.rmcp_port = (unsigned)cfg.rmcp_port;
 	cfg.d.tries = (int)cfg.retries;
-	cfg.d.all = cfg.all;
-	cfg.d.jobs = cfg.jobs;
 	cfg.d.timeout_ms = cfg.timeout ? cfg.timeout * 1000 : cfg.d.timeout_ms;
 	cfg.d.tick = tick;
 	ck_progress_init(&cfg.progress, "hosts");

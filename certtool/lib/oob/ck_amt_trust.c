@@ -248,3 +248,17 @@ ck_amt_hello_read(const char *path, unsigned char **buf, size_t *len, struct ck_
 	ck_amt_hello_unhex(*buf, *len, len);
 	return 0;
 }
+
+int
+ck_amt_hello_load(const char *path, struct ck_amt_hello *h, struct ck_err *err)
+{
+	unsigned char *buf;
+	size_t len;
+	int rv;
+
+	if (ck_amt_hello_read(path, &buf, &len, err) != 0)
+		return -1;
+	rv = ck_amt_hello_parse(buf, len, h, err);
+	free(buf);
+	return rv;
+}

@@ -84,6 +84,8 @@ json_t *ck_amt_hello_examine(const unsigned char *msg, size_t len, const char *s
  * *buf is malloc'd.  Returns 0 or -1 with err set.
  */
 int ck_amt_hello_read(const char *path, unsigned char **buf, size_t *len, struct ck_err *err);
+/* ck_amt_hello_read, then ck_amt_hello_parse into h.  Returns 0 or -1 with err set. */
+int ck_amt_hello_load(const char *path, struct ck_amt_hello *h, struct ck_err *err);
 
 /* The finding ids below, for --list-rules. */
 const struct ck_ruleset *ck_amt_trust_ruleset(void);
