@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "ck_datadir.h"
+#include "ck_grow.h"
 #include "ck_path.h"
 #include "ck_record.h"
 
@@ -266,14 +267,9 @@ add_sel(struct ck_lint *l, const struct ck_rule *r, const char *sev, json_t *par
 {
 	struct sel *s;
 
-	if (l->nsel == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 32;
-
-		if ((s = realloc(l->sel, cap * sizeof(*s))) == NULL)
-			return ck_err_set(err, CK_E_NOMEM, "out of memory");
-		l->sel = s;
-		l->cap = cap;
-	}
+	if ((s = ck_grow(l->sel, &l->cap, l->nsel + 1, sizeof(*s), 32)) == NULL)
+		return ck_err_set(err, CK_E_NOMEM, "out of memory");
+	l->sel = s;
 	s = &l->sel[l->nsel];
 	s->rule = r;
 	s->severity = sev ? strdup(sev) : NULL;

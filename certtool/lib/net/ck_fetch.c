@@ -4,6 +4,7 @@
  * ck_fetch_tls.c (OpenSSL) and ck_fetch_ldap.c (libldap).
  */
 #include "ck_fetch.h"
+#include "ck_grow.h"
 #include "ck_fetch_int.h"
 
 #include <arpa/inet.h>
@@ -34,17 +35,9 @@ ck_blobs_add(struct ck_blobs *b, const unsigned char *data, size_t len)
 	struct ck_blob *v;
 	unsigned char *copy;
 
-	if (b->n == b->cap) {
-		size_t cap = b->cap ? b->cap * 2 : 8;
-
-		if (cap > SIZE_MAX / sizeof(*v))
-			return -1;
-		v = realloc(b->v, cap * sizeof(*v));
-		if (v == NULL)
-			return -1;
-		b->v = v;
-		b->cap = cap;
-	}
+	if ((v = ck_grow(b->v, &b->cap, b->n + 1, sizeof(*v), 8)) == NULL)
+		return -1;
+	b->v = v;
 	/* One spare byte so that an empty value still has a distinct pointer. */
 	copy = malloc(len + 1);
 	if (copy == NULL)

@@ -11,6 +11,7 @@
 
 #include "ck_cert.h"
 #include "ck_clock.h"
+#include "ck_grow.h"
 #include "ck_record.h"
 #include "ck_report_int.h"
 #include "ck_tool.h"
@@ -688,15 +689,11 @@ section_findings(FILE *fp, const struct ck_report *r)
 		if (!has_own_findings(rec))
 			continue;
 		json_array_foreach(json_object_get(rec, "findings"), j, f) {
-			if (n == cap) {
-				size_t nc = cap ? cap * 2 : 64;
-				struct fref *nv = realloc(v, nc * sizeof(*nv));
+			struct fref *nv = ck_grow(v, &cap, n + 1, sizeof(*nv), 64);
 
-				if (nv == NULL)
-					goto out;
-				v = nv;
-				cap = nc;
-			}
+			if (nv == NULL)
+				goto out;
+			v = nv;
 			v[n].f = f;
 			v[n].rec = rec;
 			v[n].seq = n;

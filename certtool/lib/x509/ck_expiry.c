@@ -16,6 +16,7 @@
 #include "ck_cert.h"
 #include "ck_clock.h"
 #include "ck_expiry.h"
+#include "ck_grow.h"
 #include "ck_record.h"
 #include "ck_text.h"
 
@@ -163,17 +164,11 @@ remember(struct ck_expiry_set *s, const struct ck_expiry_item *tmpl, const char 
 			return (long)json_integer_value(old);
 		}
 	}
-	if (s->n == s->cap) {
-		size_t ncap = s->cap ? s->cap * 2 : 64;
-		struct ck_expiry_item *n = realloc(s->items, ncap * sizeof(*n));
-
-		if (n == NULL) {
-			free(key);
-			return -1;
-		}
-		s->items = n;
-		s->cap = ncap;
+	if ((it = ck_grow(s->items, &s->cap, s->n + 1, sizeof(*it), 64)) == NULL) {
+		free(key);
+		return -1;
 	}
+	s->items = it;
 	it = &s->items[s->n];
 	*it = *tmpl;
 	it->what = dup_or_null(what, &oom);
