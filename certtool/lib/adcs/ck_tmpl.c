@@ -20,6 +20,7 @@
 #include "ck_adcs.h"
 #include "ck_cert.h"
 #include "ck_datadir.h"
+#include "ck_grow.h"
 #include "ck_path.h"
 #include "ck_sid.h"
 #include "ck_tmpl.h"
@@ -187,13 +188,9 @@ ck_tmpl_list(const char *dir, char ***paths, size_t *n, struct ck_err *err)
 		l = strlen(de->d_name);
 		if (l < 6 || strcmp(de->d_name + l - 5, ".json") != 0 || de->d_name[0] == '.')
 			continue;
-		if (cnt == cap) {
-			cap = cap ? cap * 2 : 16;
-			nv = realloc(v, cap * sizeof(*v));
-			if (nv == NULL)
-				goto nomem;
-			v = nv;
-		}
+		if ((nv = ck_grow(v, &cap, cnt + 1, sizeof(*v), 16)) == NULL)
+			goto nomem;
+		v = nv;
 		if ((v[cnt] = ck_path_join(dir, de->d_name)) == NULL)
 			goto nomem;
 		cnt++;

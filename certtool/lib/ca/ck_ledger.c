@@ -12,6 +12,7 @@
 
 #include <sqlite3.h>
 
+#include "ck_grow.h"
 #include "ck_ledger.h"
 #include "ck_record.h"
 
@@ -680,16 +681,13 @@ ck_ledger_crl(struct ck_ledger *l, const char *this_update,
 	    " WHERE status = 'revoked' ORDER BY serial", &st, err) == -1)
 		goto out;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (n == cap) {
-			size_t nc = cap ? cap * 2 : 16;
-			void *p = realloc(rv, nc * sizeof(*rv));
-			if (p == NULL) {
-				ck_err_set(err, CK_E_NOMEM, "out of memory");
-				goto out;
-			}
-			rv = p;
-			cap = nc;
+		void *p = ck_grow(rv, &cap, n + 1, sizeof(*rv), 16);
+
+		if (p == NULL) {
+			ck_err_set(err, CK_E_NOMEM, "out of memory");
+			goto out;
 		}
+		rv = p;
 		rv[n].serial = strdup((const char *)sqlite3_column_text(st, 0));
 		rv[n].revoked_at = strdup((const char *)sqlite3_column_text(st, 1));
 		rv[n].reason = sqlite3_column_text(st, 2) ?

@@ -985,13 +985,9 @@ load_dir(const char *path, const struct stat *dst, struct walk *w,
 	while ((de = readdir(d)) != NULL) {
 		if (de->d_name[0] == '.')
 			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 64;
-			nn = realloc(names, cap * sizeof(*names));
-			if (nn == NULL)
-				break;
-			names = nn;
-		}
+		if ((nn = ck_grow(names, &cap, n + 1, sizeof(*names), 64)) == NULL)
+			break;
+		names = nn;
 		names[n] = strdup(de->d_name);
 		if (names[n] != NULL)
 			n++;
