@@ -328,6 +328,24 @@ cert tls://127.0.0.1:$TLS1#1 certkit Net Test Intermediate"
 	done
 }
 
+@test "cert-read http://: redirects are read by libcurl beside the engine, their records in place" {
+	# The first redirect ends in a stall (libcurl waits out --timeout) while
+	# the slow sources beside it go on; the second lands between them.
+	set -- "http://127.0.0.1:$HTTP/redirect/1/stall"
+	for i in $(seq 1 20); do
+		set -- "$@" "http://127.0.0.1:$HTTP/slow/leaf.der?$i"
+		[ "$i" -eq 10 ] && set -- "$@" "http://127.0.0.1:$HTTP/redirect/2/chain.pem"
+	done
+	run -3 --separate-stderr cert-read --no-pem --timeout 2 "$@"
+	[ "$stderr" = "cert-read: 'http://127.0.0.1:$HTTP/redirect/1/stall': timed out after 2000 ms" ]
+	[ "$(lines_of cert)" -eq 22 ]
+	jq_eq "$(printf '%s\n' "$output" | sed -n 1p)" .kind error
+	jq_eq "$(printf '%s\n' "$output" | sed -n 11p)" .source.uri "http://127.0.0.1:$HTTP/slow/leaf.der?10"
+	jq_eq "$(printf '%s\n' "$output" | sed -n 12p)" .source.uri "http://127.0.0.1:$HTTP/redirect/2/chain.pem"
+	jq_eq "$(printf '%s\n' "$output" | sed -n 13p)" .source.index 1
+	jq_eq "$(printf '%s\n' "$output" | sed -n 14p)" .source.uri "http://127.0.0.1:$HTTP/slow/leaf.der?11"
+}
+
 @test "cert-read http://: 400 URLs at once through the engine, in input order, as libcurl reads them" {
 	for i in $(seq 1 100); do
 		printf '%s\n' "http://127.0.0.1:$HTTP/chain.pem?$i" "http://127.0.0.1:$HTTP/missing?$i" \

@@ -345,6 +345,8 @@ int ck_net_http_job(struct ck_net_http_req *h, const char *url, const struct ck_
 int ck_net_http_reply(const struct ck_net_job *job, struct ck_net_result *res,
     const struct ck_fetch_opts *o, unsigned char **body, size_t *len, struct ck_err *err);
 void ck_net_http_req_release(struct ck_net_http_req *h);
+/* 1 when the job's reply is a redirect (3xx), without changing it. */
+int ck_net_http_redirect(const struct ck_net_result *res);
 
 /*
  * Raises RLIMIT_NOFILE's soft limit to at least want (capped at the hard

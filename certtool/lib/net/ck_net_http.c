@@ -136,3 +136,13 @@ ck_net_http_reply(const struct ck_net_job *job, struct ck_net_result *res,
 		return ck_err_set(err, CK_E_NET, "%s", res->msg);
 	}
 }
+
+int
+ck_net_http_redirect(const struct ck_net_result *res)
+{
+	const unsigned char *b = res->reply;
+
+	return res->status == CK_NET_OK && b != NULL && res->reply_len >= 12 &&
+	    memcmp(b, "HTTP/1.", 7) == 0 && b[8] == ' ' && b[9] == '3' &&
+	    b[10] >= '0' && b[10] <= '9' && b[11] >= '0' && b[11] <= '9';
+}

@@ -1213,6 +1213,22 @@ struct net_run {
 	json_t *cur;		/* the records of the source being finished */
 	char host[CK_URL_HOST_MAX];	/* the job being handed over (the engine copies it) */
 	struct ck_net_http_req http;	/* its HTTP request (the engine copies it) */
+	struct net_helper *helpers;	/* sources read by libcurl beside the engine */
+};
+
+/*
+ * A source the engine hands to the libcurl path (a redirect, a URL libcurl
+ * would re-encode): read in a thread of its own, so that the event loop
+ * never waits on it (the other connections' deadlines run on), its records
+ * put into the ring when done.
+ */
+struct net_helper {
+	struct net_run *r;
+	size_t g;		/* the source */
+	json_t *recs;
+	int errors;
+	pthread_t th;
+	struct net_helper *next;
 };
 
 /*
@@ -1310,6 +1326,68 @@ net_error(const struct ck_net_job *job, const struct ck_net_result *res, struct 
 	}
 }
 
+static int
+net_array_collect(void *ctx, json_t *rec)
+{
+	return json_array_append_new(ctx, rec) == 0 ? 0 : -1;
+}
+
+static void *
+net_helper_main(void *arg)
+{
+	struct net_helper *h = arg;
+	struct net_merge *m = h->r->m;
+
+	h->errors = ck_load_source(h->r->sources[h->g], h->r->o, net_array_collect, h->recs);
+	if (h->errors < 0)
+		h->errors = 1;
+	pthread_mutex_lock(&m->mu);
+	m->ring[h->g % m->cap] = json_incref(h->recs);
+	pthread_cond_broadcast(&m->cv);
+	pthread_mutex_unlock(&m->mu);
+	return NULL;
+}
+
+/* Starts the libcurl read of source g beside the engine; -1 if it cannot. */
+static int
+net_helper_start(struct net_run *r, size_t g)
+{
+	struct net_helper *h = calloc(1, sizeof(*h));
+
+	if (h == NULL || (h->recs = json_array()) == NULL) {
+		free(h);
+		return -1;
+	}
+	h->r = r;
+	h->g = g;
+	if (pthread_create(&h->th, NULL, net_helper_main, h) != 0) {
+		json_decref(h->recs);
+		free(h);
+		return -1;
+	}
+	h->next = r->helpers;
+	r->helpers = h;
+	return 0;
+}
+
+/* Waits for the helpers of r; returns the errors they counted. */
+static int
+net_helpers_join(struct net_run *r)
+{
+	int errors = 0;
+
+	while (r->helpers != NULL) {
+		struct net_helper *h = r->helpers;
+
+		pthread_join(h->th, NULL);
+		errors += h->errors;
+		json_decref(h->recs);
+		r->helpers = h->next;
+		free(h);
+	}
+	return errors;
+}
+
 /*
  * The records of an http(s):// source the engine read, with the words and
  * codes of the libcurl path (ck_http).  A redirect is followed by that path:
@@ -1356,6 +1434,14 @@ net_done(void *arg, const struct ck_net_job *job, struct ck_net_result *res)
 	if (r->m != NULL && (r->cur = json_array()) == NULL)
 		return -1;
 
+	if (r->m != NULL && is_http(src) && (job->user == &net_fallback ||
+	    (res->status == CK_NET_OK && ck_net_http_redirect(res)))) {
+		if (net_helper_start(r, g) == 0) {
+			json_decref(r->cur);
+			r->cur = NULL;
+			return 0;
+		}
+	}
 	if (job->user == &net_fallback) {
 		rc = ck_load_source(src, r->o, emit, ctx);
 	} else if (is_http(src)) {
@@ -1408,6 +1494,7 @@ net_thread(void *arg)
 	struct ck_err err;
 
 	ck_net_run(r->net, net_next, net_done, r, &err);
+	r->errors += net_helpers_join(r);
 	pthread_mutex_lock(&r->m->mu);
 	r->m->finished[r->id] = 1;
 	pthread_cond_broadcast(&r->m->cv);
@@ -1510,9 +1597,17 @@ ck_load_net(char *const *sources, size_t n, long jobs, const struct ck_load_opts
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	int rc, k = cpus > 4 ? 4 : cpus < 1 ? 1 : (int)cpus;
 
-	/* TLS handshakes cost CPU (~0.7 ms each): one engine per CPU for many sources. */
-	if (k > 1 && n >= 64 && jobs >= 2 * k) {
-		rc = net_parallel(sources, n, jobs, k, o, emit, ctx);
+	/*
+	 * TLS handshakes cost CPU (~0.7 ms each): one engine per CPU for many
+	 * sources.  http(s) sources always go through the ring (net_helper).
+	 */
+	if (k < 2 || n < 64 || jobs < 2 * k)
+		k = 1;
+	for (size_t i = 0; k == 1 && i < n; i++)
+		if (is_http(sources[i]))
+			k = -1;
+	if (k != 1) {
+		rc = net_parallel(sources, n, jobs, k < 0 ? 1 : k, o, emit, ctx);
 		if (rc != -2)
 			return rc;
 	}
