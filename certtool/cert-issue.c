@@ -21,6 +21,7 @@
 #include "ck_path.h"
 #include "ck_record.h"
 #include "ck_tmpl.h"
+#include "ck_text.h"
 #include "ck_tool.h"
 
 #define FMT_CFSSL 2	/* --format cfssl: its index for ck_format_option() */
@@ -100,7 +101,7 @@ print_cert(void *arg, const unsigned char *der, size_t len)
 	if (rec == NULL)
 		return -1;
 	if (cfg.fmt == CK_FMT_TEXT) {
-		printf("issued %s %s until %s\n",
+		ck_textf(stdout, "issued %s %s until %s\n",
 		    json_string_value(json_object_get(rec, "serial")),
 		    json_string_value(json_object_get(json_object_get(rec, "subject"), "dn")),
 		    json_string_value(json_object_get(rec, "not_after")));
@@ -116,7 +117,7 @@ print_request(void *arg, const struct ck_ledger_row *r)
 {
 	(void)arg;
 	if (cfg.fmt == CK_FMT_TEXT) {
-		printf("%-6lld %-8s %-32s %-20s %-20s %s\n", r->id, r->status,
+		ck_textf(stdout, "%-6lld %-8s %-32s %-20s %-20s %s\n", r->id, r->status,
 		    r->serial ? r->serial : "-", r->not_after ? r->not_after : "-",
 		    r->template, r->subject ? r->subject : "");
 		return 0;

@@ -159,3 +159,17 @@ whole_or_nothing() {
 	[ "$(cert-issue list --dir root | jq -r 'select(.template == "subordinate-ca") | .subject')" = "CN=Sub" ]
 	whole_or_nothing sub
 }
+
+@test "hostile names: a requested subject with ESC and BEL never reaches cert-issue's text output raw" {
+	cd "$BATS_TEST_TMPDIR"
+	cert-issue init --dir root --subject 'CN=Lab Root' >/dev/null
+	openssl req -new -newkey rsa:2048 -nodes -keyout k.pem \
+		-subj "/CN=a$(printf '\033')]0;pwn$(printf '\007')b" -out r.csr 2>/dev/null
+	run -0 cert-issue sign --dir root --template amt-web-server --csr r.csr --format text
+	[[ "$output" == "issued "*'CN=a\1B]0\;pwn\07b until '* ]]
+	run -0 cert-issue list --dir root --format text
+	[[ "$output" == *"a\\1B]0"* ]]
+	cert-issue sign --dir root --template amt-web-server --csr r.csr --format text >out.txt
+	cert-issue list --dir root --format text >>out.txt
+	! grep -q "$(printf '[\033\007]')" out.txt
+}
