@@ -382,3 +382,17 @@ cert tls://127.0.0.1:$TLS1#1 certkit Net Test Intermediate"
 	printf '%s\n' "$output" | jq -r '[.kind, (.source | if type == "object" then .uri else . end)] | join(" ")' >"$BATS_TEST_TMPDIR/got"
 	cmp "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/got"
 }
+
+@test "cert-read https://: a verified fetch keeps the system's TLS policy (a TLS 1.0 server is refused, as libcurl does); --insecure reads it" {
+	p=$(free_port)
+	(cd "$N" && exec openssl s_server -accept "127.0.0.1:$p" -WWW -tls1 -cipher 'ALL:@SECLEVEL=0' \
+		-cert leaf.pem -key leaf.key -cert_chain inter.pem -quiet >/dev/null 2>&1) &
+	echo $! >>"$PIDS"
+	wait_port "$p"
+	run -3 --separate-stderr cert-read --no-pem --cacert "$N/root.pem" "https://127.0.0.1:$p/leaf.pem"
+	jq_eq "$output" .code tls
+	run -3 --separate-stderr env CERTKIT_NET_ENGINE=0 cert-read --no-pem --cacert "$N/root.pem" "https://127.0.0.1:$p/leaf.pem"
+	jq_eq "$output" .code tls
+	run -0 cert-read --no-pem --insecure "https://127.0.0.1:$p/leaf.pem"
+	jq_eq "$output" .id "$(cert_id "$N/leaf.pem")"
+}

@@ -341,17 +341,25 @@ tls_ctx(int legacy, const char *cacert, int verify, struct ck_err *err)
 	SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
 	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
 	SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
-	SSL_CTX_set_security_level(ctx, 0);
-	SSL_CTX_set_min_proto_version(ctx, TLS1_VERSION);
-	SSL_CTX_set_max_proto_version(ctx, legacy ? TLS1_VERSION : 0);
-	/* Old AMT firmware: legacy renegotiation, CBC/SHA-1 suites, RSA key exchange. */
-	SSL_CTX_set_options(ctx, SSL_OP_LEGACY_SERVER_CONNECT);
-	if (SSL_CTX_set_cipher_list(ctx, legacy ? "kRSA:@SECLEVEL=0" : "ALL:@SECLEVEL=0") != 1) {
-		ck_err_ssl(err, CK_E_TLS, "cannot set the cipher list");
-		SSL_CTX_free(ctx);
-		return NULL;
-	}
-	if (verify) {
+	/*
+	 * Only a context that collects what a peer presents (tls://, AMT
+	 * firmware) is lowered to old protocols and suites: it trusts nothing
+	 * it reads.  A verifying context (https:// content that is believed)
+	 * keeps the system's TLS policy, as libcurl did.
+	 */
+	if (!verify) {
+		SSL_CTX_set_security_level(ctx, 0);
+		SSL_CTX_set_min_proto_version(ctx, TLS1_VERSION);
+		SSL_CTX_set_max_proto_version(ctx, legacy ? TLS1_VERSION : 0);
+		/* Old AMT firmware: legacy renegotiation, CBC/SHA-1 suites, RSA key exchange. */
+		SSL_CTX_set_options(ctx, SSL_OP_LEGACY_SERVER_CONNECT);
+		if (SSL_CTX_set_cipher_list(ctx, legacy ? "kRSA:@SECLEVEL=0" :
+		    "ALL:@SECLEVEL=0") != 1) {
+			ck_err_ssl(err, CK_E_TLS, "cannot set the cipher list");
+			SSL_CTX_free(ctx);
+			return NULL;
+		}
+	} else {
 		int ok = cacert != NULL ? SSL_CTX_load_verify_locations(ctx, cacert, NULL) :
 		    SSL_CTX_set_default_verify_paths(ctx);
 
