@@ -80,8 +80,16 @@ EOF
 	DRIP=$(free_port)
 	python3 "$BATS_FILE_TMPDIR/relay.py" "$DRIP" "$TLS" 64 0.002 </dev/null >/dev/null 2>&1 &
 	echo $! >>"$PIDS"
+	# The crawl relay has an s_server of its own: s_server serves one
+	# connection at a time, and the crawled handshake holds it for 50 s, so
+	# behind one shared server the direct connection (\$TLS) would wait on
+	# it whenever the crawl connected first.
+	TLS2=$(free_port)
+	openssl s_server -accept "127.0.0.1:$TLS2" -quiet -cert "$N/leaf.pem" -key "$N/leaf.key" \
+		-cert_chain "$N/inter.pem" </dev/null >/dev/null 2>&1 &
+	echo $! >>"$PIDS"
 	CRAWL=$(free_port)
-	python3 "$BATS_FILE_TMPDIR/relay.py" "$CRAWL" "$TLS" 1 0.05 </dev/null >/dev/null 2>&1 &
+	python3 "$BATS_FILE_TMPDIR/relay.py" "$CRAWL" "$TLS2" 1 0.05 </dev/null >/dev/null 2>&1 &
 	echo $! >>"$PIDS"
 	# Reads the ClientHello, then resets the connection (SO_LINGER 0).
 	RESET=$(free_port)
@@ -99,10 +107,10 @@ while True:
 s = socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(64)
 time.sleep(600)' "$SILENT" </dev/null >/dev/null 2>&1 &
 	echo $! >>"$PIDS"
-	for p in "$NGINX_PORT" "$TLS" "$DRIP" "$CRAWL" "$RESET" "$SILENT"; do
+	for p in "$NGINX_PORT" "$TLS" "$TLS2" "$DRIP" "$CRAWL" "$RESET" "$SILENT"; do
 		wait_port "$p" 10
 	done
-	export N PIDS NGINX_PORT TLS DRIP CRAWL RESET SILENT V6_LISTEN
+	export N PIDS NGINX_PORT TLS TLS2 DRIP CRAWL RESET SILENT V6_LISTEN
 }
 
 teardown_file() {
