@@ -158,27 +158,14 @@ main(int argc, char **argv)
 	size_t i;
 	const char *source;
 	unsigned what = CK_AD_ALL;
-	int first, status = CK_OK, fmt;
+	int first, rc, status = CK_OK, fmt;
 
 	ck_tool_init("cert-ad");
 	ck_ldap_cli_init(&lc);
-	switch (ck_opt_parse(&tool, argc, argv, &first, NULL)) {
-	case CK_OPT_OK:
-		break;
-	case CK_OPT_DONE:
-		return CK_OK;
-	default:
-		return CK_UNKNOWN;
-	}
-	if (first != argc) {
-		ck_warnx("unexpected argument '%s'", argv[first]);
-		ck_opt_usage(&tool, stderr);
-		return CK_UNKNOWN;
-	}
-	if ((fmt = ck_format_option(format, NULL, stdout)) < 0) {
-		ck_opt_usage(&tool, stderr);
-		return CK_UNKNOWN;
-	}
+	if ((rc = ck_opt_start(&tool, argc, argv, &first, NULL)) >= 0)
+		return rc;
+	if ((fmt = ck_format_option(format, NULL, stdout)) < 0)
+		return ck_opt_usage_error(&tool, NULL, NULL);
 	out.fmt = fmt;
 	if (what_s != NULL) {
 		if (strcmp(what_s, "none") == 0)

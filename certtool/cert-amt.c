@@ -318,22 +318,10 @@ main(int argc, char **argv)
 
 	ck_tool_init("cert-amt");
 	ck_amt_discover_opts_init(&cfg.d);
-	switch (ck_opt_parse(&tool, argc, argv, &first, &cmd)) {
-	case CK_OPT_DONE:
-		return CK_OK;
-	case CK_OPT_USAGE:
-		return CK_UNKNOWN;
-	default:
-		break;
-	}
-	if (first < argc && cmd != CMD_DISCOVER) {
-		ck_warnx("%s: unexpected operand '%s'", cmds[cmd].name, argv[first]);
-		return CK_UNKNOWN;
-	}
-	if ((cfg.fmt = ck_format_option(cfg.format, NULL, stdout)) < 0) {
-		ck_opt_usage(&tool, stderr);
-		return CK_UNKNOWN;
-	}
+	if ((status = ck_opt_start(&tool, argc, argv, &first, &cmd)) >= 0)
+		return status;
+	if ((cfg.fmt = ck_format_option(cfg.format, NULL, stdout)) < 0)
+		return ck_opt_usage_error(&tool, NULL, NULL);
 	if (cfg.list_rules) {
 		const struct ck_ruleset *sets[] = { ck_amt_ruleset(), ck_amt_trust_ruleset(),
 			ck_policy_ruleset("amt"), NULL };

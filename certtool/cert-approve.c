@@ -105,21 +105,13 @@ main(int argc, char **argv)
 	struct ck_err err = { 0 };
 	FILE *out = stdout, *rep;
 	size_t i;
-	int first, st = CK_OK, judge = 1, r;
+	int first, rc, st = CK_OK, judge = 1, r;
 
 	ck_tool_init("cert-approve");
-	switch (ck_opt_parse(&tool, argc, argv, &first, NULL)) {
-	case CK_OPT_OK:
-		break;
-	case CK_OPT_DONE:
-		return CK_OK;
-	default:
-		return CK_UNKNOWN;
-	}
-	if ((cfg.format = ck_format_option(format, NULL, stdout)) < 0) {
-		ck_opt_usage(&tool, stderr);
-		return CK_UNKNOWN;
-	}
+	if ((rc = ck_opt_start(&tool, argc, argv, &first, NULL)) >= 0)
+		return rc;
+	if ((cfg.format = ck_format_option(format, NULL, stdout)) < 0)
+		return ck_opt_usage_error(&tool, NULL, NULL);
 	if (list_rules) {
 		const struct ck_ruleset *sets[] = { ck_approve_ruleset(), NULL };
 
@@ -127,11 +119,8 @@ main(int argc, char **argv)
 			return CK_UNKNOWN;
 		return ck_close_stdout() ? CK_UNKNOWN : CK_OK;
 	}
-	if (cfg.requester == NULL || cfg.requester[0] == '\0') {
-		ck_warnx("--requester is required");
-		ck_opt_usage(&tool, stderr);
-		return CK_UNKNOWN;
-	}
+	if (cfg.requester == NULL || cfg.requester[0] == '\0')
+		return ck_opt_usage_error(&tool, NULL, "--requester is required");
 	rep = cfg.format == CK_FMT_JSON ? out : NULL;
 
 	/* CA settings first: an unparseable one makes every verdict doubtful. */

@@ -158,15 +158,6 @@ load_trust(void)
 	return 0;
 }
 
-static int
-usage_error(const struct ck_err *e)
-{
-	if (e != NULL)
-		ck_warnx("%s", e->msg);
-	ck_opt_usage(&tool, stderr);
-	return CK_UNKNOWN;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -174,7 +165,7 @@ main(int argc, char **argv)
 	struct ck_err err;
 	struct ck_chain_run *run;
 	char *bind_pw = NULL;
-	int first, status;
+	int first, rc, status;
 
 	ck_tool_init("cert-chain");
 	ck_chain_opts_init(&o);
@@ -182,16 +173,10 @@ main(int argc, char **argv)
 	g.jobs = sysconf(_SC_NPROCESSORS_ONLN);
 	if (g.jobs < 1)
 		g.jobs = 1;
-	switch (ck_opt_parse(&tool, argc, argv, &first, NULL)) {
-	case CK_OPT_OK:
-		break;
-	case CK_OPT_DONE:
-		return CK_OK;
-	default:
-		return CK_UNKNOWN;
-	}
+	if ((rc = ck_opt_start(&tool, argc, argv, &first, NULL)) >= 0)
+		return rc;
 	if ((g.format = ck_format_option(format, NULL, stdout)) < 0)
-		return usage_error(NULL);
+		return ck_opt_usage_error(&tool, NULL, NULL);
 	if (list_rules) {
 		/* The registry (ck_ruledef.h): what ck_chain and ck_policy emit. */
 		const struct ck_ruleset *sets[] = { ck_chain_ruleset(), ck_policy_ruleset("chain"),
@@ -206,14 +191,14 @@ main(int argc, char **argv)
 		setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 	if (amtver != NULL && policy == NULL) {
 		ck_err_set(&err, CK_E_USAGE, "--amt-version needs --policy");
-		return usage_error(&err);
+		return ck_opt_usage_error(&tool, NULL, err.msg);
 	}
 	if ((o.net.bind_dn != NULL) != (bind_pwfile != NULL)) {
 		ck_err_set(&err, CK_E_USAGE, "--bind-dn and --bind-password-file go together");
-		return usage_error(&err);
+		return ck_opt_usage_error(&tool, NULL, err.msg);
 	}
 	if (ck_clock_init(&clk, at, &err) != 0)
-		return usage_error(&err);
+		return ck_opt_usage_error(&tool, NULL, err.msg);
 	o.at = ck_clock_now(&clk);
 	if (policy != NULL && ck_policy_load(&o.policy, policy, amtver, &err) != 0) {
 		ck_warnx("--policy: %s", err.msg);

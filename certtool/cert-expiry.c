@@ -27,15 +27,16 @@ static struct {
 	struct ck_expiry_set set;
 	struct ck_progress progress;	/* records handled, on a terminal only */
 	struct ck_expiry_run run;
+	struct ck_expiry_policy pol;	/* --warn and --crit; now is set after the options */
 } cfg;
 
-static const char *at, *warn_s, *crit_s, *format_s, *output;
+static const char *at, *format_s, *output;
 
 static const struct ck_opt opts[] = {
 	{ .name = "warn", .short_name = 'w', .arg = "DUR", .desc = "warning within DUR (30d)",
-	    .type = CK_OPT_STR, .target = &warn_s },
+	    .type = CK_OPT_PARSE, .target = &cfg.pol.warn, .parse = ck_opt_duration },
 	{ .name = "crit", .short_name = 'c', .arg = "DUR", .desc = "critical within DUR (7d)",
-	    .type = CK_OPT_STR, .target = &crit_s },
+	    .type = CK_OPT_PARSE, .target = &cfg.pol.crit, .parse = ck_opt_duration },
 	{ .name = "at", .arg = "TIME", .desc = "judge at TIME instead of now",
 	    .type = CK_OPT_STR, .target = &at },
 	{ .name = "format", .short_name = 'f', .arg = "json|text|nagios|prometheus",
@@ -57,49 +58,32 @@ int
 main(int argc, char **argv)
 {
 	static const char *const formats[] = { "json", "text", "nagios", "prometheus", NULL };
-	struct ck_expiry_policy pol;
 	struct ck_load_opts lo;
 	struct ck_clock clk;
 	struct ck_err err;
 	char *tmp = NULL;
-	int first, i, status, nstatus, colour;
+	int first, rc, i, status, nstatus, colour;
 
 	ck_tool_init("cert-expiry");
 	ck_progress_init(&cfg.progress, "records");
-	switch (ck_opt_parse(&tool, argc, argv, &first, NULL)) {
-	case CK_OPT_OK:
-		break;
-	case CK_OPT_DONE:
-		return CK_OK;
-	default:
-		return CK_UNKNOWN;
-	}
+	ck_expiry_policy_init(&cfg.pol, 0);
+	if ((rc = ck_opt_start(&tool, argc, argv, &first, NULL)) >= 0)
+		return rc;
 	if (ck_clock_init(&clk, at, &err) == -1) {
 		ck_warnx("%s", err.msg);
 		return CK_UNKNOWN;
 	}
-	ck_expiry_policy_init(&pol, ck_clock_now(&clk));
-	if (warn_s != NULL && ck_parse_duration(warn_s, &pol.warn, &err) == -1) {
-		ck_warnx("--warn: %s", err.msg);
-		return CK_UNKNOWN;
-	}
-	if (crit_s != NULL && ck_parse_duration(crit_s, &pol.crit, &err) == -1) {
-		ck_warnx("--crit: %s", err.msg);
-		return CK_UNKNOWN;
-	}
-	if (pol.crit > pol.warn) {
+	cfg.pol.now = ck_clock_now(&clk);
+	if (cfg.pol.crit > cfg.pol.warn) {
 		ck_warnx("--crit (%llds) must not be longer than --warn (%llds)",
-		    pol.crit, pol.warn);
-		ck_opt_usage(&tool, stderr);
-		return CK_UNKNOWN;
+		    cfg.pol.crit, cfg.pol.warn);
+		return ck_opt_usage_error(&tool, NULL, NULL);
 	}
 	cfg.format = ck_format_option(output != NULL && format_s == NULL ? "json" : format_s,
 	    formats, stdout);
-	if (cfg.format < 0) {
-		ck_opt_usage(&tool, stderr);
-		return CK_UNKNOWN;
-	}
-	if (ck_expiry_set_init(&cfg.set, &pol, &err) == -1) {
+	if (cfg.format < 0)
+		return ck_opt_usage_error(&tool, NULL, NULL);
+	if (ck_expiry_set_init(&cfg.set, &cfg.pol, &err) == -1) {
 		ck_warnx("%s", err.msg);
 		return CK_UNKNOWN;
 	}

@@ -123,19 +123,13 @@ main(int argc, char **argv)
 	struct ck_err err;
 	const char *envpol;
 	size_t i;
-	int first, rv = CK_UNKNOWN;
+	int first, rc, rv = CK_UNKNOWN;
 	struct stat st;
 
 	ck_tool_init("cert-lint");
 	ck_progress_init(&cfg.progress, "records");
-	switch (ck_opt_parse(&tool, argc, argv, &first, NULL)) {
-	case CK_OPT_OK:
-		break;
-	case CK_OPT_DONE:
-		return CK_OK;
-	default:
-		return CK_UNKNOWN;
-	}
+	if ((rc = ck_opt_start(&tool, argc, argv, &first, NULL)) >= 0)
+		return rc;
 	if ((cfg.run.format = ck_format_option(format, NULL, stdout)) < 0) {
 		ck_opt_usage(&tool, stderr);
 		goto out;

@@ -108,11 +108,9 @@ main(int argc, char **argv)
 		ck_warnx("%s", err.msg);
 		return CK_UNKNOWN;
 	}
-	switch (ck_opt_parse(&tool, argc, argv, &first, NULL)) {
-	case CK_OPT_DONE: st = CK_OK; goto out;
-	case CK_OPT_USAGE: goto out;
-	default: break;
-	}
+	if ((st = ck_opt_start(&tool, argc, argv, &first, NULL)) >= 0)
+		goto out;
+	st = CK_UNKNOWN;
 	if ((fmt = ck_format_option(format, NULL, stdout)) < 0)
 		goto out;
 	if (ck_clock_init(&clk, at, &err) < 0 || (only && ck_prereq_parse_ids(only, &mask, &err) < 0) ||

@@ -222,22 +222,14 @@ main(int argc, char **argv)
 	char *stdin_only[] = { "-" };
 	char **sources;
 	size_t nsources;
-	int first, status = CK_OK;
+	int first, rc, status = CK_OK;
 
 	ck_tool_init("cert-read");
 	ck_load_opts_init(&lo);
-	switch (ck_opt_parse(&tool, argc, argv, &first, NULL)) {
-	case CK_OPT_OK:
-		break;
-	case CK_OPT_DONE:
-		return CK_OK;
-	default:
-		return CK_UNKNOWN;
-	}
-	if ((o.format = ck_format_option(format, NULL, stdout)) < 0) {
-		ck_opt_usage(&tool, stderr);
-		return CK_UNKNOWN;
-	}
+	if ((rc = ck_opt_start(&tool, argc, argv, &first, NULL)) >= 0)
+		return rc;
+	if ((o.format = ck_format_option(format, NULL, stdout)) < 0)
+		return ck_opt_usage_error(&tool, NULL, NULL);
 	if (pwfile != NULL && pwenv != NULL) {
 		ck_err_set(&err, CK_E_USAGE, "--password-file and --password-env are exclusive");
 		goto usage_err;

@@ -15,21 +15,22 @@
 #include "ck_report.h"
 #include "ck_tool.h"
 
-static const char *title, *at, *from_s, *to_s, *warn_s, *crit_s, *output;
+static const char *at, *output;
+static struct ck_report_opts o;
 
 static const struct ck_opt opts[] = {
 	{ .name = "title", .arg = "TEXT", .desc = "the page title (default: certkit report)",
-	    .type = CK_OPT_STR, .target = &title },
+	    .type = CK_OPT_STR, .target = &o.title },
 	{ .name = "at", .arg = "TIME", .desc = "judge at TIME instead of now",
 	    .type = CK_OPT_STR, .target = &at },
 	{ .name = "from", .arg = "TIME", .desc = "timeline start (default: 30 days before now)",
-	    .type = CK_OPT_STR, .target = &from_s },
+	    .type = CK_OPT_PARSE, .target = &o.from, .parse = ck_opt_time },
 	{ .name = "to", .arg = "TIME", .desc = "timeline end (default: 2 years after now)",
-	    .type = CK_OPT_STR, .target = &to_s },
+	    .type = CK_OPT_PARSE, .target = &o.to, .parse = ck_opt_time },
 	{ .name = "warn", .short_name = 'w', .arg = "DUR", .desc = "warning window (default 30d)",
-	    .type = CK_OPT_STR, .target = &warn_s },
+	    .type = CK_OPT_PARSE, .target = &o.warn, .parse = ck_opt_duration },
 	{ .name = "crit", .short_name = 'c', .arg = "DUR", .desc = "critical window (default 7d)",
-	    .type = CK_OPT_STR, .target = &crit_s },
+	    .type = CK_OPT_PARSE, .target = &o.crit, .parse = ck_opt_duration },
 	{ .name = "output", .short_name = 'o', .arg = "FILE", .desc = "write the page to FILE",
 	    .type = CK_OPT_STR, .target = &output, .complete = CK_COMPLETE_FILE },
 	{ .name = NULL }
@@ -37,14 +38,6 @@ static const struct ck_opt opts[] = {
 
 static const struct ck_tool_def tool = { .prog = "cert-report", .opts = opts,
 	.operands = "[FILE ...]" };
-
-static int
-usage_error(const char *opt, const struct ck_err *e)
-{
-	ck_warnx("%s: %s", opt, e->msg);
-	ck_opt_usage(&tool, stderr);
-	return CK_UNKNOWN;
-}
 
 /* Adds every record of one input; broken lines become error records. Returns an exit status. */
 static int
@@ -89,40 +82,21 @@ read_input(struct ck_report *rep, const char *name)
 int
 main(int argc, char **argv)
 {
-	struct ck_report_opts o;
 	struct ck_report *rep;
 	struct ck_clock clk;
 	struct ck_err err;
 	FILE *out = stdout;
-	int first, i, st = CK_OK;
+	int first, rc, i, st = CK_OK;
 
 	ck_tool_init("cert-report");
-	switch (ck_opt_parse(&tool, argc, argv, &first, NULL)) {
-	case CK_OPT_OK:
-		break;
-	case CK_OPT_DONE:
-		return CK_OK;
-	default:
-		return CK_UNKNOWN;
-	}
-	memset(&o, 0, sizeof(o));
-	o.title = title;
+	if ((rc = ck_opt_start(&tool, argc, argv, &first, NULL)) >= 0)
+		return rc;
 	if (ck_clock_init(&clk, at, &err) != 0)
-		return usage_error("--at", &err);
+		return ck_opt_usage_error(&tool, "--at", err.msg);
 	o.now = ck_clock_now(&clk);
-	if (from_s != NULL && ck_time_parse(from_s, &o.from, &err) != 0)
-		return usage_error("--from", &err);
-	if (to_s != NULL && ck_time_parse(to_s, &o.to, &err) != 0)
-		return usage_error("--to", &err);
-	if (warn_s != NULL && ck_parse_duration(warn_s, &o.warn, &err) != 0)
-		return usage_error("--warn", &err);
-	if (crit_s != NULL && ck_parse_duration(crit_s, &o.crit, &err) != 0)
-		return usage_error("--crit", &err);
 	if ((o.from != 0 || o.to != 0) &&
-	    (o.from == 0 ? o.now - 30 * 86400 : o.from) >= (o.to == 0 ? o.now + 730 * 86400 : o.to)) {
-		ck_err_set(&err, CK_E_USAGE, "the timeline must end after it starts");
-		return usage_error("--from/--to", &err);
-	}
+	    (o.from == 0 ? o.now - 30 * 86400 : o.from) >= (o.to == 0 ? o.now + 730 * 86400 : o.to))
+		return ck_opt_usage_error(&tool, "--from/--to", "the timeline must end after it starts");
 	if ((rep = ck_report_new(&o)) == NULL) {
 		ck_warnx("out of memory");
 		return CK_UNKNOWN;

@@ -170,53 +170,35 @@ static const struct ck_opt opts[] = {
 
 static const struct ck_tool_def tool = { .prog = "cert-tmpl", .opts = opts, .cmds = cmds };
 
-/* msg (NULL: already said), then the usage; exit 3. */
-static int
-usage_error(const char *msg)
-{
-	if (msg != NULL)
-		ck_warnx("%s", msg);
-	ck_opt_usage(&tool, stderr);
-	return CK_UNKNOWN;
-}
-
 int
 main(int argc, char **argv)
 {
 	static const char *const gen_formats[] = { "json", "ldif", NULL };
 	char *dir;
-	int first, cmd, fmt, status = CK_OK, i;
+	int first, rc, cmd, fmt, status = CK_OK, i;
 	struct ck_err err;
 
 	ck_tool_init("cert-tmpl");
-	switch (ck_opt_parse(&tool, argc, argv, &first, &cmd)) {
-	case CK_OPT_OK:
-		break;
-	case CK_OPT_DONE:
-		return ck_close_stdout() ? CK_UNKNOWN : CK_OK;
-	default:
-		return CK_UNKNOWN;
-	}
+	if ((rc = ck_opt_start(&tool, argc, argv, &first, &cmd)) >= 0)
+		return rc;
 	cfg.lo.enroll = cfg.enroll.v;
 	cfg.lo.n_enroll = cfg.enroll.n;
 	argc -= first;
 	argv += first;
 	if ((1 << cmd) == LIST) {
-		if (argc != 0)
-			return usage_error("list takes no arguments");
 		if ((fmt = ck_format_option(cfg.format, NULL, stdout)) < 0)
-			return usage_error(NULL);
+			return ck_opt_usage_error(&tool, NULL, NULL);
 		status = cmd_list(fmt == CK_FMT_JSON ? FMT_JSON : FMT_TEXT);
 		return ck_close_stdout() ? CK_UNKNOWN : status;
 	}
 	if (argc == 0)
-		return usage_error("generate needs a template NAME");
+		return ck_opt_usage_error(&tool, NULL, "generate needs a template NAME");
 	fmt = ck_format_option(cfg.format != NULL ? cfg.format : "json", gen_formats, stdout);
 	if (fmt < 0)
-		return usage_error(NULL);
+		return ck_opt_usage_error(&tool, NULL, NULL);
 	fmt = fmt == 1 ? FMT_LDIF : FMT_JSON;
 	if (cfg.lo.name != NULL && argc > 1)
-		return usage_error("--name renames one template: give one NAME");
+		return ck_opt_usage_error(&tool, NULL, "--name renames one template: give one NAME");
 	dir = ck_tmpl_dir(cfg.templates);
 	if (dir == NULL) {
 		ck_err_set(&err, CK_E_NOMEM, "out of memory");

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -109,6 +110,54 @@ test_errors(void **state)
 	assert_int_equal(cmd, 1);
 	assert_string_equal(format, "ca");
 	assert_string_equal(a6[first], "z");
+	reset();
+}
+
+/*
+ * ck_opt_start maps the result to the exit status (-1: go on, 0: --help
+ * printed, 3: usage error); operands where none are taken, a time and a
+ * duration that do not parse, are usage errors; the typed parsers store.
+ */
+static time_t t_at;
+static long long t_dur;
+static const struct ck_opt typed_opts[] = {
+	{ .name = "at", .arg = "TIME", .type = CK_OPT_PARSE, .target = &t_at,
+	    .parse = ck_opt_time },
+	{ .name = "warn", .arg = "DUR", .type = CK_OPT_PARSE, .target = &t_dur,
+	    .parse = ck_opt_duration },
+	{ .name = NULL }
+};
+static const struct ck_tool_def tdef = { .prog = "cert-t", .opts = typed_opts };
+
+static void
+test_start_and_typed(void **state)
+{
+	char *ok[] = { "cert-t", "--at", "2026-01-02T03:04:05Z", "--warn", "2d", NULL };
+	char *help[] = { "cert-t", "--help", NULL };
+	char *extra[] = { "cert-t", "stray", NULL };
+	char *bad_time[] = { "cert-t", "--at", "yesterday", NULL };
+	char *bad_dur[] = { "cert-t", "--warn", "2x", NULL };
+	char *init_extra[] = { "cert-y", "init", "stray", NULL };
+	char *sign_extra[] = { "cert-y", "sign", "c1", NULL };
+	int first, cmd;
+	FILE *saved = stdout;
+
+	(void)state;
+	assert_int_equal(ck_opt_start(&tdef, 5, ok, &first, NULL), -1);
+	assert_int_equal((long long)t_at, 1767323045LL);
+	assert_int_equal(t_dur, 2 * 86400);
+	assert_int_equal(first, 5);
+	stdout = fopen("/dev/null", "w");
+	assert_non_null(stdout);
+	assert_int_equal(ck_opt_start(&tdef, 2, help, &first, NULL), 0);
+	stdout = saved;
+	assert_int_equal(ck_opt_start(&tdef, 2, extra, &first, NULL), 3);
+	assert_int_equal(ck_opt_start(&tdef, 3, bad_time, &first, NULL), 3);
+	assert_int_equal(ck_opt_start(&tdef, 3, bad_dur, &first, NULL), 3);
+	assert_int_equal(ck_opt_start(&cdef, 3, init_extra, &first, &cmd), 3);
+	assert_int_equal(ck_opt_start(&cdef, 3, sign_extra, &first, &cmd), -1);
+	assert_int_equal(cmd, 1);
+	assert_int_equal(ck_opt_usage_error(&tdef, "--at", "why"), 3);
 	reset();
 }
 
@@ -248,6 +297,7 @@ main(void)
 		cmocka_unit_test(test_usage_and_completion),
 		cmocka_unit_test(test_commands_required_numbers),
 		cmocka_unit_test(test_format_option),
+		cmocka_unit_test(test_start_and_typed),
 	};
 
 	ck_tool_init("test_opt");

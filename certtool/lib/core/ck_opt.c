@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ck_clock.h"
 #include "ck_num.h"
 #include "ck_tool.h"
 
@@ -253,6 +254,42 @@ usage_error(const struct ck_tool_def *def, const char *what, const char *why)
 	ck_opt_usage(def, stderr);
 }
 
+int
+ck_opt_usage_error(const struct ck_tool_def *def, const char *what, const char *why)
+{
+	if (why != NULL && what != NULL)
+		ck_warnx("%s: %s", what, why);
+	else if (why != NULL)
+		ck_warnx("%s", why);
+	ck_opt_usage(def, stderr);
+	return CK_UNKNOWN;
+}
+
+int
+ck_opt_start(const struct ck_tool_def *def, int argc, char **argv, int *first, int *cmd)
+{
+	switch (ck_opt_parse(def, argc, argv, first, cmd)) {
+	case CK_OPT_OK:
+		return -1;
+	case CK_OPT_DONE:
+		return ck_close_stdout() ? CK_UNKNOWN : CK_OK;
+	default:
+		return CK_UNKNOWN;
+	}
+}
+
+int
+ck_opt_time(const char *arg, void *target, struct ck_err *err)
+{
+	return ck_time_parse(arg, target, err);
+}
+
+int
+ck_opt_duration(const char *arg, void *target, struct ck_err *err)
+{
+	return ck_parse_duration(arg, target, err);
+}
+
 /* Stores one argument in the option's target. */
 static int
 store(const struct ck_tool_def *def, const struct ck_opt *o, const char *arg)
@@ -300,6 +337,7 @@ ck_opt_parse(const struct ck_tool_def *def, int argc, char **argv, int *first, i
 	char *so = NULL, *seen = NULL;
 	int c, sub = -1, base = 0, rv = CK_OPT_USAGE, ac = argc, pass;
 	char **av = argv;
+	const char *ops;
 
 	if (argc >= 2 && strcmp(argv[1], "--complete-words") == 0) {
 		if (def->cmds != NULL && argc >= 3 && find_cmd(def, argv[2]) >= 0)
@@ -434,6 +472,15 @@ ck_opt_parse(const struct ck_tool_def *def, int argc, char **argv, int *first, i
 			ck_opt_usage(def, stderr);
 			goto out;
 		}
+	}
+	ops = sub >= 0 ? def->cmds[sub].operands : def->operands;
+	if (optind < ac && (ops == NULL || ops[0] == '\0')) {
+		if (sub >= 0)
+			ck_warnx("%s: unexpected argument '%s'", def->cmds[sub].name, av[optind]);
+		else
+			ck_warnx("unexpected argument '%s'", av[optind]);
+		ck_opt_usage(def, stderr);
+		goto out;
 	}
 	if (def->operands_required && optind >= ac) {
 		ck_warnx("an operand is needed");

@@ -23,11 +23,12 @@
  *   static const struct ck_tool_def tool = {
  *       .prog = "cert-foo", .opts = opts, .operands = "[SOURCE ...]" };
  *
- *   int first;
- *   switch (ck_opt_parse(&tool, argc, argv, &first, NULL)) {
- *   case CK_OPT_DONE: return CK_OK;        (--help / --version printed)
- *   case CK_OPT_USAGE: return CK_UNKNOWN;  (message + usage on stderr)
- *   }
+ *   int first, st;
+ *   if ((st = ck_opt_start(&tool, argc, argv, &first, NULL)) >= 0)
+ *       return st;                         (--help / --version: 0; usage error: 3)
+ *   ...
+ *   if (bad)
+ *       return ck_opt_usage_error(&tool, "--at", err.msg);
  *
  * One name may have several entries with different .cmds (e.g. --csr,
  * repeatable for one command, once for another): the command's own entry
@@ -115,10 +116,30 @@ enum ck_opt_result {
  * Parses argv against def.  Sets every target, *first to the first operand
  * and, for tools with commands, *cmd to the command's index (argv[1] is the
  * command).  Deprecated spellings work and print one deprecation line.
+ * Operands where the tool (or the command) takes none are a usage error
+ * ("unexpected argument 'X'").
  * Messages: "prog: --name: why" then the usage text, on stderr.
  */
 enum ck_opt_result ck_opt_parse(const struct ck_tool_def *def, int argc, char **argv,
     int *first, int *cmd);
+
+/*
+ * ck_opt_parse for a main: -1 when the run goes on; otherwise the exit
+ * status: 0 after --help or --version (3 if stdout cannot be written), 3
+ * after a usage error (already printed).
+ */
+int ck_opt_start(const struct ck_tool_def *def, int argc, char **argv, int *first, int *cmd);
+
+/*
+ * A usage error found after parsing: "prog: what: why" ("prog: why" when
+ * what is NULL; nothing when why is NULL, for a message already printed),
+ * then the usage text, on stderr.  Returns 3 (CK_UNKNOWN), the exit status.
+ */
+int ck_opt_usage_error(const struct ck_tool_def *def, const char *what, const char *why);
+
+/* CK_OPT_PARSE parsers: a TIME (ck_time_parse) into a time_t, a DUR (ck_parse_duration) into a long long. */
+int ck_opt_time(const char *arg, void *target, struct ck_err *err);
+int ck_opt_duration(const char *arg, void *target, struct ck_err *err);
 
 /*
  * The usage text (the SYNOPSIS): "usage: prog ..." wrapped at 80 columns,
