@@ -224,8 +224,12 @@ ck_progress_done(struct ck_progress *p)
 int
 ck_close_stdout(void)
 {
+	static int closed = -2;	/* the first call's result, once made */
 	int bad = 0;
 
+	if (closed != -2)
+		return closed;
+	closed = -1;
 	if (fflush(stdout) != 0 || ferror(stdout))
 		bad = 1;
 	if (fclose(stdout) != 0)
@@ -235,5 +239,6 @@ ck_close_stdout(void)
 		    strerror(errno));
 		return -1;
 	}
-	return bad ? -1 : 0;
+	closed = bad ? -1 : 0;
+	return closed;
 }

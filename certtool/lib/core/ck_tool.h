@@ -87,7 +87,10 @@ void ck_progress_init(struct ck_progress *p, const char *noun);
 void ck_progress_tick(struct ck_progress *p);
 void ck_progress_done(struct ck_progress *p);
 
-/* Flushes and closes stdout; returns -1 (and warns) if anything was lost. */
+/*
+ * Flushes and closes stdout; returns -1 (and warns) if anything was lost.
+ * Later calls return the first call's result (stdout stays closed).
+ */
 int ck_close_stdout(void);
 
 #endif /* CK_TOOL_H */
