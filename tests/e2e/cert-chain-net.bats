@@ -36,7 +36,9 @@ setup_file() {
 	HANG_PORT=$(free_port)
 	HUGE_PORT=$(free_port)
 	DOWN_PORT=$(free_port)
-	export D HTTP_PORT OCSP_PORT HANG_PORT HUGE_PORT DOWN_PORT
+	MIS_PORT=$(free_port)
+	SLOW_PORT=$(free_port)
+	export D HTTP_PORT OCSP_PORT HANG_PORT HUGE_PORT DOWN_PORT MIS_PORT SLOW_PORT
 	H=http://127.0.0.1:$HTTP_PORT
 	. "$CK_TOP/tests/fixtures/pki.sh"
 	cd "$D"
@@ -55,9 +57,34 @@ setup_file() {
 	mkleaf huge "$(aia_der "http://127.0.0.1:$HUGE_PORT/nint.der")"
 	mkleaf down "$(aia_der "http://127.0.0.1:$DOWN_PORT/nint.der" "http://127.0.0.1:$DOWN_PORT/ocsp")"
 	mkleaf nocrl "$(aia_der "$H/nint.der")"
+	# Replies that are not what was asked for (tests/harness/aia-server.py).
+	M=http://127.0.0.1:$MIS_PORT
+	for m in garbage trunc empty status500 redirect chunked; do
+		mkleaf "mis-$m" "$(aia_der "$M/$m/nint.der")"
+	done
+	mkleaf mis-notfound "$(aia_der "$M/nothere.der")"
+	# Many leaves, one issuer, one URL; many URLs on a silent server.
+	mkdir -p shared silent many "$D/slow"
+	for i in $(seq 1 30); do
+		(cd shared && cp ../good.key "s$i.key" && cp ../nint.pem ../nint.key . &&
+			pki_cert "s$i" "/CN=s$i.corp.example" nint x $A $Z "$(pki_leaf_exts "s$i.corp.example");$(aia_der "$M/shared-nint.der")")
+	done
+	for i in $(seq 1 10); do
+		(cd silent && cp ../good.key "q$i.key" && cp ../nint.pem ../nint.key . &&
+			pki_cert "q$i" "/CN=q$i.corp.example" nint x $A $Z "$(pki_leaf_exts "q$i.corp.example");$(aia_der "$M/hang/q$i.der")")
+	done
+	# Many chains whose intermediates are only reachable by AIA, each its own,
+	# on a server that answers after 0.5 s (so that fetches overlap).
+	for i in $(seq 1 30); do
+		(cd many && cp ../root.pem ../root.key . && cp ../nint.key "i$i.key" && cp ../good.key "l$i.key" &&
+			pki_cert "i$i" "/O=certkit test/CN=Issuing CA $i" root x $A 20440101000000Z "$pki_ca_exts" &&
+			pki_cert "l$i" "/CN=l$i.corp.example" "i$i" x $A $Z "$(pki_leaf_exts "l$i.corp.example");$(aia_der "http://127.0.0.1:$SLOW_PORT/i$i.der")" &&
+			openssl x509 -in "i$i.pem" -outform DER -out "$D/slow/i$i.der")
+	done
 	openssl x509 -in nint.pem -outform DER -out www/nint.der
 	openssl x509 -in root.pem -outform DER -out www/root.der
 	openssl crl2pkcs7 -nocrl -certfile nint.pem -outform DER -out www/nint.p7c
+	cp www/nint.der www/shared-nint.der
 	# Cross-signed cycle: A is issued by B and B by A; each points at the other by AIA.
 	cp "$CH/pki/k2048a.key" cycA0.key; cp "$CH/pki/k2048d.key" cycB.key; cp "$CH/pki/k2048a.key" cycA.key
 	pki_cert cycA0 "/CN=Cycle A" self x $A $Z "$pki_ca_exts"
@@ -147,14 +174,20 @@ while True:
     c, _ = s.accept(); threading.Thread(target=serve, args=(c,), daemon=True).start()
 PY
 	echo $! >"$D/huge.pid"
+	python3 "$CK_TOP/tests/harness/aia-server.py" "$D/www" "$MIS_PORT" >/dev/null 2>&1 &
+	echo $! >"$D/mis.pid"
+	python3 "$CK_TOP/tests/harness/aia-server.py" "$D/slow" "$SLOW_PORT" --delay 0.5 >/dev/null 2>&1 &
+	echo $! >"$D/slow.pid"
 	wait_port "$HTTP_PORT"
+	wait_port "$MIS_PORT"
+	wait_port "$SLOW_PORT"
 	wait_port "$OCSP_PORT"
 	wait_port "$HANG_PORT"
 	wait_port "$HUGE_PORT"
 }
 
 teardown_file() {
-	for p in http ocsp hang huge; do
+	for p in http ocsp hang huge mis slow; do
 		[ -f "$D/$p.pid" ] && kill "$(cat "$D/$p.pid")" 2>/dev/null
 	done
 	true
@@ -276,4 +309,106 @@ rules() {
 	run -0 cert-chain --roots roots.pem --crl-check good.pem
 	jq_eq "$output" '.path | length' 3
 	jq_eq "$output" '[.revocation[].status] | join(",")' good,good
+}
+
+# The prefetch (the event-driven engine) against the path without it
+# (CERTKIT_NET_ENGINE=0: one URL at a time through libcurl, as before):
+# the same records, in the same order, and the same messages, byte for byte.
+# The path without the engine runs with --jobs 1: with more threads, which
+# of two URLs giving the same certificate is fetched first (the source it is
+# recorded with) is a race there; the engine's order is the input order.
+# Standard input is the file $IN (default: none).
+both_ways() {
+	CERTKIT_NET_ENGINE=0 run --separate-stderr cert-chain --jobs 1 "$@" <"${IN:-/dev/null}"
+	local st0=$status out0=$output err0=$stderr
+	run --separate-stderr cert-chain "$@" <"${IN:-/dev/null}"
+	[ "$status" -eq "$st0" ] || { echo "status $status, without the engine $st0"; return 1; }
+	[ "$output" = "$out0" ] || { first_diff "$out0" "$output"; return 1; }
+	[ "$stderr" = "$err0" ] || { first_diff "$err0" "$stderr"; return 1; }
+}
+
+# first_diff A B: where two outputs part (a line each, from there on, cut).
+first_diff() {
+	python3 - "$1" "$2" <<'PY'
+import sys
+a, b = sys.argv[1], sys.argv[2]
+i = next((k for k in range(min(len(a), len(b))) if a[k] != b[k]), min(len(a), len(b)))
+print("without the engine: ..." + a[max(0, i - 120):i + 200])
+print("with the engine:    ..." + b[max(0, i - 120):i + 200])
+PY
+}
+
+mis_leaves() {
+	for m in garbage trunc empty status500 redirect chunked notfound; do
+		printf '%s\n' "$D/mis-$m.pem"
+	done
+}
+
+@test "cert-chain prefetch: the existing network inputs give the same output with and without the engine" {
+	cd "$D"
+	all=(good.pem revoked.pem hang.pem huge.pem down.pem nocrl.pem cycleaf.pem)
+	both_ways --timeout 2 --roots roots.pem "${all[@]}"
+	[ "$(printf '%s\n' "$output" | jq -s length)" -eq 7 ]
+	both_ways --timeout 2 --crl-check --roots roots.pem "${all[@]}"
+	both_ways --timeout 2 --no-fetch --crl-check --untrusted nint.pem --roots roots.pem "${all[@]}"
+	now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+	both_ways --timeout 2 --ocsp --crl-check --at "$now" --roots roots.pem "${all[@]}"
+	[[ "$output" == *'"method":"ocsp"'* ]]
+	both_ways --timeout 2 --ocsp --at "$now" --format text --roots roots.pem good.pem revoked.pem down.pem
+	# records on stdin (the stream path), leaves of several files
+	cert-read "${all[@]}" >"$BATS_TEST_TMPDIR/in.jsonl"
+	IN=$BATS_TEST_TMPDIR/in.jsonl both_ways --timeout 2 --crl-check --roots roots.pem -
+	[ "$(printf '%s\n' "$output" | jq -s length)" -eq 7 ]
+}
+
+@test "cert-chain prefetch: garbage, truncated, empty, 500, 404, redirected and chunked replies: the same words as libcurl's" {
+	mapfile -t leaves < <(mis_leaves)
+	both_ways --timeout 5 --roots "$D/roots.pem" "${leaves[@]}"
+	msgs=$(printf '%s\n' "$output" | jq -r '.findings[] | select(.rule == "chain.aia_unreachable") | .message' | sed 's/.*nint.der.: //; s/.*nothere.der.: //')
+	[[ "$msgs" == *"received HTTP/0.9 when not allowed"* ]]
+	[[ "$msgs" == *"http status 500"* ]]
+	[[ "$msgs" == *"http status 404"* ]]
+	[[ "$msgs" == *"empty reply from server"* ]]
+	# the redirect and the chunked reply give the issuer
+	[ "$(printf '%s\n' "$output" | jq -r 'select(.certs | length == 3) | .certs[0].subject.cn' | sort | paste -sd ' ')" = "mis-chunked.corp.example mis-redirect.corp.example" ]
+	# huge: cut at the cap, the same message both ways
+	both_ways --timeout 20 --roots "$D/roots.pem" "$D/huge.pem"
+	[[ "$output" == *"response larger than 16777216 bytes"* ]]
+}
+
+@test "cert-chain prefetch: a URL shared by 30 chains is fetched once" {
+	curl -s "http://127.0.0.1:$MIS_PORT/_reset_stats" >/dev/null
+	run -0 cert-chain --roots "$D/roots.pem" "$D"/shared/s*.pem
+	[ "$(printf '%s\n' "$output" | jq -r .status | sort -u)" = ok ]
+	[ "$(printf '%s\n' "$output" | jq -s length)" -eq 30 ]
+	jq_eq "$(curl -s "http://127.0.0.1:$MIS_PORT/_stats")" '.hits["/shared-nint.der"]' 1
+	# and so it was without the engine (the per-run cache): the same output
+	out=$output
+	CERTKIT_NET_ENGINE=0 run -0 cert-chain --roots "$D/roots.pem" "$D"/shared/s*.pem
+	[ "$output" = "$out" ]
+}
+
+@test "cert-chain prefetch: 30 intermediates reachable only by AIA are fetched concurrently" {
+	curl -s "http://127.0.0.1:$SLOW_PORT/_reset_stats" >/dev/null
+	run -0 --separate-stderr cert-chain --roots "$D/roots.pem" "$D"/many/l*.pem
+	[ "$(printf '%s\n' "$output" | jq -s '[.[] | select(.status == "ok" and (.path | length) == 3)] | length')" -eq 30 ]
+	stats=$(curl -s "http://127.0.0.1:$SLOW_PORT/_stats")
+	# every URL once, most of them in flight together (each answer takes 0.5 s)
+	jq_eq "$stats" '[.hits[]] | add' 30
+	jq_eq "$stats" '.max_open >= 20' true
+	out=$output
+	# without the engine: one URL at a time per worker thread, the same output
+	curl -s "http://127.0.0.1:$SLOW_PORT/_reset_stats" >/dev/null
+	CERTKIT_NET_ENGINE=0 run -0 --separate-stderr cert-chain --jobs 2 --roots "$D/roots.pem" "$D"/many/l*.pem
+	[ "$output" = "$out" ]
+	jq_eq "$(curl -s "http://127.0.0.1:$SLOW_PORT/_stats")" '.max_open <= 2' true
+}
+
+@test "cert-chain prefetch: 10 URLs on a silent server cost one --timeout, not ten" {
+	start=$(date +%s)
+	run -2 --separate-stderr cert-chain --timeout 2 --roots "$D/roots.pem" "$D"/silent/q*.pem
+	elapsed=$(( $(date +%s) - start ))
+	# one at a time this is 10 x 2 s; fetched together, one timeout (2 s) and the checks
+	[ "$elapsed" -lt 8 ]
+	[ "$(printf '%s\n' "$output" | jq -r '.findings[] | select(.rule == "chain.aia_unreachable") | .message' | grep -c 'timed out after 2000 ms')" -eq 10 ]
 }

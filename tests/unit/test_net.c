@@ -149,6 +149,78 @@ test_http_parse(void **state)
 	}
 }
 
+/* A POST job's bytes, as ck_http sends them (method, headers, body). */
+static void
+test_http_post_job(void **state)
+{
+	static const unsigned char body[] = { 0x30, 0x03, 0x02, 0x01, 0x00 };
+	struct ck_fetch_opts o;
+	struct ck_net_http_req h = { .req = NULL };
+	struct ck_net_job job;
+	static const char head[] = "POST /ocsp HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n"
+	    "User-Agent: " CK_FETCH_USER_AGENT "\r\nAccept: */*\r\n"
+	    "Content-Type: application/ocsp-request\r\nContent-Length: 5\r\n"
+	    "Connection: close\r\n\r\n";
+
+	(void)state;
+	ck_fetch_opts_init(&o);
+	assert_int_equal(ck_net_http_post_job(&h, "http://127.0.0.1:8080/ocsp", body,
+	    sizeof(body), "application/ocsp-request", &o, &job), 0);
+	assert_int_equal(job.request_len, sizeof(head) - 1 + sizeof(body));
+	assert_memory_equal(job.request, head, sizeof(head) - 1);
+	assert_memory_equal(job.request + sizeof(head) - 1, body, sizeof(body));
+	assert_int_equal(job.port, 8080);
+	/* A GET is the same without body headers; a header injection is refused. */
+	assert_int_equal(ck_net_http_job(&h, "http://127.0.0.1:8080/x.crl", &o, &job), 0);
+	assert_memory_equal(job.request, "GET /x.crl HTTP/1.1\r\n", 21);
+	assert_null(strstr((const char *)job.request, "Content-Length"));
+	assert_int_equal(ck_net_http_post_job(&h, "http://127.0.0.1/ocsp", body, sizeof(body),
+	    "a/b\r\nX-Evil: 1", &o, &job), -1);
+	ck_net_http_req_release(&h);
+}
+
+/* ck_net_http_reply's words for broken replies: libcurl's (ck_http's). */
+static void
+test_http_reply_words(void **state)
+{
+	static const struct {
+		const char *reply;
+		int rc;
+		const char *msg;
+	} cases[] = {
+		{ "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789", -1,
+		    "transfer closed with 90 bytes remaining to read" },
+		{ "HTTP/1.1 200 OK\r\ncontent-length:  12\r\n\r\nabc", -1,
+		    "transfer closed with 9 bytes remaining to read" },
+		{ "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n9\r\nabc", -1,
+		    "transfer closed with outstanding read data remaining" },
+		{ "hello\r\n", -1, "unsupported protocol (only http and https): "
+		    "received HTTP/0.9 when not allowed" },
+		{ "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n", -1, "http status 404" },
+		{ "HTTP/1.1 301 Moved\r\nLocation: /y\r\nContent-Length: 0\r\n\r\n", 1, "" },
+		{ "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc", 0, "" },
+	};
+	struct ck_fetch_opts o;
+	struct ck_net_job job = { .host = "127.0.0.1" };
+
+	(void)state;
+	ck_fetch_opts_init(&o);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct ck_net_result res = { .status = CK_NET_OK };
+		struct ck_err err = { 0 };
+		unsigned char *body;
+		size_t len;
+
+		res.reply = (unsigned char *)strdup(cases[i].reply);
+		assert_non_null(res.reply);
+		res.reply_len = strlen(cases[i].reply);
+		assert_int_equal(ck_net_http_reply(&job, &res, &o, &body, &len, &err), cases[i].rc);
+		if (cases[i].rc < 0)
+			assert_string_equal(err.msg, cases[i].msg);
+		free(res.reply);
+	}
+}
+
 static void
 test_names(void **state)
 {
@@ -671,6 +743,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_http_done),
 		cmocka_unit_test(test_http_parse),
+		cmocka_unit_test(test_http_post_job),
+		cmocka_unit_test(test_http_reply_words),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_tcp_outcomes),
 		cmocka_unit_test(test_udp),

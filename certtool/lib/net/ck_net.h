@@ -342,6 +342,14 @@ struct ck_net_http_req {
 };
 int ck_net_http_job(struct ck_net_http_req *h, const char *url, const struct ck_fetch_opts *o,
     struct ck_net_job *job);
+/*
+ * The same for a POST of body[0..body_len) (at most 1 MiB) with
+ * content_type (NULL: no Content-Type header), as ck_http(url, body, ...)
+ * sends it; body == NULL is ck_net_http_job's GET.
+ */
+int ck_net_http_post_job(struct ck_net_http_req *h, const char *url, const unsigned char *body,
+    size_t body_len, const char *content_type, const struct ck_fetch_opts *o,
+    struct ck_net_job *job);
 int ck_net_http_reply(const struct ck_net_job *job, struct ck_net_result *res,
     const struct ck_fetch_opts *o, unsigned char **body, size_t *len, struct ck_err *err);
 void ck_net_http_req_release(struct ck_net_http_req *h);

@@ -1,5 +1,5 @@
 /*
- * ck_net_http: HTTP(S) GETs as engine jobs, with ck_http's rules and words
+ * ck_net_http: HTTP(S) GETs and POSTs as engine jobs, with ck_http's rules and words
  * (ck_fetch.h): verification unless insecure, the size cap on the body,
  * status >= 400 an error, the same messages for the failures libcurl
  * reports.  Redirects are not followed here: the caller reads those URLs
@@ -8,6 +8,7 @@
 #include "ck_net.h"
 #include "ck_url.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,15 +27,17 @@ ck_net_http_req_release(struct ck_net_http_req *h)
 }
 
 /*
- * The GET request as libcurl sends it (RFC 9112 section 3: origin-form
- * target without the fragment, Host with a non-default port).
+ * The request as libcurl sends it (RFC 9112 section 3: origin-form target
+ * without the fragment, Host with a non-default port): a GET, or a POST of
+ * body with its Content-Type and Content-Length (RFC 9110 section 8.6).
  */
 static int
-request(struct ck_net_http_req *h, const struct ck_url *u)
+request(struct ck_net_http_req *h, const struct ck_url *u, const unsigned char *body,
+    size_t body_len, const char *content_type)
 {
 	const char *path = u->rest;
 	size_t plen = strcspn(path, "#");
-	char port[16] = "";
+	char port[16] = "", extra[320] = "";
 	int need;
 
 	for (size_t i = 0; i < plen; i++)
@@ -42,17 +45,32 @@ request(struct ck_net_http_req *h, const struct ck_url *u)
 			return -1;	/* libcurl refuses or re-encodes these */
 	if (u->hp.port != ck_url_default_port(u->scheme))
 		snprintf(port, sizeof(port), ":%u", u->hp.port);
-	for (;;) {
-		need = snprintf(h->req, h->cap, "GET %s%.*s HTTP/1.1\r\nHost: %s%s%s%s\r\n"
-		    "User-Agent: " CK_FETCH_USER_AGENT "\r\nAccept: */*\r\n"
-		    "Connection: close\r\n\r\n", plen == 0 || path[0] != '/' ? "/" : "",
-		    (int)plen, path, u->hp.v6 ? "[" : "", u->hp.host, u->hp.v6 ? "]" : "", port);
-		if (need < 0)
+	if (body != NULL) {
+		if (content_type != NULL && strpbrk(content_type, "\r\n") != NULL)
 			return -1;
-		if ((size_t)need < h->cap)
-			return need;
+		need = snprintf(extra, sizeof(extra), "%s%.200s%sContent-Length: %zu\r\n",
+		    content_type != NULL ? "Content-Type: " : "",
+		    content_type != NULL ? content_type : "", content_type != NULL ? "\r\n" : "",
+		    body_len);
+		if (need < 0 || (size_t)need >= sizeof(extra))
+			return -1;
+	}
+	for (;;) {
+		need = snprintf(h->req, h->cap, "%s %s%.*s HTTP/1.1\r\nHost: %s%s%s%s\r\n"
+		    "User-Agent: " CK_FETCH_USER_AGENT "\r\nAccept: */*\r\n%s"
+		    "Connection: close\r\n\r\n", body != NULL ? "POST" : "GET",
+		    plen == 0 || path[0] != '/' ? "/" : "",
+		    (int)plen, path, u->hp.v6 ? "[" : "", u->hp.host, u->hp.v6 ? "]" : "", port,
+		    extra);
+		if (need < 0 || (body != NULL && body_len > (size_t)-1 - (size_t)need - 1))
+			return -1;
+		if ((size_t)need + (body != NULL ? body_len : 0) < h->cap) {
+			if (body != NULL && body_len > 0)
+				memcpy(h->req + need, body, body_len);
+			return need + (int)(body != NULL ? body_len : 0);
+		}
 		free(h->req);
-		h->cap = (size_t)need + 1;
+		h->cap = (size_t)need + (body != NULL ? body_len : 0) + 1;
 		if ((h->req = malloc(h->cap)) == NULL) {
 			h->cap = 0;
 			return -1;
@@ -64,13 +82,23 @@ int
 ck_net_http_job(struct ck_net_http_req *h, const char *url, const struct ck_fetch_opts *o,
     struct ck_net_job *job)
 {
+	return ck_net_http_post_job(h, url, NULL, 0, NULL, o, job);
+}
+
+int
+ck_net_http_post_job(struct ck_net_http_req *h, const char *url, const unsigned char *body,
+    size_t body_len, const char *content_type, const struct ck_fetch_opts *o,
+    struct ck_net_job *job)
+{
 	static const char *const schemes[] = { "http", "https", NULL };
 	struct ck_url u;
 	struct ck_err err;
 	int len;
 
 	if (o->http_header != NULL || o->http_user != NULL ||
-	    ck_url_parse(url, schemes, 0, &u, &err) != 0 || (len = request(h, &u)) < 0)
+	    body_len > (1u << 20) ||
+	    ck_url_parse(url, schemes, 0, &u, &err) != 0 ||
+	    (len = request(h, &u, body, body_len, content_type)) < 0)
 		return -1;
 	memset(job, 0, sizeof(*job));
 	job->kind = CK_NET_TCP;
@@ -86,6 +114,33 @@ ck_net_http_job(struct ck_net_http_req *h, const char *url, const struct ck_fetc
 	job->reply_done = ck_net_http_done;
 	job->timeout_ms = o->timeout_ms;
 	return 0;
+}
+
+/*
+ * The Content-Length of the head in buf[0..len) (the reply as read), or -1
+ * when there is none or the head is incomplete.
+ */
+static long long
+content_length(const unsigned char *buf, size_t len)
+{
+	static const char name[] = "\r\ncontent-length:";
+	size_t i, k, n = sizeof(name) - 1;
+	long long cl = -1;
+
+	for (i = 0; i + 4 <= len && memcmp(buf + i, "\r\n\r\n", 4) != 0; i++) {
+		if (i + n > len)
+			break;
+		for (k = 0; k < n && tolower(buf[i + k]) == name[k]; k++)
+			;
+		if (k < n)
+			continue;
+		for (k = i + n; k < len && (buf[k] == ' ' || buf[k] == '\t'); k++)
+			;
+		for (cl = 0; k < len && isdigit(buf[k]) && cl < (1ll << 50); k++)
+			cl = cl * 10 + (buf[k] - '0');
+		return cl;
+	}
+	return cl;
 }
 
 int
@@ -109,10 +164,19 @@ ck_net_http_reply(const struct ck_net_job *job, struct ck_net_result *res,
 		if (res->reply_len == 0)
 			return ck_err_set(err, CK_E_NET, "empty reply from server");
 		if (status == 0)
-			return ck_err_set(err, CK_E_NET, "received HTTP/0.9 when not allowed");
-		if (p != 0)
+			return ck_err_set(err, CK_E_USAGE, "unsupported protocol (only http and "
+			    "https): received HTTP/0.9 when not allowed");
+		if (p != 0) {
+			/* libcurl's words: the bytes missing when the length was announced. */
+			long long cl = content_length(res->reply, res->reply_len);
+
+			if (cl >= 0 && *body != NULL && (unsigned long long)cl > *len)
+				return ck_err_set(err, CK_E_NET,
+				    "transfer closed with %lld bytes remaining to read",
+				    cl - (long long)*len);
 			return ck_err_set(err, CK_E_NET,
 			    "transfer closed with outstanding read data remaining");
+		}
 		(*body)[*len] = '\0';	/* within the reply: *len <= what was read */
 		return 0;
 	case CK_NET_TIMEOUT:

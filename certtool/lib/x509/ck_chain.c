@@ -239,12 +239,13 @@ revoked_on(STACK_OF(X509_CRL) *crls, X509 *x, char *why, size_t size)
  * the CRLs of the path's distribution points, mixed.
  */
 static void
-crl_statuses(struct ck_chain_ctx *c, X509 *leaf, STACK_OF(X509) *untrusted,
+crl_statuses(struct ck_chain_fx *fx, X509 *leaf, STACK_OF(X509) *untrusted,
     STACK_OF(X509) *path, struct ck_rev_result *res)
 {
 	STACK_OF(X509_CRL) *crls = sk_X509_CRL_new_null();
 	STACK_OF(X509) *p2 = NULL;
 	struct vrun *r = calloc(1, sizeof(*r));
+	struct ck_chain_ctx *c = fx->c;
 	int i, n = sk_X509_num(path), t2;
 
 	for (i = 0; i < n; i++) {
@@ -260,7 +261,7 @@ crl_statuses(struct ck_chain_ctx *c, X509 *leaf, STACK_OF(X509) *untrusted,
 		struct ck_rev_result cdp;
 
 		memset(&cdp, 0, sizeof(cdp));
-		ck_revoke_cdp_crls(sk_X509_value(path, i), ck_chain_rev_fetch, c, crls, &cdp);
+		ck_revoke_cdp_crls(sk_X509_value(path, i), ck_chain_rev_fetch, fx, crls, &cdp);
 		snprintf(res[i].url, sizeof(res[i].url), "%s", cdp.url);
 		if (cdp.url[0] != '\0' && cdp.why[0] != '\0')
 			snprintf(res[i].why, sizeof(res[i].why), "%s", cdp.why);
@@ -306,16 +307,17 @@ out:
 }
 
 static void
-revocation(struct ck_chain_ctx *c, X509 *leaf, STACK_OF(X509) *untrusted, STACK_OF(X509) *path,
+revocation(struct ck_chain_fx *fx, X509 *leaf, STACK_OF(X509) *untrusted, STACK_OF(X509) *path,
     int trusted, json_t *rev, json_t *f)
 {
+	struct ck_chain_ctx *c = fx->c;
 	int i, n = sk_X509_num(path);
 	/* The anchor is trusted as configured; it has no issuer to ask. */
 	int last = trusted ? n - 1 : n;
 	struct ck_rev_result *crl = NULL;
 
 	if (c->o.crl_check && n > 0 && (crl = calloc((size_t)n, sizeof(*crl))) != NULL)
-		crl_statuses(c, leaf, untrusted, path, crl);
+		crl_statuses(fx, leaf, untrusted, path, crl);
 	for (i = 0; i < last && i + 1 < n; i++) {
 		X509 *x = sk_X509_value(path, i), *iss = sk_X509_value(path, i + 1);
 		struct ck_rev_result r;
@@ -326,7 +328,8 @@ revocation(struct ck_chain_ctx *c, X509 *leaf, STACK_OF(X509) *untrusted, STACK_
 		memset(&r, 0, sizeof(r));
 		r.status = CK_REV_UNKNOWN;
 		if (c->o.ocsp)
-			ck_revoke_ocsp(x, iss, c->store, c->o.at, ck_chain_rev_fetch, c, &r, &err);
+			ck_revoke_ocsp(x, iss, c->store, c->o.at, ck_chain_rev_fetch, fx,
+			    c->engine ? c->nonce_key : NULL, &r, &err);
 		if (crl != NULL && r.status == CK_REV_UNKNOWN &&
 		    (crl[i].status != CK_REV_UNKNOWN || !c->o.ocsp))
 			r = crl[i];
@@ -352,6 +355,13 @@ revocation(struct ck_chain_ctx *c, X509 *leaf, STACK_OF(X509) *untrusted, STACK_
 json_t *
 ck_chain_check(struct ck_chain_ctx *c, const json_t *certs, int *status, struct ck_err *err)
 {
+	return ck_chain_check_probe(c, certs, status, err, NULL);
+}
+
+json_t *
+ck_chain_check_probe(struct ck_chain_ctx *c, const json_t *certs, int *status,
+    struct ck_err *err, struct ck_chain_probe *probe)
+{
 	size_t i, n = json_array_size(certs);
 	struct ck_chain_input *in;
 	json_t *rec = NULL;
@@ -375,7 +385,7 @@ ck_chain_check(struct ck_chain_ctx *c, const json_t *certs, int *status, struct 
 		}
 		in[i].der = der;
 	}
-	rec = ck_chain_check_der(c, in, n, status, err);
+	rec = ck_chain_check_der_probe(c, in, n, status, err, probe);
 out:
 	for (i = 0; i < n; i++)
 		free((unsigned char *)in[i].der);
@@ -387,6 +397,14 @@ json_t *
 ck_chain_check_der(struct ck_chain_ctx *c, const struct ck_chain_input *in, size_t n,
     int *status, struct ck_err *err)
 {
+	return ck_chain_check_der_probe(c, in, n, status, err, NULL);
+}
+
+json_t *
+ck_chain_check_der_probe(struct ck_chain_ctx *c, const struct ck_chain_input *in, size_t n,
+    int *status, struct ck_err *err, struct ck_chain_probe *probe)
+{
+	struct ck_chain_fx fx = { c, probe };
 	size_t i;
 	STACK_OF(X509) *input = NULL, *untrusted = NULL, *path = NULL;
 	json_t *rec = NULL, *findings = NULL, *visited = NULL, *jpath, *jcerts, *rev;
@@ -455,7 +473,7 @@ ck_chain_check_der(struct ck_chain_ctx *c, const struct ck_chain_input *in, size
 			    sk_X509_num(path) == 0)
 				break;
 			before = sk_X509_num(extra);
-			if (ck_chain_aia_fetch(c, sk_X509_value(path, sk_X509_num(path) - 1), extra, visited,
+			if (ck_chain_aia_fetch(&fx, sk_X509_value(path, sk_X509_num(path) - 1), extra, visited,
 			    findings, &budget) == 0)
 				break;
 			for (k = before; k < sk_X509_num(extra); k++)
@@ -491,7 +509,7 @@ ck_chain_check_der(struct ck_chain_ctx *c, const struct ck_chain_input *in, size
 	anchor_checks(c, path, trusted, findings);
 	rev = json_object();
 	if (c->o.crl_check || c->o.ocsp)
-		revocation(c, leaf, untrusted, path, trusted, rev, findings);
+		revocation(&fx, leaf, untrusted, path, trusted, rev, findings);
 
 	if ((rec = ck_record_new("chain")) == NULL)
 		goto nomem;

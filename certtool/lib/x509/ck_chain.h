@@ -118,6 +118,47 @@ struct ck_chain_input {
 json_t *ck_chain_check_der(struct ck_chain_ctx *c, const struct ck_chain_input *in, size_t n,
     int *status, struct ck_err *err);
 
+/*
+ * Prefetching (ck_chain_run does it per batch).  A probing check is
+ * ck_chain_check with a probe: it fetches nothing over the network; every
+ * URL it would fetch (AIA caIssuers, CDP CRLs, OCSP requests) that the
+ * run's cache does not hold is noted for ck_chain_prefetch and
+ * probe->missed is set.  Its record is the final one when missed is 0 (all
+ * it needed was in the cache), and must be thrown away otherwise: check
+ * again after ck_chain_prefetch (AIA goes one issuer further each round).
+ *
+ * ck_chain_prefetch_init turns the engine on for the run (before any
+ * check): OCSP requests get a nonce derived from a per-run random key, so
+ * a request and its answer can be fetched ahead and cached like a GET.
+ * Without it, checks fetch one URL at a time (libcurl) and OCSP requests
+ * are sent each time with a random nonce, as before the engine.
+ *
+ * ck_chain_prefetch fetches every noted URL at once through ck_net (at
+ * most concurrency connections, each bounded by the --timeout and the
+ * size cap of ck_chain_opts.net, ck_http's rules and words), hands
+ * redirects, URLs the engine does not read as libcurl would, and ldap://
+ * to ck_fetch (in threads beside each other), and puts every outcome,
+ * failures included, into the run's cache.  The certificates of AIA
+ * answers are then taken into the run's certificate cache in the order of
+ * the probes that asked (probe->index, then the order within the check),
+ * so that the source a certificate is recorded with is the one checking
+ * the items one by one would give, however the threads ran.  Returns how
+ * many URLs it fetched (0: none was noted).
+ */
+struct ck_chain_probe {
+	int missed;
+	size_t index;	/* the item's place in the batch (set by the caller) */
+	unsigned seq;	/* URLs noted so far (ck_chain's) */
+};
+void ck_chain_prefetch_init(struct ck_chain_ctx *c);
+/* 1 when checks may touch the network (AIA fetching, CRL check, OCSP). */
+int ck_chain_uses_network(const struct ck_chain_ctx *c);
+json_t *ck_chain_check_probe(struct ck_chain_ctx *c, const json_t *certs, int *status,
+    struct ck_err *err, struct ck_chain_probe *probe);
+json_t *ck_chain_check_der_probe(struct ck_chain_ctx *c, const struct ck_chain_input *in,
+    size_t n, int *status, struct ck_err *err, struct ck_chain_probe *probe);
+size_t ck_chain_prefetch(struct ck_chain_ctx *c, long concurrency);
+
 /* The chain.* finding ids of this module (verify errors, revocation, AIA, hashes). */
 const struct ck_ruleset *ck_chain_ruleset(void);
 

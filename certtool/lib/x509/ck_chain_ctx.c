@@ -115,7 +115,6 @@ void
 ck_chain_ctx_free(struct ck_chain_ctx *c)
 {
 	size_t i;
-	struct uentry *u, *un;
 
 	if (c == NULL)
 		return;
@@ -138,12 +137,7 @@ ck_chain_ctx_free(struct ck_chain_ctx *c)
 			free(e);
 		}
 	}
-	for (u = c->urls; u != NULL; u = un) {
-		un = u->next;
-		free(u->url);
-		ck_blobs_release(&u->blobs);
-		free(u);
-	}
+	ck_chain_net_release(c);
 	X509_STORE_free(c->store);
 	EVP_MD_free(c->sha256);
 	sk_X509_CRL_pop_free(c->crls, X509_CRL_free);

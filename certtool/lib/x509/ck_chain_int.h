@@ -8,7 +8,9 @@
  *                      cached signature verification), CERTKIT_NO_FASTPATH=1
  *   ck_chain_cache.c   the certificate cache (parsed once per run)
  *   ck_chain_trust.c   loading roots, intermediates, root hash lists
- *   ck_chain_net.c     AIA/CRL fetching through ck_fetch, cached per run
+ *   ck_chain_net.c     AIA/CRL/OCSP fetching, cached per run: the prefetch
+ *                      (every URL a batch needs, at once through ck_net),
+ *                      then ck_fetch (libcurl, LDAP) for what is left
  *   ck_chain.c         one validation run
  *   ck_chain_text.c    text output
  */
@@ -22,6 +24,7 @@
 #include <openssl/x509.h>
 
 #define CACHE_SLOTS 4096
+#define URL_SLOTS 4096
 #define MAX_VERRS 64
 #define MAX_PATH 64		/* certificates of one path judged by the policy */
 #define MAX_HASHES 256
@@ -42,12 +45,37 @@ struct centry {
 	struct centry *next;
 };
 
+/*
+ * A fetched URL, by key: the URL for a GET, "POST <sha256 of the body>
+ * <url>" for a POST (an OCSP request, built the same way each time in a run).
+ */
 struct uentry {
-	char *url;
+	char *key;
 	struct ck_blobs blobs;
 	int failed;
-	char why[200];
+	int code;		/* the ck_err code of the failure */
+	char why[CK_ERR_MSG_MAX];
 	struct uentry *next;
+};
+
+/* A URL a probing check asked for and did not find (ck_chain_prefetch fetches it). */
+struct want {
+	char *key;
+	char *url;
+	unsigned char *body;	/* POST body, NULL for a GET */
+	size_t body_len;
+	const char *ctype;	/* POST content type (static string) */
+	int aia;		/* asked for as AIA caIssuers (holds certificates) */
+	size_t index;		/* the first probe that asked: its index, */
+	unsigned seq;		/* and the place in its order */
+	struct want *next;	/* hash chain */
+	struct want *all;	/* every want, newest first */
+};
+
+/* What the fetch functions get: the run, and the probe of a probing check (or NULL). */
+struct ck_chain_fx {
+	struct ck_chain_ctx *c;
+	struct ck_chain_probe *probe;
 };
 
 struct hash {
@@ -61,7 +89,12 @@ struct ck_chain_ctx {
 	STACK_OF(X509) *pool;
 	pthread_mutex_t mu;
 	struct centry *tab[CACHE_SLOTS];
-	struct uentry *urls;
+	struct uentry *urls[URL_SLOTS];	/* fetched URLs (ck_chain_net.c) */
+	struct want *wants[URL_SLOTS];	/* URLs probing checks missed */
+	struct want *want_all;
+	size_t nwants;
+	int engine;			/* ck_chain_prefetch_init was called */
+	unsigned char nonce_key[32];	/* OCSP nonces within the run (engine) */
 	struct hash hashes[MAX_HASHES];
 	size_t nhashes;
 	int use_hashes;
@@ -125,14 +158,25 @@ int ck_chain_blob_certs(struct ck_chain_ctx *c, const unsigned char *buf, size_t
 int ck_chain_anchor_hash_known(const struct ck_chain_ctx *c, X509 *x);
 
 /* ck_chain_net.c */
-int ck_chain_fetch_cached(struct ck_chain_ctx *c, const char *url, struct ck_blobs *out,
+/*
+ * url's blobs from the run's cache, else fetched (and cached); a probing
+ * check (fx->probe) fetches nothing over the network: the URL is noted for
+ * ck_chain_prefetch, the probe marked missed, and the call fails.
+ */
+int ck_chain_fetch_cached(struct ck_chain_fx *fx, const char *url, struct ck_blobs *out,
     struct ck_err *err);
-/* The ck_revoke fetch function: GETs cached per run, POSTs (OCSP) not. */
+/*
+ * The ck_revoke fetch function (ctx: a struct ck_chain_fx): GETs cached per
+ * run; POSTs (OCSP) cached too with the engine (their nonce is derived, so
+ * the same request repeats), else sent each time.
+ */
 int ck_chain_rev_fetch(void *ctx, const char *url, const unsigned char *body, size_t body_len,
     const char *content_type, unsigned char **out, size_t *len, struct ck_err *err);
 /* AIA caIssuers of x fetched into pool; returns how many new certificates. */
-int ck_chain_aia_fetch(struct ck_chain_ctx *c, X509 *x, STACK_OF(X509) *pool, json_t *visited,
+int ck_chain_aia_fetch(struct ck_chain_fx *fx, X509 *x, STACK_OF(X509) *pool, json_t *visited,
     json_t *findings, int *budget);
+/* Frees the URL cache and the wants (ck_chain_ctx_free). */
+void ck_chain_net_release(struct ck_chain_ctx *c);
 
 /* ck_chain_fast.c */
 /* 1 unless CERTKIT_NO_FASTPATH=1 (or this OpenSSL has no fast path). */

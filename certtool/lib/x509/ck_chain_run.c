@@ -8,6 +8,7 @@
 #include "ck_grow.h"
 #include "ck_err.h"
 #include "ck_group.h"
+#include "ck_net.h"
 #include "ck_pool.h"
 #include "ck_record.h"
 #include "ck_text.h"
@@ -17,6 +18,13 @@
 #define WINDOW_PER_JOB 64
 #define WAKE_BATCH 32		/* the printer is woken for this many finished items */
 #define CLAIM 16		/* a worker takes up to this many items at a time */
+/*
+ * Prefetch rounds per batch: AIA goes one issuer further per round (at most
+ * ck_chain_opts.max_fetch URLs per candidate), then the CRLs and OCSP
+ * answers of the path found.  What is still missing after them is fetched
+ * by the check itself.
+ */
+#define MAX_ROUNDS 32
 
 /*
  * One output slot, printed in input order: a record to pass through, a
@@ -32,6 +40,7 @@ struct item {
 	json_t *out;		/* records to print (chain and error records) */
 	char *text;		/* JSON Lines of out, serialised by the worker */
 	int status;
+	int ready;		/* out is final (a probing check that missed nothing) */
 };
 
 struct ck_chain_run {
@@ -44,18 +53,20 @@ struct ck_chain_run {
 	size_t n, cap, ncand;
 	int progress;			/* stderr is a terminal */
 	unsigned long nprinted;
+	int prefetch;			/* fetch each batch's URLs ahead (ck_chain_prefetch) */
 };
 
 /* Checks one candidate; appends the chain (or error) record to out. */
 static int
-check_certs(struct ck_chain_ctx *ctx, json_t *certs, const char *source, json_t *out)
+check_certs(struct ck_chain_ctx *ctx, json_t *certs, const char *source, json_t *out,
+    struct ck_chain_probe *probe)
 {
 	struct ck_err err;
 	int st = CK_UNKNOWN;
 	json_t *rec;
 
 	ck_err_clear(&err);
-	rec = ck_chain_check(ctx, certs, &st, &err);
+	rec = ck_chain_check_probe(ctx, certs, &st, &err, probe);
 	if (rec == NULL) {
 		rec = ck_error_record_err(source, &err);
 		st = CK_UNKNOWN;
@@ -64,8 +75,13 @@ check_certs(struct ck_chain_ctx *ctx, json_t *certs, const char *source, json_t 
 	return st;
 }
 
+/*
+ * Checks one item into it->out (and it->text).  A probing check (probe set)
+ * that missed a URL leaves nothing: the item is checked again after the
+ * prefetch; one that missed nothing is final (it->ready).
+ */
 static void
-run_item(struct ck_chain_run *r, struct item *it)
+check_item(struct ck_chain_run *r, struct item *it, struct ck_chain_probe *probe)
 {
 	size_t failed;
 
@@ -73,16 +89,23 @@ run_item(struct ck_chain_run *r, struct item *it)
 	it->status = CK_OK;
 	if (it->file != NULL) {
 		/* FILE arguments keep their DER from the load (ck_group_der). */
-		struct ck_group_der gd = { .ctx = r->ctx, .out = it->out, .status = CK_OK };
+		struct ck_group_der gd = { .ctx = r->ctx, .out = it->out, .status = CK_OK,
+			.probe = probe };
 
 		ck_load_source_der(it->file, r->lo, ck_group_der_emit, &gd);
 		ck_group_der_done(&gd);
 		it->status = gd.status;
 	} else if (it->certs != NULL) {
-		it->status = check_certs(r->ctx, it->certs, it->source, it->out);
-		json_decref(it->certs);
-		it->certs = NULL;
+		it->status = check_certs(r->ctx, it->certs, it->source, it->out, probe);
 	}
+	if (probe != NULL && probe->missed) {
+		json_decref(it->out);
+		it->out = NULL;
+		return;
+	}
+	json_decref(it->certs);
+	it->certs = NULL;
+	it->ready = probe != NULL;
 	if (r->format == CK_FMT_JSON) {
 		it->text = ck_record_lines(it->out, &failed);
 		if (failed > 0)
@@ -150,7 +173,39 @@ pool_run(void *arg, size_t i)
 {
 	struct ck_chain_run *r = arg;
 
-	run_item(r, &r->items[i]);
+	if (!r->items[i].ready)
+		check_item(r, &r->items[i], NULL);
+}
+
+/*
+ * A probing check of item i.  A FILE argument that is itself a network
+ * source (any URL) is not read twice: it is checked once, at the end.
+ */
+static void
+probe_run(void *arg, size_t i)
+{
+	struct ck_chain_run *r = arg;
+	struct item *it = &r->items[i];
+	struct ck_chain_probe probe = { .index = i };
+
+	if (it->file != NULL && strstr(it->file, "://") != NULL)
+		return;
+	check_item(r, it, &probe);
+}
+
+static void
+probe_done(void *arg, size_t i)
+{
+	(void)arg;
+	(void)i;
+}
+
+static int
+probe_skip(void *arg, size_t i)
+{
+	const struct item *it = &((struct ck_chain_run *)arg)->items[i];
+
+	return it->pass != NULL || it->ready;
 }
 
 static void
@@ -190,8 +245,22 @@ run_items(struct ck_chain_run *r)
 	struct ck_pool_ops ops = { .run = pool_run, .done = pool_done,
 		.release = pool_release, .skip = pool_skip, .arg = r, .window = WINDOW_PER_JOB,
 		.claim = CLAIM, .batch = WAKE_BATCH };
+	struct ck_pool_ops probe = { .run = probe_run, .done = probe_done, .skip = probe_skip,
+		.arg = r, .window = WINDOW_PER_JOB, .claim = CLAIM, .batch = WAKE_BATCH };
+	long jobs = r->jobs < (long)r->ncand ? r->jobs : (long)r->ncand;
 
-	ck_pool_run(&ops, r->n, r->jobs < (long)r->ncand ? r->jobs : (long)r->ncand);
+	/*
+	 * Prefetch: probing checks note the URLs they need; all of them are
+	 * fetched at once; again, until a round needs nothing new.  Then the
+	 * items are printed in order, the ones still missing something checked
+	 * now (with the cache full, they wait on no network).
+	 */
+	for (int round = 0; r->prefetch && r->ncand > 0 && round < MAX_ROUNDS; round++) {
+		ck_pool_run(&probe, r->n, jobs);
+		if (ck_chain_prefetch(r->ctx, CK_NET_CONCURRENCY_DEFAULT) == 0)
+			break;
+	}
+	ck_pool_run(&ops, r->n, jobs);
 	r->n = 0;
 	r->ncand = 0;
 }
@@ -250,6 +319,7 @@ struct ck_chain_run *
 ck_chain_run_new(struct ck_chain_ctx *ctx, const struct ck_load_opts *lo, int format, long jobs)
 {
 	struct ck_chain_run *r = calloc(1, sizeof(*r));
+	const char *env;
 
 	if (r == NULL)
 		return NULL;
@@ -258,6 +328,12 @@ ck_chain_run_new(struct ck_chain_ctx *ctx, const struct ck_load_opts *lo, int fo
 	r->format = format;
 	r->jobs = jobs;
 	r->progress = ck_progress_enabled();
+	/* CERTKIT_NET_ENGINE=0: one URL at a time through libcurl, as before the engine. */
+	env = getenv("CERTKIT_NET_ENGINE");
+	if ((env == NULL || strcmp(env, "0") != 0) && ck_chain_uses_network(ctx)) {
+		ck_chain_prefetch_init(ctx);
+		r->prefetch = 1;
+	}
 	return r;
 }
 

@@ -68,7 +68,7 @@ der_close(struct ck_group_der *g)
 	if (g->n == 0)
 		return;
 	ck_err_clear(&err);
-	rec = ck_chain_check_der(g->ctx, g->in, g->n, &st, &err);
+	rec = ck_chain_check_der_probe(g->ctx, g->in, g->n, &st, &err, g->probe);
 	if (rec == NULL) {
 		rec = ck_error_record_err(strchr(g->key, ' ') + 1, &err);
 		st = CK_UNKNOWN;

@@ -48,6 +48,7 @@ struct ck_group_der {
 	struct ck_chain_ctx *ctx;
 	json_t *out;
 	int status;
+	struct ck_chain_probe *probe;	/* NULL, or checks are probing (ck_chain.h) */
 	/* private */
 	struct ck_chain_input *in;	/* rec owned (one reference), der malloc'd */
 	size_t n, cap;

@@ -8,6 +8,8 @@
 #include <sys/stat.h>
 
 #include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/ocsp.h>
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
@@ -183,9 +185,42 @@ ck_revoke_load_crls(const char *path, STACK_OF(X509_CRL) *out, struct ck_err *er
 	return n;
 }
 
+/*
+ * The nonce of the request for id at url: random, or with a key, the first
+ * 16 bytes of HMAC-SHA256(key, DER of id || url), so that the same request
+ * can be built again within one run (a request prefetched, then checked).
+ * Unpredictable without the key either way (RFC 8954 section 2.1: 1 to 32
+ * octets; 16 is what OpenSSL sends by default).
+ */
+static int
+add_nonce(OCSP_REQUEST *req, OCSP_CERTID *id, const char *url, const unsigned char *key)
+{
+	unsigned char md[EVP_MAX_MD_SIZE], *der = NULL, *msg;
+	unsigned int mdlen = 0;
+	int dlen, ok;
+	size_t ulen = strlen(url);
+
+	if (key == NULL)
+		return OCSP_request_add1_nonce(req, NULL, -1);
+	if ((dlen = i2d_OCSP_CERTID(id, &der)) <= 0)
+		return 0;
+	if ((msg = malloc((size_t)dlen + ulen)) == NULL) {
+		OPENSSL_free(der);
+		return 0;
+	}
+	memcpy(msg, der, (size_t)dlen);
+	memcpy(msg + dlen, url, ulen);
+	ok = HMAC(EVP_sha256(), key, 32, msg, (size_t)dlen + ulen, md, &mdlen) != NULL &&
+	    OCSP_request_add1_nonce(req, md, 16) == 1;
+	free(msg);
+	OPENSSL_free(der);
+	return ok;
+}
+
 static int
 ocsp_one(const char *url, X509 *x, X509 *issuer, X509_STORE *store, time_t at,
-    ck_rev_fetch_fn fetch, void *fctx, struct ck_rev_result *res)
+    ck_rev_fetch_fn fetch, void *fctx, const unsigned char *nonce_key,
+    struct ck_rev_result *res)
 {
 	OCSP_REQUEST *req = NULL;
 	OCSP_CERTID *id = NULL;
@@ -211,7 +246,7 @@ ocsp_one(const char *url, X509 *x, X509 *issuer, X509_STORE *store, time_t at,
 		goto out;
 	}
 	if ((id = OCSP_cert_to_id(NULL, x, issuer)) == NULL ||
-	    OCSP_request_add1_nonce(req, NULL, -1) != 1 ||
+	    add_nonce(req, id, url, nonce_key) != 1 ||
 	    (dlen = i2d_OCSP_REQUEST(req, &der)) <= 0) {
 		snprintf(res->why, sizeof(res->why), "cannot build ocsp request");
 		goto out;
@@ -286,7 +321,8 @@ out:
 
 int
 ck_revoke_ocsp(X509 *x, X509 *issuer, X509_STORE *store, time_t at,
-    ck_rev_fetch_fn fetch, void *fctx, struct ck_rev_result *res, struct ck_err *err)
+    ck_rev_fetch_fn fetch, void *fctx, const unsigned char *nonce_key,
+    struct ck_rev_result *res, struct ck_err *err)
 {
 	STACK_OF(OPENSSL_STRING) *urls;
 	int i;
@@ -299,7 +335,7 @@ ck_revoke_ocsp(X509 *x, X509 *issuer, X509_STORE *store, time_t at,
 
 		if (strncmp(u, "http://", 7) != 0 && strncmp(u, "https://", 8) != 0)
 			continue;
-		if (ocsp_one(u, x, issuer, store, at, fetch, fctx, res))
+		if (ocsp_one(u, x, issuer, store, at, fetch, fctx, nonce_key, res))
 			break;
 	}
 	X509_email_free(urls);

@@ -59,9 +59,14 @@ int ck_revoke_load_crls(const char *path, STACK_OF(X509_CRL) *out, struct ck_err
  * the response must be successful, carry the nonce back, be signed by the
  * issuer or a delegated responder (verified against store, whose verify
  * parameters should carry the time), and be fresh at `at` (5 minutes of
- * leeway).  Returns 0 (res filled), or -1 with err set on ENOMEM.
+ * leeway).  The nonce is random when nonce_key is NULL; with a 32-byte
+ * key it is derived from the key, the certificate's id and the URL, so
+ * that the same request (the same bytes) is built each time within a run
+ * and its answer can be fetched ahead and cached.  Returns 0 (res filled),
+ * or -1 with err set on ENOMEM.
  */
 int ck_revoke_ocsp(X509 *x, X509 *issuer, X509_STORE *store, time_t at,
-    ck_rev_fetch_fn fetch, void *fctx, struct ck_rev_result *res, struct ck_err *err);
+    ck_rev_fetch_fn fetch, void *fctx, const unsigned char *nonce_key,
+    struct ck_rev_result *res, struct ck_err *err);
 
 #endif /* CK_REVOKE_H */
