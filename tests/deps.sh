@@ -7,7 +7,7 @@ PKGS="make gcc clang pkg-config openssl ca-certificates
 libssl-dev libcurl4-openssl-dev libjansson-dev libldap-dev libsqlite3-dev
 libc-ares-dev libcmocka-dev bats jq python3 python3-jsonschema python3-cryptography sqlite3
 samba samba-common-bin samba-ad-dc samba-ad-provision ldap-utils krb5-user winbind
-gnutls-bin golang-cfssl mandoc shellcheck hyperfine nginx-light nmap ssl-cert-check dnsmasq-base iproute2
+gnutls-bin golang-cfssl mandoc shellcheck hyperfine nginx-light nmap ssl-cert-check dnsmasq-base iproute2 faketime
 chromium fonts-dejavu-core parallel debhelper lintian dpkg-dev fakeroot time"
 
 missing=""

@@ -132,7 +132,7 @@ class H(http.server.BaseHTTPRequestHandler):
         body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
         with tempfile.TemporaryDirectory() as t:
             open(t + "/req.der", "wb").write(body)
-            subprocess.run(["openssl", "ocsp", "-index", d + "/nint.idx", "-CA", d + "/nint.pem",
+            subprocess.run(["faketime", "2026-06-01 12:00:00", "openssl", "ocsp", "-index", d + "/nint.idx", "-CA", d + "/nint.pem",
                             "-rsigner", d + "/nint.pem", "-rkey", d + "/nint.key", "-ndays", "2",
                             "-reqin", t + "/req.der", "-respout", t + "/resp.der"],
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -279,17 +279,18 @@ rules() {
 
 @test "cert-chain --ocsp: good and revoked from a real openssl ocsp responder" {
 	require_cmd openssl
-	# The responder signs with the wall clock (openssl ocsp has no way to fix
-	# thisUpdate), so this test validates at the responder's time; every
-	# certificate is valid 2020..2044, so the verdict does not depend on the day.
-	now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+	# openssl ocsp signs with the clock (it has no option for thisUpdate), so
+	# the responder runs under faketime at 2026-06-01 12:00 UTC: the test
+	# never reads the wall clock.
+	require_cmd faketime
+	now=2026-06-01T12:00:00Z
 	run -0 cert-chain --ocsp --crl-check --at "$now" --roots "$D/roots.pem" "$D/good.pem"
 	jq_eq "$output" '[.revocation[] | .status + "/" + .method] | join(",")' "good/ocsp,good/crl"
 	run -2 cert-chain --ocsp --at "$now" --roots "$D/roots.pem" "$D/revoked.pem"
 	[[ " $(rules) " == *" chain.revoked "* ]]
 	[[ "$(printf '%s\n' "$output" | jq -r '.findings[] | select(.rule=="chain.revoked") | .message')" == "ocsp: revoked on 2025-01-01T00:00:00Z (keyCompromise)" ]]
 	# two days later the response (nextUpdate = now + 2 days) is stale
-	later=$(date -u -d '+3 days' +%Y-%m-%dT%H:%M:%SZ)
+	later=2026-06-04T12:00:00Z
 	run -1 cert-chain --ocsp --at "$later" --roots "$D/roots.pem" "$D/good.pem"
 	leaf=$(printf '%s\n' "$output" | jq -r .leaf)
 	jq_eq "$output" ".revocation[\"$leaf\"].reason" "ocsp response is stale"
