@@ -18,6 +18,7 @@
 #include "ck_amt_trust.h"
 #include "ck_err.h"
 #include "ck_load.h"
+#include "ck_net.h"
 #include "ck_num.h"
 #include "ck_opt.h"
 #include "ck_policy.h"
@@ -66,7 +67,8 @@ static const struct ck_opt opts[] = {
 	    .cmds = DISCOVER },
 	{ .name = "all", .desc = "a record for hosts that are not AMT too, with why",
 	    .type = CK_OPT_FLAG, .target = &cfg.d.all, .cmds = DISCOVER },
-	{ .name = "jobs", .arg = "N", .desc = "exchanges in flight (default 256)",
+	{ .name = "jobs", .arg = "N",
+	    .desc = "exchanges in flight (default " CK_NET_CONCURRENCY_DEFAULT_STR ")",
 	    .type = CK_OPT_LONG, .target = &cfg.d.jobs, .min = 1, .max = 10000, .cmds = DISCOVER },
 	{ .name = "listen", .arg = "[ADDR:]PORT", .desc = "serve Hello connections (AMT: 9971)",
 	    .type = CK_OPT_STR, .target = &cfg.listen, .cmds = HELLO },
@@ -294,6 +296,13 @@ cmd_discover(int argc, char **argv)
 	cfg.d.tries = (int)cfg.retries;
 	cfg.d.timeout_ms = cfg.timeout ? cfg.timeout * 1000 : cfg.d.timeout_ms;
 	cfg.d.tick = tick;
+	{
+		struct ck_err why;
+		long want = cfg.d.jobs;
+
+		if ((cfg.d.jobs = ck_net_jobs_fit(want, &why)) < want)
+			ck_warnx("%s", why.msg);
+	}
 	ck_progress_init(&cfg.progress, "hosts");
 	if (ck_amt_discover(&cfg.d, t, emit_discovered, NULL, &status, &err) != 0) {
 		if (!ferror(stdout))	/* a closed pipe is said once, by ck_close_stdout */

@@ -13,6 +13,7 @@
 #include "ck_clock.h"
 #include "ck_ldap.h"
 #include "ck_ldap_cli.h"
+#include "ck_net.h"
 #include "ck_num.h"
 #include "ck_opt.h"
 #include "ck_prereq.h"
@@ -174,6 +175,13 @@ main(int argc, char **argv)
 		    warnings));
 	json_array_foreach(warnings, k, rec)
 		ck_warnx("%s", json_string_value(rec));
+	if ((mask & (1ul << CK_PR_PORTS)) && (p.nhosts > 0 || p.sp_address != NULL)) {
+		/* The ports row runs every connection at once (the engine's default). */
+		struct ck_err why;
+
+		if (ck_net_jobs_fit(CK_NET_CONCURRENCY_DEFAULT, &why) < CK_NET_CONCURRENCY_DEFAULT)
+			ck_warnx("%s", why.msg);
+	}
 	if (ck_prereq_run(&p, mask, &err) < 0)
 		st = CK_UNKNOWN;
 	json_array_foreach(errors, k, rec) {

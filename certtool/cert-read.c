@@ -140,8 +140,24 @@ load_parallel(char **sources, size_t n, long jobs, const struct ck_load_opts *lo
 }
 
 static struct ck_load_opts lo;
-/* 0 until given: network sources default to 256 at once, other sources to 8 threads. */
+/*
+ * 0 until given: network sources default to CK_NET_CONCURRENCY_DEFAULT at
+ * once, other sources to 8 threads.
+ */
 static long jobs, timeout = 10;
+
+/* --jobs for the network sources, fitted to the open file limit (said once). */
+static long
+net_jobs(void)
+{
+	static long fit;
+	struct ck_err why;
+	long want = jobs == 0 ? CK_NET_CONCURRENCY_DEFAULT : jobs;
+
+	if (fit == 0 && (fit = ck_net_jobs_fit(want, &why)) < want)
+		ck_warnx("%s", why.msg);
+	return fit;
+}
 
 /*
  * Runs of tls:// and http(s):// sources go through the event-driven engine
@@ -164,8 +180,7 @@ load_all(char **sources, size_t n, struct out *o)
 		for (k = i + 1; k < n && (engine && ck_load_is_net(sources[k])) == net; k++)
 			;
 		if (net)
-			ck_load_net(sources + i, k - i, jobs == 0 ? CK_NET_CONCURRENCY_DEFAULT : jobs,
-			    &lo, emit_direct, o);
+			ck_load_net(sources + i, k - i, net_jobs(), &lo, emit_direct, o);
 		else if (k - i == 1 || threads == 1)
 			for (size_t j = i; j < k; j++)
 				ck_load_source(sources[j], &lo, emit_direct, o);
@@ -195,7 +210,8 @@ static const struct ck_opt opts[] = {
 	{ .name = "sni", .arg = "NAME", .desc = "TLS server name to send",
 	    .type = CK_OPT_STR, .target = &lo.sni },
 	{ .name = "jobs", .arg = "N",
-	    .desc = "sources read at once (default 256 for tls://, 8 for others)",
+	    .desc = "sources read at once (default " CK_NET_CONCURRENCY_DEFAULT_STR
+		" for tls:// and http(s)://, 8 for others)",
 	    .type = CK_OPT_LONG, .target = &jobs, .min = 1, .max = CK_NET_CONCURRENCY_MAX },
 	{ .name = "timeout", .arg = "SECONDS", .desc = "network timeout (default 10)",
 	    .type = CK_OPT_LONG, .target = &timeout, .min = 1, .max = 3600 },

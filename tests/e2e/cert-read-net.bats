@@ -30,7 +30,9 @@ setup_file() {
 	start_bg "$PIDS" openssl s_server -accept "127.0.0.1:$TLS2" -quiet \
 		-cert "$N/sni.pem" -key "$N/sni.key"
 	HTTP=$(free_port)
-	start_bg "$PIDS" python3 "$N/httpd.py" "$HTTP" "$N"
+	# Every request path is logged (requests are counted).
+	HITS="$BATS_FILE_TMPDIR/hits"
+	start_bg "$PIDS" env CK_HTTPD_HITS="$HITS" python3 "$N/httpd.py" "$HTTP" "$N"
 	HTTPS=$(free_port)
 	start_bg "$PIDS" python3 "$N/httpd.py" "$HTTPS" "$N" "$N/chain.pem" "$N/leaf.key"
 	# Accepts TCP connections (the kernel completes them) and never answers.
@@ -42,7 +44,7 @@ time.sleep(600)' "$SILENT"
 	for p in "$TLS1" "$TLS2" "$HTTP" "$HTTPS" "$SILENT"; do
 		wait_port "$p" 10
 	done
-	export N PIDS TLS1 TLS2 HTTP HTTPS SILENT DEAD
+	export N PIDS TLS1 TLS2 HTTP HTTPS SILENT DEAD HITS
 }
 
 teardown_file() {
@@ -181,6 +183,28 @@ cert tls://127.0.0.1:$TLS1#1 certkit Net Test Intermediate"
 	run -3 --separate-stderr cert-read "http://127.0.0.1:$HTTP/ftp-redirect"
 	[[ "$stderr" == *"unsupported protocol"* ]]
 	[ "$(lines_of cert)" -eq 0 ]
+}
+
+@test "cert-read http://: a redirect is followed from its Location, each URL fetched once" {
+	# The engine reads the first answer, libcurl goes on from its Location
+	# with the redirects left; the libcurl path (CERTKIT_NET_ENGINE=0)
+	# makes the same requests.  Before, the engine's redirect was fetched
+	# again by libcurl from the start: 5 requests for 4 URLs.
+	for e in 1 0; do
+		tag="once-$BATS_TEST_NUMBER-$e"
+		CERTKIT_NET_ENGINE=$e run -0 cert-read --no-pem "http://127.0.0.1:$HTTP/redirect/3/leaf.der?$tag"
+		jq_eq "$output" .id "$(cert_id "$N/leaf.pem")"
+		jq_eq "$output" .source.uri "http://127.0.0.1:$HTTP/redirect/3/leaf.der?$tag"
+		grep "?$tag\$" "$HITS" >"$BATS_TEST_TMPDIR/hits-$e"
+		printf '/redirect/%s/leaf.der?%s\n' 3 "$tag" 2 "$tag" 1 "$tag" >"$BATS_TEST_TMPDIR/want"
+		printf '/leaf.der?%s\n' "$tag" >>"$BATS_TEST_TMPDIR/want"
+		diff "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/hits-$e"
+		# Four redirects are one too many on both paths, after the same requests.
+		tag="four-$BATS_TEST_NUMBER-$e"
+		CERTKIT_NET_ENGINE=$e run -3 --separate-stderr cert-read "http://127.0.0.1:$HTTP/redirect/4/leaf.der?$tag"
+		[ "$stderr" = "cert-read: 'http://127.0.0.1:$HTTP/redirect/4/leaf.der?$tag': more than 3 redirects" ]
+		[ "$(grep -c "?$tag\$" "$HITS")" -eq 4 ]
+	done
 }
 
 @test "cert-read http://: 404 is an error with the status, exit 3" {

@@ -141,6 +141,60 @@ endpoints() {
 	[ -z "$stderr" ]
 }
 
+@test "engine: at most 64 connections at once to one address:port; the rest wait, output in order" {
+	# Two counting TLS servers that hold every connection 100 ms before its
+	# handshake, so an unlimited client piles up hundreds of connections on
+	# each (the default --jobs is 1024); 2000 sources go to A and 1000 to B,
+	# interleaved.  Each server tells the most connections open at once.
+	A=$(free_port)
+	B=$(free_port)
+	python3 "$CK_TOP/tests/harness/tls-count.py" "$A" "$N/leaf.pem" "$N/leaf.key" \
+		"$BATS_TEST_TMPDIR/peak-a" 100 </dev/null >/dev/null 2>&1 &
+	echo $! >>"$PIDS"
+	python3 "$CK_TOP/tests/harness/tls-count.py" "$B" "$N/sni.pem" "$N/sni.key" \
+		"$BATS_TEST_TMPDIR/peak-b" 100 </dev/null >/dev/null 2>&1 &
+	echo $! >>"$PIDS"
+	# Ready once it wrote its file (a probe connection would be counted).
+	for _ in $(seq 100); do
+		[ -s "$BATS_TEST_TMPDIR/peak-a" ] && [ -s "$BATS_TEST_TMPDIR/peak-b" ] && break
+		sleep 0.1
+	done
+	awk -v a="$A" -v b="$B" 'BEGIN { for (i = 0; i < 3000; i++) printf "tls://127.0.0.1:%d\n", i % 3 == 2 ? b : a }' \
+		>"$BATS_TEST_TMPDIR/srcs"
+	# shellcheck disable=SC2046
+	run -0 --separate-stderr cert-read --no-pem --timeout 60 $(cat "$BATS_TEST_TMPDIR/srcs")
+	[ -z "$stderr" ]
+	[ "$(lines_of cert)" -eq 3000 ]
+	# Records in input order: the certificate of A or B where the source says so.
+	ida=$(openssl x509 -in "$N/leaf.pem" -outform DER | openssl dgst -sha256 -r | cut -d' ' -f1)
+	idb=$(openssl x509 -in "$N/sni.pem" -outform DER | openssl dgst -sha256 -r | cut -d' ' -f1)
+	sed "s|^tls://127.0.0.1:$A\$|$ida|; s|^tls://127.0.0.1:$B\$|$idb|" "$BATS_TEST_TMPDIR/srcs" \
+		>"$BATS_TEST_TMPDIR/want"
+	printf '%s\n' "$output" | jq -r .id >"$BATS_TEST_TMPDIR/got"
+	cmp "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/got"
+	printf '%s\n' "$output" | jq -r .source.uri | cmp "$BATS_TEST_TMPDIR/srcs" -
+	# One connection per source, never more than 64 at once on either
+	# server; and in parallel (an unlimited client reached 275 and 136 here).
+	[ "$(sed -n 2p "$BATS_TEST_TMPDIR/peak-a")" -eq 2000 ]
+	[ "$(sed -n 2p "$BATS_TEST_TMPDIR/peak-b")" -eq 1000 ]
+	peak_a=$(sed -n 1p "$BATS_TEST_TMPDIR/peak-a")
+	peak_b=$(sed -n 1p "$BATS_TEST_TMPDIR/peak-b")
+	echo "peaks: $peak_a $peak_b"
+	[ "$peak_a" -le 64 ] && [ "$peak_b" -le 64 ]
+	[ "$peak_a" -ge 32 ] && [ "$peak_b" -ge 32 ]
+}
+
+@test "engine: a hard open file limit below --jobs lowers it, said once on stderr" {
+	# 600 descriptors: 256 kept for the engines' own, 344 for connections.
+	run -0 --separate-stderr sh -c 'ulimit -n 600; exec cert-read --no-pem "$@"' _ \
+		"tls://127.0.0.1:$TLS" "tls://127.0.0.1:$TLS" "tls://127.0.0.1:$NGINX_PORT"
+	[ "$stderr" = "cert-read: --jobs 1024 lowered to 344: the open file limit is 600 (ulimit -Hn)" ]
+	[ "$(lines_of cert)" -eq 6 ]
+	run -0 --separate-stderr sh -c 'ulimit -n 600; exec cert-read --no-pem --jobs 300 "$@"' _ \
+		"tls://127.0.0.1:$TLS"
+	[ -z "$stderr" ]
+}
+
 @test "engine: a peer that resets mid-handshake is one tls error; the others are read" {
 	run -3 --separate-stderr cert-read --no-pem "tls://127.0.0.1:$TLS" \
 		"tls://127.0.0.1:$RESET" "tls://127.0.0.1:$TLS"

@@ -64,6 +64,15 @@ int ck_http(const char *url, const char *body, size_t body_len,
     unsigned char **out, size_t *len, long *status, struct ck_err *err);
 
 /*
+ * A GET of url whose first answer, a redirect to location, was received
+ * elsewhere (the network engine): libcurl resolves location against url and
+ * goes on from there as ck_http would have, with one of its redirects used,
+ * the same rules and the same words.  *out as for ck_http.
+ */
+int ck_http_follow(const char *url, const char *location, const struct ck_fetch_opts *o,
+    unsigned char **out, size_t *len, struct ck_err *err);
+
+/*
  * The certificate chain a TLS server presents on host:port, in the order
  * sent, without verifying it (ingest is not validation).  sni may be NULL
  * (then host is used when it is a name, none for an IP literal).

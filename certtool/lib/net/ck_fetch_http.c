@@ -123,12 +123,22 @@ curl_error(struct ck_err *err, CURLcode rc, char *ebuf, const struct sink *s,
 	}
 }
 
-int
-ck_http(const char *url, const char *body, size_t body_len,
+static int
+curl_ready(struct ck_err *err)
+{
+	pthread_once(&curl_once, curl_init_once);
+	if (curl_init_rc != CURLE_OK)
+		return ck_err_set(err, CK_E_NET, "libcurl initialisation failed: %s",
+		    curl_easy_strerror(curl_init_rc));
+	return 0;
+}
+
+/* The transfer itself: url as libcurl takes it, at most maxredirs redirects. */
+static int
+http_perform(const char *url, long maxredirs, const char *body, size_t body_len,
     const char *content_type, const struct ck_fetch_opts *o,
     unsigned char **out, size_t *len, long *status, struct ck_err *err)
 {
-	struct ck_fetch_opts defaults;
 	struct sink s = { NULL, 0, 0, 0, 0 };
 	struct curl_slist *hdrs = NULL;
 	char ebuf[CURL_ERROR_SIZE];
@@ -138,30 +148,8 @@ ck_http(const char *url, const char *body, size_t body_len,
 	long code = 0, os_errno = 0;
 	int rv = -1;
 
-	*out = NULL;
-	*len = 0;
-	if (status != NULL)
-		*status = 0;
-	if (o == NULL) {
-		ck_fetch_opts_init(&defaults);
-		o = &defaults;
-	}
-	if (url == NULL || (strncasecmp(url, "http://", 7) != 0 &&
-	    strncasecmp(url, "https://", 8) != 0))
-		return ck_err_set(err, CK_E_USAGE,
-		    "unsupported url (only http:// and https://)");
-	{
-		static const char *const schemes[] = { "http", "https", NULL };
-		struct ck_url u;
-
-		/* Host and port by the one rule (ck_url.h), before libcurl sees them. */
-		if (ck_url_parse(url, schemes, 0, &u, err) != 0)
-			return -1;
-	}
-	pthread_once(&curl_once, curl_init_once);
-	if (curl_init_rc != CURLE_OK)
-		return ck_err_set(err, CK_E_NET, "libcurl initialisation failed: %s",
-		    curl_easy_strerror(curl_init_rc));
+	if (curl_ready(err) != 0)
+		return -1;
 	s.max = o->max_bytes;
 	ebuf[0] = '\0';
 	if ((c = curl_easy_init()) == NULL)
@@ -176,7 +164,7 @@ ck_http(const char *url, const char *body, size_t body_len,
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
-	curl_easy_setopt(c, CURLOPT_MAXREDIRS, CK_HTTP_MAX_REDIRECTS);
+	curl_easy_setopt(c, CURLOPT_MAXREDIRS, maxredirs);
 	if (o->timeout_ms > 0) {
 		curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, o->timeout_ms);
 		curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, o->timeout_ms);
@@ -253,5 +241,73 @@ out:
 	free(s.buf);
 	curl_slist_free_all(hdrs);
 	curl_easy_cleanup(c);
+	return rv;
+}
+
+int
+ck_http(const char *url, const char *body, size_t body_len,
+    const char *content_type, const struct ck_fetch_opts *o,
+    unsigned char **out, size_t *len, long *status, struct ck_err *err)
+{
+	static const char *const schemes[] = { "http", "https", NULL };
+	struct ck_fetch_opts defaults;
+	struct ck_url u;
+
+	*out = NULL;
+	*len = 0;
+	if (status != NULL)
+		*status = 0;
+	if (o == NULL) {
+		ck_fetch_opts_init(&defaults);
+		o = &defaults;
+	}
+	if (url == NULL || (strncasecmp(url, "http://", 7) != 0 &&
+	    strncasecmp(url, "https://", 8) != 0))
+		return ck_err_set(err, CK_E_USAGE,
+		    "unsupported url (only http:// and https://)");
+	/* Host and port by the one rule (ck_url.h), before libcurl sees them. */
+	if (ck_url_parse(url, schemes, 0, &u, err) != 0)
+		return -1;
+	return http_perform(url, CK_HTTP_MAX_REDIRECTS, body, body_len, content_type, o, out,
+	    len, status, err);
+}
+
+int
+ck_http_follow(const char *url, const char *location, const struct ck_fetch_opts *o,
+    unsigned char **out, size_t *len, struct ck_err *err)
+{
+	struct ck_fetch_opts defaults;
+	CURLU *h;
+	CURLUcode uc;
+	char *target = NULL;
+	int rv;
+
+	*out = NULL;
+	*len = 0;
+	if (o == NULL) {
+		ck_fetch_opts_init(&defaults);
+		o = &defaults;
+	}
+	if (curl_ready(err) != 0)
+		return -1;
+	if ((h = curl_url()) == NULL)
+		return ck_err_set(err, CK_E_NOMEM, "out of memory");
+	/*
+	 * The Location relative to the URL that answered, with the flags
+	 * libcurl's own redirect uses (lib/transfer.c Curl_follow: URL-encode,
+	 * spaces allowed); libcurl then applies its rules to the target
+	 * (schemes allowed, the redirects left).
+	 */
+	if ((uc = curl_url_set(h, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME)) != CURLUE_OK ||
+	    (uc = curl_url_set(h, CURLUPART_URL, location, CURLU_URLENCODE |
+	    CURLU_ALLOW_SPACE)) != CURLUE_OK ||
+	    (uc = curl_url_get(h, CURLUPART_URL, &target, 0)) != CURLUE_OK) {
+		curl_url_cleanup(h);
+		return ck_err_set(err, CK_E_USAGE, "malformed url: %s", curl_url_strerror(uc));
+	}
+	curl_url_cleanup(h);
+	rv = http_perform(target, CK_HTTP_MAX_REDIRECTS - 1, NULL, 0, NULL, o, out, len, NULL,
+	    err);
+	curl_free(target);
 	return rv;
 }

@@ -13,6 +13,7 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <netdb.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -63,9 +64,28 @@ struct slot {
 	struct ares_addrinfo *ai;
 	struct ares_addrinfo_node *cur;
 	long long start, deadline, wake;
+	long timeout_ms;		/* the job's deadline, for messages */
 	size_t sent, cap;
 	long interval_ms;		/* UDP resend spacing */
 	char host[CK_DNS_NAME_MAX];	/* host without brackets */
+	/* The per-server cap (peer_acquire): */
+	struct peer *peer;		/* the address:port held or waited for */
+	int waiting;			/* 1: in peer's queue, 0: holding one of its places */
+	long long remaining;		/* waiting: what was left of the deadline */
+	struct slot *wnext, *wprev;	/* peer's queue, or the engine's handoff list */
+	int handoff;			/* 1: given a place, to connect at the next turn */
+};
+
+/*
+ * One address:port with connections open (or waited for): at most per_peer
+ * are open at once; the slots beyond wait in order.  A pool of concurrency
+ * entries suffices (a slot holds or waits for one peer at a time).
+ */
+struct peer {
+	unsigned char key[19];		/* family, port (2), address (16) */
+	long active;			/* places held (connecting, connected, handed off) */
+	struct slot *first, *last;	/* waiting, oldest first */
+	struct peer *next;		/* hash chain, or the free list */
 };
 
 /* What a c-ares callback needs to find its slot again (or know it is gone). */
@@ -90,6 +110,9 @@ struct ck_net {
 		SSL_CTX *ctx;
 	} *vctx;
 	size_t nvctx;
+	struct peer *peers, **buckets, *free_peers;
+	size_t nbuckets;
+	struct slot *handoff_first, *handoff_last;
 	/* per run */
 	struct entry **ring;
 	size_t window, head, next_index, inflight;
@@ -157,6 +180,20 @@ ck_net_raise_nofile(long want)
 		getrlimit(RLIMIT_NOFILE, &rl);
 	}
 	return rl.rlim_cur == RLIM_INFINITY ? want : (long)rl.rlim_cur;
+}
+
+long
+ck_net_jobs_fit(long want, struct ck_err *why)
+{
+	long reserve = CK_NET_FD_RESERVE * CK_NET_ENGINES_MAX;
+	long lim = ck_net_raise_nofile(want + reserve), got;
+
+	if (lim - reserve >= want)
+		return want;
+	got = lim - reserve > 16 ? lim - reserve : 16;
+	ck_err_set(why, CK_E_LIMIT, "--jobs %ld lowered to %ld: the open file limit is %ld "
+	    "(ulimit -Hn)", want, got, lim);
+	return got;
 }
 
 /* HTTP/1.x completeness (RFC 9112 section 6: message body length). */
@@ -325,6 +362,27 @@ ck_net_http_parse(unsigned char *buf, size_t len, int *status, unsigned char **b
 		*body_len = (size_t)cl;
 	}
 	return 0;
+}
+
+char *
+ck_net_http_location(const struct ck_net_result *res)
+{
+	const unsigned char *b = res->reply, *head_end, *v;
+	size_t vlen;
+	char *loc;
+
+	if (res->status != CK_NET_OK || b == NULL || res->reply_len < 12 ||
+	    memcmp(b, "HTTP/1.", 7) != 0 || b[8] != ' ' || b[9] != '3' || !isdigit(b[10]) ||
+	    !isdigit(b[11]))
+		return NULL;
+	if ((head_end = find_crlfcrlf(b, res->reply_len)) == NULL ||
+	    (v = header_value(b, head_end, "Location", &vlen)) == NULL || vlen == 0)
+		return NULL;
+	if ((loc = malloc(vlen + 1)) == NULL)
+		return NULL;
+	memcpy(loc, v, vlen);
+	loc[vlen] = '\0';
+	return loc;
 }
 
 /* ---- TLS contexts ---- */
@@ -578,10 +636,12 @@ ck_net_new(const struct ck_net_opts *o, struct ck_err *err)
 	if (conc > CK_NET_CONCURRENCY_MAX)
 		conc = CK_NET_CONCURRENCY_MAX;
 	/* One fd per job, plus stdio, the epoll fd, resolver sockets, files. */
-	lim = ck_net_raise_nofile(conc + 64);
-	if (lim - 64 < conc)
-		conc = lim > 80 ? lim - 64 : 16;
+	lim = ck_net_raise_nofile(conc + CK_NET_FD_RESERVE);
+	if (lim - CK_NET_FD_RESERVE < conc)
+		conc = lim > CK_NET_FD_RESERVE + 16 ? lim - CK_NET_FD_RESERVE : 16;
 	n->o.concurrency = conc;
+	if (n->o.per_peer == 0)
+		n->o.per_peer = CK_NET_PER_PEER_DEFAULT;
 	if (n->o.timeout_ms <= 0)
 		n->o.timeout_ms = CK_NET_TIMEOUT_MS_DEFAULT;
 	if ((n->ep = epoll_create1(EPOLL_CLOEXEC)) < 0) {
@@ -597,6 +657,18 @@ ck_net_new(const struct ck_net_opts *o, struct ck_err *err)
 	for (long i = 0; i < conc; i++) {
 		n->slots[i].fd = -1;
 		n->free_slots[n->nfree++] = (size_t)(conc - 1 - i);
+	}
+	for (n->nbuckets = 64; n->nbuckets < (size_t)conc * 2; n->nbuckets *= 2)
+		;
+	n->peers = calloc((size_t)conc, sizeof(*n->peers));
+	n->buckets = calloc(n->nbuckets, sizeof(*n->buckets));
+	if (n->peers == NULL || n->buckets == NULL) {
+		ck_err_set(err, CK_E_NOMEM, "out of memory");
+		goto fail;
+	}
+	for (long i = 0; i < conc; i++) {
+		n->peers[i].next = n->free_peers;
+		n->free_peers = &n->peers[i];
 	}
 	if ((n->ctx_any = tls_ctx(0, NULL, 0, err)) == NULL ||
 	    (n->ctx_legacy = tls_ctx(1, NULL, 0, err)) == NULL)
@@ -661,6 +733,8 @@ ck_net_free(struct ck_net *n)
 	SSL_CTX_free(n->ctx_legacy);
 	free(n->slots);
 	free(n->free_slots);
+	free(n->peers);
+	free(n->buckets);
 	free(n->fd_chan);
 	if (n->ep >= 0)
 		close(n->ep);
@@ -725,10 +799,165 @@ set_wake(struct ck_net *n, struct slot *s, long long t)
 		n->next_scan = s->wake;
 }
 
-/* Closes the slot's connection (keeps its entry). */
+/* ---- the per-server cap ---- */
+
+static void
+peer_key(const struct sockaddr *sa, unsigned char key[19])
+{
+	memset(key, 0, 19);
+	key[0] = (unsigned char)sa->sa_family;
+	if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)sa;
+
+		memcpy(key + 1, &s6->sin6_port, 2);
+		memcpy(key + 3, &s6->sin6_addr, 16);
+	} else if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *s4 = (const struct sockaddr_in *)sa;
+
+		memcpy(key + 1, &s4->sin_port, 2);
+		memcpy(key + 3, &s4->sin_addr, 4);
+	}
+}
+
+static size_t
+peer_hash(const struct ck_net *n, const unsigned char key[19])
+{
+	uint32_t h = 2166136261u;	/* FNV-1a */
+
+	for (int k = 0; k < 19; k++)
+		h = (h ^ key[k]) * 16777619u;
+	return h & (n->nbuckets - 1);
+}
+
+static void
+list_append(struct slot **first, struct slot **last, struct slot *s)
+{
+	s->wnext = NULL;
+	s->wprev = *last;
+	if (*last != NULL)
+		(*last)->wnext = s;
+	else
+		*first = s;
+	*last = s;
+}
+
+static void
+list_remove(struct slot **first, struct slot **last, struct slot *s)
+{
+	if (s->wprev != NULL)
+		s->wprev->wnext = s->wnext;
+	else
+		*first = s->wnext;
+	if (s->wnext != NULL)
+		s->wnext->wprev = s->wprev;
+	else
+		*last = s->wprev;
+	s->wnext = s->wprev = NULL;
+}
+
+/*
+ * Takes a place at the address s is about to connect to: 0 when it may
+ * connect now (or already holds the place: a handoff), 1 when it waits in
+ * the address's queue.  Time spent waiting does not count against the
+ * job's deadline.
+ */
+static int
+peer_acquire(struct ck_net *n, struct slot *s, const struct sockaddr *sa)
+{
+	unsigned char key[19];
+	struct peer *p;
+	size_t b;
+
+	if (s->peer != NULL)
+		return 0;	/* handed off: the place is held */
+	if (n->o.per_peer < 0)
+		return 0;
+	peer_key(sa, key);
+	b = peer_hash(n, key);
+	for (p = n->buckets[b]; p != NULL && memcmp(p->key, key, sizeof(key)) != 0;
+	    p = p->next)
+		;
+	if (p == NULL) {
+		/* Cannot run out: a slot holds or waits for one peer at most. */
+		p = n->free_peers;
+		n->free_peers = p->next;
+		memcpy(p->key, key, sizeof(key));
+		p->active = 0;
+		p->first = p->last = NULL;
+		p->next = n->buckets[b];
+		n->buckets[b] = p;
+	}
+	s->peer = p;
+	if (p->active < n->o.per_peer) {
+		p->active++;
+		return 0;
+	}
+	s->waiting = 1;
+	s->remaining = s->deadline - ck_mono_ms();
+	s->deadline = s->wake = LLONG_MAX;
+	list_append(&p->first, &p->last, s);
+	return 1;
+}
+
+/* Gives up the place (or the wait) of s; the next in line gets the place. */
+static void
+peer_release(struct ck_net *n, struct slot *s)
+{
+	struct peer *p = s->peer, **pp;
+
+	if (p == NULL)
+		return;
+	s->peer = NULL;
+	if (s->waiting) {
+		s->waiting = 0;
+		list_remove(&p->first, &p->last, s);
+	} else {
+		p->active--;
+		if (s->handoff) {
+			s->handoff = 0;
+			list_remove(&n->handoff_first, &n->handoff_last, s);
+		}
+	}
+	if (p->first != NULL && p->active < n->o.per_peer) {
+		struct slot *w = p->first;
+
+		list_remove(&p->first, &p->last, w);
+		w->waiting = 0;
+		w->handoff = 1;
+		p->active++;
+		list_append(&n->handoff_first, &n->handoff_last, w);
+	}
+	if (p->active == 0 && p->first == NULL) {
+		for (pp = &n->buckets[peer_hash(n, p->key)]; *pp != p; pp = &(*pp)->next)
+			;
+		*pp = p->next;
+		p->next = n->free_peers;
+		n->free_peers = p;
+	}
+}
+
+static void slot_connect(struct ck_net *n, size_t i);
+
+/* Connects the slots that were given a place (outside any callback chain). */
+static void
+handoff_run(struct ck_net *n)
+{
+	struct slot *s;
+
+	while ((s = n->handoff_first) != NULL) {
+		list_remove(&n->handoff_first, &n->handoff_last, s);
+		s->handoff = 0;
+		s->deadline = ck_mono_ms() + s->remaining;
+		set_wake(n, s, s->deadline);
+		slot_connect(n, (size_t)(s - n->slots));
+	}
+}
+
+/* Closes the slot's connection (keeps its entry) and gives up its place. */
 static void
 slot_close(struct ck_net *n, struct slot *s)
 {
+	peer_release(n, s);
 	if (s->ssl != NULL) {
 		SSL_free(s->ssl);
 		s->ssl = NULL;
@@ -815,6 +1044,8 @@ slot_connect(struct ck_net *n, size_t i)
 		e->res.stage = CK_NET_STAGE_CONNECT;
 		memcpy(&e->res.addr, a->ai_addr, a->ai_addrlen);
 		e->res.addrlen = a->ai_addrlen;
+		if (peer_acquire(n, s, a->ai_addr) != 0)
+			return;	/* handoff_run comes back here */
 		s->conn++;
 		s->fd = socket(a->ai_family, (udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_NONBLOCK |
 		    SOCK_CLOEXEC, 0);
@@ -830,8 +1061,7 @@ slot_connect(struct ck_net *n, size_t i)
 			return;
 		}
 		err = errno;
-		close(s->fd);
-		s->fd = -1;
+		slot_close(n, s);
 		if (s->cur->ai_next == NULL) {
 			slot_finish(n, i, err == ECONNREFUSED ? CK_NET_REFUSED :
 			    err == ENETUNREACH || err == EHOSTUNREACH ? CK_NET_UNREACHABLE :
@@ -1532,6 +1762,7 @@ slot_start(struct ck_net *n, size_t i, struct entry *e)
 	s->sent = s->cap = 0;
 	s->legacy = 0;
 	s->start = ck_mono_ms();
+	s->timeout_ms = timeout;
 	s->deadline = s->start + timeout;
 	set_wake(n, s, s->deadline);
 	n->inflight++;
@@ -1608,7 +1839,7 @@ slot_wake(struct ck_net *n, size_t i, long long now)
 {
 	struct slot *s = &n->slots[i];
 	struct entry *e = s->e;
-	long t = (long)(s->deadline - s->start);
+	long t = s->timeout_ms;
 
 	if (now < s->deadline) {
 		if (e->job.kind == CK_NET_UDP && e->res.stage == CK_NET_STAGE_RECV) {
@@ -1810,6 +2041,7 @@ ck_net_run(struct ck_net *n, ck_net_next_fn next, ck_net_done_fn done, void *arg
 			}
 			slot_start(n, n->free_slots[--n->nfree], e);
 		}
+		handoff_run(n);
 		if (deliver(n, done, arg) != 0) {
 			ck_err_set(err, CK_E_USAGE, "stopped by the caller");
 			abandon(n);
@@ -1865,6 +2097,7 @@ ck_net_run(struct ck_net *n, ck_net_next_fn next, ck_net_done_fn done, void *arg
 		}
 		if (now >= n->next_scan)
 			scan(n, now);
+		handoff_run(n);
 	}
 	rv = 0;
 out:

@@ -66,8 +66,34 @@
 #include "ck_fetch.h"	/* struct ck_blobs, struct ck_fetch_opts */
 #include "ck_url.h"	/* CK_URL_HOST_MAX */
 
+/*
+ * Jobs in flight by default: every tool that reads many endpoints (cert-read
+ * tls:// and http(s)://, cert-amt discover, cert-prereq's ports) uses this
+ * one value for its --jobs default.  A silent peer holds its slot for the
+ * whole timeout: 10 000 endpoints, 10% silent, --timeout 3 need about
+ * 1 000 x 3 s / concurrency of waiting alone (256: 12 s; 1024: 3 s).
+ */
 #define CK_NET_CONCURRENCY_MAX 10000
-#define CK_NET_CONCURRENCY_DEFAULT 256
+#define CK_NET_CONCURRENCY_DEFAULT 1024
+/*
+ * At most this many connections at once to one address:port (the address
+ * a name resolved to, so two names of one server share it); the jobs
+ * beyond wait in order, their deadline stopped while they wait.  A high
+ * concurrency then spreads over many servers and does not hammer one
+ * (nginx's default worker_connections is 512 for everything it serves).
+ */
+#define CK_NET_PER_PEER_DEFAULT 64
+/*
+ * Descriptors an engine keeps beside its jobs' sockets (stdio, epoll,
+ * resolver sockets, files), and the most engines one process runs at once
+ * (cert-read: one per CPU, at most this many).
+ */
+#define CK_NET_FD_RESERVE 64
+#define CK_NET_ENGINES_MAX 4
+/* The default as text, for option descriptions: "1024". */
+#define CK_NET_STR_(x) #x
+#define CK_NET_STR(x) CK_NET_STR_(x)
+#define CK_NET_CONCURRENCY_DEFAULT_STR CK_NET_STR(CK_NET_CONCURRENCY_DEFAULT)
 #define CK_NET_TIMEOUT_MS_DEFAULT 10000
 #define CK_NET_REPLY_MAX_DEFAULT (1024u * 1024)
 
@@ -152,6 +178,7 @@ struct ck_net_job {
 					 * UDP: the datagram buffer (0 = 64 KiB) */
 	ck_net_reply_done_fn reply_done; /* NULL = until EOF or max_reply */
 	long timeout_ms;		/* per-job deadline from its start, all stages
+					 * but the wait for the per-server cap
 					 * (0 = the engine's default) */
 	int tries;			/* UDP: datagrams sent at most (0 = 3), evenly
 					 * spaced within timeout_ms; DNS: attempts */
@@ -246,6 +273,8 @@ struct ck_net_result {
 struct ck_net_opts {
 	long concurrency;	/* jobs in flight, 1..CK_NET_CONCURRENCY_MAX (0 = default) */
 	long timeout_ms;	/* default per-job deadline (0 = CK_NET_TIMEOUT_MS_DEFAULT) */
+	long per_peer;		/* connections at once to one address:port
+				 * (0 = CK_NET_PER_PEER_DEFAULT, < 0 = no cap) */
 	long deadline_ms;	/* overall deadline of ck_net_run from its start
 				 * (0 = none); unfinished jobs end CK_NET_CANCELLED */
 	int unordered;		/* 1: deliver results as they finish (with their
@@ -332,8 +361,10 @@ int ck_dns_query(const char *name, enum ck_dns_type type, const char *server,
  * syntax, characters libcurl refuses or re-encodes, extra headers or
  * authentication): read it with ck_http.  ck_net_http_reply turns the
  * job's result into ck_http's outcome: 0 with *body (inside res->reply,
- * NUL-terminated) and *len, 1 for a redirect (3xx: read the URL with
- * ck_http, which follows it), -1 with err set in ck_http's words.
+ * NUL-terminated) and *len, 1 for a redirect libcurl would follow (3xx
+ * with a Location: go on with ck_http_follow(url, ck_net_http_location)),
+ * -1 with err set in ck_http's words.  A 3xx without a Location is an
+ * answer like any other, as for libcurl.
  */
 struct ck_net_http_req {
 	char host[CK_URL_HOST_MAX];
@@ -353,13 +384,26 @@ int ck_net_http_post_job(struct ck_net_http_req *h, const char *url, const unsig
 int ck_net_http_reply(const struct ck_net_job *job, struct ck_net_result *res,
     const struct ck_fetch_opts *o, unsigned char **body, size_t *len, struct ck_err *err);
 void ck_net_http_req_release(struct ck_net_http_req *h);
-/* 1 when the job's reply is a redirect (3xx), without changing it. */
-int ck_net_http_redirect(const struct ck_net_result *res);
+/*
+ * The Location of a redirect the job received (a 3xx reply with a non-empty
+ * Location header, the first one, as libcurl takes it), malloc'd; NULL when
+ * the reply is no such redirect (or out of memory).
+ */
+char *ck_net_http_location(const struct ck_net_result *res);
 
 /*
  * Raises RLIMIT_NOFILE's soft limit to at least want (capped at the hard
  * limit).  Returns the soft limit now in effect.
  */
 long ck_net_raise_nofile(long want);
+
+/*
+ * The jobs in flight the open file limit allows, for a tool's --jobs (or
+ * its default) before it starts its engines: raises the soft limit towards
+ * the hard one for want sockets plus the engines' reserve, and returns
+ * want, or less (at least 16) with *why saying so in a sentence for the
+ * tool to print once ("--jobs 1024 lowered to 960: ...").
+ */
+long ck_net_jobs_fit(long want, struct ck_err *why);
 
 #endif /* CK_NET_H */

@@ -2,8 +2,8 @@
  * ck_net_http: HTTP(S) GETs and POSTs as engine jobs, with ck_http's rules and words
  * (ck_fetch.h): verification unless insecure, the size cap on the body,
  * status >= 400 an error, the same messages for the failures libcurl
- * reports.  Redirects are not followed here: the caller reads those URLs
- * with ck_http.
+ * reports.  Redirects are not followed here: the caller goes on from the
+ * Location with ck_http_follow (libcurl), one redirect used.
  */
 #include "ck_net.h"
 #include "ck_url.h"
@@ -153,8 +153,14 @@ ck_net_http_reply(const struct ck_net_job *job, struct ck_net_result *res,
 	*len = 0;
 	if (res->status == CK_NET_OK || res->status == CK_NET_LIMIT)
 		p = ck_net_http_parse(res->reply, res->reply_len, &status, body, len);
-	if (status >= 300 && status < 400 && res->status == CK_NET_OK)
-		return 1;
+	if (status >= 300 && status < 400 && res->status == CK_NET_OK) {
+		char *loc = ck_net_http_location(res);
+
+		if (loc != NULL) {
+			free(loc);
+			return 1;
+		}
+	}
 	if (status >= 400)
 		return ck_err_set(err, CK_E_NET, "http status %d", status);
 	if (res->status == CK_NET_LIMIT || (p == 0 && *len > o->max_bytes))
@@ -199,14 +205,4 @@ ck_net_http_reply(const struct ck_net_job *job, struct ck_net_result *res,
 	default:
 		return ck_err_set(err, CK_E_NET, "%s", res->msg);
 	}
-}
-
-int
-ck_net_http_redirect(const struct ck_net_result *res)
-{
-	const unsigned char *b = res->reply;
-
-	return res->status == CK_NET_OK && b != NULL && res->reply_len >= 12 &&
-	    memcmp(b, "HTTP/1.", 7) == 0 && b[8] == ' ' && b[9] == '3' &&
-	    b[10] >= '0' && b[10] <= '9' && b[11] >= '0' && b[11] <= '9';
 }

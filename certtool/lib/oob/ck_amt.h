@@ -79,7 +79,7 @@ struct ck_amt_discover_opts {
 	unsigned rmcp_port;		/* default 623 */
 	int tries;			/* RMCP datagrams per host (default 3) */
 	int all;			/* 1: a record for hosts that are not AMT too */
-	long jobs;			/* exchanges in flight (default 256) */
+	long jobs;			/* exchanges in flight (default CK_NET_CONCURRENCY_DEFAULT) */
 	long timeout_ms;		/* per exchange (default 5000) */
 	unsigned cert_flags;		/* enum ck_cert_flags */
 	void (*tick)(void *ctx);	/* NULL, or called once per host probed (progress) */

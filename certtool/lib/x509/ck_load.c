@@ -1225,6 +1225,7 @@ struct net_run {
 struct net_helper {
 	struct net_run *r;
 	size_t g;		/* the source */
+	char *location;		/* the redirect the engine received, or NULL: read anew */
 	json_t *recs;
 	int errors;
 	pthread_t th;
@@ -1332,13 +1333,37 @@ net_array_collect(void *ctx, json_t *rec)
 	return json_array_append_new(ctx, rec) == 0 ? 0 : -1;
 }
 
+/*
+ * An http(s):// source whose first answer, a redirect to location, the
+ * engine received: libcurl goes on from the Location (the source is not
+ * fetched twice), its records under the source's URL.
+ */
+static int
+net_http_follow(const char *src, const char *location, const struct ck_load_opts *o,
+    ck_emit_fn emit, void *ctx)
+{
+	unsigned char *buf = NULL;
+	size_t len = 0;
+	struct ck_err err;
+	int r;
+
+	if (ck_http_follow(src, location, &o->fetch, &buf, &len, &err) != 0)
+		return emit_error(emit, ctx, src, &err);
+	r = ck_load_buffer(buf, len, "url", src, o, emit, ctx);
+	free(buf);
+	return r;
+}
+
 static void *
 net_helper_main(void *arg)
 {
 	struct net_helper *h = arg;
 	struct net_merge *m = h->r->m;
+	const char *src = h->r->sources[h->g];
 
-	h->errors = ck_load_source(h->r->sources[h->g], h->r->o, net_array_collect, h->recs);
+	h->errors = h->location != NULL ?
+	    net_http_follow(src, h->location, h->r->o, net_array_collect, h->recs) :
+	    ck_load_source(src, h->r->o, net_array_collect, h->recs);
 	if (h->errors < 0)
 		h->errors = 1;
 	pthread_mutex_lock(&m->mu);
@@ -1348,9 +1373,13 @@ net_helper_main(void *arg)
 	return NULL;
 }
 
-/* Starts the libcurl read of source g beside the engine; -1 if it cannot. */
+/*
+ * Starts the libcurl read of source g beside the engine, from the redirect
+ * to location (taken over) or anew (NULL); -1 if it cannot (location is
+ * then still the caller's).
+ */
 static int
-net_helper_start(struct net_run *r, size_t g)
+net_helper_start(struct net_run *r, size_t g, char *location)
 {
 	struct net_helper *h = calloc(1, sizeof(*h));
 
@@ -1360,6 +1389,7 @@ net_helper_start(struct net_run *r, size_t g)
 	}
 	h->r = r;
 	h->g = g;
+	h->location = location;
 	if (pthread_create(&h->th, NULL, net_helper_main, h) != 0) {
 		json_decref(h->recs);
 		free(h);
@@ -1382,6 +1412,7 @@ net_helpers_join(struct net_run *r)
 		pthread_join(h->th, NULL);
 		errors += h->errors;
 		json_decref(h->recs);
+		free(h->location);
 		r->helpers = h->next;
 		free(h);
 	}
@@ -1390,8 +1421,8 @@ net_helpers_join(struct net_run *r)
 
 /*
  * The records of an http(s):// source the engine read, with the words and
- * codes of the libcurl path (ck_http).  A redirect is followed by that path:
- * the source is read again through ck_load_source.
+ * codes of the libcurl path (ck_http).  A redirect is followed by that path
+ * from its Location.
  */
 static int
 net_http_done(struct net_run *r, const char *src, const struct ck_net_job *job,
@@ -1400,12 +1431,18 @@ net_http_done(struct net_run *r, const char *src, const struct ck_net_job *job,
 	struct ck_err err;
 	unsigned char *body;
 	size_t len;
+	char *loc;
+	int rc;
 
 	switch (ck_net_http_reply(job, res, &r->o->fetch, &body, &len, &err)) {
 	case 0:
 		return ck_load_buffer(body, len, "url", src, r->o, emit, ctx);
 	case 1:
-		return ck_load_source(src, r->o, emit, ctx);
+		if ((loc = ck_net_http_location(res)) == NULL)
+			return ck_load_source(src, r->o, emit, ctx);	/* out of memory */
+		rc = net_http_follow(src, loc, r->o, emit, ctx);
+		free(loc);
+		return rc;
 	default:
 		return emit_error(emit, ctx, src, &err);
 	}
@@ -1434,13 +1471,15 @@ net_done(void *arg, const struct ck_net_job *job, struct ck_net_result *res)
 	if (r->m != NULL && (r->cur = json_array()) == NULL)
 		return -1;
 
-	if (r->m != NULL && is_http(src) && (job->user == &net_fallback ||
-	    (res->status == CK_NET_OK && ck_net_http_redirect(res)))) {
-		if (net_helper_start(r, g) == 0) {
+	if (r->m != NULL && is_http(src)) {
+		char *loc = job->user == &net_fallback ? NULL : ck_net_http_location(res);
+
+		if ((job->user == &net_fallback || loc != NULL) && net_helper_start(r, g, loc) == 0) {
 			json_decref(r->cur);
 			r->cur = NULL;
 			return 0;
 		}
+		free(loc);
 	}
 	if (job->user == &net_fallback) {
 		rc = ck_load_source(src, r->o, emit, ctx);
@@ -1527,12 +1566,14 @@ net_parallel(char *const *sources, size_t n, long jobs, int k, const struct ck_l
 	ck_net_opts_init(&no);
 	/* The engines share the process's open file limit: raise it for all of them. */
 	{
-		long lim = ck_net_raise_nofile(jobs + 64L * k);
+		long res = (long)CK_NET_FD_RESERVE * k, lim = ck_net_raise_nofile(jobs + res);
 
-		no.concurrency = (lim - 64L * k) / k < jobs / k ? (lim - 64L * k) / k : jobs / k;
+		no.concurrency = (lim - res) / k < jobs / k ? (lim - res) / k : jobs / k;
 		if (no.concurrency < 1)
 			no.concurrency = 1;
 	}
+	/* The per-server cap holds for the process: each engine takes its share. */
+	no.per_peer = CK_NET_PER_PEER_DEFAULT / k > 0 ? CK_NET_PER_PEER_DEFAULT / k : 1;
 	no.timeout_ms = o->fetch.timeout_ms;
 	/* Engines are made and freed here: c-ares' library set-up is not thread-safe. */
 	for (int t = 0; t < k; t++) {
@@ -1595,7 +1636,7 @@ ck_load_net(char *const *sources, size_t n, long jobs, const struct ck_load_opts
 	struct ck_net *net;
 	struct ck_err err;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	int rc, k = cpus > 4 ? 4 : cpus < 1 ? 1 : (int)cpus;
+	int rc, k = cpus > CK_NET_ENGINES_MAX ? CK_NET_ENGINES_MAX : cpus < 1 ? 1 : (int)cpus;
 
 	/*
 	 * TLS handshakes cost CPU (~0.7 ms each): one engine per CPU for many
