@@ -409,6 +409,68 @@ test_overall_deadline(void **state)
 	close(silent);
 }
 
+/*
+ * The per-server cap: 2 connections at once to the silent listener, the
+ * others wait in order with their deadline stopped (each still reaches its
+ * handshake and times out there after its own 200 ms); another port is
+ * not held up.  Then the overall deadline cancels running and waiting jobs.
+ */
+static void
+test_per_peer(void **state)
+{
+	unsigned port;
+	int silent = listener(AF_INET, SOCK_STREAM, 64, &port);
+	struct ck_net_opts o;
+	struct ck_net_job jobs[7];
+	struct ck_net_result res[7];
+	struct ck_net *n;
+	struct ck_err err;
+
+	(void)state;
+	ck_net_opts_init(&o);
+	o.concurrency = 8;
+	o.timeout_ms = 200;
+	o.per_peer = 2;
+	n = ck_net_new(&o, &err);
+	assert_non_null(n);
+	for (size_t i = 0; i < 7; i++)
+		jobs[i] = (struct ck_net_job){ .kind = CK_NET_TCP, .host = "127.0.0.1",
+		    .port = port, .flags = CK_NET_F_TLS };
+	jobs[6].port = closed_port(AF_INET, SOCK_STREAM);
+	jobs[6].flags = 0;
+	assert_int_equal(ck_net_run_array(n, jobs, 7, res, &err), 0);
+	for (size_t i = 0; i < 6; i++) {
+		assert_int_equal(res[i].index, i);
+		assert_int_equal(res[i].status, CK_NET_TIMEOUT);
+		assert_int_equal(res[i].stage, CK_NET_STAGE_TLS);
+		assert_string_equal(res[i].msg,
+		    "timed out after 200 ms waiting for the tls handshake");
+		/* Two rounds of 200 ms before the third pair got its places. */
+		if (i >= 4)
+			assert_true(res[i].elapsed_ms >= 550);
+	}
+	assert_int_equal(res[6].status, CK_NET_REFUSED);
+	assert_true(res[6].elapsed_ms < 150);
+	for (size_t i = 0; i < 7; i++)
+		ck_net_result_release(&res[i]);
+	ck_net_free(n);
+
+	o.per_peer = 1;
+	o.timeout_ms = 5000;
+	o.deadline_ms = 300;
+	n = ck_net_new(&o, &err);
+	assert_non_null(n);
+	assert_int_equal(ck_net_run_array(n, jobs, 3, res, &err), 0);
+	for (size_t i = 0; i < 3; i++) {
+		assert_int_equal(res[i].status, CK_NET_CANCELLED);
+		ck_net_result_release(&res[i]);
+	}
+	assert_int_equal(res[0].connected, 1);
+	assert_int_equal(res[1].connected, 0);	/* waited for its place */
+	ck_net_free(n);
+	close(silent);
+}
+
 /* Unordered delivery: a refused port first, the silent one after it. */
 struct unordered_run {
 	size_t order[2];
@@ -752,6 +814,7 @@ main(void)
 		cmocka_unit_test(test_tls_legacy_retry),
 		cmocka_unit_test(test_next_later),
 		cmocka_unit_test(test_overall_deadline),
+		cmocka_unit_test(test_per_peer),
 		cmocka_unit_test(test_unordered),
 	};
 
