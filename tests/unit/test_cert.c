@@ -72,6 +72,25 @@ test_hex_digit(void **state)
 	assert_int_equal(ck_hex_digit('\0'), -1);
 }
 
+static void
+test_hex_u32(void **state)
+{
+	uint32_t v = 7;
+
+	(void)state;
+	assert_int_equal(ck_hex_u32("ffffFFFF", 8, &v), 0);
+	assert_int_equal(v, 0xffffffffu);
+	assert_int_equal(ck_hex_u32("0a1x", 2, &v), 0);	/* only the first n count */
+	assert_int_equal(v, 0x0a);
+	v = 7;
+	assert_int_equal(ck_hex_u32("", 0, &v), -1);
+	assert_int_equal(ck_hex_u32("123456789", 9, &v), -1);	/* more than 32 bits */
+	assert_int_equal(ck_hex_u32("12 4", 4, &v), -1);
+	assert_int_equal(ck_hex_u32("-1", 2, &v), -1);
+	assert_int_equal(ck_hex_u32("0x1", 3, &v), -1);	/* no prefix */
+	assert_int_equal(v, 7);	/* untouched on failure */
+}
+
 static int
 count_cert(void *ctx, const unsigned char *der, size_t len, const char *alias, long pos)
 {
@@ -138,6 +157,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_name_label),
 		cmocka_unit_test(test_hex_digit),
+		cmocka_unit_test(test_hex_u32),
 		cmocka_unit_test(test_jks_damage),
 	};
 

@@ -14,6 +14,8 @@
 
 #include "ck_adcs.h"
 
+#include "ck_num.h"
+
 struct flag_name {
 	uint32_t bit;
 	const char *name;
@@ -221,23 +223,9 @@ ck_adcs_flags_json(enum ck_adcs_attr attr, int32_t raw)
 static int
 parse_hex_name(const char *s, uint32_t *out)
 {
-	size_t i, n;
-	uint32_t v = 0;
-
 	if (s[0] != '0' || (s[1] != 'x' && s[1] != 'X'))
 		return -1;
-	n = strlen(s + 2);
-	if (n == 0 || n > 8)
-		return -1;
-	for (i = 0; i < n; i++) {
-		int c = (unsigned char)s[2 + i];
-
-		if (!isxdigit(c))
-			return -1;
-		v = (v << 4) | (uint32_t)(isdigit(c) ? c - '0' : (tolower(c) - 'a' + 10));
-	}
-	*out = v;
-	return 0;
+	return ck_hex_u32(s + 2, strlen(s + 2), out);
 }
 
 /* "SERVER_VERSION_<n>" / "CLIENT_VERSION_<n>", n in 1..15. */

@@ -10,6 +10,7 @@
 #include "ck_caconfig.h"
 #include "ck_approve.h"
 #include "ck_load.h"
+#include "ck_num.h"
 
 enum setting { S_DISP, S_EDIT, S_IFACE, S_COUNT };
 
@@ -156,28 +157,11 @@ token(const char **p, const char *end, const char **tok)
 static int
 parse_hex_token(const char *t, size_t n, uint32_t *out)
 {
-	uint64_t v = 0;
 	size_t i = 0;
 
 	if (n > 2 && t[0] == '0' && (t[1] == 'x' || t[1] == 'X'))
 		i = 2;
-	if (i == n || n - i > 8)
-		return -1;
-	for (; i < n; i++) {
-		int c = (unsigned char)t[i], d;
-
-		if (c >= '0' && c <= '9')
-			d = c - '0';
-		else if (c >= 'a' && c <= 'f')
-			d = c - 'a' + 10;
-		else if (c >= 'A' && c <= 'F')
-			d = c - 'A' + 10;
-		else
-			return -1;
-		v = v * 16 + (uint64_t)d;
-	}
-	*out = (uint32_t)v;
-	return 0;
+	return ck_hex_u32(t + i, n - i, out);
 }
 
 /* "(257)" -> 257; certutil prints a DWORD >= 0x80000000 as a negative decimal. */

@@ -16,6 +16,8 @@
  */
 #include "ck_json.h"
 
+#include "ck_num.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdint.h>
@@ -107,20 +109,11 @@ grow(struct parser *ps, size_t need)
 static int
 hex4(const unsigned char *p, unsigned *v)
 {
-	*v = 0;
-	for (int i = 0; i < 4; i++) {
-		unsigned c = p[i], d;
+	uint32_t u;
 
-		if (c >= '0' && c <= '9')
-			d = c - '0';
-		else if (c >= 'a' && c <= 'f')
-			d = c - 'a' + 10;
-		else if (c >= 'A' && c <= 'F')
-			d = c - 'A' + 10;
-		else
-			return -1;
-		*v = (*v << 4) | d;
-	}
+	if (ck_hex_u32((const char *)p, 4, &u) != 0)
+		return -1;
+	*v = u;
 	return 0;
 }
 

@@ -76,3 +76,21 @@ ck_hex_digit(int c)
 		return c - 'A' + 10;
 	return -1;
 }
+
+int
+ck_hex_u32(const char *s, size_t n, uint32_t *out)
+{
+	uint32_t v = 0;
+	size_t i;
+	int d;
+
+	if (n == 0 || n > 8)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if ((d = ck_hex_digit((unsigned char)s[i])) < 0)
+			return -1;
+		v = v << 4 | (uint32_t)d;
+	}
+	*out = v;
+	return 0;
+}

@@ -4,6 +4,8 @@
  */
 #include "ck_amt_hello.h"
 
+#include "ck_num.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -233,17 +235,6 @@ ck_amt_hello_match(const struct ck_amt_hello *h, const unsigned char *der, size_
 }
 
 static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c |= 0x20;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
-static int
 hex_sep(int c)
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == ':';
@@ -259,7 +250,7 @@ ck_amt_hello_unhex(unsigned char *buf, size_t len, size_t *outlen)
 	for (size_t i = 0; i < len; i++) {
 		if (hex_sep(buf[i]))
 			continue;
-		if (hexval(buf[i]) < 0)
+		if (ck_hex_digit(buf[i]) < 0)
 			return;
 		digits++;
 	}
@@ -270,9 +261,9 @@ ck_amt_hello_unhex(unsigned char *buf, size_t len, size_t *outlen)
 		if (hex_sep(buf[i]))
 			continue;
 		if (hi < 0) {
-			hi = hexval(buf[i]);
+			hi = ck_hex_digit(buf[i]);
 		} else {
-			buf[o++] = (unsigned char)(hi << 4 | hexval(buf[i]));
+			buf[o++] = (unsigned char)(hi << 4 | ck_hex_digit(buf[i]));
 			hi = -1;
 		}
 	}
