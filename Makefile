@@ -57,7 +57,10 @@ LIB_DIRS := $(sort $(patsubst %/,%,$(dir $(wildcard certtool/lib/*/*.h))))
 LIB_INC := $(LIB_DIRS:%=-I%)
 ALL_CFLAGS = $(WARN) $(WERROR) $(CPPFLAGS) $(CFLAGS) $(SANFLAGS) -D_GNU_SOURCE \
 	-DCK_DATADIR='"$(DATADIR)"' $(LIB_INC) $(PKG_CFLAGS)
-ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
+# Each tool loads only the libraries it calls (cert-issue sign: libcrypto,
+# SQLite, jansson; not libcurl, OpenLDAP or c-ares): Debian's toolchain does
+# this by default, others do not.
+ALL_LDFLAGS = -Wl,--as-needed $(LDFLAGS) $(SANFLAGS)
 
 LIB_SRC := $(sort $(wildcard certtool/lib/*/*.c))
 LIB_HDR := $(wildcard certtool/lib/*/*.h)
