@@ -468,6 +468,11 @@ main(int argc, char **argv)
 		return CK_UNKNOWN;
 	}
 	cfg.cmd = cmds[cmd].name;
+	/* The local CA uses OpenSSL on its own files only; enroll speaks TLS (the system's policy). */
+	if ((1 << cmd) != ENROLL && ck_tool_crypto_local() == -1) {
+		ck_warnx("cannot initialise OpenSSL");
+		return CK_UNKNOWN;
+	}
 	if (first < argc)
 		arg = argv[first++];
 	if (first < argc)

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <openssl/bn.h>
+#include <openssl/decoder.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -659,6 +660,41 @@ pw_cb(char *buf, int size, int rwflag, void *u)
 	return (int)n;
 }
 
+/*
+ * The CA key from fp.  OpenSSL 3's PEM_read_PrivateKey looks for a decoder
+ * chain among every key type and structure its providers know; knowing the
+ * type (the certificate's key) makes that search, and the load, about
+ * three times shorter.  Anything that does not decode so (another type, an
+ * old format) goes through PEM_read_PrivateKey as before, unless a
+ * password was already asked for (a wrong one stays wrong).
+ */
+static EVP_PKEY *
+read_key(FILE *fp, EVP_PKEY *pub, struct pw_ctx *c)
+{
+	const char *type = pub != NULL ? EVP_PKEY_get0_type_name(pub) : NULL;
+	OSSL_DECODER_CTX *d;
+	EVP_PKEY *key = NULL;
+	BIO *b;
+
+	if (type != NULL &&
+	    (d = OSSL_DECODER_CTX_new_for_pkey(&key, "PEM", NULL, type, EVP_PKEY_KEYPAIR, NULL,
+	    NULL)) != NULL) {
+		if ((b = BIO_new_fp(fp, BIO_NOCLOSE)) != NULL &&
+		    OSSL_DECODER_CTX_set_pem_password_cb(d, pw_cb, c) &&
+		    !OSSL_DECODER_from_bio(d, b)) {
+			EVP_PKEY_free(key);
+			key = NULL;
+		}
+		BIO_free(b);
+		OSSL_DECODER_CTX_free(d);
+	}
+	if (key != NULL || c->asked)
+		return key;
+	ERR_clear_error();
+	rewind(fp);
+	return PEM_read_PrivateKey(fp, NULL, pw_cb, c);
+}
+
 int
 ck_ca_load_key(struct ck_ca *ca, const char *password, struct ck_err *err)
 {
@@ -673,7 +709,7 @@ ck_ca_load_key(struct ck_ca *ca, const char *password, struct ck_err *err)
 		free(p);
 		return -1;
 	}
-	ca->key = PEM_read_PrivateKey(fp, NULL, pw_cb, &c);
+	ca->key = read_key(fp, X509_get0_pubkey(ca->cert), &c);
 	fclose(fp);
 	if (ca->key == NULL) {
 		ERR_clear_error();
@@ -1040,6 +1076,54 @@ copy_csr_san(X509 *x, X509_REQ *req, struct ck_err *err)
 	return rv;
 }
 
+/*
+ * The request's SubjectPublicKeyInfo, copied into x as it is (algorithm,
+ * parameters, key bits).  X509_set_pubkey would re-encode the key through
+ * OpenSSL 3's encoder and decode the result again (about a third of a
+ * millisecond and a search of every provider's encoders and decoders per
+ * process) to produce the same bytes.
+ */
+static int
+copy_spki(X509 *x, X509_REQ *req)
+{
+	const X509_PUBKEY *from = X509_REQ_get_X509_PUBKEY(req);
+	X509_PUBKEY *to = X509_get_X509_PUBKEY(x);
+	const unsigned char *bits;
+	unsigned char *copy;
+	X509_ALGOR *alg;
+	ASN1_OBJECT *obj;
+	const ASN1_OBJECT *aobj;
+	const void *pval;
+	void *pdup = NULL;
+	int ptype, len;
+
+	if (from == NULL || to == NULL ||
+	    !X509_PUBKEY_get0_param(NULL, &bits, &len, &alg, from) || len <= 0)
+		return -1;
+	X509_ALGOR_get0(&aobj, &ptype, &pval, alg);
+	if ((obj = OBJ_dup(aobj)) == NULL)
+		return -1;
+	if (ptype == V_ASN1_OBJECT)
+		pdup = OBJ_dup(pval);
+	else if (ptype == V_ASN1_SEQUENCE)
+		pdup = ASN1_STRING_dup(pval);
+	if ((ptype == V_ASN1_OBJECT || ptype == V_ASN1_SEQUENCE) && pdup == NULL) {
+		ASN1_OBJECT_free(obj);
+		return -1;
+	}
+	if ((copy = OPENSSL_memdup(bits, (size_t)len)) == NULL ||
+	    !X509_PUBKEY_set0_param(to, obj, ptype, pdup, copy, len)) {
+		OPENSSL_free(copy);
+		ASN1_OBJECT_free(obj);
+		if (ptype == V_ASN1_OBJECT)
+			ASN1_OBJECT_free(pdup);
+		else
+			ASN1_STRING_free(pdup);
+		return -1;
+	}
+	return 0;
+}
+
 int
 ck_issue_cert(struct ck_ca *ca, const struct ck_issue_req *r,
     unsigned char **der, size_t *len, char **serial, char **subject,
@@ -1079,7 +1163,7 @@ ck_issue_cert(struct ck_ca *ca, const struct ck_issue_req *r,
 	    !BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(x)) ||
 	    !X509_set_subject_name(x, name) ||
 	    !X509_set_issuer_name(x, X509_get_subject_name(ca->cert)) ||
-	    !X509_set_pubkey(x, X509_REQ_get0_pubkey(r->csr))) {
+	    copy_spki(x, r->csr) == -1) {
 		if (err->code == CK_E_NONE)
 			ck_err_ssl(err, CK_E_CRYPTO, "building the certificate");
 		goto out;

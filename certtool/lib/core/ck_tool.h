@@ -18,6 +18,16 @@
 void ck_tool_init(const char *prog);
 const char *ck_prog(void);
 
+/*
+ * For a tool (or command) that uses OpenSSL only on local keys and
+ * certificates, never for TLS: initialises OpenSSL without reading its
+ * configuration file (openssl.cnf: providers, TLS policy; OPENSSL_CONF)
+ * and without its exit-time cleanup (the process ends anyway), with a
+ * Hash_DRBG (SHA-256) as its random generator.  Call it before any other
+ * OpenSSL call; 0, or -1 when OpenSSL could not start.
+ */
+int ck_tool_crypto_local(void);
+
 /* Prints "prog version" to stdout. */
 void ck_print_version(void);
 
