@@ -3,13 +3,17 @@
  */
 #include "ck_caops.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/pem.h>
+#include <openssl/x509v3.h>
 
 #include "ck_clock.h"
 #include "ck_path.h"
+#include "ck_pool.h"
 #include "ck_record.h"
 #include "ck_tool.h"
 
@@ -165,58 +169,92 @@ csr_to_der(X509_REQ *req, size_t *len)
 	return (char *)m;
 }
 
+/* A certificate built and signed, not yet in the ledger. */
+struct issued {
+	unsigned char *der;
+	size_t len;
+	char *serial, *subject;
+	char not_after[CK_TIME_LEN];
+};
+
+static void
+issued_release(struct issued *s)
+{
+	free(s->der);
+	free(s->serial);
+	free(s->subject);
+	memset(s, 0, sizeof(*s));
+}
+
+static int
+issue(struct ck_caops *c, const struct ck_issue_req *ir, struct issued *s, struct ck_err *err)
+{
+	return ck_issue_cert(c->ca, ir, &s->der, &s->len, &s->serial, &s->subject, s->not_after,
+	    err);
+}
+
 /*
- * Issues one certificate, commits it to the ledger, and only then hands it
- * to out.cert: a certificate that was printed is always in the ledger.  A
- * serial collision (never seen with 126 random bits, but the schema
- * refuses it) draws a new serial.
+ * Commits an issued certificate to the ledger, and only then hands it to
+ * out.cert (or, in a batch, holds it until the batch commits): a
+ * certificate that was printed is always in the ledger.  A serial
+ * collision (never seen with 126 random bits, but the schema refuses it)
+ * signs ir again with a new serial, up to 5 tries in all.
  */
 static int
-issue_and_record(struct ck_caops *c, const struct ck_issue_req *ir, long long req_id,
+record(struct ck_caops *c, const struct ck_issue_req *ir, struct issued *s, long long req_id,
     const char *tname, const unsigned char *csr_der, size_t csr_len, struct ck_err *err)
 {
 	struct ck_ledger_row r;
-	unsigned char *der = NULL;
-	size_t der_len = 0;
-	char *serial = NULL, *subject = NULL, na[CK_TIME_LEN], at[CK_TIME_LEN];
+	char at[CK_TIME_LEN];
 	int tries, rc = -1;
 	long long id = 0;
 
 	now_str(c, at);
 	for (tries = 0; tries < 5; tries++) {
-		if (ck_issue_cert(c->ca, ir, &der, &der_len, &serial, &subject, na, err) == -1)
-			return -1;
+		if (tries > 0) {
+			issued_release(s);
+			if (issue(c, ir, s, err) == -1)
+				return -1;
+		}
 		memset(&r, 0, sizeof(r));
 		r.id = req_id;
 		r.template = tname;
-		r.subject = subject;
+		r.subject = s->subject;
 		r.requester = c->requester;
 		r.csr = csr_der;
 		r.csr_len = csr_len;
-		r.serial = serial;
-		r.der = der;
-		r.der_len = der_len;
-		r.not_after = na;
+		r.serial = s->serial;
+		r.der = s->der;
+		r.der_len = s->len;
+		r.not_after = s->not_after;
 		rc = ck_ledger_issue(c->ledger, &r, at, c->who, &id, err);
 		if (rc != -2)
 			break;
-		free(der);
-		free(serial);
-		free(subject);
-		der = NULL;
-		serial = subject = NULL;
 	}
 	if (rc == 0 && c->batch) {
-		if (ck_blobs_add(&c->held, der, der_len) != 0)
+		if (ck_blobs_add(&c->held, s->der, s->len) != 0)
 			rc = ck_err_set(err, CK_E_NOMEM, "out of memory");
 	} else if (rc == 0) {
-		rc = c->out.cert(c->out.arg, der, der_len);
+		rc = c->out.cert(c->out.arg, s->der, s->len);
 	} else {
 		rc = -1;
 	}
-	free(der);
-	free(serial);
-	free(subject);
+	return rc;
+}
+
+/* Issues one certificate and records it (record()). */
+static int
+issue_and_record(struct ck_caops *c, const struct ck_issue_req *ir, long long req_id,
+    const char *tname, const unsigned char *csr_der, size_t csr_len, struct ck_err *err)
+{
+	struct issued s;
+	int rc;
+
+	memset(&s, 0, sizeof(s));
+	if (issue(c, ir, &s, err) == -1)
+		return -1;
+	rc = record(c, ir, &s, req_id, tname, csr_der, csr_len, err);
+	issued_release(&s);
 	return rc;
 }
 
@@ -318,6 +356,18 @@ out:
 	return rv;
 }
 
+/* The request against the template, before any key is read. */
+static int
+sign_check(const struct ck_caops *c, const json_t *tmpl, struct ck_issue_req *ir,
+    struct ck_err *err)
+{
+	ir->tmpl = tmpl;
+	ir->now = c->now;
+	if (ck_csr_check(ir->csr, tmpl, err) == -1 || ck_issue_precheck(ir, err) == -1)
+		return -1;
+	return 0;
+}
+
 int
 ck_caops_sign(struct ck_caops *c, const json_t *tmpl, int pending, struct ck_issue_req *ir,
     struct ck_err *err)
@@ -326,9 +376,7 @@ ck_caops_sign(struct ck_caops *c, const json_t *tmpl, int pending, struct ck_iss
 	size_t csr_len = 0;
 	int rc;
 
-	ir->tmpl = tmpl;
-	ir->now = c->now;
-	if (ck_csr_check(ir->csr, tmpl, err) == -1 || ck_issue_precheck(ir, err) == -1)
+	if (sign_check(c, tmpl, ir, err) == -1)
 		return -1;
 	if (pending)
 		return store_pending(c, ir, tmpl, err);
@@ -539,18 +587,147 @@ flush_fail(struct ck_caops *c, const char *dir, const char *what, const struct c
 	return ck_status_worse(st, c->out.error(c->out.arg, what, e));
 }
 
+/*
+ * Signing on every core (ck_pool): workers read each request, check it,
+ * and build and sign its certificate; the calling thread records them in
+ * the ledger in input order, in the batch's one transaction, and reports
+ * errors in that order too.  The ledger is touched by the calling thread
+ * only.  The CA key is loaded by the first worker whose request is good
+ * (as the sequential loop did: never for a batch of bad requests).
+ */
+struct sign_item {
+	struct ck_issue_req ir;
+	unsigned char *csr_der;
+	size_t csr_len;
+	struct issued s;
+	struct ck_err err;
+	int rc;			/* 0 signed, -1 failed (err), -2 no CA key (err) */
+};
+
+struct sign_run {
+	struct ck_caops *c;
+	const json_t *tmpl;
+	const char *tname;
+	const struct ck_issue_req *base;
+	const char *dir;
+	const char *const *files;
+	struct sign_item *items;
+	pthread_mutex_t key_mu;
+	int key_state;		/* 0 not tried, 1 loaded, -1 failed (key_err) */
+	struct ck_err key_err;
+	int stop, st;
+};
+
+/* ck_caops_key once for all workers; a failure is remembered and repeated. */
+static int
+shared_key(struct sign_run *r, struct ck_err *err)
+{
+	int rc;
+
+	pthread_mutex_lock(&r->key_mu);
+	if (r->key_state == 0)
+		r->key_state = ck_caops_key(r->c, &r->key_err) == 0 ? 1 : -1;
+	rc = r->key_state;
+	if (rc == -1)
+		*err = r->key_err;
+	pthread_mutex_unlock(&r->key_mu);
+	return rc == 1 ? 0 : -1;
+}
+
+static void
+sign_run_item(void *arg, size_t i)
+{
+	struct sign_run *r = arg;
+	struct sign_item *it = &r->items[i];
+
+	it->ir = *r->base;
+	ck_err_clear(&it->err);
+	it->rc = -1;
+	if ((it->ir.csr = ck_csr_read(r->files[i], &it->err)) == NULL ||
+	    sign_check(r->c, r->tmpl, &it->ir, &it->err) == -1)
+		return;
+	if (shared_key(r, &it->err) == -1) {
+		it->rc = -2;
+		return;
+	}
+	if ((it->csr_der = (unsigned char *)csr_to_der(it->ir.csr, &it->csr_len)) == NULL) {
+		ck_err_set(&it->err, CK_E_NOMEM, "out of memory");
+		return;
+	}
+	it->rc = issue(r->c, &it->ir, &it->s, &it->err);
+}
+
+static void
+sign_done_item(void *arg, size_t i)
+{
+	struct sign_run *r = arg;
+	struct sign_item *it = &r->items[i];
+
+	if (r->stop)
+		return;
+	if (it->rc == -2) {
+		/* Without the key no request can be signed: stop. */
+		r->st = ck_status_worse(r->st, flush_fail(r->c, r->dir, r->dir, &it->err));
+		r->stop = 1;
+	} else if (it->rc == -1 || record(r->c, &it->ir, &it->s, 0, r->tname, it->csr_der,
+	    it->csr_len, &it->err) == -1) {
+		r->st = ck_status_worse(r->st, flush_fail(r->c, r->dir, r->files[i], &it->err));
+	}
+}
+
+static void
+sign_release_item(void *arg, size_t i)
+{
+	struct sign_run *r = arg;
+	struct sign_item *it = &r->items[i];
+
+	X509_REQ_free(it->ir.csr);
+	it->ir.csr = NULL;
+	free(it->csr_der);
+	it->csr_der = NULL;
+	issued_release(&it->s);
+}
+
 int
 ck_caops_sign_files(struct ck_caops *c, const char *dir, const json_t *tmpl,
     const struct ck_issue_req *base, const char *const *files, size_t n)
 {
 	int pending = ck_issue_pending(tmpl), st = CK_OK, rc;
+	struct ck_pool_ops ops = { .run = sign_run_item, .done = sign_done_item,
+	    .release = sign_release_item };
+	struct sign_run r;
 	struct ck_err e;
+	long jobs;
 	size_t i;
 
 	ck_err_clear(&e);
 	if (!pending && n > 1 && ck_caops_batch_begin(c, &e) == -1)
 		return c->out.error(c->out.arg, dir, &e);
-	for (i = 0; i < n; i++) {
+	if (!pending) {
+		memset(&r, 0, sizeof(r));
+		if ((r.items = calloc(n, sizeof(*r.items))) == NULL) {
+			ck_err_set(&e, CK_E_NOMEM, "out of memory");
+			st = c->out.error(c->out.arg, dir, &e);
+			ck_caops_batch_end(c, &e);
+			return st;
+		}
+		r.c = c;
+		r.tmpl = tmpl;
+		r.tname = json_string_value(json_object_get(tmpl, "name"));
+		r.base = base;
+		r.dir = dir;
+		r.files = files;
+		pthread_mutex_init(&r.key_mu, NULL);
+		/* The CA certificate's extension cache, filled before threads read it. */
+		X509_get_extension_flags(c->ca->cert);
+		ops.arg = &r;
+		jobs = sysconf(_SC_NPROCESSORS_ONLN);
+		ck_pool_run(&ops, n, jobs > 0 ? jobs : 1);
+		pthread_mutex_destroy(&r.key_mu);
+		free(r.items);
+		st = r.st;
+	}
+	for (i = 0; pending && i < n; i++) {
 		struct ck_issue_req ir = *base;
 
 		ck_err_clear(&e);

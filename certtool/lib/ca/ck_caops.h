@@ -96,13 +96,17 @@ int ck_caops_sign(struct ck_caops *c, const json_t *tmpl, int pending, struct ck
 
 /*
  * cert-issue sign: the requests in files (ck_csr_read, PEM or DER), each
- * with base's parameters, through ck_caops_sign.  Without a template that
- * queues, more than one request share one ledger transaction (the
- * certificates print after it commits).  Each failure goes to out.error
- * (where: the file, or dir for the CA itself) after what was issued before
- * it printed, so output keeps the order of files; without the CA key
- * (-2) the rest is not tried.  Returns the worst status out.error
- * returned (CK_OK: every request signed or queued).
+ * with base's parameters, checked and issued as ck_caops_sign does.
+ * Without a template that queues, the requests are read, checked and
+ * signed on every core (ck_pool workers; the CA key is read by the first
+ * good request, as in a single run) while the calling thread records them
+ * in the ledger in the order of files; more than one request share one
+ * ledger transaction (the certificates print after it commits).  Each
+ * failure goes to out.error (where: the file, or dir for the CA itself)
+ * after what was issued before it printed, so output keeps the order of
+ * files; without the CA key (-2) nothing after it is recorded or reported.
+ * out's callbacks run on the calling thread only.  Returns the worst
+ * status out.error returned (CK_OK: every request signed or queued).
  */
 int ck_caops_sign_files(struct ck_caops *c, const char *dir, const json_t *tmpl,
     const struct ck_issue_req *base, const char *const *files, size_t n);
