@@ -1,18 +1,42 @@
 #!/bin/sh
 # Sign N (default 1000) CSRs: cert-issue sign (one process per CSR, and one
 # batch process with every --csr) vs openssl ca -batch on the same CSRs (one
-# process per CSR, and one process with -infiles).  Prints times and ratios.
-# Also one process per CSR with --sync full (an fsync per commit), to show
-# what power-loss durability costs.
+# process per CSR, and one process with -infiles).  Prints times and ratios
+# (openssl / cert-issue: above 1 means cert-issue is faster).
+#
+# The machine is shared, so the two tools take turns: the per-process runs go
+# in ROUNDS chunks (default 10), cert-issue first in odd rounds and openssl
+# first in even ones, and each batch run is repeated ROUNDS_BATCH times
+# (default 3) the same way, each time on a fresh CA; CPU time (user + sys, of
+# every process) is printed beside wall time, since it says less about the
+# neighbours.
+#
+# Durability, like for like: cert-issue prints a certificate only after its
+# ledger row is committed (SQLite WAL, synchronous=NORMAL: a commit survives
+# the process being killed at any moment; no fsync per commit; a batch is one
+# transaction, committed before its certificates print).  openssl ca writes
+# index.txt.new, then the certificates, and renames the new index into place
+# at the end of its run, never fsyncing: killed in between, it has handed out
+# certificates its database does not list.  One more
+# per-process run with --sync full (an fsync per commit) shows what
+# power-loss durability costs.
 set -eu
 N=${BENCH_N:-1000}
+ROUNDS=${BENCH_ROUNDS:-10}
+ROUNDS_BATCH=${BENCH_ROUNDS_BATCH:-3}
 dir="$BENCH/cert-issue"
 mkdir -p "$dir/csr"
 cd "$dir"
 export CERTKIT_NOW=2026-06-01T00:00:00Z
 now() { date +%s.%N; }
 secs() { echo "$2 - $1" | bc -l 2>/dev/null || python3 -c "print($2 - $1)"; }
+add() { python3 -c "print('%.3f' % ($1 + $2))"; }
 ratio() { python3 -c "print('%.2f' % ($1 / $2))"; }
+# CPU seconds (user + sys) of a command and everything it ran.
+cpu() {
+	/usr/bin/time -f '%U %S' -o cpu.out "$@"
+	awk '{ print $1 + $2 }' cpu.out
+}
 
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out leaf.key 2>/dev/null
 i=1
@@ -21,23 +45,22 @@ while [ "$i" -le "$N" ]; do
 	i=$((i + 1))
 done
 
-cert-issue init --dir ca --subject 'CN=Bench CA' >/dev/null
-cp -r ca ca-batch
-cp -r ca ca-full
+cert-issue init --dir ca0 --subject 'CN=Bench CA' >/dev/null
 
-# openssl ca with the same CA key and certificate.
-mkdir -p oca/new
-: >oca/index.txt
-echo 01 >oca/serial
-cat >oca/ca.cnf <<CNF
+# openssl ca with the same CA key and certificate (DIR: its own index, serial, new certs).
+oca() {
+	mkdir -p "$1/new"
+	: >"$1/index.txt"
+	echo 01 >"$1/serial"
+	cat >"$1/ca.cnf" <<CNF
 [ca]
 default_ca = d
 [d]
-database = $dir/oca/index.txt
-new_certs_dir = $dir/oca/new
-serial = $dir/oca/serial
-certificate = $dir/ca/ca.pem
-private_key = $dir/ca/ca.key
+database = $dir/$1/index.txt
+new_certs_dir = $dir/$1/new
+serial = $dir/$1/serial
+certificate = $dir/ca0/ca.pem
+private_key = $dir/ca0/ca.key
 policy = p
 unique_subject = no
 default_md = sha256
@@ -54,55 +77,82 @@ extendedKeyUsage = serverAuth
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid:always
 CNF
-cp -r oca oca-batch
-sed -i "s|$dir/oca/|$dir/oca-batch/|g" oca-batch/ca.cnf
+}
 
-t0=$(now)
-i=1
-while [ "$i" -le "$N" ]; do
-	cert-issue sign --dir ca --template amt-web-server --csr "csr/$i.csr" >/dev/null
+# One process per CSR: sh each.sh ci|oc DIR FIRST LAST [--sync full]
+cat >each.sh <<'SH'
+tool=$1 d=$2 i=$3 last=$4
+shift 4
+while [ "$i" -le "$last" ]; do
+	if [ "$tool" = ci ]; then
+		cert-issue sign --dir "$d" "$@" --template amt-web-server --csr "csr/$i.csr" >/dev/null
+	else
+		openssl ca -batch -config "$d/ca.cnf" -in "csr/$i.csr" -out /dev/null -notext 2>/dev/null
+	fi
 	i=$((i + 1))
 done
-t1=$(now)
-set --
-i=1
-while [ "$i" -le "$N" ]; do
-	set -- "$@" --csr "csr/$i.csr"
-	i=$((i + 1))
+SH
+
+# Runs "$@" and adds its wall and CPU seconds to the variables w_$tag and c_$tag.
+timed() {
+	tag=$1
+	shift
+	t=$(now)
+	/usr/bin/time -f '%U %S' -o cpu.out "$@"
+	eval "w_$tag=\$(add \"\$w_$tag\" \"\$(secs \"$t\" \"\$(now)\")\")"
+	eval "c_$tag=\$(add \"\$c_$tag\" \"\$(awk '{ print \$1 + \$2 }' cpu.out)\")"
+}
+
+cp -r ca0 ca
+cp -r ca0 ca-full
+oca oca
+w_ci=0 c_ci=0 w_oc=0 c_oc=0 w_full=0 c_full=0 w_cb=0 c_cb=0 w_ob=0 c_ob=0
+chunk=$(( (N + ROUNDS - 1) / ROUNDS ))
+r=0
+lo=1
+while [ "$lo" -le "$N" ]; do
+	hi=$((lo + chunk - 1))
+	[ "$hi" -le "$N" ] || hi=$N
+	if [ $((r % 2)) -eq 0 ]; then order="ci oc"; else order="oc ci"; fi
+	for who in $order; do
+		if [ "$who" = ci ]; then
+			timed ci sh each.sh ci ca "$lo" "$hi"
+		else
+			timed oc sh each.sh oc oca "$lo" "$hi"
+		fi
+	done
+	r=$((r + 1))
+	lo=$((hi + 1))
 done
-cert-issue sign --dir ca-batch --template amt-web-server "$@" >/dev/null
-t2=$(now)
-i=1
-while [ "$i" -le "$N" ]; do
-	openssl ca -batch -config oca/ca.cnf -in "csr/$i.csr" -out /dev/null -notext 2>/dev/null
-	i=$((i + 1))
-done
-t3=$(now)
+
 set --
 i=1
 while [ "$i" -le "$N" ]; do
 	set -- "$@" "csr/$i.csr"
 	i=$((i + 1))
 done
-openssl ca -batch -config oca-batch/ca.cnf -out /dev/null -notext -infiles "$@" 2>/dev/null
-t4=$(now)
-
-fs=""
-if cert-issue --help | grep -q -- '--sync'; then
-	t5=$(now)
-	i=1
-	while [ "$i" -le "$N" ]; do
-		cert-issue sign --dir ca-full --sync full --template amt-web-server --csr "csr/$i.csr" >/dev/null
-		i=$((i + 1))
+r=0
+while [ "$r" -lt "$ROUNDS_BATCH" ]; do
+	rm -rf ca-batch oca-batch
+	cp -r ca0 ca-batch
+	oca oca-batch
+	if [ $((r % 2)) -eq 0 ]; then order="ci oc"; else order="oc ci"; fi
+	for who in $order; do
+		if [ "$who" = ci ]; then
+			# shellcheck disable=SC2046 # one --csr per file
+			timed cb cert-issue sign --dir ca-batch --template amt-web-server \
+			    $(for f in "$@"; do printf ' --csr %s' "$f"; done) >/dev/null
+		else
+			timed ob openssl ca -batch -config oca-batch/ca.cnf -out /dev/null -notext \
+			    -infiles "$@" 2>/dev/null
+		fi
 	done
-	fs=$(secs "$t5" "$(now)")
-fi
+	r=$((r + 1))
+done
 
-ci=$(secs "$t0" "$t1")
-cb=$(secs "$t1" "$t2")
-oi=$(secs "$t2" "$t3")
-ob=$(secs "$t3" "$t4")
-echo "sign $N CSRs, one process each: cert-issue ${ci}s, openssl ca ${oi}s, ratio $(ratio "$ci" "$oi") (cert-issue/openssl)"
-echo "sign $N CSRs, one batch process: cert-issue ${cb}s, openssl ca -infiles ${ob}s, ratio $(ratio "$cb" "$ob") (cert-issue/openssl)"
-[ -z "$fs" ] || echo "sign $N CSRs, one process each, --sync full: cert-issue ${fs}s, ratio $(ratio "$fs" "$oi") (cert-issue/openssl)"
-echo "ledger rows: $(cert-issue list --dir ca --status issued | grep -c .) + $(cert-issue list --dir ca-batch --status issued | grep -c .)"
+timed full sh each.sh ci ca-full 1 "$N" --sync full
+
+echo "sign $N CSRs, one process each: cert-issue ${w_ci}s (cpu ${c_ci}s), openssl ca ${w_oc}s (cpu ${c_oc}s): cert-issue $(ratio "$w_oc" "$w_ci")x faster (cpu $(ratio "$c_oc" "$c_ci")x)"
+echo "sign $N CSRs, one batch process, $ROUNDS_BATCH runs: cert-issue ${w_cb}s (cpu ${c_cb}s, all cores), openssl ca -infiles ${w_ob}s (cpu ${c_ob}s): cert-issue $(ratio "$w_ob" "$w_cb")x faster (cpu $(ratio "$c_ob" "$c_cb")x)"
+echo "sign $N CSRs, one process each, --sync full: cert-issue ${w_full}s (cpu ${c_full}s): $(ratio "$w_oc" "$w_full")x openssl ca's speed"
+echo "ledger rows: $(cert-issue list --dir ca --status issued | grep -c .) + $(cert-issue list --dir ca-batch --status issued | grep -c .) + $(cert-issue list --dir ca-full --status issued | grep -c .)"
