@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "ck_record.h"
+#include "ck_tool.h"
 
 const struct ck_ruledef *
 ck_rules_find(const struct ck_ruleset *const *sets, const char *id)
@@ -44,4 +45,12 @@ ck_rules_list(FILE *out, const struct ck_ruleset *const *sets, int format)
 			json_decref(j);
 		}
 	return ferror(out) ? -1 : 0;
+}
+
+int
+ck_rules_list_stdout(const struct ck_ruleset *const *sets, int format)
+{
+	int st = ck_rules_list(stdout, sets, format) == 0 ? CK_OK : CK_UNKNOWN;
+
+	return ck_close_stdout() != 0 ? CK_UNKNOWN : st;
 }

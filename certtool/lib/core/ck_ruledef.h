@@ -11,7 +11,7 @@
  *
  * A tool main (which may include any layer) lists the rulesets of what it
  * emits in a NULL-terminated array; `--list-rules` prints them with
- * ck_rules_list, and tests/e2e/rules.bats fails when a tool emits an id
+ * ck_rules_list_stdout, and tests/e2e/rules.bats fails when a tool emits an id
  * its --list-rules lacks.  A new family: a static table of struct
  * ck_ruledef beside the code that emits it, a function returning its
  * struct ck_ruleset, and the main's array (docs/HACKING.md).
@@ -44,5 +44,12 @@ const struct ck_ruledef *ck_rules_find(const struct ck_ruleset *const *sets, con
  * rule (format 1, CK_FMT_TEXT).  Returns 0 or -1 (write error).
  */
 int ck_rules_list(FILE *out, const struct ck_ruleset *const *sets, int format);
+
+/*
+ * A main's --list-rules: ck_rules_list on stdout, then ck_close_stdout.
+ * Returns the exit status: CK_OK, or CK_UNKNOWN when stdout could not be
+ * written.
+ */
+int ck_rules_list_stdout(const struct ck_ruleset *const *sets, int format);
 
 #endif /* CK_RULEDEF_H */

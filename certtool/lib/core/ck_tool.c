@@ -108,6 +108,41 @@ ck_report(FILE *out, const char *source, const struct ck_err *e)
 	json_decref(rec);
 }
 
+void
+ck_warn_record(const json_t *rec)
+{
+	const char *src = json_string_value(json_object_get(rec, "source"));
+	const char *msg = json_string_value(json_object_get(rec, "message"));
+
+	ck_warn_at(src != NULL ? src : "-", msg != NULL ? msg : "-");
+}
+
+int
+ck_out_put(struct ck_out *o, json_t *rec)
+{
+	struct ck_err err;
+	int rv = 0;
+
+	if (ck_record_is(rec, "error")) {
+		ck_warn_record(rec);
+		o->errors++;
+		o->status = CK_UNKNOWN;
+		if (o->format == CK_FMT_JSON && ck_record_write(stdout, rec, &err) < 0)
+			rv = -1;
+	} else if (o->format == CK_FMT_JSON) {
+		if (ck_record_write(stdout, rec, &err) < 0)
+			rv = -1;
+	} else if (o->text != NULL) {
+		o->text(stdout, rec);
+	}
+	json_decref(rec);
+	if ((o->flush && fflush(stdout) != 0) || ferror(stdout))
+		rv = -1;
+	if (rv < 0)
+		o->status = CK_UNKNOWN;
+	return rv;
+}
+
 /*
  * The one rule for password files, in every tool: the secret is the first
  * line (up to the first LF, a CR before it dropped); the rest of the file is

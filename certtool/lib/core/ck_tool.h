@@ -47,6 +47,34 @@ void ck_warn_at(const char *source, const char *msg);
  */
 void ck_report(FILE *out, const char *source, const struct ck_err *e);
 
+/* An `error` record said on stderr as ck_warn_at does ("-" for a missing source or message). */
+void ck_warn_record(const json_t *rec);
+
+/*
+ * A tool's stream of records on stdout: JSON Lines (CK_FMT_JSON), or each
+ * record through .text (CK_FMT_TEXT).  An `error` record is also said on
+ * stderr (ck_warn_record) and makes the status CK_UNKNOWN; in text it is
+ * only said there.
+ *
+ *   struct ck_out o = { .format = fmt, .text = ck_amt_print_text };
+ *   if (ck_out_put(&o, rec) < 0) stop producing;
+ *   status = ck_status_worse(status, o.status);
+ */
+struct ck_out {
+	int format;			/* CK_FMT_JSON or CK_FMT_TEXT */
+	void (*text)(FILE *fp, const json_t *rec);	/* prints one record that is not an error */
+	int flush;			/* 1: stdout is flushed after each record (output that streams) */
+	/* results */
+	int status;			/* CK_OK; CK_UNKNOWN after an error record or a failed write */
+	unsigned long errors;		/* error records put */
+};
+
+/*
+ * Puts rec (steals it).  Returns 0, or -1 when stdout could not be written
+ * (a closed pipe, a full disk): there is no point in producing more.
+ */
+int ck_out_put(struct ck_out *o, json_t *rec);
+
 /*
  * Reads a secret from a file or an environment variable: every tool's
  * --*-password-file is this one rule.  From a file, the secret is the first
