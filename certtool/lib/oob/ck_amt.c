@@ -184,6 +184,18 @@ ck_amt_discover_opts_init(struct ck_amt_discover_opts *o)
 	o->timeout_ms = 5000;
 }
 
+int
+ck_amt_ports_opt(const char *arg, void *target, struct ck_err *err)
+{
+	struct ck_amt_discover_opts *d = target;
+	int n = ck_amt_ports_parse(arg, d->ports, err);
+
+	if (n < 0)
+		return -1;
+	d->nports = n;
+	return 0;
+}
+
 /* ---- discovery ---- */
 
 /* What one host's exchanges found. */

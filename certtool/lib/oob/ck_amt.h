@@ -87,6 +87,9 @@ struct ck_amt_discover_opts {
 
 void ck_amt_discover_opts_init(struct ck_amt_discover_opts *o);
 
+/* --ports' parser (ck_opt.h CK_OPT_PARSE): ck_amt_ports_parse into target, a struct ck_amt_discover_opts. */
+int ck_amt_ports_opt(const char *arg, void *target, struct ck_err *err);
+
 /* Receives each record (steals it).  Return 0 to go on. */
 typedef int (*ck_amt_emit_fn)(void *ctx, json_t *rec);
 
