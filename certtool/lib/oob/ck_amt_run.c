@@ -195,6 +195,7 @@ ck_amt_run_discover(struct ck_amt_run *r, char *const *hosts, size_t n)
 	struct ck_amt_targets *t;
 	struct ck_err err;
 	int status = CK_OK;
+	long want = r->d.jobs;
 	size_t i;
 
 	if (errors == NULL || (t = ck_amt_targets_new(hosts, n, errors)) == NULL) {
@@ -206,13 +207,8 @@ ck_amt_run_discover(struct ck_amt_run *r, char *const *hosts, size_t n)
 		ck_out_put(&r->out, json_incref(e));
 	json_decref(errors);
 	r->d.tick = tick;
-	{
-		struct ck_err why;
-		long want = r->d.jobs;
-
-		if ((r->d.jobs = ck_net_jobs_fit(want, &why)) < want)
-			ck_warnx("%s", why.msg);
-	}
+	if ((r->d.jobs = ck_net_jobs_fit(want, &err)) < want)
+		ck_warnx("%s", err.msg);	/* lowered to the open file limit */
 	ck_progress_init(&r->progress, "hosts");
 	if (ck_amt_discover(&r->d, t, emit_discovered, r, &status, &err) != 0) {
 		if (!ferror(stdout))	/* a closed pipe is said once, by ck_close_stdout */
