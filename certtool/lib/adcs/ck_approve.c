@@ -2,7 +2,6 @@
  * ck_approve: the CA's decision for a (template, CA, requester), see
  * ck_approve.h for the order and its sources.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -255,23 +254,6 @@ struct judge {
 	const char *subject;
 };
 
-static void
-reason(struct judge *j, const char *rule, const char *sev, const char *ref,
-    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-
-static void
-reason(struct judge *j, const char *rule, const char *sev, const char *ref,
-    const char *fmt, ...)
-{
-	char msg[768];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	json_array_append_new(j->reasons, ck_finding_new(rule, sev, msg, ref, j->subject));
-}
-
 static const char *
 str_or(const json_t *rec, const char *field, const char *dflt)
 {
@@ -348,7 +330,8 @@ check_enroll(struct judge *j, const json_t *tmpl, const char *tname,
 	int held;
 
 	if (acl == NULL || json_is_null(acl)) {
-		reason(j, "approve.acl_unknown", "warning", REF_ENROLL,
+		ck_finding_addf(j->reasons, "approve.acl_unknown", "warning", REF_ENROLL,
+		    j->subject,
 		    "template '%s' has no acl in the record (was its nTSecurityDescriptor read?); "
 		    "Enroll not checked", tname);
 		return -1;
@@ -366,19 +349,22 @@ check_enroll(struct judge *j, const json_t *tmpl, const char *tname,
 	if (ans.deny != NULL) {
 		const char *sid = str_or(ans.deny, "sid", "?");
 
-		reason(j, "approve.denied_by_ace", "critical", REF_ENROLL,
+		ck_finding_addf(j->reasons, "approve.denied_by_ace", "critical", REF_ENROLL,
+		    j->subject,
 		    "a deny ACE for '%s' (%s) on template '%s' takes Enroll away from '%s'",
 		    ace_name(ans.deny, rq, holds(rq, sid), sid), sid, tname, rq->name);
 	}
 	if (held) {
 		const char *sid = str_or(ans.allow, "sid", "?");
 
-		reason(j, "approve.enroll_granted", "notice", REF_ENROLL,
+		ck_finding_addf(j->reasons, "approve.enroll_granted", "notice", REF_ENROLL,
+		    j->subject,
 		    "'%s' may enroll in template '%s' through '%s' (%s)", rq->name, tname,
 		    ace_name(ans.allow, rq, holds(rq, sid), sid), sid);
 	}
 	if (ans.allow == NULL)
-		reason(j, "approve.no_enroll_right", "critical", REF_ENROLL,
+		ck_finding_addf(j->reasons, "approve.no_enroll_right", "critical", REF_ENROLL,
+		    j->subject,
 		    "no ACE on template '%s' grants Enroll to '%s', its groups, Everyone or "
 		    "Authenticated Users", tname, rq->name);
 	return held;
@@ -428,17 +414,20 @@ ck_approve_judge(const json_t *tmpl, const json_t *ca, const struct ck_requester
 	/* 1. Published by this CA ([MS-ADSC] pKIEnrollmentService certificateTemplates). */
 	pub = published(tmpl, ca, tname, cname);
 	if (pub == 0)
-		reason(&j, "approve.not_published", "critical", REF_PUBLISHED,
+		ck_finding_addf(j.reasons, "approve.not_published", "critical", REF_PUBLISHED,
+		    j.subject,
 		    "template '%s' is not published by CA '%s' (not in its certificateTemplates): "
 		    "the CA denies the request", tname, cname);
 	else if (pub < 0)
-		reason(&j, "approve.publication_unknown", "warning", REF_PUBLISHED,
+		ck_finding_addf(j.reasons, "approve.publication_unknown", "warning", REF_PUBLISHED,
+		    j.subject,
 		    "neither the ca record's templates nor the template's published_by say whether "
 		    "CA '%s' publishes '%s'", cname, tname);
 
 	/* 2. Enroll right ([MS-CRTD] template security; ck_acl.h). */
 	if (!rq->groups_known)
-		reason(&j, "approve.requester_groups_unknown", "warning", REF_ENROLL,
+		ck_finding_addf(j.reasons, "approve.requester_groups_unknown", "warning", REF_ENROLL,
+		    j.subject,
 		    "no principal record for '%s': judged with its own SID, Everyone and "
 		    "Authenticated Users only (run cert-ad --principal for its groups)", rq->name);
 	enroll = check_enroll(&j, tmpl, tname, rq, err);
@@ -451,13 +440,15 @@ ck_approve_judge(const json_t *tmpl, const json_t *ca, const struct ck_requester
 	disp = cfg.has_request_disposition ? cfg.request_disposition : CK_REQDISP_ENTERPRISE_DEFAULT;
 	disp_action = ck_caconfig_disposition_action(disp);
 	if (!cfg.has_request_disposition)
-		reason(&j, "approve.disposition_unknown", "warning", REF_DISP,
+		ck_finding_addf(j.reasons, "approve.disposition_unknown", "warning", REF_DISP,
+		    j.subject,
 		    "RequestDisposition of CA '%s' unknown (give --ca-config with the output of "
 		    "'certutil -getreg policy\\RequestDisposition'); assumed the enterprise default 0x1",
 		    cname);
 	if (disp & CK_REQDISP_PENDINGFIRST) {
 		pend = 1;
-		reason(&j, "approve.ca_pending_first", "critical", REF_DISP,
+		ck_finding_addf(j.reasons, "approve.ca_pending_first", "critical", REF_DISP,
+		    j.subject,
 		    "CA '%s' RequestDisposition 0x%x has REQDISP_PENDINGFIRST (0x100): every "
 		    "request waits for a CA manager", cname, disp);
 	} else if ((disp & CK_REQDISP_MASK) != CK_REQDISP_ISSUE) {
@@ -465,20 +456,23 @@ ck_approve_judge(const json_t *tmpl, const json_t *ca, const struct ck_requester
 			ca_deny = 1;
 		else
 			pend = 1;
-		reason(&j, "approve.ca_disposition", "critical", REF_DISP,
+		ck_finding_addf(j.reasons, "approve.ca_disposition", "critical", REF_DISP,
+		    j.subject,
 		    "CA '%s' RequestDisposition 0x%x (low byte 0x%x, not REQDISP_ISSUE 0x1): "
 		    "requests are %s", cname, disp, disp & CK_REQDISP_MASK,
 		    ca_deny ? "denied" : "left pending");
 	}
 	if (eflag & CK_ADCS_PEND_ALL_REQUESTS) {
 		pend = 1;
-		reason(&j, "approve.pend_all_requests", "critical", REF_PEND,
+		ck_finding_addf(j.reasons, "approve.pend_all_requests", "critical", REF_PEND,
+		    j.subject,
 		    "template '%s' has PEND_ALL_REQUESTS (msPKI-Enrollment-Flag 0x%x): CA manager "
 		    "approval required", tname, eflag);
 	}
 	if (ras > 0) {
 		pend = 1;
-		reason(&j, "approve.ra_signatures", "critical", REF_RA,
+		ck_finding_addf(j.reasons, "approve.ra_signatures", "critical", REF_RA,
+		    j.subject,
 		    "template '%s' requires %lld authorized signature%s (msPKI-RA-Signature): the "
 		    "requester's own request is not enough", tname, (long long)ras,
 		    ras == 1 ? "" : "s");

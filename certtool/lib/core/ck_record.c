@@ -2,6 +2,7 @@
 #include "ck_json.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,6 +85,20 @@ ck_finding_new(const char *rule, const char *severity, const char *message,
 	if (subject != NULL)
 		json_object_set_new(f, "subject", json_string(subject));
 	return f;
+}
+
+int
+ck_finding_addf(json_t *findings, const char *rule, const char *severity,
+    const char *ref, const char *subject, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return json_array_append_new(findings,
+	    ck_finding_new(rule, severity, msg, ref, subject)) == 0 ? 0 : -1;
 }
 
 struct ck_reader *

@@ -47,6 +47,14 @@ json_t *ck_error_record_err(const char *source, const struct ck_err *e);
 json_t *ck_finding_new(const char *rule, const char *severity, const char *message,
     const char *ref, const char *subject);
 
+/*
+ * Appends a finding whose message is formatted (at most 1023 bytes) to the
+ * array findings.  Returns 0, or -1 when out of memory (nothing appended).
+ */
+int ck_finding_addf(json_t *findings, const char *rule, const char *severity,
+    const char *ref, const char *subject, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+
 /* Reader over a stream of JSON Lines. */
 struct ck_reader;
 

@@ -3,7 +3,6 @@
 
 #include <dirent.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -134,23 +133,6 @@ out:
 	return rv;
 }
 
-static void
-finding(json_t *f, const char *rule, const char *sev, const char *ref, const char *subj,
-    const char *fmt, ...) __attribute__((format(printf, 6, 7)));
-
-static void
-finding(json_t *f, const char *rule, const char *sev, const char *ref, const char *subj,
-    const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	json_array_append_new(f, ck_finding_new(rule, sev, msg, ref, subj));
-}
-
 /* The --amt-hashes check on the anchor. */
 static void
 anchor_checks(struct ck_chain_ctx *c, STACK_OF(X509) *path, int trusted, json_t *f)
@@ -163,7 +145,7 @@ anchor_checks(struct ck_chain_ctx *c, STACK_OF(X509) *path, int trusted, json_t 
 
 		ck_chain_name_of(a, subj, sizeof(subj));
 		if (!ck_chain_anchor_hash_known(c, a))
-			finding(f, "chain.amt_hash_missing", "critical", REF_AMT_HASH, subj,
+			ck_finding_addf(f, "chain.amt_hash_missing", "critical", REF_AMT_HASH, subj,
 			    "the anchor's hash is not in the allowed root hash list");
 	}
 }
@@ -342,10 +324,10 @@ revocation(struct ck_chain_fx *fx, X509 *leaf, STACK_OF(X509) *untrusted, STACK_
 			json_object_set_new(o, "reason", json_string(r.why));
 		json_object_set_new(rev, id, o);
 		if (r.status == CK_REV_REVOKED)
-			finding(f, "chain.revoked", "critical", REF_REVOKE, subj, "%s: %s",
+			ck_finding_addf(f, "chain.revoked", "critical", REF_REVOKE, subj, "%s: %s",
 			    r.method, r.why);
 		else if (r.status == CK_REV_UNKNOWN)
-			finding(f, "chain.revocation_unknown",
+			ck_finding_addf(f, "chain.revocation_unknown",
 			    c->o.require_revocation ? "critical" : "warning", REF_REVOKE, subj,
 			    "%s: %s", r.method, r.why);
 	}
@@ -503,7 +485,7 @@ ck_chain_check_der_probe(struct ck_chain_ctx *c, const struct ck_chain_input *in
 		char subj[256];
 
 		ck_chain_name_of(leaf, subj, sizeof(subj));
-		finding(findings, "chain.purpose", "critical", REF_RFC5280, subj,
+		ck_finding_addf(findings, "chain.purpose", "critical", REF_RFC5280, subj,
 		    "extended key usage does not contain %s", c->o.purpose_oid);
 	}
 	anchor_checks(c, path, trusted, findings);
