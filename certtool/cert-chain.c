@@ -16,6 +16,7 @@
 #include "ck_clock.h"
 #include "ck_err.h"
 #include "ck_load.h"
+#include "ck_net.h"
 #include "ck_opt.h"
 #include "ck_policy.h"
 #include "ck_tool.h"
@@ -121,8 +122,9 @@ static const struct ck_opt opts[] = {
 	{ .name = "bind-password-file", .arg = "F", .desc = "LDAP bind password",
 	    .type = CK_OPT_STR, .target = &bind_pwfile, .complete = CK_COMPLETE_FILE,
 	    .synopsis = "" },
-	{ .name = "jobs", .arg = "N", .desc = "worker threads (default: the CPUs)",
-	    .type = CK_OPT_LONG, .target = &g.jobs, .min = 1, .max = 256 },
+	{ .name = "jobs", .arg = "N",
+	    .desc = "worker threads (default: the CPUs) and URLs fetched at once (default 256)",
+	    .type = CK_OPT_LONG, .target = &g.jobs, .min = 1, .max = CK_NET_CONCURRENCY_MAX },
 	{ .name = "user-policy", .arg = "OID", .desc = "acceptable certificate policy (repeatable; "
 	    "default anyPolicy)", .type = CK_OPT_LIST, .target = &user_policies,
 	    .synopsis = "[--user-policy OID ...]" },
@@ -170,9 +172,6 @@ main(int argc, char **argv)
 	ck_tool_init("cert-chain");
 	ck_chain_opts_init(&o);
 	ck_err_clear(&err);
-	g.jobs = sysconf(_SC_NPROCESSORS_ONLN);
-	if (g.jobs < 1)
-		g.jobs = 1;
 	if ((rc = ck_opt_start(&tool, argc, argv, &first, NULL)) >= 0)
 		return rc;
 	if ((g.format = ck_format_option(format, NULL, stdout)) < 0)

@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ck_cert.h"
 #include "ck_grow.h"
@@ -54,6 +55,7 @@ struct ck_chain_run {
 	int progress;			/* stderr is a terminal */
 	unsigned long nprinted;
 	int prefetch;			/* fetch each batch's URLs ahead (ck_chain_prefetch) */
+	long net_jobs;			/* URLs fetched at once */
 };
 
 /* Checks one candidate; appends the chain (or error) record to out. */
@@ -257,7 +259,7 @@ run_items(struct ck_chain_run *r)
 	 */
 	for (int round = 0; r->prefetch && r->ncand > 0 && round < MAX_ROUNDS; round++) {
 		ck_pool_run(&probe, r->n, jobs);
-		if (ck_chain_prefetch(r->ctx, CK_NET_CONCURRENCY_DEFAULT) == 0)
+		if (ck_chain_prefetch(r->ctx, r->net_jobs) == 0)
 			break;
 	}
 	ck_pool_run(&ops, r->n, jobs);
@@ -326,7 +328,14 @@ ck_chain_run_new(struct ck_chain_ctx *ctx, const struct ck_load_opts *lo, int fo
 	r->ctx = ctx;
 	r->lo = lo;
 	r->format = format;
-	r->jobs = jobs;
+	/* --jobs N: N threads (at most the pool's), N connections; by default the CPUs, 256. */
+	if (jobs <= 0) {
+		jobs = sysconf(_SC_NPROCESSORS_ONLN);
+		r->net_jobs = CK_NET_CONCURRENCY_DEFAULT;
+	} else {
+		r->net_jobs = jobs;
+	}
+	r->jobs = jobs < 1 ? 1 : jobs > CK_POOL_MAX_THREADS ? CK_POOL_MAX_THREADS : jobs;
 	r->progress = ck_progress_enabled();
 	/* CERTKIT_NET_ENGINE=0: one URL at a time through libcurl, as before the engine. */
 	env = getenv("CERTKIT_NET_ENGINE");

@@ -4,7 +4,8 @@
  * grouped with their DER (ck_group_der); every candidate is checked with
  * ck_chain_check on worker threads (ck_pool) and printed in input order
  * (JSON Lines, or ck_chain_print_text), with each error also said on
- * stderr.  Records of other kinds pass through in place.
+ * stderr.  The URLs a batch needs (AIA, CRLs, OCSP) are fetched ahead, all
+ * at once, before its checks (ck_chain_prefetch in ck_chain.h).  Records of other kinds pass through in place.
  *
  *   struct ck_chain_run *r = ck_chain_run_new(ctx, &lo, format, jobs);
  *   ck_chain_run_stream(r, stdin, "stdin");   or ck_chain_run_file(r, path)
@@ -24,7 +25,15 @@
 
 struct ck_chain_run;
 
-/* format: CK_FMT_JSON or CK_FMT_TEXT; jobs: worker threads.  NULL: out of memory. */
+/*
+ * format: CK_FMT_JSON or CK_FMT_TEXT; jobs (--jobs): worker threads (at
+ * most CK_POOL_MAX_THREADS) and URLs fetched at once by the prefetch; 0:
+ * the CPUs and CK_NET_CONCURRENCY_DEFAULT.  The prefetch (ck_chain_prefetch,
+ * per batch, through the event-driven engine) is on when checks may fetch
+ * and CERTKIT_NET_ENGINE is not "0" (then each check fetches what it needs
+ * itself, one URL at a time, through libcurl, as before the engine).
+ * NULL: out of memory.
+ */
 struct ck_chain_run *ck_chain_run_new(struct ck_chain_ctx *ctx, const struct ck_load_opts *lo,
     int format, long jobs);
 /* Reads JSON Lines records from fp (name for messages) to its end, checking and printing them. */
