@@ -363,6 +363,44 @@ ledger_sum() {
 	[ "$(sqlite3 ca/ledger.db "SELECT count(*) FROM audit WHERE action = 'issue'")" -eq 4 ]
 }
 
+@test "cert-issue: sign batch on every core: 60 requests, bad ones among them, keep --csr order" {
+	openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out k.pem 2>/dev/null
+	set --
+	want=""
+	for i in $(seq 60); do
+		if [ $((i % 7)) -eq 0 ]; then
+			set -- "$@" --csr "$F/bad.der"
+			want="$want error:$F/bad.der"
+		elif [ $((i % 11)) -eq 0 ]; then
+			set -- "$@" --csr "$F/small.csr"
+			want="$want error:$F/small.csr"
+		else
+			openssl req -new -key k.pem -subj "/CN=h$i.corp.example" -out "h$i.csr"
+			set -- "$@" --csr "h$i.csr"
+			want="$want cert:h$i.corp.example"
+		fi
+	done
+	run -2 --separate-stderr cert-issue sign --dir ca --template amt-web-server "$@"
+	got=$(printf '%s\n' "$output" | jq -r 'if .kind == "cert" then "cert:" + .subject.cn else "error:" + .source end' | paste -sd ' ')
+	[ "$got" = "${want# }" ]
+	[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 13 ]
+	printed=$(printf '%s\n' "$output" | jq -r 'select(.kind == "cert") | .serial' | sort)
+	listed=$(cert-issue list --dir ca --status issued | jq -r 'select(.template == "AMTWebServer") | .serial' | sort)
+	[ "$printed" = "$listed" ]
+	[ "$(printf '%s\n' "$listed" | wc -l)" -eq 47 ]
+}
+
+@test "cert-issue: sign batch without the CA key: errors before it in order, nothing after it" {
+	printf 'correct horse\n' >pw
+	cert-issue init --dir enc --subject 'CN=Encrypted' --key-password-file pw >/dev/null
+	run -2 --separate-stderr cert-issue sign --dir enc --template amt-web-server \
+		--csr "$F/bad.der" --csr "$F/amt01.csr" --csr "$F/bad.der" --csr "$F/amt01.csr"
+	[ "$(printf '%s\n' "$output" | jq -r .source | paste -sd ' ')" = "$F/bad.der enc" ]
+	[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 2 ]
+	[[ "$stderr" == *"encrypted: give --key-password-file"* ]]
+	[ "$(cert-issue list --dir enc | wc -l)" -eq 0 ]
+}
+
 @test "cert-issue: sign batch killed with SIGKILL: every printed certificate is in the ledger" {
 	mkdir outs
 	set --
