@@ -15,7 +15,10 @@
 # 8 and at 256, and a curl loop (timed on a sample and scaled).
 # Prints wall time and peak RSS.  Not a test: nothing fails on speed.
 #
-# CK_BENCH_NET_SMALL / CK_BENCH_NET_LARGE change the endpoint counts.
+# CK_BENCH_NET_SMALL / CK_BENCH_NET_LARGE change the endpoint counts;
+# CK_BENCH_NET_PEERS=0 times cert-read at its defaults only (no thread
+# pool, s_client, ssl-cert-check, nmap or curl), to repeat the runs that
+# matter on a shared machine.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -24,6 +27,7 @@ mkdir -p "$dir"
 SMALL=${CK_BENCH_NET_SMALL:-1000}
 LARGE=${CK_BENCH_NET_LARGE:-10000}
 SAMPLE=${CK_BENCH_NET_SAMPLE:-20}
+PEERS=${CK_BENCH_NET_PEERS:-1}
 
 if ! command -v nginx >/dev/null 2>&1; then
 	echo "cert-read-net bench: needs nginx (Debian nginx-light)"
@@ -113,14 +117,16 @@ endpoints "$LARGE" "$P2" >"$dir/large"
 measure() {
 	label=$1
 	shift
-	/usr/bin/time -f '%e %M' -o "$dir/time" "$@" >"$dir/out" 2>/dev/null
-	read -r wall rss <<EOF
+	/usr/bin/time -f '%e %M %U %S' -o "$dir/time" "$@" >"$dir/out" 2>/dev/null
+	read -r wall rss usr sys <<EOF
 $(tail -n 1 "$dir/time")
 EOF
 	certs=$(grep -c '"kind":"cert"' "$dir/out")
 	errors=$(grep -c '"kind":"error"' "$dir/out")
-	printf '%-44s %7.2f s  %6d MB peak RSS  (%s certificates, %s errors)\n' \
-		"$label" "$wall" "$((rss / 1024))" "$certs" "$errors"
+	# CPU time too: on a shared machine it moves less than the wall time.
+	printf '%-44s %7.2f s  %6d MB peak RSS  cpu %5.2f s  (%s certificates, %s errors)\n' \
+		"$label" "$wall" "$((rss / 1024))" "$(awk -v u="$usr" -v s="$sys" 'BEGIN { print u + s }')" \
+		"$certs" "$errors"
 	LAST=$wall
 }
 
@@ -135,8 +141,9 @@ sclient_loop() {
 echo "endpoints behind a 25 ms each way proxy (50 ms RTT), nginx TLS backend"
 echo "-- $SMALL endpoints, all answering, default settings"
 # shellcheck disable=SC2046
-measure "cert-read (engine, --jobs 256 default)" cert-read --no-pem $(cat "$dir/small")
+measure "cert-read (engine, defaults: --jobs 1024)" cert-read --no-pem $(cat "$dir/small")
 ck=$LAST
+if [ "$PEERS" = 1 ]; then
 # shellcheck disable=SC2046
 measure "cert-read thread pool (--jobs 256, old max)" env CERTKIT_NET_ENGINE=0 \
 	cert-read --no-pem --jobs 256 $(cat "$dir/small")
@@ -171,8 +178,16 @@ else
 	echo "nmap: not installed"
 fi
 
+fi
+
 echo "-- $LARGE endpoints, 10% silent, --timeout 3"
-for j in 256 1000 2000; do
+# shellcheck disable=SC2046
+measure "cert-read --timeout 3 (defaults: --jobs 1024)" cert-read --no-pem --timeout 3 \
+	$(cat "$dir/large")
+if [ "$PEERS" != 1 ]; then
+	exit 0
+fi
+for j in 256 2000; do
 	# shellcheck disable=SC2046
 	measure "cert-read --timeout 3 --jobs $j" cert-read --no-pem --timeout 3 --jobs "$j" \
 		$(cat "$dir/large")
