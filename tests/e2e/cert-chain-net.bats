@@ -130,6 +130,8 @@ port, d = int(sys.argv[1]), sys.argv[2]
 class H(http.server.BaseHTTPRequestHandler):
     def do_POST(self):
         body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        with open(d + "/ocsp.log", "a") as log:
+            log.write(body.hex() + "\n")
         with tempfile.TemporaryDirectory() as t:
             open(t + "/req.der", "wb").write(body)
             subprocess.run(["faketime", "2026-06-01 12:00:00", "openssl", "ocsp", "-index", d + "/nint.idx", "-CA", d + "/nint.pem",
@@ -429,4 +431,25 @@ mis_leaves() {
 	# one at a time this is 10 x 2 s; fetched together, one timeout (2 s) and the checks
 	[ "$elapsed" -lt 8 ]
 	[ "$(printf '%s\n' "$output" | jq -r '.findings[] | select(.rule == "chain.aia_unreachable") | .message' | grep -c 'timed out after 2000 ms')" -eq 10 ]
+}
+
+@test "cert-chain prefetch: an OCSP responder is asked once per certificate and run, its answer checked each time" {
+	now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+	: >"$D/ocsp.log"
+	run cert-chain --ocsp --at "$now" --roots "$D/roots.pem" "$D/good.pem" "$D/good.pem" "$D/good.pem"
+	out=$output
+	# one request for the three chains; the answer (nonce included) judged for each
+	[ "$(wc -l <"$D/ocsp.log")" -eq 1 ]
+	leaf=$(printf '%s\n' "$output" | jq -r .leaf | head -1)
+	[ "$(printf '%s\n' "$output" | jq -r ".revocation[\"$leaf\"].method" | sort -u)" = ocsp ]
+	[[ "$(printf '%s\n' "$output" | jq -r ".revocation[\"$leaf\"].reason // \"good\"" | sort -u)" != *nonce* ]]
+	# a second run draws a new key: a new nonce
+	run cert-chain --ocsp --at "$now" --roots "$D/roots.pem" "$D/good.pem"
+	[ "$(sort -u "$D/ocsp.log" | wc -l)" -eq 2 ]
+	# without the engine: one request per chain, each with its own random
+	# nonce, and the same records
+	: >"$D/ocsp.log"
+	CERTKIT_NET_ENGINE=0 run cert-chain --jobs 1 --ocsp --at "$now" --roots "$D/roots.pem" "$D/good.pem" "$D/good.pem" "$D/good.pem"
+	[ "$(sort -u "$D/ocsp.log" | wc -l)" -eq 3 ]
+	[ "$output" = "$out" ]
 }
