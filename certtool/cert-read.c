@@ -2,29 +2,25 @@
  * cert-read: ingest certificates from anywhere and print `cert` records.
  */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "ck_cert.h"
 #include "ck_err.h"
 #include "ck_load.h"
 #include "ck_net.h"
-#include "ck_num.h"
 #include "ck_opt.h"
-#include "ck_pool.h"
 #include "ck_record.h"
 #include "ck_text.h"
 #include "ck_tool.h"
 
 /* Output state, owned by the main thread. */
 struct out {
-	int format;
-	unsigned long certs, errors;
+	struct ck_out out;		/* the records; an error record makes the status 3 */
 	struct ck_progress progress;
 };
 
 static void
-print_text(const json_t *rec)
+print_text(FILE *fp, const json_t *rec)
 {
 	const json_t *key = json_object_get(rec, "key");
 	const json_t *src = json_object_get(rec, "source");
@@ -33,7 +29,7 @@ print_text(const json_t *rec)
 	/* Names and paths are the certificate's and the file system's: escaped (ck_text.h). */
 	ck_name_label(json_object_get(rec, "subject"), cn, sizeof(cn));
 	ck_name_label(json_object_get(rec, "issuer"), icn, sizeof(icn));
-	printf("%-32s  %-28s  %s  %s/%lld%s  %s#%lld\n", ck_text(*cn ? cn : "-", a, sizeof(a)),
+	fprintf(fp, "%-32s  %-28s  %s  %s/%lld%s  %s#%lld\n", ck_text(*cn ? cn : "-", a, sizeof(a)),
 	    ck_text(*icn ? icn : "-", b, sizeof(b)), json_string_value(json_object_get(rec, "not_after")),
 	    json_string_value(json_object_get(key, "alg")),
 	    (long long)json_integer_value(json_object_get(key, "bits")),
@@ -42,101 +38,18 @@ print_text(const json_t *rec)
 	    (long long)json_integer_value(json_object_get(src, "index")));
 }
 
-/* Writes one record (steals it). */
+/* ck_load_sources' emit, on the main thread: puts one record (steals it). */
 static int
-output(struct out *o, json_t *rec)
+output(void *ctx, json_t *rec)
 {
-	struct ck_err err;
+	struct out *o = ctx;
+	int cert = !ck_record_is(rec, "error");
 
-	if (ck_record_is(rec, "error")) {
-		const char *src = json_string_value(json_object_get(rec, "source"));
-
-		ck_warn_at(src ? src : "-", json_string_value(json_object_get(rec, "message")));
-		o->errors++;
-		if (o->format == CK_FMT_JSON)
-			ck_record_write(stdout, rec, &err);
-	} else {
-		o->certs++;
-		if (o->format == CK_FMT_JSON)
-			ck_record_write(stdout, rec, &err);
-		else
-			print_text(rec);
+	if (ck_out_put(&o->out, rec) < 0)
+		return -1;	/* stdout is gone */
+	if (cert)
 		ck_progress_tick(&o->progress);
-	}
-	json_decref(rec);
 	return 0;
-}
-
-static int
-emit_direct(void *ctx, json_t *rec)
-{
-	return output(ctx, rec);
-}
-
-/* Parallel loading: sources are loaded by workers (ck_pool), printed in input order. */
-struct jobs {
-	char **sources;
-	json_t **results;	/* per source: array of its records */
-	const struct ck_load_opts *lo;
-	struct out *o;
-};
-
-static int
-emit_collect(void *ctx, json_t *rec)
-{
-	json_array_append_new(ctx, rec);
-	return 0;
-}
-
-static void
-job_run(void *arg, size_t i)
-{
-	struct jobs *j = arg;
-
-	if ((j->results[i] = json_array()) != NULL)
-		ck_load_source(j->sources[i], j->lo, emit_collect, j->results[i]);
-}
-
-static void
-job_done(void *arg, size_t i)
-{
-	struct jobs *j = arg;
-	size_t k;
-	json_t *rec;
-
-	if (j->results[i] == NULL) {
-		/* No memory for the worker's array: load it here, directly. */
-		ck_load_source(j->sources[i], j->lo, emit_direct, j->o);
-		return;
-	}
-	json_array_foreach(j->results[i], k, rec)
-		output(j->o, json_incref(rec));
-}
-
-static void
-job_release(void *arg, size_t i)
-{
-	struct jobs *j = arg;
-
-	json_decref(j->results[i]);
-	j->results[i] = NULL;
-}
-
-static void
-load_parallel(char **sources, size_t n, long jobs, const struct ck_load_opts *lo,
-    struct out *o)
-{
-	struct jobs j = { sources, calloc(n, sizeof(json_t *)), lo, o };
-	struct ck_pool_ops ops = { .run = job_run, .done = job_done, .release = job_release,
-		.arg = &j, .window = 4 };
-
-	if (j.results == NULL) {
-		for (size_t i = 0; i < n; i++)
-			ck_load_source(sources[i], lo, emit_direct, o);
-		return;
-	}
-	ck_pool_run(&ops, n, jobs);
-	free(j.results);
 }
 
 static struct ck_load_opts lo;
@@ -145,50 +58,6 @@ static struct ck_load_opts lo;
  * once, other sources to 8 threads.
  */
 static long jobs, timeout = 10;
-
-/* --jobs for the network sources, fitted to the open file limit (said once). */
-static long
-net_jobs(void)
-{
-	static long fit;
-	struct ck_err why;
-	long want = jobs == 0 ? CK_NET_CONCURRENCY_DEFAULT : jobs;
-
-	if (fit == 0 && (fit = ck_net_jobs_fit(want, &why)) < want)
-		ck_warnx("%s", why.msg);
-	return fit;
-}
-
-/*
- * Runs of tls:// and http(s):// sources go through the event-driven engine
- * (--jobs connections at once); runs of other sources through the thread
- * pool.  Output stays in the order of the sources.  CERTKIT_NET_ENGINE=0
- * sends them through the thread pool as well (the earlier path, libcurl for
- * http(s), kept for comparison).
- */
-static void
-load_all(char **sources, size_t n, struct out *o)
-{
-	const char *env = getenv("CERTKIT_NET_ENGINE");
-	int engine = env == NULL || strcmp(env, "0") != 0;
-	long threads = jobs == 0 ? 8 : jobs > 256 ? 256 : jobs;
-	size_t i = 0, k;
-
-	while (i < n) {
-		int net = engine && ck_load_is_net(sources[i]);
-
-		for (k = i + 1; k < n && (engine && ck_load_is_net(sources[k])) == net; k++)
-			;
-		if (net)
-			ck_load_net(sources + i, k - i, net_jobs(), &lo, emit_direct, o);
-		else if (k - i == 1 || threads == 1)
-			for (size_t j = i; j < k; j++)
-				ck_load_source(sources[j], &lo, emit_direct, o);
-		else
-			load_parallel(sources + i, k - i, threads, &lo, o);
-		i = k;
-	}
-}
 static const char *format, *pwfile, *pwenv, *bindpwfile;
 
 static const struct ck_opt opts[] = {
@@ -233,7 +102,7 @@ int
 main(int argc, char **argv)
 {
 	struct ck_err err;
-	struct out o = { 0 };
+	struct out o = { .out.text = print_text };
 	char *password = NULL, *bindpw = NULL;
 	char *stdin_only[] = { "-" };
 	char **sources;
@@ -244,12 +113,11 @@ main(int argc, char **argv)
 	ck_load_opts_init(&lo);
 	if ((rc = ck_opt_start(&tool, argc, argv, &first, NULL)) >= 0)
 		return rc;
-	if ((o.format = ck_format_option(format, NULL, stdout)) < 0)
+	if ((o.out.format = ck_format_option(format, NULL, stdout)) < 0)
 		return ck_opt_usage_error(&tool, NULL, NULL);
-	if (pwfile != NULL && pwenv != NULL) {
-		ck_err_set(&err, CK_E_USAGE, "--password-file and --password-env are exclusive");
-		goto usage_err;
-	}
+	if (pwfile != NULL && pwenv != NULL)
+		return ck_opt_usage_error(&tool, NULL,
+		    "--password-file and --password-env are exclusive");
 	lo.fetch.timeout_ms = timeout * 1000;
 	if (pwfile != NULL && (password = ck_secret_from_file(pwfile, &err)) == NULL)
 		goto fail;
@@ -264,19 +132,14 @@ main(int argc, char **argv)
 	sources = argc > first ? argv + first : stdin_only;
 	nsources = argc > first ? (size_t)(argc - first) : 1;
 	ck_progress_init(&o.progress, "certificates");
-	load_all(sources, nsources, &o);
+	ck_load_sources(sources, nsources, jobs, &lo, output, &o);
 	ck_progress_done(&o.progress);
-	if (o.errors > 0)
-		status = CK_UNKNOWN;
+	status = o.out.status;
 	ck_secret_free(password);
 	ck_secret_free(bindpw);
 	if (ck_close_stdout() != 0)
 		status = CK_UNKNOWN;
 	return status;
-usage_err:
-	ck_warnx("%s", err.msg);
-	ck_opt_usage(&tool, stderr);
-	return CK_UNKNOWN;
 fail:
 	ck_warnx("%s", err.msg);
 	ck_secret_free(password);

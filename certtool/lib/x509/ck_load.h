@@ -99,4 +99,20 @@ int ck_load_is_net(const char *source);
 int ck_load_net(char *const *sources, size_t n, long jobs, const struct ck_load_opts *o,
     ck_emit_fn emit, void *ctx);
 
+/*
+ * Loads sources[0..n) (cert-read's run; ck_load_run.c) and emits their
+ * records on the calling thread in the order of the sources, each source's
+ * as ck_load_source would.  Runs of network sources (ck_load_is_net) go
+ * through ck_load_net, jobs at once (0: CK_NET_CONCURRENCY_DEFAULT; fitted
+ * to the open file limit by ck_net_jobs_fit, which is said once on stderr
+ * when it lowers them); runs
+ * of other sources are loaded by jobs worker threads (ck_pool; 0: 8, at most
+ * CK_POOL_MAX_THREADS), their records held per source until their turn.
+ * CERTKIT_NET_ENGINE=0 in the environment sends network sources through the
+ * threads as well (libcurl for http(s), kept for comparison).  Returns the
+ * number of error records emitted, or -1 if emit asked to stop.
+ */
+int ck_load_sources(char *const *sources, size_t n, long jobs, const struct ck_load_opts *o,
+    ck_emit_fn emit, void *ctx);
+
 #endif /* CK_LOAD_H */
