@@ -3,13 +3,8 @@
  * policy profiles, adds "findings" to each record it judges, passes every
  * record through in order, and exits by the worst finding.
  */
-#include <errno.h>
-#include <limits.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "ck_caconfig.h"
 #include "ck_err.h"
@@ -19,7 +14,6 @@
 #include "ck_record.h"
 #include "ck_tool.h"
 
-
 static struct {
 	int fail_on_warning;
 	const char *ca;			/* --ca: the CA of settings without a registry path */
@@ -27,43 +21,6 @@ static struct {
 	struct ck_progress progress;	/* records read, on a terminal only */
 	struct ck_lint_run run;
 } cfg;
-
-/* ck_caconfig_apply_all's report: an error record and exit 3, or a warning. */
-static void
-config_report(void *arg, size_t entry, const struct ck_err *err, int failed)
-{
-	(void)arg;
-	if (!failed) {
-		ck_warnx("'%s': %s", cfg.conf.src[entry], err->msg);
-		return;
-	}
-	ck_report(cfg.run.format == CK_FMT_JSON ? stdout : NULL, cfg.conf.src[entry], err);
-	cfg.run.status = ck_status_worse(cfg.run.status, CK_UNKNOWN);
-}
-
-/*
- * Fills the held ca records with the --ca-config settings before any rule
- * runs (ck_caconfig_apply_all: the registry path's CA, else --ca NAME, else
- * the only ca record).  Records are changed in place, so the linter's index
- * (which holds references) sees the settings too.
- */
-static void
-apply_configs(json_t *held)
-{
-	json_t **cas = calloc(json_array_size(held) + 1, sizeof(*cas)), *rec;
-	size_t k, ncas = 0;
-
-	if (cas == NULL) {
-		ck_warnx("out of memory");
-		cfg.run.status = ck_status_worse(cfg.run.status, CK_UNKNOWN);
-		return;
-	}
-	json_array_foreach(held, k, rec)
-		if (ck_record_is(rec, "ca"))
-			cas[ncas++] = rec;
-	ck_caconfig_apply_all(cfg.conf.conf, cfg.conf.n, cas, ncas, cfg.ca, config_report, NULL);
-	free(cas);
-}
 
 static int
 parse_fail_on(const char *arg, void *target, struct ck_err *err)
@@ -121,48 +78,21 @@ main(int argc, char **argv)
 {
 	struct ck_lint *l = NULL;
 	struct ck_err err;
-	const char *envpol;
 	size_t i;
-	int first, rc, rv = CK_UNKNOWN;
-	struct stat st;
+	int first, rc, all, rv = CK_UNKNOWN;
 
 	ck_tool_init("cert-lint");
 	ck_progress_init(&cfg.progress, "records");
 	if ((rc = ck_opt_start(&tool, argc, argv, &first, NULL)) >= 0)
 		return rc;
-	if ((cfg.run.format = ck_format_option(format, NULL, stdout)) < 0) {
-		ck_opt_usage(&tool, stderr);
+	if ((cfg.run.format = ck_format_option(format, NULL, stdout)) < 0)
+		return ck_opt_usage_error(&tool, NULL, NULL);
+	if ((l = ck_lint_open(amt, &profiles, &policies, list, &all, &err)) == NULL) {
+		ck_warnx("%s", err.msg);
 		goto out;
 	}
-	if ((l = ck_lint_new()) == NULL || ck_lint_add_default_dirs(l, &err) < 0) {
-		ck_warnx("out of memory");
-		goto out;
-	}
-	if (amt != NULL)
-		ck_lint_set_amt_version(l, amt);
-	envpol = getenv("CERTKIT_POLICY");
-	if (envpol != NULL && *envpol && stat(envpol, &st) == 0 && !S_ISDIR(st.st_mode))
-		if (ck_strv_push(&policies, envpol) < 0)
-			goto out;
-	if (list && profiles.n == 0 && policies.n == 0) {
-		rv = ck_lint_list_rules(stdout, l, 1, cfg.run.format == CK_FMT_TEXT) < 0 ?
-		    CK_UNKNOWN : CK_OK;
-		goto out;
-	}
-	if (profiles.n == 0 && policies.n == 0 && ck_strv_push(&profiles, "default") < 0)
-		goto out;
-	for (i = 0; i < profiles.n; i++)
-		if (ck_lint_add_profile(l, profiles.v[i], &err) < 0) {
-			ck_warnx("%s", err.msg);
-			goto out;
-		}
-	for (i = 0; i < policies.n; i++)
-		if (ck_lint_add_policy_file(l, policies.v[i], &err) < 0) {
-			ck_warnx("%s", err.msg);
-			goto out;
-		}
 	if (list) {
-		rv = ck_lint_list_rules(stdout, l, 0, cfg.run.format == CK_FMT_TEXT) < 0 ?
+		rv = ck_lint_list_rules(stdout, l, all, cfg.run.format == CK_FMT_TEXT) < 0 ?
 		    CK_UNKNOWN : CK_OK;
 		goto out;
 	}
@@ -182,32 +112,14 @@ main(int argc, char **argv)
 	}
 	if (first == argc)
 		ck_lint_run_stream(&cfg.run, stdin, "stdin");
-	for (i = (size_t)first; i < (size_t)argc; i++) {
-		FILE *fp;
-
-		if (strcmp(argv[i], "-") == 0) {
-			ck_lint_run_stream(&cfg.run, stdin, "stdin");
-			continue;
-		}
-		if ((fp = fopen(argv[i], "r")) == NULL) {
-			ck_err_set(&err, CK_E_IO, "%s", strerror(errno));
-			ck_lint_run_fail(&cfg.run, argv[i], &err);
-			continue;
-		}
-		ck_lint_run_stream(&cfg.run, fp, argv[i]);
-		fclose(fp);
-	}
-	if (cfg.conf.n > 0)
-		apply_configs(cfg.run.held);
+	for (i = (size_t)first; i < (size_t)argc; i++)
+		ck_lint_run_source(&cfg.run, argv[i]);
+	ck_lint_run_caconfig(&cfg.run, &cfg.conf, cfg.ca);
 	ck_lint_run_end(&cfg.run);
 	if (cfg.run.format == CK_FMT_TEXT)
 		printf("%lu judged: %lu critical, %lu warning, %lu notice\n", cfg.run.judged,
 		    cfg.run.counts[2], cfg.run.counts[1], cfg.run.counts[0]);
-	rv = cfg.run.status;
-	if (cfg.run.worst == 2 || (cfg.run.worst == 1 && cfg.fail_on_warning))
-		rv = ck_status_worse(rv, CK_CRITICAL);
-	else if (cfg.run.worst == 1)
-		rv = ck_status_worse(rv, CK_WARNING);
+	rv = ck_lint_run_status(&cfg.run, cfg.fail_on_warning);
 out:
 	json_decref(cfg.run.held);
 	ck_lint_free(l);

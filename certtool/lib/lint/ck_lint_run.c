@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "ck_record.h"
 #include "ck_rules.h"
@@ -17,6 +18,48 @@ ck_lint_run_init(struct ck_lint_run *r)
 	r->judged = 0;
 	memset(r->counts, 0, sizeof(r->counts));
 	return (r->held = json_array()) != NULL ? 0 : -1;
+}
+
+struct ck_lint *
+ck_lint_open(const char *amt, const struct ck_strv *profiles, const struct ck_strv *policies,
+    int list_all, int *all, struct ck_err *err)
+{
+	const char *envpol = getenv("CERTKIT_POLICY");
+	struct ck_lint *l;
+	struct stat st;
+	size_t i;
+
+	if (all != NULL)
+		*all = 0;
+	if ((l = ck_lint_new()) == NULL || ck_lint_add_default_dirs(l, err) < 0)
+		goto nomem;
+	if (amt != NULL)
+		ck_lint_set_amt_version(l, amt);
+	/* CERTKIT_POLICY naming a directory is a data directory (ck_datadir.h). */
+	if (envpol == NULL || *envpol == '\0' || stat(envpol, &st) != 0 || S_ISDIR(st.st_mode))
+		envpol = NULL;
+	if (profiles->n == 0 && policies->n == 0 && envpol == NULL) {
+		if (list_all) {
+			*all = 1;
+			return l;
+		}
+		if (ck_lint_add_profile(l, "default", err) < 0)
+			goto fail;
+	}
+	for (i = 0; i < profiles->n; i++)
+		if (ck_lint_add_profile(l, profiles->v[i], err) < 0)
+			goto fail;
+	for (i = 0; i < policies->n; i++)
+		if (ck_lint_add_policy_file(l, policies->v[i], err) < 0)
+			goto fail;
+	if (envpol != NULL && ck_lint_add_policy_file(l, envpol, err) < 0)
+		goto fail;
+	return l;
+nomem:
+	ck_err_set(err, CK_E_NOMEM, "out of memory");
+fail:
+	ck_lint_free(l);
+	return NULL;
 }
 
 void
@@ -76,21 +119,15 @@ emit(struct ck_lint_run *r, json_t *rec)
 	}
 }
 
-void
-ck_lint_run_stream(struct ck_lint_run *r, FILE *fp, const char *name)
+/* Reads rd (name for messages) to its end. */
+static void
+run_reader(struct ck_lint_run *r, struct ck_reader *rd, const char *name)
 {
-	struct ck_reader *rd = ck_reader_new(fp, name);
 	json_t *held = r->held;
 	struct ck_err err;
 	json_t *rec;
 	int rc;
 
-	if (rd == NULL) {
-		ck_err_set(&err, CK_E_NOMEM, "out of memory");
-		ck_report(NULL, name, &err);
-		r->status = ck_status_worse(r->status, CK_UNKNOWN);
-		return;
-	}
 	while ((rc = ck_reader_next(rd, &rec, &err)) != CK_READ_EOF) {
 		if (r->progress != NULL)
 			ck_progress_tick(r->progress);
@@ -131,6 +168,35 @@ ck_lint_run_stream(struct ck_lint_run *r, FILE *fp, const char *name)
 		emit(r, rec);
 		json_decref(rec);
 	}
+}
+
+void
+ck_lint_run_stream(struct ck_lint_run *r, FILE *fp, const char *name)
+{
+	struct ck_reader *rd = ck_reader_new(fp, name);
+	struct ck_err err;
+
+	if (rd == NULL) {
+		ck_err_set(&err, CK_E_NOMEM, "out of memory");
+		ck_report(NULL, name, &err);
+		r->status = ck_status_worse(r->status, CK_UNKNOWN);
+		return;
+	}
+	run_reader(r, rd, name);
+	ck_reader_free(rd);
+}
+
+void
+ck_lint_run_source(struct ck_lint_run *r, const char *path)
+{
+	struct ck_reader *rd;
+	struct ck_err err;
+
+	if ((rd = ck_reader_open(path, &err)) == NULL) {
+		ck_lint_run_fail(r, path, &err);
+		return;
+	}
+	run_reader(r, rd, strcmp(path, "-") == 0 ? "stdin" : path);
 	ck_reader_free(rd);
 }
 
@@ -142,6 +208,46 @@ ck_lint_run_fail(struct ck_lint_run *r, const char *name, const struct ck_err *e
 	r->status = ck_status_worse(r->status, CK_UNKNOWN);
 }
 
+/* ck_caconfig_apply_all's report: an error record and exit 3, or a warning. */
+struct caconfig_report {
+	struct ck_lint_run *r;
+	const struct ck_caconfig_set *set;
+};
+
+static void
+caconfig_report(void *arg, size_t entry, const struct ck_err *err, int failed)
+{
+	struct caconfig_report *c = arg;
+
+	if (!failed) {
+		ck_warnx("'%s': %s", c->set->src[entry], err->msg);
+		return;
+	}
+	ck_report(c->r->format == CK_FMT_JSON ? stdout : NULL, c->set->src[entry], err);
+	c->r->status = ck_status_worse(c->r->status, CK_UNKNOWN);
+}
+
+void
+ck_lint_run_caconfig(struct ck_lint_run *r, const struct ck_caconfig_set *set, const char *ca)
+{
+	struct caconfig_report c = { r, set };
+	json_t **cas, *rec;
+	size_t k, ncas = 0;
+
+	if (set->n == 0)
+		return;
+	if ((cas = calloc(json_array_size(r->held) + 1, sizeof(*cas))) == NULL) {
+		ck_warnx("out of memory");
+		r->status = ck_status_worse(r->status, CK_UNKNOWN);
+		return;
+	}
+	json_array_foreach(r->held, k, rec)
+		if (ck_record_is(rec, "ca"))
+			cas[ncas++] = rec;
+	ck_caconfig_apply_all(set->conf, set->n, cas, ncas, ca, caconfig_report, &c);
+	free(cas);
+}
+
 void
 ck_lint_run_end(struct ck_lint_run *r)
 {
@@ -151,6 +257,16 @@ ck_lint_run_end(struct ck_lint_run *r)
 		emit(r, json_array_get(r->held, i));
 	json_decref(r->held);
 	r->held = NULL;
+}
+
+int
+ck_lint_run_status(const struct ck_lint_run *r, int fail_on_warning)
+{
+	if (r->worst == 2 || (r->worst == 1 && fail_on_warning))
+		return ck_status_worse(r->status, CK_CRITICAL);
+	if (r->worst == 1)
+		return ck_status_worse(r->status, CK_WARNING);
+	return r->status;
 }
 
 int
