@@ -1,7 +1,8 @@
 /*
  * Unit tests of the library core: errors and statuses, numbers and
  * durations, time, the DER reader, the record reader/writer, the
- * certificate decoder on hand-made and truncated input.
+ * certificate decoder on hand-made and truncated input, a main's record
+ * stream (ck_out).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -24,6 +27,7 @@
 #include "ck_num.h"
 #include "ck_path.h"
 #include "ck_record.h"
+#include "ck_tool.h"
 
 static void
 test_status_worse(void **state)
@@ -593,6 +597,89 @@ test_record_lines(void **state)
 	json_decref(recs);
 }
 
+static void
+print_kind(FILE *fp, const json_t *rec)
+{
+	fprintf(fp, "text %s\n", ck_record_kind(rec));
+}
+
+/* What fp holds, from its start (malloc'd). */
+static char *
+slurp(FILE *fp)
+{
+	char *buf = calloc(1, 4096);
+
+	rewind(fp);
+	buf[fread(buf, 1, 4095, fp)] = '\0';
+	return buf;
+}
+
+/*
+ * ck_out_put: JSON writes every record, text prints through .text but an
+ * error record only on stderr (escaped), every error record makes the
+ * status UNKNOWN, and a stdout that cannot be written returns -1.
+ */
+static void
+test_out_put(void **state)
+{
+	struct ck_out json = { .format = CK_FMT_JSON }, text = { .format = CK_FMT_TEXT,
+		.text = print_kind }, full = { .format = CK_FMT_JSON, .flush = 1 }, quiet = { 0 };	/* zero: JSON */
+	FILE *o = tmpfile(), *e = tmpfile();
+	int so = dup(1), se = dup(2), devfull = open("/dev/full", O_WRONLY);
+	int r_err, r_cert, r_text_err, r_text, r_full, r_quiet;
+	char *out, *err;
+
+	(void)state;
+	assert_non_null(o);
+	assert_non_null(e);
+	ck_tool_init("test_core");
+	fflush(stdout);
+	fflush(stderr);
+	dup2(fileno(o), 1);
+	dup2(fileno(e), 2);
+	r_err = ck_out_put(&json, ck_error_record("src\x1b[2J", "no such file", "io"));
+	r_cert = ck_out_put(&json, ck_record_new("cert"));
+	r_text_err = ck_out_put(&text, ck_error_record(NULL, "bad line", "parse"));
+	r_text = ck_out_put(&text, ck_record_new("amt"));
+	r_quiet = ck_out_put(&quiet, ck_record_new("cert"));
+	fflush(stdout);
+	fflush(stderr);
+	if (devfull >= 0)
+		dup2(devfull, 1);
+	r_full = ck_out_put(&full, ck_record_new("cert"));
+	dup2(so, 1);
+	dup2(se, 2);
+	clearerr(stdout);
+	out = slurp(o);
+	err = slurp(e);
+	assert_int_equal(r_err, 0);
+	assert_int_equal(r_cert, 0);
+	assert_int_equal(r_text_err, 0);
+	assert_int_equal(r_text, 0);
+	assert_int_equal(json.status, CK_UNKNOWN);
+	assert_int_equal(json.errors, 1);
+	assert_int_equal(text.status, CK_UNKNOWN);
+	assert_int_equal(quiet.status, CK_OK);
+	assert_int_equal(r_quiet, 0);
+	assert_string_equal(out,
+	    "{\"kind\":\"error\",\"v\":1,\"source\":\"src\\u001b[2J\",\"message\":\"no such file\","
+	    "\"code\":\"io\"}\n{\"kind\":\"cert\",\"v\":1}\ntext amt\n{\"kind\":\"cert\",\"v\":1}\n");
+	assert_null(strchr(err, '\x1b'));	/* the escape never reaches a terminal */
+	assert_non_null(strstr(err, "test_core: 'src"));
+	assert_non_null(strstr(err, "': no such file\ntest_core: '-': bad line\n"));
+	if (devfull >= 0) {
+		assert_int_equal(r_full, -1);
+		assert_int_equal(full.status, CK_UNKNOWN);
+		close(devfull);
+	}
+	free(out);
+	free(err);
+	fclose(o);
+	fclose(e);
+	close(so);
+	close(se);
+}
+
 int
 main(void)
 {
@@ -616,6 +703,7 @@ main(void)
 		cmocka_unit_test(test_load_buffer),
 		cmocka_unit_test(test_eku_names),
 		cmocka_unit_test(test_record_lines),
+		cmocka_unit_test(test_out_put),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
