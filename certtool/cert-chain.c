@@ -78,7 +78,8 @@ static const struct ck_opt opts[] = {
 	    .type = CK_OPT_STR, .target = &cc.bind_pwfile, .complete = CK_COMPLETE_FILE,
 	    .synopsis = "" },
 	{ .name = "jobs", .arg = "N",
-	    .desc = "worker threads (default: the CPUs) and URLs fetched at once (default 256)",
+	    .desc = "worker threads (default: the CPUs) and URLs fetched at once (default "
+		CK_NET_CONCURRENCY_DEFAULT_STR ")",
 	    .type = CK_OPT_LONG, .target = &jobs, .min = 1, .max = CK_NET_CONCURRENCY_MAX },
 	{ .name = "user-policy", .arg = "OID", .desc = "acceptable certificate policy (repeatable; "
 	    "default anyPolicy)", .type = CK_OPT_LIST, .target = &cc.user_policies,

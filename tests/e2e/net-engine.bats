@@ -188,7 +188,7 @@ endpoints() {
 	# 600 descriptors: 256 kept for the engines' own, 344 for connections.
 	run -0 --separate-stderr sh -c 'ulimit -n 600; exec cert-read --no-pem "$@"' _ \
 		"tls://127.0.0.1:$TLS" "tls://127.0.0.1:$TLS" "tls://127.0.0.1:$NGINX_PORT"
-	[ "$stderr" = "cert-read: --jobs 1024 lowered to 344: the open file limit is 600 (ulimit -Hn)" ]
+	[ "$stderr" = "cert-read: at most 344 connections at once, not 1024: the open file limit is 600 (ulimit -Hn)" ]
 	[ "$(lines_of cert)" -eq 6 ]
 	run -0 --separate-stderr sh -c 'ulimit -n 600; exec cert-read --no-pem --jobs 300 "$@"' _ \
 		"tls://127.0.0.1:$TLS"

@@ -191,8 +191,8 @@ ck_net_jobs_fit(long want, struct ck_err *why)
 	if (lim - reserve >= want)
 		return want;
 	got = lim - reserve > 16 ? lim - reserve : 16;
-	ck_err_set(why, CK_E_LIMIT, "--jobs %ld lowered to %ld: the open file limit is %ld "
-	    "(ulimit -Hn)", want, got, lim);
+	ck_err_set(why, CK_E_LIMIT, "at most %ld connections at once, not %ld: the open file "
+	    "limit is %ld (ulimit -Hn)", got, want, lim);
 	return got;
 }
 

@@ -402,7 +402,7 @@ long ck_net_raise_nofile(long want);
  * its default) before it starts its engines: raises the soft limit towards
  * the hard one for want sockets plus the engines' reserve, and returns
  * want, or less (at least 16) with *why saying so in a sentence for the
- * tool to print once ("--jobs 1024 lowered to 960: ...").
+ * tool to print once ("at most 960 connections at once, not 1024: ...").
  */
 long ck_net_jobs_fit(long want, struct ck_err *why);
 

@@ -110,7 +110,8 @@ ck_prereq_cli_run(struct ck_prereq *p, struct ck_prereq_cli *c, unsigned long ma
 	}
 	json_array_foreach(warnings, k, rec)
 		ck_warnx("%s", json_string_value(rec));
-	if ((mask & (1ul << CK_PR_PORTS)) && (p->nhosts > 0 || p->sp_address != NULL)) {
+	if ((mask & (1ul << CK_PR_PORTS)) &&
+	    (p->nhosts > 0 || p->sp_address != NULL || p->sp_fqdn != NULL)) {
 		/* The ports row runs every connection at once (the engine's default). */
 		struct ck_err why;
 

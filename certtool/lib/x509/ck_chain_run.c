@@ -328,7 +328,10 @@ ck_chain_run_new(struct ck_chain_ctx *ctx, const struct ck_load_opts *lo, int fo
 	r->ctx = ctx;
 	r->lo = lo;
 	r->format = format;
-	/* --jobs N: N threads (at most the pool's), N connections; by default the CPUs, 256. */
+	/*
+	 * --jobs N: N threads (at most the pool's), N connections; by default
+	 * the CPUs and CK_NET_CONCURRENCY_DEFAULT.
+	 */
 	if (jobs <= 0) {
 		jobs = sysconf(_SC_NPROCESSORS_ONLN);
 		r->net_jobs = CK_NET_CONCURRENCY_DEFAULT;
