@@ -156,7 +156,6 @@ main(int argc, char **argv)
 	}
 	if ((1 << cmd) == ENROLL && a.csrs.n != 1)
 		return ck_opt_usage_error(&tool, cmds[cmd].name, "one --csr");
-	a.out = stdout;
 	/* The command table and enum ck_caops_cmd are in the same order. */
 	st = ck_caops_run(&a, (enum ck_caops_cmd)cmd, arg);
 	ck_strv_release(&a.csrs);

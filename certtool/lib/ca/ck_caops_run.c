@@ -20,11 +20,12 @@
 #include "ck_tmpl.h"
 #include "ck_tool.h"
 
-/* One command's run: the arguments, the time and who acts. */
+/* One command's run: the arguments, the time, who acts, the records' stream. */
 struct run {
 	const struct ck_caops_args *a;
 	time_t now;
 	char who[64];
+	struct ck_out out;
 };
 
 static int
@@ -36,7 +37,7 @@ sync_full(const struct ck_caops_args *a)
 static int
 fail(const struct run *r, const char *src, const struct ck_err *e)
 {
-	ck_report(r->a->fmt == CK_FMT_JSON ? r->a->out : NULL, src, e);
+	ck_report(r->a->fmt == CK_FMT_JSON ? stdout : NULL, src, e);
 	return e->code == CK_E_POLICY ? CK_CRITICAL : CK_UNKNOWN;
 }
 
@@ -48,28 +49,31 @@ print_error(void *arg, const char *where, const struct ck_err *e)
 	return fail(arg, where, e);
 }
 
-static int
-put(FILE *out, json_t *rec)
+/* --format text: an issued certificate, or a ledger row as list prints it. */
+static void
+print_text(FILE *fp, const json_t *rec)
 {
-	struct ck_err e;
-	int rv = 0;
+	const char *serial = json_string_value(json_object_get(rec, "serial"));
+	const char *na = json_string_value(json_object_get(rec, "not_after"));
 
-	if (rec == NULL)
-		return -1;
-	if (ck_record_write(out, rec, &e) == -1) {
-		ck_warnx("%s", e.msg);
-		rv = -1;
+	if (ck_record_is(rec, "cert")) {
+		ck_textf(fp, "issued %s %s until %s\n", serial,
+		    json_string_value(json_object_get(json_object_get(rec, "subject"), "dn")), na);
+		return;
 	}
-	fflush(out);
-	json_decref(rec);
-	return rv;
+	ck_textf(fp, "%-6lld %-8s %-32s %-20s %-20s %s\n",
+	    (long long)json_integer_value(json_object_get(rec, "id")),
+	    json_string_value(json_object_get(rec, "status")), serial ? serial : "-",
+	    na ? na : "-", json_string_value(json_object_get(rec, "template")),
+	    json_string_value(json_object_get(rec, "subject")));
 }
 
 /* A certificate: a cert record (source: the ledger, or the remote CA's URL). */
 static int
 print_cert(void *arg, const unsigned char *der, size_t len)
 {
-	const struct ck_caops_args *a = ((const struct run *)arg)->a;
+	struct run *r = arg;
+	const struct ck_caops_args *a = r->a;
 	struct ck_source src = { "url", a->url, 0 };
 	char *lp = a->dir ? ck_path_join(a->dir, CK_LEDGER_FILE) : NULL;
 	struct ck_err err;
@@ -86,37 +90,26 @@ print_cert(void *arg, const unsigned char *der, size_t len)
 		if (pem)
 			json_object_set_new(rec, "cert", json_string(pem));
 		free(pem);
-		free(lp);
-		return put(a->out, rec);
+	} else {
+		rec = ck_cert_record(der, len, &src, 0, &err);
 	}
-	rec = ck_cert_record(der, len, &src, 0, &err);
 	free(lp);
 	if (rec == NULL)
 		return -1;
-	if (a->fmt == CK_FMT_TEXT) {
-		ck_textf(a->out, "issued %s %s until %s\n",
-		    json_string_value(json_object_get(rec, "serial")),
-		    json_string_value(json_object_get(json_object_get(rec, "subject"), "dn")),
-		    json_string_value(json_object_get(rec, "not_after")));
-		fflush(a->out);
-		json_decref(rec);
-		return 0;
-	}
-	return put(a->out, rec);
+	/* A failed write is said once, by the main's ck_close_stdout. */
+	ck_out_put(&r->out, rec);
+	return 0;
 }
 
 static int
 print_request(void *arg, const struct ck_ledger_row *row)
 {
-	const struct ck_caops_args *a = ((const struct run *)arg)->a;
+	json_t *rec = ck_ledger_row_record(row);
 
-	if (a->fmt == CK_FMT_TEXT) {
-		ck_textf(a->out, "%-6lld %-8s %-32s %-20s %-20s %s\n", row->id, row->status,
-		    row->serial ? row->serial : "-", row->not_after ? row->not_after : "-",
-		    row->template, row->subject ? row->subject : "");
-		return 0;
-	}
-	return put(a->out, ck_ledger_row_record(row));
+	if (rec == NULL)
+		return -1;
+	ck_out_put(&((struct run *)arg)->out, rec);	/* as print_cert */
+	return 0;
 }
 
 /* ---- commands ---- */
@@ -210,7 +203,7 @@ op_show(struct run *r, struct ck_caops *c, const char *key, struct ck_err *e)
 	const struct ck_caops_args *a = r->a;
 
 	if (a->fmt == CK_FMT_TEXT && key == NULL)
-		fprintf(a->out, "%-6s %-8s %-32s %-20s %-20s %s\n", "ID", "STATUS", "SERIAL",
+		printf("%-6s %-8s %-32s %-20s %-20s %s\n", "ID", "STATUS", "SERIAL",
 		    "NOT_AFTER", "TEMPLATE", "SUBJECT");
 	if (ck_caops_show(c, key, a->status, key != NULL && a->fmt != CK_FMT_TEXT, e) == -1)
 		return key ? key : a->dir;
@@ -249,7 +242,7 @@ op_crl(struct run *r, struct ck_caops *c, const char *arg, struct ck_err *e)
 	} else {
 		p = der;
 		if ((crl = d2i_X509_CRL(NULL, &p, (long)len)) == NULL ||
-		    !PEM_write_X509_CRL(r->a->out, crl)) {
+		    !PEM_write_X509_CRL(stdout, crl)) {
 			ck_err_set(e, CK_E_IO, "cannot write the CRL");
 			where = r->a->dir;
 		}
@@ -303,7 +296,8 @@ cmd_enroll(struct run *r, const char *arg)
 int
 ck_caops_run(const struct ck_caops_args *a, enum ck_caops_cmd cmd, const char *operand)
 {
-	struct run r = { .a = a };
+	struct run r = { .a = a, .out = { .format = a->fmt == CK_FMT_TEXT ? CK_FMT_TEXT :
+	    CK_FMT_JSON, .text = print_text, .flush = 1 } };
 	struct ck_clock clock;
 	struct passwd *pw;
 	struct ck_err e;

@@ -1,8 +1,8 @@
 /*
  * ck_caops_run: cert-issue's commands from what the command line gave to
  * the exit status: each command opens what it needs, runs through ck_caops
- * (the ledger rules) or ck_enroll, writes `cert` / `request` records, text
- * lines or cfssl JSON to the caller's stream, and reports each failure
+ * (the ledger rules) or ck_enroll, puts `cert` / `request` records, text
+ * lines or cfssl JSON on stdout (ck_out), and reports each failure
  * (ck_report: a stderr line and, in JSON, an `error` record).  The main
  * parses options into a struct ck_caops_args, checks them with
  * ck_caops_args_check and calls ck_caops_run.
@@ -10,7 +10,7 @@
  *   static struct ck_caops_args a;      option targets point into it
  *   ... ck_opt_start(&tool, argc, argv, &first, &cmd) ...
  *   if (ck_caops_args_finish(&a, &err) == -1) { message; exit 3 }
- *   a.fmt = ...; a.out = stdout;
+ *   a.fmt = ...;
  *   return ck_caops_run(&a, cmd, operand);
  */
 #ifndef CK_CAOPS_RUN_H
@@ -45,7 +45,6 @@ struct ck_caops_args {
 	long bits, days, lock_s, path_len;
 	time_t not_before, not_after;
 	int fmt;			/* CK_FMT_JSON, CK_FMT_TEXT, CK_CAOPS_FMT_CFSSL */
-	FILE *out;
 };
 
 /*
