@@ -80,6 +80,16 @@ cert: Hostile Root"
 	jq_eq "$output" '.subject.cn | @json' '"evil\u001b]0;pwned\u0007\r\nfake"'
 }
 
+@test "hostile names: an upstream error record's source and message reach stderr escaped in every stage" {
+	rec='{"kind":"error","v":1,"source":"x\u001b[2Jy","message":"m\u001b]0;t\u0007"}'
+	run -3 --separate-stderr sh -c "printf '%s\n' '$rec' | cert-chain"
+	[[ "$stderr" == "cert-chain: 'x\x1b[2Jy': m\x1b]0;t\x07" ]]
+	for stage in cert-lint cert-expiry "cert-approve --requester S-1-5-11" cert-report; do
+		run --separate-stderr sh -c "printf '%s\n' '$rec' | $stage"
+		[[ "$stderr" != *$'\033'* && "$stderr" != *$'\a'* ]]
+	done
+}
+
 @test "hostile names: a NUL in the CN and SAN is kept, escaped in the dn, and the record flows through every stage" {
 	run -0 cert-read "$H/nul-name.pem"
 	jq_eq "$output" '.subject.dn' 'CN=www.bank.example\00.evil.example,O=Hostile Example'

@@ -133,16 +133,6 @@ print_record(struct ck_chain_run *r, const json_t *rec)
 	}
 }
 
-/* An error record on stderr: "prog: 'source': message". */
-static void
-warn_record(const json_t *rec)
-{
-	const char *src = json_string_value(json_object_get(rec, "source"));
-
-	fprintf(stderr, "%s: '%s': %s\n", ck_prog(), src != NULL ? src : "-",
-	    json_string_value(json_object_get(rec, "message")));
-}
-
 static void
 print_item(struct ck_chain_run *r, struct item *it)
 {
@@ -157,7 +147,7 @@ print_item(struct ck_chain_run *r, struct item *it)
 	}
 	json_array_foreach(it->out, i, rec)
 		if (ck_record_is(rec, "error"))
-			warn_record(rec);
+			ck_warn_record(rec);
 	if (r->format == CK_FMT_JSON) {
 		if (it->text != NULL && fputs(it->text, stdout) == EOF)
 			r->status = ck_status_worse(r->status, CK_UNKNOWN);
@@ -307,7 +297,7 @@ stream_pass(void *arg, json_t *rec)
 	/* Broken lines and upstream errors: the input could not be checked. */
 	if (ck_record_is(rec, "error")) {
 		r->status = ck_status_worse(r->status, CK_UNKNOWN);
-		warn_record(rec);
+		ck_warn_record(rec);
 	}
 	memset(&it, 0, sizeof(it));
 	it.pass = rec;
