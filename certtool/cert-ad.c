@@ -27,8 +27,7 @@ static const struct ck_opt opts[] = {
 	    .type = CK_OPT_LIST, .target = &principals, .synopsis = "[--principal NAME ...]" },
 	{ .name = "template", .arg = "NAME", .desc = "only these templates (repeatable)",
 	    .type = CK_OPT_LIST, .target = &templates, .synopsis = "[--template NAME ...]" },
-	{ .name = "format", .arg = "json|text", .desc = "output format", .type = CK_OPT_STR,
-	    .target = &format, .complete = "json text" },
+	CK_OPT_FORMAT(format),
 	{ .name = NULL }
 };
 

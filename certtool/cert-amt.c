@@ -70,8 +70,7 @@ static const struct ck_opt opts[] = {
 	{ .name = "roots", .arg = "DIR|FILE", .desc = "root certificates (repeatable)",
 	    .type = CK_OPT_LIST, .target = &r.roots, .cmds = HELLO | ROOTS, .required = ROOTS,
 	    .complete = CK_COMPLETE_FILE },
-	{ .name = "format", .arg = "json|text", .desc = "output format", .type = CK_OPT_STR,
-	    .target = &format, .complete = "json text" },
+	CK_OPT_FORMAT(format),
 	{ .name = "list-rules", .desc = "list every finding id cert-amt emits, and exit",
 	    .type = CK_OPT_FLAG, .target = &list_rules },
 	{ .name = NULL }

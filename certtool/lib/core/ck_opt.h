@@ -137,6 +137,14 @@ int ck_opt_start(const struct ck_tool_def *def, int argc, char **argv, int *firs
  */
 int ck_opt_usage_error(const struct ck_tool_def *def, const char *what, const char *why);
 
+/*
+ * The --format json|text row, the same in every tool that has no other
+ * format: the string goes to ck_format_option (ck_tool.h), the one check.
+ */
+#define CK_OPT_FORMAT(var) \
+	{ .name = "format", .arg = "json|text", .desc = "output format", .type = CK_OPT_STR, \
+	    .target = &(var), .complete = "json text" }
+
 /* CK_OPT_PARSE parsers: a TIME (ck_time_parse) into a time_t, a DUR (ck_parse_duration) into a long long. */
 int ck_opt_time(const char *arg, void *target, struct ck_err *err);
 int ck_opt_duration(const char *arg, void *target, struct ck_err *err);
