@@ -14,6 +14,7 @@
 #include "ck_chain_cli.h"
 #include "ck_chain_run.h"
 #include "ck_err.h"
+#include "ck_ldap_cli.h"
 #include "ck_net.h"
 #include "ck_opt.h"
 #include "ck_policy.h"
@@ -71,12 +72,7 @@ static const struct ck_opt opts[] = {
 	    .type = CK_OPT_SET, .target = &cc.o.require_revocation, .value = 1 },
 	{ .name = "timeout", .arg = "SECONDS", .desc = "network timeout (default 10)",
 	    .type = CK_OPT_LONG, .target = &cc.timeout, .min = 1, .max = 3600 },
-	{ .name = "bind-dn", .arg = "DN", .desc = "LDAP bind DN (with --bind-password-file)",
-	    .type = CK_OPT_STR, .target = &cc.o.net.bind_dn,
-	    .synopsis = "[--bind-dn DN --bind-password-file F]" },
-	{ .name = "bind-password-file", .arg = "F", .desc = "LDAP bind password",
-	    .type = CK_OPT_STR, .target = &cc.bind_pwfile, .complete = CK_COMPLETE_FILE,
-	    .synopsis = "" },
+	CK_LDAP_BIND_OPTS(cc.o.net.bind_dn, cc.bind_pwfile),
 	{ .name = "jobs", .arg = "N",
 	    .desc = "worker threads (default: the CPUs) and URLs fetched at once (default "
 		CK_NET_CONCURRENCY_DEFAULT_STR ")",

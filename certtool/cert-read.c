@@ -6,6 +6,7 @@
 
 #include "ck_cert.h"
 #include "ck_err.h"
+#include "ck_ldap_cli.h"
 #include "ck_load.h"
 #include "ck_net.h"
 #include "ck_opt.h"
@@ -84,12 +85,7 @@ static const struct ck_opt opts[] = {
 	    .type = CK_OPT_LONG, .target = &jobs, .min = 1, .max = CK_NET_CONCURRENCY_MAX },
 	{ .name = "timeout", .arg = "SECONDS", .desc = "network timeout (default 10)",
 	    .type = CK_OPT_LONG, .target = &timeout, .min = 1, .max = 3600 },
-	{ .name = "bind-dn", .arg = "DN", .desc = "LDAP bind DN (with --bind-password-file)",
-	    .type = CK_OPT_STR, .target = &lo.fetch.bind_dn,
-	    .synopsis = "[--bind-dn DN --bind-password-file F]" },
-	{ .name = "bind-password-file", .arg = "F", .desc = "LDAP bind password",
-	    .type = CK_OPT_STR, .target = &bindpwfile, .complete = CK_COMPLETE_FILE,
-	    .synopsis = "" },
+	CK_LDAP_BIND_OPTS(lo.fetch.bind_dn, bindpwfile),
 	{ .name = "format", .arg = "json|text", .desc = "output format",
 	    .type = CK_OPT_STR, .target = &format, .complete = "json text" },
 	{ .name = NULL }

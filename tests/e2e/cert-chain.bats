@@ -241,6 +241,29 @@ LIST
 	run -3 cert-chain --no-such-option
 }
 
+@test "cert-chain: combination errors print the usage, an unreadable password file does not" {
+	run -3 --separate-stderr cert-chain --amt-version 11 "$S/ok.pem"
+	[ "${stderr_lines[0]}" = "cert-chain: --amt-version needs --policy" ]
+	[[ "${stderr_lines[1]}" == "usage: cert-chain "* ]]
+	[ -z "$output" ]
+	run -3 --separate-stderr cert-chain --bind-dn cn=reader "$S/ok.pem"
+	[ "${stderr_lines[0]}" = "cert-chain: --bind-dn and --bind-password-file go together" ]
+	[[ "${stderr_lines[1]}" == "usage: cert-chain "* ]]
+	run -3 --separate-stderr cert-chain --bind-password-file "$BATS_TEST_TMPDIR/pw" "$S/ok.pem"
+	[ "${stderr_lines[0]}" = "cert-chain: --bind-dn and --bind-password-file go together" ]
+	# the file named once, as cert-read says it; nothing judged
+	run -3 --separate-stderr cert-chain --bind-dn cn=reader --bind-password-file "$BATS_TEST_TMPDIR/nope" "$S/ok.pem"
+	[ "$stderr" = "cert-chain: '$BATS_TEST_TMPDIR/nope': No such file or directory" ]
+	[ -z "$output" ]
+	run -3 --separate-stderr cert-chain --purpose sometimes "$S/ok.pem"
+	[ "${stderr_lines[0]}" = "cert-chain: --purpose: 'sometimes': not a purpose" ]
+	run -3 --separate-stderr cert-chain --ca-key-alg rot13 "$S/ok.pem"
+	[ "${stderr_lines[0]}" = "cert-chain: --ca-key-alg: 'rot13': not a key algorithm" ]
+	run -3 --separate-stderr cert-chain --roots "$CH/roots-main.pem" --policy no-such-policy "$S/ok.pem"
+	[[ "$stderr" == "cert-chain: --policy: no such policy 'no-such-policy' in "* ]]
+	[ "${#stderr_lines[@]}" -eq 1 ]
+}
+
 @test "cert-chain: --at and CERTKIT_NOW decide the time" {
 	run -0 cert-chain --roots "$CH/roots-main.pem" "$S/expired-leaf.pem" --at 2024-06-01
 	CERTKIT_NOW=2024-06-01T00:00:00Z run -0 cert-chain --roots "$CH/roots-main.pem" "$S/expired-leaf.pem"

@@ -195,6 +195,10 @@ field_check() {
 	run -3 cert-read --format xml "$R/root.pem"
 	run -3 cert-read --nonsense
 	run -3 cert-read --password-file "$BATS_TEST_TMPDIR/none" "$R/root.pem"
+	run -3 --separate-stderr cert-read --password-file "$BATS_TEST_TMPDIR/none" --password-env P "$R/root.pem"
+	[ "${stderr_lines[0]}" = "cert-read: --password-file and --password-env are exclusive" ]
+	[[ "${stderr_lines[1]}" == "usage: cert-read "* ]]
+	[ -z "$output" ]
 	run -0 cert-read --help
 	[[ "$output" == usage:\ cert-read* ]]
 	run -0 cert-read --version

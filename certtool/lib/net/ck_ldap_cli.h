@@ -70,6 +70,21 @@ int ck_ldap_sasl_opt(const char *arg, void *target, struct ck_err *err);
 	    .type = CK_OPT_LONG, .target = &(c).max_entries, .min = 1, .max = 10000000 }
 
 /*
+ * The two rows of a tool that follows ldap:// URLs it is given (cert-read's
+ * SOURCEs, cert-chain's AIA and CDP URLs) instead of reading a directory:
+ * --bind-dn DN and --bind-password-file F, into the const char * lvalues
+ * dn and pwfile.  The tool reads the password (ck_secret_from_file) into
+ * its struct ck_fetch_opts.
+ */
+#define CK_LDAP_BIND_OPTS(dn, pwfile) \
+	{ .name = "bind-dn", .arg = "DN", .desc = "LDAP bind DN (with --bind-password-file)", \
+	    .type = CK_OPT_STR, .target = &(dn), \
+	    .synopsis = "[--bind-dn DN --bind-password-file F]" }, \
+	{ .name = "bind-password-file", .arg = "F", .desc = "LDAP bind password", \
+	    .type = CK_OPT_STR, .target = &(pwfile), .complete = CK_COMPLETE_FILE, \
+	    .synopsis = "" }
+
+/*
  * Checks the combination (one of the password sources or --sasl; a
  * password needs --bind-dn), reads the password, connects and binds.
  * Returns the connection, or NULL with err set and *source naming what

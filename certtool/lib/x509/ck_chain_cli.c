@@ -95,10 +95,9 @@ ck_chain_cli_ctx(struct ck_chain_cli *c, int *usage, struct ck_err *err)
 		return NULL;
 	c->o.net.timeout_ms = c->timeout * 1000;
 	if (c->bind_pwfile != NULL) {
-		if ((c->bind_password = ck_secret_from_file(c->bind_pwfile, err)) == NULL) {
-			ck_err_prefix(err, "'%s'", c->bind_pwfile);
+		/* The message names the file. */
+		if ((c->bind_password = ck_secret_from_file(c->bind_pwfile, err)) == NULL)
 			return NULL;
-		}
 		c->o.net.bind_password = c->bind_password;
 	}
 	ck_chain_fast_keys();
