@@ -18,6 +18,7 @@
 
 #include "ck_cert.h"
 #include "ck_chain.h"
+#include "ck_chain_cli.h"
 #include "ck_clock.h"
 #include "ck_policy.h"
 #include "ck_revoke.h"
@@ -434,6 +435,112 @@ test_policy_check_path(void **state)
 	}
 }
 
+/* cert-chain's option parsers and ck_chain_cli_ctx: the checks and the policy overrides. */
+static void
+test_chain_cli(void **state)
+{
+	static const struct {
+		const char *arg;
+		int rc, purpose;
+		const char *oid;
+	} purposes[] = {
+		{ "server", 0, CK_PURPOSE_SERVER, "" }, { "client", 0, CK_PURPOSE_CLIENT, "" },
+		{ "any", 0, CK_PURPOSE_ANY, "" }, { "1.3.6.1.5.5.7.3.4", 0, CK_PURPOSE_OID,
+		"1.3.6.1.5.5.7.3.4" }, { "1234", -1, 0, "" }, { "sometimes", -1, 0, "" },
+		{ "1.2.x", -1, 0, "" }, { "", -1, 0, "" },
+	};
+	static const char *const algs[] = { "rsa", "ec", "dsa", "ed25519", "ed448" };
+	struct ck_chain_cli c;
+	struct ck_chain_ctx *ctx;
+	struct ck_err err;
+	const char *alg = NULL;
+	int usage;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(purposes) / sizeof(purposes[0]); i++) {
+		struct ck_chain_opts o;
+
+		ck_chain_opts_init(&o);
+		if (ck_chain_purpose_opt(purposes[i].arg, &o, &err) != purposes[i].rc)
+			fail_msg("--purpose '%s': wrong result", purposes[i].arg);
+		if (purposes[i].rc == 0) {
+			assert_int_equal(o.purpose, purposes[i].purpose);
+			if (o.purpose == CK_PURPOSE_OID)
+				assert_string_equal(o.purpose_oid, purposes[i].oid);
+		} else {
+			assert_int_equal(err.code, CK_E_USAGE);
+		}
+	}
+	for (size_t i = 0; i < sizeof(algs) / sizeof(algs[0]); i++) {
+		assert_int_equal(ck_chain_key_alg_opt(algs[i], &alg, &err), 0);
+		assert_string_equal(alg, algs[i]);
+	}
+	assert_int_equal(ck_chain_key_alg_opt("rot13", &alg, &err), -1);
+	assert_string_equal(alg, "ed448");
+
+	/* Usage errors set *usage; the others do not. */
+	ck_chain_cli_init(&c);
+	c.amt_version = "11";
+	assert_null(ck_chain_cli_ctx(&c, &usage, &err));
+	assert_int_equal(usage, 1);
+	assert_string_equal(err.msg, "--amt-version needs --policy");
+	ck_chain_cli_release(&c);
+	ck_chain_cli_init(&c);
+	c.bind_pwfile = "/nonexistent/pw";
+	assert_null(ck_chain_cli_ctx(&c, &usage, &err));
+	assert_int_equal(usage, 1);
+	c.o.net.bind_dn = "cn=reader";
+	assert_null(ck_chain_cli_ctx(&c, &usage, &err));
+	assert_int_equal(usage, 0);
+	assert_string_equal(err.msg, "'/nonexistent/pw': No such file or directory");
+	ck_chain_cli_release(&c);
+	ck_chain_cli_init(&c);
+	c.at = "yesterday";
+	assert_null(ck_chain_cli_ctx(&c, &usage, &err));
+	assert_int_equal(usage, 1);
+	ck_chain_cli_release(&c);
+	ck_chain_cli_init(&c);
+	c.policy = "no-such-policy";
+	assert_null(ck_chain_cli_ctx(&c, &usage, &err));
+	assert_int_equal(usage, 0);
+	assert_memory_equal(err.msg, "--policy: ", 10);
+	ck_chain_cli_release(&c);
+
+	/* The command line's limits override the policy file's; --crl implies --crl-check. */
+	ck_chain_cli_init(&c);
+	c.at = "2026-06-01T00:00:00Z";
+	c.policy = "amt";
+	c.amt_version = "11";
+	c.max_ca_bits = 4096;
+	c.min_bits = 3072;
+	c.max_depth = 3;
+	c.no_sha1 = 1;
+	c.ca_key_alg = "ec";
+	c.timeout = 7;
+	assert_int_equal(ck_strv_push(&c.roots, FIXDIR "/roots-main.pem"), 0);
+	assert_int_equal(ck_strv_push(&c.crls, "tests/fixtures/rfc5280/crl/indirect.pem"), 0);
+	ctx = ck_chain_cli_ctx(&c, &usage, &err);
+	if (ctx == NULL)
+		fail_msg("%s", err.msg);
+	assert_int_equal(c.o.policy.max_ca_bits, 4096);
+	assert_int_equal(c.o.policy.min_bits, 3072);
+	assert_int_equal(c.o.policy.max_depth, 3);
+	assert_int_equal(c.o.policy.sha1, CK_CRITICAL);
+	assert_string_equal(c.o.policy.ca_key_alg, "ec");
+	assert_int_equal(c.o.net.timeout_ms, 7000);
+	assert_int_equal(c.o.crl_check, 1);
+	assert_int_equal(c.o.at, 1780272000);
+	assert_int_equal(c.lo.cert_flags, CK_CERT_NO_PEM);
+	ck_chain_ctx_free(ctx);
+	ck_chain_cli_release(&c);
+	/* Unusable trust material: no context. */
+	ck_chain_cli_init(&c);
+	assert_int_equal(ck_strv_push(&c.roots, "/nonexistent/roots.pem"), 0);
+	assert_null(ck_chain_cli_ctx(&c, &usage, &err));
+	assert_int_equal(usage, 0);
+	ck_chain_cli_release(&c);
+}
+
 int
 main(void)
 {
@@ -449,6 +556,7 @@ main(void)
 		cmocka_unit_test(test_verr_rules_registered),
 		cmocka_unit_test(test_version_syntax),
 		cmocka_unit_test(test_policy_check_path),
+		cmocka_unit_test(test_chain_cli),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "ck_lint.h"
+#include "ck_lint_run.h"
 #include "ck_rules.h"
 
 static const char *
@@ -391,6 +392,60 @@ test_amt_versions(void **state)
 	}
 }
 
+/* The exit status from the worst finding, --fail-on and the run's own status. */
+static void
+test_run_status(void **state)
+{
+	static const struct {
+		int status, worst, fail_on_warning, want;
+	} cases[] = {
+		{ CK_OK, 0, 0, CK_OK }, { CK_OK, 0, 1, CK_OK },
+		{ CK_OK, 1, 0, CK_WARNING }, { CK_OK, 1, 1, CK_CRITICAL },
+		{ CK_OK, 2, 0, CK_CRITICAL }, { CK_OK, 2, 1, CK_CRITICAL },
+		{ CK_UNKNOWN, 0, 0, CK_UNKNOWN }, { CK_UNKNOWN, 1, 0, CK_UNKNOWN },
+		{ CK_UNKNOWN, 2, 0, CK_CRITICAL }, { CK_UNKNOWN, 1, 1, CK_CRITICAL },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct ck_lint_run r = { .status = cases[i].status, .worst = cases[i].worst };
+
+		if (ck_lint_run_status(&r, cases[i].fail_on_warning) != cases[i].want)
+			fail_msg("case %zu: status %d", i, ck_lint_run_status(&r, cases[i].fail_on_warning));
+	}
+}
+
+/* ck_lint_open: the default profile, every rule for --list-rules, a bad name. */
+static void
+test_lint_open(void **state)
+{
+	struct ck_strv none = { 0 }, prof = { 0 }, bad = { 0 };
+	struct ck_lint *l;
+	struct ck_err err;
+	int all = -1;
+
+	(void)state;
+	unsetenv("CERTKIT_POLICY");
+	assert_non_null(l = ck_lint_open(NULL, &none, &none, 1, &all, &err));
+	assert_int_equal(all, 1);
+	assert_int_equal(ck_lint_count(l), 0);
+	ck_lint_free(l);
+	assert_non_null(l = ck_lint_open(NULL, &none, &none, 0, &all, &err));
+	assert_int_equal(all, 0);
+	assert_true(ck_lint_count(l) > 0);	/* the default profile */
+	ck_lint_free(l);
+	assert_int_equal(ck_strv_push(&prof, "amt-web-server"), 0);
+	assert_non_null(l = ck_lint_open("16", &prof, &none, 1, &all, &err));
+	assert_int_equal(all, 0);
+	assert_true(ck_lint_count(l) > 0);
+	ck_lint_free(l);
+	assert_int_equal(ck_strv_push(&bad, "no-such-profile"), 0);
+	assert_null(ck_lint_open(NULL, &bad, &none, 0, NULL, &err));
+	assert_non_null(strstr(err.msg, "no-such-profile"));
+	ck_strv_release(&prof);
+	ck_strv_release(&bad);
+}
+
 int
 main(void)
 {
@@ -403,6 +458,8 @@ main(void)
 		cmocka_unit_test(test_judge),
 		cmocka_unit_test(test_judge_skips_other_kinds),
 		cmocka_unit_test(test_amt_versions),
+		cmocka_unit_test(test_run_status),
+		cmocka_unit_test(test_lint_open),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
