@@ -20,6 +20,14 @@
 # certificates its database does not list.  One more
 # per-process run with --sync full (an fsync per commit) shows what
 # power-loss durability costs.
+#
+# Measured on the shared 2-core machine (load 4 to 8 from other work), 1000
+# CSRs, openssl/cert-issue: before the signing work (1fc0504) one process
+# each 0.94-1.10x (cpu 0.94-1.08x), batch 1.03-1.19x (cpu 1.04-1.38x); after
+# it one process each 1.20-1.22x (cpu 1.22-1.34x; 300 interleaved single
+# runs, medians: 1.37-1.53x), batch 1.85-2.87x (cpu 1.77-2.44x).  Batch wall
+# time needs both cores free; with other work on them it falls toward the
+# cpu ratio.
 set -eu
 N=${BENCH_N:-1000}
 ROUNDS=${BENCH_ROUNDS:-10}
