@@ -1,7 +1,8 @@
 /*
  * Unit tests for ck_issue's pure parts: template -> extension values, key
  * checks (min_key_bits, key type, the amt CA policy), serial numbers,
- * where subject and names come from, DN parsing, revocation reason names.
+ * where subject and names come from, the certificate's public key, DN
+ * parsing, revocation reason names.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,7 +15,9 @@
 
 #include <openssl/evp.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 
+#include "ck_clock.h"
 #include "ck_issue.h"
 #include "ck_ledger.h"
 
@@ -409,6 +412,95 @@ test_precheck(void **state)
 	}
 }
 
+/* ---- certificates ---- */
+
+/* DER of a SubjectPublicKeyInfo (OPENSSL_malloc'd), for comparing. */
+static unsigned char *
+spki_der(const X509_PUBKEY *pk, int *len)
+{
+	unsigned char *der = NULL;
+
+	*len = i2d_X509_PUBKEY(pk, &der);
+	assert_true(*len > 0);
+	return der;
+}
+
+/*
+ * ck_issue_cert copies the request's SubjectPublicKeyInfo into the
+ * certificate as it is: the same DER (algorithm and parameters too: an EC
+ * curve would be lost otherwise), a subject key identifier over those key
+ * bits, and a signature the CA key verifies.
+ */
+static void
+test_cert_spki(void **state)
+{
+	EVP_PKEY *const keys[] = { rsa3072, ec256 };
+	const char *const tmpl_text = "{\"name\":\"W\",\"name_flag\":1,\"eku\":[\"server_auth\"]}";
+	struct ck_ca ca;
+	X509V3_CTX ctx;
+	X509_EXTENSION *ext;
+	json_t *t = tmpl(tmpl_text);
+	size_t i;
+
+	(void)state;
+	memset(&ca, 0, sizeof(ca));
+	ca.key = rsa2048;
+	assert_non_null(ca.cert = X509_new());
+	assert_int_equal(X509_set_version(ca.cert, 2), 1);
+	assert_int_equal(ASN1_INTEGER_set(X509_get_serialNumber(ca.cert), 1), 1);
+	assert_int_equal(X509_NAME_add_entry_by_txt(X509_get_subject_name(ca.cert), "CN",
+	    MBSTRING_UTF8, (const unsigned char *)"Unit CA", -1, -1, 0), 1);
+	assert_int_equal(X509_set_issuer_name(ca.cert, X509_get_subject_name(ca.cert)), 1);
+	assert_non_null(ASN1_TIME_set(X509_getm_notBefore(ca.cert), 1700000000));
+	assert_non_null(ASN1_TIME_set(X509_getm_notAfter(ca.cert), 2000000000));
+	assert_int_equal(X509_set_pubkey(ca.cert, rsa2048), 1);
+	X509V3_set_ctx(&ctx, ca.cert, ca.cert, NULL, NULL, 0);
+	assert_non_null(ext = X509V3_EXT_conf_nid(NULL, &ctx, NID_subject_key_identifier, "hash"));
+	assert_int_equal(X509_add_ext(ca.cert, ext, -1), 1);
+	X509_EXTENSION_free(ext);
+	assert_true(X509_sign(ca.cert, rsa2048, EVP_sha256()) > 0);
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		struct ck_issue_req r;
+		struct ck_err e;
+		unsigned char *der = NULL, *a, *b, md[EVP_MAX_MD_SIZE];
+		const unsigned char *p;
+		const ASN1_OCTET_STRING *ski;
+		char *serial = NULL, *subject = NULL, na[CK_TIME_LEN];
+		unsigned int mdlen = 0;
+		size_t len = 0;
+		int alen, blen;
+		X509 *x;
+
+		memset(&r, 0, sizeof(r));
+		r.csr = req_new(keys[i], "host.example");
+		r.tmpl = t;
+		r.now = 1780272000;
+		ck_err_clear(&e);
+		if (ck_issue_cert(&ca, &r, &der, &len, &serial, &subject, na, &e) != 0)
+			fail_msg("key %zu: %s", i, e.msg);
+		p = der;
+		assert_non_null(x = d2i_X509(NULL, &p, (long)len));
+		a = spki_der(X509_get_X509_PUBKEY(x), &alen);
+		b = spki_der(X509_REQ_get_X509_PUBKEY(r.csr), &blen);
+		assert_int_equal(alen, blen);
+		assert_memory_equal(a, b, (size_t)alen);
+		assert_int_equal(X509_verify(x, rsa2048), 1);
+		assert_int_equal(X509_pubkey_digest(x, EVP_sha1(), md, &mdlen), 1);
+		assert_non_null(ski = X509_get0_subject_key_id(x));
+		assert_int_equal(ASN1_STRING_length(ski), (int)mdlen);
+		assert_memory_equal(ASN1_STRING_get0_data(ski), md, mdlen);
+		OPENSSL_free(a);
+		OPENSSL_free(b);
+		X509_free(x);
+		X509_REQ_free(r.csr);
+		free(der);
+		free(serial);
+		free(subject);
+	}
+	X509_free(ca.cert);
+	json_decref(t);
+}
+
 /* ---- DNs ---- */
 
 static void
@@ -517,6 +609,7 @@ main(void)
 		cmocka_unit_test(test_serial),
 		cmocka_unit_test(test_sources),
 		cmocka_unit_test(test_precheck),
+		cmocka_unit_test(test_cert_spki),
 		cmocka_unit_test(test_dn),
 		cmocka_unit_test(test_reasons),
 	};
