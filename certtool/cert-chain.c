@@ -88,8 +88,7 @@ static const struct ck_opt opts[] = {
 	    .type = CK_OPT_FLAG, .target = &cc.o.inhibit_any_policy },
 	{ .name = "list-rules", .desc = "list every finding id this tool emits, and exit",
 	    .type = CK_OPT_FLAG, .target = &list_rules },
-	{ .name = "format", .arg = "json|text", .desc = "output format",
-	    .type = CK_OPT_STR, .target = &format, .complete = "json text" },
+	CK_OPT_FORMAT(format),
 	{ .name = NULL }
 };
 

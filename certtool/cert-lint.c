@@ -65,8 +65,7 @@ static const struct ck_opt opts[] = {
 	    .complete = "critical warning" },
 	{ .name = "list-rules", .desc = "list the rules instead of judging",
 	    .type = CK_OPT_FLAG, .target = &list },
-	{ .name = "format", .arg = "json|text", .desc = "output format", .type = CK_OPT_STR,
-	    .target = &format, .complete = "json text" },
+	CK_OPT_FORMAT(format),
 	{ .name = NULL }
 };
 

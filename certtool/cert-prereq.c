@@ -60,7 +60,7 @@ static const struct ck_opt opts[] = {
 	{ S("only", "ID,...", "run only these checks", &only) },
 	{ S("skip", "ID,...", "skip these checks", &skip) },
 	{ S("at", "TIME", "validation time (RFC 3339)", &at) },
-	{ S("format", "json|text", "output format", &format), .complete = "json text" },
+	CK_OPT_FORMAT(format),
 	{ .name = "list-rules", .desc = "list every check and finding id, and exit",
 	    .type = CK_OPT_FLAG, .target = &list_rules },
 	{ .name = NULL }

@@ -86,8 +86,7 @@ static const struct ck_opt opts[] = {
 	{ .name = "timeout", .arg = "SECONDS", .desc = "network timeout (default 10)",
 	    .type = CK_OPT_LONG, .target = &timeout, .min = 1, .max = 3600 },
 	CK_LDAP_BIND_OPTS(lo.fetch.bind_dn, bindpwfile),
-	{ .name = "format", .arg = "json|text", .desc = "output format",
-	    .type = CK_OPT_STR, .target = &format, .complete = "json text" },
+	CK_OPT_FORMAT(format),
 	{ .name = NULL }
 };
 
