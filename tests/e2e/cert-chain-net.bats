@@ -119,7 +119,7 @@ CNF
 	python3 -c 'import sys; b=bytearray(open(sys.argv[1],"rb").read()); b[-1]^=1; open(sys.argv[2],"wb").write(b)' www/nint.crl www/nint-bad.crl
 	cat root.pem >roots.pem
 	# Servers.
-	python3 -m http.server --bind 127.0.0.1 --directory "$D/www" "$HTTP_PORT" >/dev/null 2>&1 &
+	python3 -m http.server --bind 127.0.0.1 --directory "$D/www" "$HTTP_PORT" >/dev/null 2>"$D/http.log" &
 	echo $! >"$D/http.pid"
 	# `openssl ocsp -port` listens on every interface; to stay on loopback a
 	# small HTTP front end on 127.0.0.1 hands each request to `openssl ocsp`
@@ -452,4 +452,23 @@ mis_leaves() {
 	CERTKIT_NET_ENGINE=0 run cert-chain --jobs 1 --ocsp --at "$now" --roots "$D/roots.pem" "$D/good.pem" "$D/good.pem" "$D/good.pem"
 	[ "$(sort -u "$D/ocsp.log" | wc -l)" -eq 3 ]
 	[ "$output" = "$out" ]
+}
+
+# requested: the request lines the static server logged since the last call, sorted.
+requested() {
+	sed -n 's/.*"\(GET [^ ]*\) HTTP.*/\1/p' "$D/http.log" | sort
+	: >"$D/http.log"
+}
+
+@test "cert-chain prefetch: the same URLs are asked as without the engine, each once per run" {
+	cd "$D"
+	all=(good.pem revoked.pem nocrl.pem cycleaf.pem good.pem)
+	requested >/dev/null
+	CERTKIT_NET_ENGINE=0 run -2 cert-chain --jobs 1 --crl-check --roots roots.pem "${all[@]}"
+	before=$(requested)
+	run -2 cert-chain --crl-check --roots roots.pem "${all[@]}"
+	after=$(requested)
+	[ "$after" = "$before" ]
+	[ -z "$(printf '%s\n' "$after" | uniq -d)" ]
+	[[ "$after" == *"GET /nint.der"*"GET /nint.p7c"*"GET /root.crl"* ]]
 }

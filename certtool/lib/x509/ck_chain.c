@@ -490,7 +490,12 @@ ck_chain_check_der_probe(struct ck_chain_ctx *c, const struct ck_chain_input *in
 	}
 	anchor_checks(c, path, trusted, findings);
 	rev = json_object();
-	if (c->o.crl_check || c->o.ocsp)
+	/*
+	 * A probe that missed an issuer has no final path yet: its revocation
+	 * URLs are asked for once the path is built, as without the probe (the
+	 * same URLs, none of a path that is not the last).
+	 */
+	if ((c->o.crl_check || c->o.ocsp) && (probe == NULL || !probe->missed))
 		revocation(&fx, leaf, untrusted, path, trusted, rev, findings);
 
 	if ((rec = ck_record_new("chain")) == NULL)
