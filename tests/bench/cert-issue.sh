@@ -9,7 +9,9 @@
 # first in even ones, and each batch run is repeated ROUNDS_BATCH times
 # (default 3) the same way, each time on a fresh CA; CPU time (user + sys, of
 # every process) is printed beside wall time, since it says less about the
-# neighbours.
+# neighbours.  Then BENCH_ALT (default 300) single runs of each, taking turns
+# one by one and timed one by one: their medians are the least disturbed
+# per-process figure on a busy machine.
 #
 # Durability, like for like: cert-issue prints a certificate only after its
 # ledger row is committed (SQLite WAL, synchronous=NORMAL: a commit survives
@@ -24,8 +26,8 @@
 # Measured on the shared 2-core machine (load 4 to 8 from other work), 1000
 # CSRs, openssl/cert-issue: before the signing work (1fc0504) one process
 # each 0.94-1.10x (cpu 0.94-1.08x), batch 1.03-1.19x (cpu 1.04-1.38x); after
-# it one process each 1.20-1.22x (cpu 1.22-1.34x; 300 interleaved single
-# runs, medians: 1.37-1.53x), batch 1.85-2.87x (cpu 1.77-2.44x).  Batch wall
+# it one process each 1.20-1.52x (cpu 1.22-1.52x; single runs taking turns,
+# medians: 1.37-1.62x), batch 1.85-2.87x (cpu 1.77-2.44x).  Batch wall
 # time needs both cores free; with other work on them it falls toward the
 # cpu ratio.
 set -eu
@@ -133,6 +135,33 @@ while [ "$lo" -le "$N" ]; do
 	lo=$((hi + 1))
 done
 
+# Single runs taking turns (cert-issue, openssl ca, openssl ca, cert-issue,
+# ...), each timed alone: the medians are what one run costs, whatever the
+# neighbours did in between.
+cp -r ca0 ca-alt
+oca oca-alt
+ALT=${BENCH_ALT:-300}
+[ "$ALT" -le "$N" ] || ALT=$N
+alt=$(python3 - "$ALT" <<'PY'
+import os, statistics, subprocess, sys, time
+n = int(sys.argv[1])
+runs = {"ci": [], "oc": []}
+def cmd(k, i):
+    if k == "ci":
+        return ["cert-issue", "sign", "--dir", "ca-alt", "--template", "amt-web-server",
+                "--csr", "csr/%d.csr" % i]
+    return ["openssl", "ca", "-batch", "-config", "oca-alt/ca.cnf", "-in", "csr/%d.csr" % i,
+            "-out", "/dev/null", "-notext"]
+for i in range(1, n + 1):
+    for k in (("ci", "oc") if i % 2 else ("oc", "ci")):
+        t = time.perf_counter()
+        subprocess.run(cmd(k, i), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+        runs[k].append(time.perf_counter() - t)
+ci, oc = statistics.median(runs["ci"]), statistics.median(runs["oc"])
+print("%.2f %.2f %.2f" % (ci * 1e3, oc * 1e3, oc / ci))
+PY
+)
+
 set --
 i=1
 while [ "$i" -le "$N" ]; do
@@ -161,6 +190,7 @@ done
 timed full sh each.sh ci ca-full 1 "$N" --sync full
 
 echo "sign $N CSRs, one process each: cert-issue ${w_ci}s (cpu ${c_ci}s), openssl ca ${w_oc}s (cpu ${c_oc}s): cert-issue $(ratio "$w_oc" "$w_ci")x faster (cpu $(ratio "$c_oc" "$c_ci")x)"
+echo "$alt" | awk -v n="$ALT" '{ printf "sign %d CSRs, single runs taking turns, medians: cert-issue %s ms, openssl ca %s ms: cert-issue %sx faster\n", n, $1, $2, $3 }'
 echo "sign $N CSRs, one batch process, $ROUNDS_BATCH runs: cert-issue ${w_cb}s (cpu ${c_cb}s, all cores), openssl ca -infiles ${w_ob}s (cpu ${c_ob}s): cert-issue $(ratio "$w_ob" "$w_cb")x faster (cpu $(ratio "$c_ob" "$c_cb")x)"
 echo "sign $N CSRs, one process each, --sync full: cert-issue ${w_full}s (cpu ${c_full}s): $(ratio "$w_oc" "$w_full")x openssl ca's speed"
-echo "ledger rows: $(cert-issue list --dir ca --status issued | grep -c .) + $(cert-issue list --dir ca-batch --status issued | grep -c .) + $(cert-issue list --dir ca-full --status issued | grep -c .)"
+echo "ledger rows: $(cert-issue list --dir ca --status issued | grep -c .) + $(cert-issue list --dir ca-alt --status issued | grep -c .) + $(cert-issue list --dir ca-batch --status issued | grep -c .) + $(cert-issue list --dir ca-full --status issued | grep -c .)"
