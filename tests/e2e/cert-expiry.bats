@@ -166,11 +166,12 @@ strip() {
 	[[ "$stderr" == *"cert-expiry: 'stdin': line 2:"* ]]
 	[ "$(lines_of cert)" -eq 2 ]
 	[ "$(lines_of error)" -eq 1 ]
-	# An error record from an earlier stage counts as UNKNOWN, is passed on, and is not re-reported.
+	# An error record from an earlier stage counts as UNKNOWN, is passed on,
+	# and is said on stderr (every stage that exits 3 says why).
 	printf '%s\n' '{"kind":"error","v":1,"source":"x.pem","message":"gone","code":"io"}' >"$TMP/e.jsonl"
 	strip "$E/ok.pem" >>"$TMP/e.jsonl"
 	run -3 --separate-stderr cert-expiry <"$TMP/e.jsonl"
-	[ -z "$stderr" ]
+	[ "$stderr" = "cert-expiry: 'x.pem': gone" ]
 	[ "$(lines_of error)" -eq 1 ]
 	# A cert record with no usable not_after: passed through, plus an error record.
 	echo '{"kind":"cert","v":1,"serial":"0a","not_after":"soon"}' | {

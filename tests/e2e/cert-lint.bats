@@ -937,7 +937,8 @@ bare_ca() { jq -c 'del(.edit_flags, .interface_flags, .request_disposition)' "$L
 		jq -c . "$L/cas/ca-esc6.json"
 		echo '{"kind":"note","v":1,"text":"last"}'
 	} >"$BATS_TEST_TMPDIR/mixed.jsonl"
-	run -2 cert-lint --profile rfc5280 --profile adcs --profile oob-2007 "$BATS_TEST_TMPDIR/mixed.jsonl"
+	run -2 --separate-stderr cert-lint --profile rfc5280 --profile adcs --profile oob-2007 "$BATS_TEST_TMPDIR/mixed.jsonl"
+	[ "$stderr" = "cert-lint: 'x': upstream" ]
 	jq_eq "$output" '.kind' "$(printf 'note\ncert\ntemplate\nerror\ncert\nca\nnote')"
 	jq_eq "$output" 'select(.kind == "note" or .kind == "error") | has("findings")' "$(printf 'false\nfalse\nfalse')"
 	has rfc5280.weak_key critical cert

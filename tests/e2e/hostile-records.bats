@@ -39,6 +39,18 @@ stdin line 5: record nested deeper than 512 levels (column 546)" ] || { echo "$t
 	done
 }
 
+@test "hostile records: an earlier stage's error record is passed on, said once on stderr and makes every stage exit 3" {
+	rec='{"kind":"error","v":1,"source":"x.pem","message":"gone","code":"io"}'
+	# (cert-report is not a stage: it shows them on its page, under Input errors.)
+	for tool in cert-chain cert-lint cert-expiry cert-prereq "cert-read -"; do
+		run --separate-stderr sh -c "printf '%s\\n' '$rec' | $tool"
+		[ "$status" -eq 3 ] || { echo "$tool: exit $status"; return 1; }
+		[ "$(printf '%s\n' "$stderr" | grep -c "^${tool%% *}: 'x.pem': gone\$")" -eq 1 ] ||
+			{ echo "$tool stderr: $stderr"; return 1; }
+		[ "$(printf '%s\n' "$output" | grep -c '"kind":"error"')" -eq 1 ] || { echo "$tool: $output"; return 1; }
+	done
+}
+
 @test "hostile records: --at and CERTKIT_NOW errors name the option once" {
 	for tool in cert-chain cert-expiry; do
 		run -3 --separate-stderr "$tool" --at bogus </dev/null

@@ -111,7 +111,9 @@ ck_report(FILE *out, const char *source, const struct ck_err *e)
 void
 ck_warn_record(const json_t *rec)
 {
-	const char *src = json_string_value(json_object_get(rec, "source"));
+	const json_t *s = json_object_get(rec, "source");
+	const char *src = json_is_object(s) ? json_string_value(json_object_get(s, "uri")) :
+	    json_string_value(s);
 	const char *msg = json_string_value(json_object_get(rec, "message"));
 
 	ck_warn_at(src != NULL ? src : "-", msg != NULL ? msg : "-");

@@ -136,6 +136,11 @@ run_reader(struct ck_lint_run *r, struct ck_reader *rd, const char *name)
 			r->status = ck_status_worse(r->status, CK_UNKNOWN);
 			break;
 		}
+		if (rc == CK_READ_RECORD && ck_record_is(rec, "error")) {
+			/* An earlier stage's error: passed on, said, and the run is UNKNOWN. */
+			ck_warn_record(rec);
+			r->status = ck_status_worse(r->status, CK_UNKNOWN);
+		}
 		if (rc == CK_READ_BROKEN) {
 			ck_report(NULL, name, &err);
 			r->status = ck_status_worse(r->status, CK_UNKNOWN);

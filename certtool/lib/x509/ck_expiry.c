@@ -867,26 +867,20 @@ run_pass(struct ck_expiry_run *r, json_t *rec)
 }
 
 /*
- * Judges and passes one record.  upstream: the record came from stdin (an
- * `error` there was already reported by the stage that made it).
+ * Judges and passes one record.  An `error` record (a source that could not
+ * be read, a broken line, or one an earlier stage made) is said on stderr:
+ * every stage that exits 3 says why.
  */
 static void
-run_handle(struct ck_expiry_run *r, json_t *rec, int upstream)
+run_handle(struct ck_expiry_run *r, json_t *rec)
 {
 	struct ck_err err;
-	const char *where, *msg;
-	json_t *src;
 
 	if (r->progress != NULL)
 		ck_progress_tick(r->progress);
 	ck_err_clear(&err);
-	if (ck_record_is(rec, "error") && !upstream) {
-		src = json_object_get(rec, "source");
-		where = json_is_string(src) ? json_string_value(src) :
-		    json_string_value(json_object_get(src, "uri"));
-		msg = json_string_value(json_object_get(rec, "message"));
-		ck_warnx("'%s': %s", where ? where : "-", msg ? msg : "unreadable");
-	}
+	if (ck_record_is(rec, "error"))
+		ck_warn_record(rec);
 	if (ck_expiry_record(r->set, rec, &err) == -1) {
 		run_pass(r, rec);
 		ck_report(r->out != NULL && !r->write_failed ? r->out : NULL, NULL, &err);
@@ -900,7 +894,7 @@ run_emit(void *ctx, json_t *rec)
 {
 	struct ck_expiry_run *r = ctx;
 
-	run_handle(r, rec, 0);
+	run_handle(r, rec);
 	json_decref(rec);
 	return r->write_failed ? -1 : 0;
 }
@@ -928,8 +922,7 @@ run_records(struct ck_expiry_run *r, FILE *fp)
 			r->set->status = ck_status_worse(r->set->status, CK_UNKNOWN);
 			break;
 		}
-		/* A broken line is an error record: run_handle reports it, once. */
-		run_handle(r, rec, rc == CK_READ_RECORD);
+		run_handle(r, rec);	/* a broken line is an error record */
 		json_decref(rec);
 		if (r->write_failed)
 			break;
