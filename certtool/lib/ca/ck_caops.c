@@ -600,9 +600,11 @@ struct sign_item {
 	unsigned char *csr_der;
 	size_t csr_len;
 	struct issued s;
-	struct ck_err err;
-	int rc;			/* 0 signed, -1 failed (err), -2 no CA key (err) */
+	const struct ck_err *err;	/* rc != 0: why (malloc'd, or &nomem); most need none */
+	int rc;			/* 0 signed, -1 failed, -2 no CA key */
 };
+
+static const struct ck_err nomem = { CK_E_NOMEM, "out of memory" };
 
 struct sign_run {
 	struct ck_caops *c;
@@ -634,27 +636,42 @@ shared_key(struct sign_run *r, struct ck_err *err)
 	return rc == 1 ? 0 : -1;
 }
 
+/* Item it failed with rc and e: e is kept with it until release. */
+static void
+sign_fail(struct sign_item *it, int rc, const struct ck_err *e)
+{
+	struct ck_err *copy = malloc(sizeof(*copy));
+
+	it->rc = rc;
+	if (copy != NULL)
+		*copy = *e;
+	it->err = copy != NULL ? copy : &nomem;
+}
+
 static void
 sign_run_item(void *arg, size_t i)
 {
 	struct sign_run *r = arg;
 	struct sign_item *it = &r->items[i];
+	struct ck_err e;
 
 	it->ir = *r->base;
-	ck_err_clear(&it->err);
-	it->rc = -1;
-	if ((it->ir.csr = ck_csr_read(r->files[i], &it->err)) == NULL ||
-	    sign_check(r->c, r->tmpl, &it->ir, &it->err) == -1)
+	ck_err_clear(&e);
+	if ((it->ir.csr = ck_csr_read(r->files[i], &e)) == NULL ||
+	    sign_check(r->c, r->tmpl, &it->ir, &e) == -1) {
+		sign_fail(it, -1, &e);
 		return;
-	if (shared_key(r, &it->err) == -1) {
-		it->rc = -2;
+	}
+	if (shared_key(r, &e) == -1) {
+		sign_fail(it, -2, &e);
 		return;
 	}
 	if ((it->csr_der = (unsigned char *)csr_to_der(it->ir.csr, &it->csr_len)) == NULL) {
-		ck_err_set(&it->err, CK_E_NOMEM, "out of memory");
+		sign_fail(it, -1, &nomem);
 		return;
 	}
-	it->rc = issue(r->c, &it->ir, &it->s, &it->err);
+	if (issue(r->c, &it->ir, &it->s, &e) == -1)
+		sign_fail(it, -1, &e);
 }
 
 static void
@@ -662,16 +679,20 @@ sign_done_item(void *arg, size_t i)
 {
 	struct sign_run *r = arg;
 	struct sign_item *it = &r->items[i];
+	struct ck_err e;
 
 	if (r->stop)
 		return;
+	ck_err_clear(&e);
 	if (it->rc == -2) {
 		/* Without the key no request can be signed: stop. */
-		r->st = ck_status_worse(r->st, flush_fail(r->c, r->dir, r->dir, &it->err));
+		r->st = ck_status_worse(r->st, flush_fail(r->c, r->dir, r->dir, it->err));
 		r->stop = 1;
-	} else if (it->rc == -1 || record(r->c, &it->ir, &it->s, 0, r->tname, it->csr_der,
-	    it->csr_len, &it->err) == -1) {
-		r->st = ck_status_worse(r->st, flush_fail(r->c, r->dir, r->files[i], &it->err));
+	} else if (it->rc == -1) {
+		r->st = ck_status_worse(r->st, flush_fail(r->c, r->dir, r->files[i], it->err));
+	} else if (record(r->c, &it->ir, &it->s, 0, r->tname, it->csr_der, it->csr_len,
+	    &e) == -1) {
+		r->st = ck_status_worse(r->st, flush_fail(r->c, r->dir, r->files[i], &e));
 	}
 }
 
@@ -686,6 +707,9 @@ sign_release_item(void *arg, size_t i)
 	free(it->csr_der);
 	it->csr_der = NULL;
 	issued_release(&it->s);
+	if (it->err != &nomem)
+		free((struct ck_err *)it->err);
+	it->err = NULL;
 }
 
 int
