@@ -113,6 +113,8 @@ main(int argc, char **argv)
 	if (pwfile != NULL && pwenv != NULL)
 		return ck_opt_usage_error(&tool, NULL,
 		    "--password-file and --password-env are exclusive");
+	if (ck_ldap_bind_opts_check(lo.fetch.bind_dn, bindpwfile, &err) != 0)
+		return ck_opt_usage_error(&tool, NULL, err.msg);
 	lo.fetch.timeout_ms = timeout * 1000;
 	if (pwfile != NULL && (password = ck_secret_from_file(pwfile, &err)) == NULL)
 		goto fail;

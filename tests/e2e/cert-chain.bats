@@ -251,6 +251,11 @@ LIST
 	[[ "${stderr_lines[1]}" == "usage: cert-chain "* ]]
 	run -3 --separate-stderr cert-chain --bind-password-file "$BATS_TEST_TMPDIR/pw" "$S/ok.pem"
 	[ "${stderr_lines[0]}" = "cert-chain: --bind-dn and --bind-password-file go together" ]
+	# cert-read's pair is the same rule (it took --bind-dn alone and bound anonymously)
+	run -3 --separate-stderr cert-read --bind-dn cn=reader "$S/ok.pem"
+	[ "${stderr_lines[0]}" = "cert-read: --bind-dn and --bind-password-file go together" ]
+	[[ "${stderr_lines[1]}" == "usage: cert-read "* ]]
+	[ -z "$output" ]
 	# the file named once, as cert-read says it; nothing judged
 	run -3 --separate-stderr cert-chain --bind-dn cn=reader --bind-password-file "$BATS_TEST_TMPDIR/nope" "$S/ok.pem"
 	[ "$stderr" = "cert-chain: '$BATS_TEST_TMPDIR/nope': No such file or directory" ]

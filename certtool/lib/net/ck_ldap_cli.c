@@ -66,3 +66,11 @@ ck_ldap_cli_release(struct ck_ldap_cli *c)
 	c->password = NULL;
 	c->o.password = NULL;
 }
+
+int
+ck_ldap_bind_opts_check(const char *dn, const char *pwfile, struct ck_err *err)
+{
+	if ((dn != NULL) != (pwfile != NULL))
+		return ck_err_set(err, CK_E_USAGE, "--bind-dn and --bind-password-file go together");
+	return 0;
+}

@@ -84,6 +84,9 @@ int ck_ldap_sasl_opt(const char *arg, void *target, struct ck_err *err);
 	    .type = CK_OPT_STR, .target = &(pwfile), .complete = CK_COMPLETE_FILE, \
 	    .synopsis = "" }
 
+/* CK_LDAP_BIND_OPTS's pair: both or neither; 0, or -1 with CK_E_USAGE. */
+int ck_ldap_bind_opts_check(const char *dn, const char *pwfile, struct ck_err *err);
+
 /*
  * Checks the combination (one of the password sources or --sasl; a
  * password needs --bind-dn), reads the password, connects and binds.

@@ -6,6 +6,7 @@
 
 #include "ck_cert.h"
 #include "ck_clock.h"
+#include "ck_ldap_cli.h"
 #include "ck_tool.h"
 
 void
@@ -83,10 +84,8 @@ ck_chain_cli_ctx(struct ck_chain_cli *c, int *usage, struct ck_err *err)
 		ck_err_set(err, CK_E_USAGE, "--amt-version needs --policy");
 		return NULL;
 	}
-	if ((c->o.net.bind_dn != NULL) != (c->bind_pwfile != NULL)) {
-		ck_err_set(err, CK_E_USAGE, "--bind-dn and --bind-password-file go together");
+	if (ck_ldap_bind_opts_check(c->o.net.bind_dn, c->bind_pwfile, err) != 0)
 		return NULL;
-	}
 	if (ck_clock_init(&clk, c->at, err) != 0)
 		return NULL;
 	*usage = 0;
