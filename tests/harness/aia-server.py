@@ -14,7 +14,8 @@ can misbehave on purpose.  Serves the files of DIR on 127.0.0.1:PORT.
 
 Every other path is a file of DIR (404 when there is none).  With --delay S
 each answer waits S seconds first, so that connections overlap: max_open is
-the most requests in progress at once (how concurrent the client was).
+the most requests waiting for their answer at once (how concurrent the
+client was).
 
 usage: aia-server.py DIR PORT [--delay SECONDS]
 """
@@ -71,13 +72,15 @@ class Handler(http.server.BaseHTTPRequestHandler):
             hits[path] = hits.get(path, 0) + 1
             state["open"] += 1
             state["max_open"] = max(state["max_open"], state["open"])
+        # A request is open until its answer starts: the client cannot have
+        # started its next one before (an exact count of what it has in flight).
         try:
             if DELAY:
                 time.sleep(DELAY)
-            self.answer(path)
         finally:
             with lock:
                 state["open"] -= 1
+        self.answer(path)
 
     def answer(self, path):
         first = path.split("/")[1] if path.count("/") > 1 else ""
