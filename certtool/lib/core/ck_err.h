@@ -2,8 +2,9 @@
  * ck_err: how the library reports failure.
  *
  * Every library function that can fail returns -1 (or NULL) and fills a
- * caller-provided struct ck_err.  The library never prints and never exits;
- * the tool mains decide what to say and which exit status to use.
+ * caller-provided struct ck_err.  The library never exits, and below a
+ * tool's run (ck_tool's ck_out/ck_report, the *_run modules) it never
+ * prints: the run decides what to say and which exit status to use.
  */
 #ifndef CK_ERR_H
 #define CK_ERR_H

@@ -1,8 +1,8 @@
 /*
  * ck_tool: what every tool main shares: its name, --version, reporting
  * errors (one stderr line + an `error` record), secrets, output format.
- * This is the only library module that prints, and it prints only where
- * the caller says.
+ * With the *_run modules (a tool's run over its inputs) it is where the
+ * library prints, only where the caller says; nothing below them prints.
  */
 #ifndef CK_TOOL_H
 #define CK_TOOL_H
