@@ -18,7 +18,8 @@
 
 static struct ck_prereq p;
 static struct ck_prereq_cli c;
-static const char *only, *skip, *at, *format;
+static const char *at, *format;
+static unsigned long mask = ~0ul, off;	/* --only, --skip */
 static int list_rules;
 
 #define S(n, a, d, t) .name = n, .arg = a, .desc = d, .type = CK_OPT_STR, .target = t
@@ -57,8 +58,10 @@ static const struct ck_opt opts[] = {
 	    .complete = CK_COMPLETE_FILE },
 	{ .name = "amt-version", .arg = "VERSION", .desc = "AMT version for the CA chain policy",
 	    .type = CK_OPT_PARSE, .target = &p.amt_version, .parse = ck_version_opt },
-	{ S("only", "ID,...", "run only these checks", &only) },
-	{ S("skip", "ID,...", "skip these checks", &skip) },
+	{ .name = "only", .arg = "ID,...", .desc = "run only these checks", .type = CK_OPT_PARSE,
+	    .target = &mask, .parse = ck_prereq_ids_opt },
+	{ .name = "skip", .arg = "ID,...", .desc = "skip these checks", .type = CK_OPT_PARSE,
+	    .target = &off, .parse = ck_prereq_ids_opt },
 	{ S("at", "TIME", "validation time (RFC 3339)", &at) },
 	CK_OPT_FORMAT(format),
 	{ .name = "list-rules", .desc = "list every check and finding id, and exit",
@@ -73,7 +76,6 @@ main(int argc, char **argv)
 {
 	struct ck_clock clk;
 	struct ck_err err;
-	unsigned long mask = ~0ul, off = 0;
 	int first, fmt, st = CK_UNKNOWN;
 
 	ck_tool_init("cert-prereq");
@@ -86,11 +88,12 @@ main(int argc, char **argv)
 	if ((st = ck_opt_start(&tool, argc, argv, &first, NULL)) >= 0)
 		goto out;
 	st = CK_UNKNOWN;
-	if ((fmt = ck_format_option(format, NULL, stdout)) < 0)
+	if ((fmt = ck_format_option(format, NULL, stdout)) < 0) {
+		st = ck_opt_usage_error(&tool, NULL, NULL);
 		goto out;
-	if (ck_clock_init(&clk, at, &err) < 0 || (only && ck_prereq_parse_ids(only, &mask, &err) < 0) ||
-	    (skip && ck_prereq_parse_ids(skip, &off, &err) < 0)) {
-		ck_warnx("%s", err.msg);
+	}
+	if (ck_clock_init(&clk, at, &err) < 0) {
+		st = ck_opt_usage_error(&tool, NULL, err.msg);
 		goto out;
 	}
 	if (list_rules) {

@@ -49,8 +49,13 @@ winrm() {
 @test "cert-prereq: usage, --help == SYNOPSIS, unknown check ids, bad format" {
 	run -0 cert-prereq --help
 	[[ "$output" == *"usage: cert-prereq [--uri ldap[s]://HOST[:PORT]]"* ]]
-	run -3 cert-prereq --only templates,bogus "$E"
-	[[ "$output" == *"'bogus': no such check"* ]]
+	run -3 --separate-stderr cert-prereq --only templates,bogus "$E"
+	[ "${stderr_lines[0]}" = "cert-prereq: --only: 'bogus': no such check (see cert-prereq(1))" ]
+	[[ "${stderr_lines[1]}" == "usage: cert-prereq "* ]]
+	[ -z "$output" ]
+	run -3 --separate-stderr cert-prereq --at yesterday "$E"
+	[ "${stderr_lines[0]}" = "cert-prereq: --at: 'yesterday' is not an RFC 3339 time" ]
+	[[ "${stderr_lines[1]}" == "usage: cert-prereq "* ]]
 	run -3 cert-prereq --format xml "$E"
 	run -3 cert-prereq --timeout 0 "$E"
 	run -3 cert-prereq --bogus

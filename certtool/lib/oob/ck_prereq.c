@@ -179,6 +179,12 @@ ck_prereq_parse_ids(const char *list, unsigned long *mask, struct ck_err *err)
 }
 
 int
+ck_prereq_ids_opt(const char *arg, void *target, struct ck_err *err)
+{
+	return ck_prereq_parse_ids(arg, target, err);
+}
+
+int
 ck_prereq_init(struct ck_prereq *p, struct ck_err *err)
 {
 	memset(p, 0, sizeof(*p));

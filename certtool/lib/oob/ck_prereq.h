@@ -69,6 +69,8 @@ const struct ck_ruleset *ck_prereq_ruleset(void);
  * unknown id).
  */
 int ck_prereq_parse_ids(const char *list, unsigned long *mask, struct ck_err *err);
+/* The same as a CK_OPT_PARSE parser (--only, --skip): target is an unsigned long. */
+int ck_prereq_ids_opt(const char *arg, void *target, struct ck_err *err);
 
 /* The out of band container in one domain, as read from the directory. */
 struct ck_prereq_container {
