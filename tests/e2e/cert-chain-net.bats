@@ -364,7 +364,7 @@ mis_leaves() {
 	[ "$(printf '%s\n' "$output" | jq -s length)" -eq 7 ]
 	both_ways --timeout 2 --crl-check --roots roots.pem "${all[@]}"
 	both_ways --timeout 2 --no-fetch --crl-check --untrusted nint.pem --roots roots.pem "${all[@]}"
-	now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+	now=2026-06-01T12:00:00Z	# the responder's faked clock (see the OCSP test)
 	both_ways --timeout 2 --ocsp --crl-check --at "$now" --roots roots.pem "${all[@]}"
 	[[ "$output" == *'"method":"ocsp"'* ]]
 	both_ways --timeout 2 --ocsp --at "$now" --format text --roots roots.pem good.pem revoked.pem down.pem
@@ -384,6 +384,10 @@ mis_leaves() {
 	[[ "$msgs" == *"empty reply from server"* ]]
 	# the redirect and the chunked reply give the issuer
 	[ "$(printf '%s\n' "$output" | jq -r 'select(.certs | length == 3) | .certs[0].subject.cn' | sort | paste -sd ' ')" = "mis-chunked.corp.example mis-redirect.corp.example" ]
+	# the engine's redirect goes on from its Location: the first URL is asked once
+	reset_stats "$MIS_PORT"
+	run -0 cert-chain --timeout 5 --roots "$D/roots.pem" "$D/mis-redirect.pem"
+	jq_eq "$(curl -s "http://127.0.0.1:$MIS_PORT/_stats")" '[.hits["/redirect/nint.der"], .hits["/nint.der"]] | @csv' '1,1'
 	# huge: cut at the cap, the same message both ways
 	both_ways --timeout 20 --roots "$D/roots.pem" "$D/huge.pem"
 	[[ "$output" == *"response larger than 16777216 bytes"* ]]
@@ -434,7 +438,7 @@ mis_leaves() {
 }
 
 @test "cert-chain prefetch: an OCSP responder is asked once per certificate and run, its answer checked each time" {
-	now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+	now=2026-06-01T12:00:00Z	# the responder's faked clock (see the OCSP test)
 	: >"$D/ocsp.log"
 	run cert-chain --ocsp --at "$now" --roots "$D/roots.pem" "$D/good.pem" "$D/good.pem" "$D/good.pem"
 	out=$output

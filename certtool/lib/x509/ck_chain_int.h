@@ -63,6 +63,7 @@ struct want {
 	char *key;
 	char *url;
 	unsigned char *body;	/* POST body, NULL for a GET */
+	char *location;		/* a GET's redirect the engine received, for ck_http_follow */
 	size_t body_len;
 	const char *ctype;	/* POST content type (static string) */
 	int aia;		/* asked for as AIA caIssuers (holds certificates) */

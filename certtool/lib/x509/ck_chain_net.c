@@ -406,7 +406,13 @@ prefetch_done(void *arg, const struct ck_net_job *job, struct ck_net_result *res
 		ck_blobs_release(&b);
 		break;
 	case 1:
-		/* A redirect: libcurl follows it, as the path without the engine does. */
+		/*
+		 * A redirect: libcurl goes on from its Location (a GET; a POST
+		 * starts again), as the path without the engine does, without
+		 * asking for the first URL again.
+		 */
+		if (w->body == NULL && w->location == NULL)
+			w->location = ck_net_http_location(res);	/* NULL: fetched again */
 		p->old[p->nold++] = w;
 		break;
 	default:
@@ -426,7 +432,18 @@ prefetch_old_run(void *arg, size_t i)
 	int failed;
 
 	ck_err_clear(&err);
-	failed = fetch_direct(p->c, w->url, w->body, w->body_len, w->ctype, &b, &err) != 0;
+	if (w->location != NULL) {
+		unsigned char *buf = NULL;
+		size_t len = 0;
+
+		failed = ck_http_follow(w->url, w->location, &p->c->o.net, &buf, &len, &err) != 0 ||
+		    ck_blobs_add(&b, buf, len) != 0;
+		if (failed && err.code == 0)
+			ck_err_set(&err, CK_E_NOMEM, "out of memory");
+		free(buf);
+	} else {
+		failed = fetch_direct(p->c, w->url, w->body, w->body_len, w->ctype, &b, &err) != 0;
+	}
 	url_put(p->c, w->key, failed, &err, &b);
 	ck_blobs_release(&b);
 }
@@ -485,6 +502,7 @@ want_free(struct want *w)
 	free(w->key);
 	free(w->url);
 	free(w->body);
+	free(w->location);
 	free(w);
 }
 
