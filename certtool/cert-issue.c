@@ -139,7 +139,7 @@ main(int argc, char **argv)
 	if (first < argc)
 		arg = argv[first++];
 	if (first < argc) {
-		snprintf(msg, sizeof(msg), "unexpected argument %s", argv[first]);
+		snprintf(msg, sizeof(msg), "unexpected argument '%s'", argv[first]);
 		return ck_opt_usage_error(&tool, cmds[cmd].name, msg);
 	}
 	if ((a.fmt = ck_format_option(fmt, formats, stdout)) < 0)
@@ -149,9 +149,8 @@ main(int argc, char **argv)
 		ck_warnx("%s", e.msg);
 		return CK_UNKNOWN;
 	}
-	if ((cmds[cmd].operands != NULL) != (arg != NULL)) {
-		snprintf(msg, sizeof(msg), "%s %s", arg ? "unexpected argument" : "missing",
-		    arg ? arg : cmds[cmd].operands);
+	if (cmds[cmd].operands != NULL && arg == NULL) {	/* ck_opt_parse refused the others */
+		snprintf(msg, sizeof(msg), "missing %s", cmds[cmd].operands);
 		return ck_opt_usage_error(&tool, cmds[cmd].name, msg);
 	}
 	if ((1 << cmd) == ENROLL && a.csrs.n != 1)

@@ -79,6 +79,23 @@ usage() {
 	[ "$n" -ge 8 ]
 }
 
+@test "usage: an operand where a tool or command takes none is refused in one form, with the usage" {
+	while IFS='|' read -r cmd want; do
+		# shellcheck disable=SC2086
+		run -3 --separate-stderr $cmd
+		[ "${stderr_lines[0]}" = "$want" ] || { echo "$cmd: ${stderr_lines[0]}" >&2; return 1; }
+		[[ "${stderr_lines[1]}" == "usage: "* ]] || { echo "$cmd: no usage" >&2; return 1; }
+		[ -z "$output" ]
+	done <<'EOF'
+cert-ad --uri ldap://127.0.0.1:1 stray|cert-ad: unexpected argument 'stray'
+cert-tmpl list stray|cert-tmpl: list: unexpected argument 'stray'
+cert-amt hello --listen 127.0.0.1:0 stray|cert-amt: hello: unexpected argument 'stray'
+cert-issue list --dir /nonexistent stray|cert-issue: list: unexpected argument 'stray'
+cert-issue show --dir /nonexistent 1 2|cert-issue: show: unexpected argument '2'
+cert-issue show --dir /nonexistent|cert-issue: show: missing ID|SERIAL
+EOF
+}
+
 # complete WORD...: what bash completion offers for the command line WORD...
 # (the last word is the one being completed), one per line, sorted.
 complete_words() {
