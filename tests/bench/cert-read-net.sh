@@ -38,17 +38,8 @@ if ! cc -O2 -Wall -Wextra -Werror -o "$dir/delayproxy" "$here/delayproxy.c"; the
 	exit 0
 fi
 
-# free_port: a TCP port nothing listens on.
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-wait_port() {
-	for _ in $(seq 100); do
-		python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1)' "$1" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	return 1
-}
+# shellcheck source=tests/bench/ports.inc
+. "$here/ports.inc"
 
 BACK=$(free_port)
 BACKH=$(free_port)
