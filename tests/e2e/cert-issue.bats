@@ -444,6 +444,79 @@ ledger_sum() {
 	chmod 600 enc/ca.key
 }
 
+# sign_with_key DIR [ARGS...]: signs amt01.csr under DIR with the legacy key
+# path and without it (CERTKIT_NO_FASTPATH=1); both certificates verify under
+# DIR's certificate and are the same but for the serial number.
+sign_with_key() {
+	d=$1
+	shift
+	for nofast in 0 1; do
+		run -0 env CERTKIT_NO_FASTPATH=$nofast cert-issue sign --dir "$d" \
+			--template amt-web-server --csr "$F/amt01.csr" "$@"
+		printf '%s\n' "$output" | jq -r .pem >"$d.$nofast.pem"
+		openssl verify -attime "$ATTIME" -CAfile "$d/ca.pem" "$d.$nofast.pem" >/dev/null
+		printf '%s\n' "$output" | jq -S 'del(.id, .serial, .pem, .fingerprint)' >"$d.$nofast.json"
+	done
+	diff "$d.0.json" "$d.1.json"
+}
+
+@test "cert-issue: the CA key in every PEM form, plain or encrypted, signs the same with and without the fast path" {
+	printf 'pw\n' >pw
+	cert-issue init --dir rsa --subject 'CN=RSA Keys' >/dev/null
+	cert-issue init --dir ec --subject 'CN=EC Keys' --key-type ec >/dev/null
+	openssl pkey -in rsa/ca.key -out rsa.p8
+	openssl pkey -in ec/ca.key -out ec.p8
+	# form name: the command that writes it from the PKCS #8 key on stdin
+	while IFS='|' read -r name enc cmd; do
+		for k in rsa ec; do
+			[ "$k" = ec ] && [ "$name" = rsa-only ] && continue
+			cp -r "$k" "$k-$name"
+			# shellcheck disable=SC2086
+			$cmd <"$k.p8" >"$k-$name/ca.key"
+			head -n 2 "$k-$name/ca.key" | grep -q -- "$enc" ||
+				{ echo "$k-$name: want $enc"; cat "$k-$name/ca.key"; return 1; }
+			if [ "$enc" = ENCRYPTED ] || [ "$enc" = Proc-Type ]; then
+				sign_with_key "$k-$name" --key-password-file pw
+				run -3 cert-issue sign --dir "$k-$name" --template amt-web-server --csr "$F/amt01.csr"
+				[[ "$output" == *"the CA key is encrypted: give --key-password-file"* ]]
+				printf 'wrong\n' >wrong
+				run -3 cert-issue sign --dir "$k-$name" --template amt-web-server \
+					--csr "$F/amt01.csr" --key-password-file wrong
+				[[ "$output" == *"wrong password for the CA key"* ]]
+			else
+				sign_with_key "$k-$name"
+			fi
+		done
+	done <<'FORMS'
+pkcs8|BEGIN PRIVATE KEY|openssl pkey
+traditional|PRIVATE KEY|openssl pkey -traditional
+trad-aes256|Proc-Type|openssl pkey -traditional -aes256 -passout pass:pw
+trad-des3|Proc-Type|openssl pkey -traditional -des3 -passout pass:pw
+trad-camellia|Proc-Type|openssl pkey -traditional -camellia128 -passout pass:pw
+pbes2-aes128|ENCRYPTED|openssl pkcs8 -topk8 -v2 aes-128-cbc -passout pass:pw
+pbes2-camellia|ENCRYPTED|openssl pkcs8 -topk8 -v2 camellia-256-cbc -passout pass:pw
+pbes2-aria|ENCRYPTED|openssl pkcs8 -topk8 -v2 aria-192-cbc -passout pass:pw
+pbes1-3des|ENCRYPTED|openssl pkcs8 -topk8 -v1 PBE-SHA1-3DES -passout pass:pw
+FORMS
+	# Blocks before the key are skipped: EC parameters, as openssl ecparam -genkey writes them.
+	cp -r ec ec-params
+	{ openssl ecparam -name prime256v1; openssl ec -in ec/ca.key 2>/dev/null; } >ec-params/ca.key
+	sign_with_key ec-params
+	# Not a key, a truncated key, an empty file, one too large: one clear error, exit 3.
+	for bad in cert truncated empty huge; do
+		cp -r rsa "rsa-$bad"
+		case $bad in
+		cert) cp rsa/ca.pem rsa-cert/ca.key ;;
+		truncated) head -c 900 rsa.p8 >rsa-truncated/ca.key ;;
+		empty) : >rsa-empty/ca.key ;;
+		huge) { cat rsa.p8; head -c 300000 /dev/zero | tr '\0' A; } >rsa-huge/ca.key ;;
+		esac
+		run -3 cert-issue sign --dir "rsa-$bad" --template amt-web-server --csr "$F/amt01.csr"
+		[[ "$output" == *"ca.key': not a PEM private key"* ]] || { echo "$bad: $output"; return 1; }
+		[ "$(cert-issue list --dir "rsa-$bad" | wc -l)" -eq 0 ]
+	done
+}
+
 @test "cert-issue: --format cfssl output is accepted by cfssljson -bare" {
 	require_cmd cfssljson
 	cert-issue sign --dir ca --template amt-web-server --csr "$F/amt01.csr" --format cfssl | cfssljson -bare amt01

@@ -12,6 +12,7 @@
 #include <openssl/x509v3.h>
 
 #include "ck_clock.h"
+#include "ck_key.h"
 #include "ck_path.h"
 #include "ck_pool.h"
 #include "ck_record.h"
@@ -59,6 +60,13 @@ ck_caops_open(struct ck_caops *c, const char *dir, int lock_ms, int sync_full, i
 	memset(c, 0, sizeof(*c));
 	if ((c->ledger = open_ledger(dir, lock_ms, sync_full, err)) == NULL)
 		return -1;
+	/*
+	 * The commands that sign with the CA's key (sign, approve, crl): the CA
+	 * certificate, the requests and the key decode the legacy way, which
+	 * halves the instructions of a one-request process (ck_key.h).
+	 */
+	if (need_ca)
+		ck_key_legacy_on();
 	if (need_ca && (c->ca = ck_ca_open(dir, c->ledger, err)) == NULL) {
 		ck_ledger_close(c->ledger);
 		c->ledger = NULL;

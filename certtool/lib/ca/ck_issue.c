@@ -12,7 +12,6 @@
 #include <unistd.h>
 
 #include <openssl/bn.h>
-#include <openssl/decoder.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -22,6 +21,7 @@
 #include "ck_adcs.h"
 #include "ck_clock.h"
 #include "ck_issue.h"
+#include "ck_key.h"
 #include "ck_path.h"
 #include "ck_policy.h"
 #include "ck_tmpl.h"
@@ -232,10 +232,11 @@ write_key(const char *path, EVP_PKEY *key, const char *password, struct ck_err *
 		close(fd);
 		return ck_err_set(err, CK_E_IO, "'%s': %s", path, strerror(errno));
 	}
-	if (password)
+	if (password) {
+		ck_key_ciphers();	/* PBES2 names its cipher by object identifier */
 		ok = PEM_write_PKCS8PrivateKey(fp, key, EVP_aes_256_cbc(), NULL, 0, NULL,
 		    (void *)password);
-	else
+	} else
 		ok = PEM_write_PKCS8PrivateKey(fp, key, NULL, NULL, 0, NULL, NULL);
 	/* On disk before the directory holding it is renamed into place. */
 	if (fflush(fp) != 0 || fsync(fileno(fp)) != 0)
@@ -660,39 +661,26 @@ pw_cb(char *buf, int size, int rwflag, void *u)
 	return (int)n;
 }
 
-/*
- * The CA key from fp.  OpenSSL 3's PEM_read_PrivateKey looks for a decoder
- * chain among every key type and structure its providers know; knowing the
- * type (the certificate's key) makes that search, and the load, about
- * three times shorter.  Anything that does not decode so (another type, an
- * old format) goes through PEM_read_PrivateKey as before, unless a
- * password was already asked for (a wrong one stays wrong).
- */
+/* The CA key file's size limit: a 16384-bit RSA key in PEM is about 13 KiB. */
+#define CK_CA_KEY_MAX (256 * 1024)
+
+/* The CA key from fp (ck_key_read_pem), of the certificate's key type. */
 static EVP_PKEY *
 read_key(FILE *fp, EVP_PKEY *pub, struct pw_ctx *c)
 {
 	const char *type = pub != NULL ? EVP_PKEY_get0_type_name(pub) : NULL;
-	OSSL_DECODER_CTX *d;
+	char *buf = malloc(CK_CA_KEY_MAX);
 	EVP_PKEY *key = NULL;
-	BIO *b;
+	size_t n;
 
-	if (type != NULL &&
-	    (d = OSSL_DECODER_CTX_new_for_pkey(&key, "PEM", NULL, type, EVP_PKEY_KEYPAIR, NULL,
-	    NULL)) != NULL) {
-		if ((b = BIO_new_fp(fp, BIO_NOCLOSE)) != NULL &&
-		    OSSL_DECODER_CTX_set_pem_password_cb(d, pw_cb, c) &&
-		    !OSSL_DECODER_from_bio(d, b)) {
-			EVP_PKEY_free(key);
-			key = NULL;
-		}
-		BIO_free(b);
-		OSSL_DECODER_CTX_free(d);
-	}
-	if (key != NULL || c->asked)
-		return key;
-	ERR_clear_error();
-	rewind(fp);
-	return PEM_read_PrivateKey(fp, NULL, pw_cb, c);
+	if (buf == NULL)
+		return NULL;
+	n = fread(buf, 1, CK_CA_KEY_MAX, fp);
+	if (n > 0 && n < CK_CA_KEY_MAX && !ferror(fp))
+		key = ck_key_read_pem(buf, n, type, pw_cb, c);
+	OPENSSL_cleanse(buf, n);
+	free(buf);
+	return key;
 }
 
 int

@@ -23,8 +23,12 @@ const char *ck_prog(void);
  * certificates, never for TLS: initialises OpenSSL without reading its
  * configuration file (openssl.cnf: providers, TLS policy; OPENSSL_CONF)
  * and without its exit-time cleanup (the process ends anyway), with a
- * Hash_DRBG (SHA-256) as its random generator.  Call it before any other
- * OpenSSL call; 0, or -1 when OpenSSL could not start.
+ * Hash_DRBG (SHA-256) as its random generator, and without the table of
+ * legacy cipher names (EVP_get_cipherbyname finds nothing, and PKCS #8
+ * encryption no cipher's object identifier: ck_key_ciphers registers the
+ * ones keys are encrypted with; ck_key_read_pem does so for an encrypted
+ * key).  Call it before any other OpenSSL call;
+ * 0, or -1 when OpenSSL could not start.
  */
 int ck_tool_crypto_local(void);
 

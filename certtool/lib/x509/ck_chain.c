@@ -19,6 +19,7 @@
 
 #include "ck_cert.h"
 #include "ck_clock.h"
+#include "ck_key.h"
 #include "ck_load.h"
 #include "ck_num.h"
 #include "ck_path.h"
@@ -114,7 +115,7 @@ verify_once(struct ck_chain_ctx *c, X509 *leaf, STACK_OF(X509) *untrusted,
 	}
 	X509_STORE_CTX_set_app_data(sc, &v);
 	X509_STORE_CTX_set_verify_cb(sc, verify_cb);
-	if (ck_chain_fastpath())
+	if (ck_fastpath())
 		X509_STORE_CTX_set_verify(sc, ck_chain_cached_verify);
 	if (X509_verify_cert(sc) <= 0 && r->n == 0) {
 		/* Failed without telling the callback (internal error): record it. */

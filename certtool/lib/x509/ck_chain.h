@@ -168,14 +168,4 @@ const char *ck_chain_verr_rule(int code);
 /* Writes a chain record as a readable tree (for --format text). Returns 0 or -1. */
 int ck_chain_print_text(FILE *fp, const json_t *chain);
 
-/*
- * Makes OpenSSL 3.0 decode RSA and EC public keys through its fast legacy
- * path when certificates are parsed (d2i_X509 otherwise builds a provider
- * decoder chain per key, ~10x the rest of the parse).  Process-wide; call
- * once before any thread starts.  Signature results are unchanged.
- * Returns 0 or -1 (then nothing changed): always -1 where OpenSSL has no
- * ENGINE (OpenSSL 4) or with CERTKIT_NO_FASTPATH=1 (ck_chain_fast.c).
- */
-int ck_chain_fast_keys(void);
-
 #endif /* CK_CHAIN_H */

@@ -6,6 +6,7 @@
 
 #include "ck_cert.h"
 #include "ck_clock.h"
+#include "ck_key.h"
 #include "ck_ldap_cli.h"
 #include "ck_tool.h"
 
@@ -99,7 +100,8 @@ ck_chain_cli_ctx(struct ck_chain_cli *c, int *usage, struct ck_err *err)
 			return NULL;
 		c->o.net.bind_password = c->bind_password;
 	}
-	ck_chain_fast_keys();
+	/* Certificates decode their RSA and EC keys the legacy way (ck_key.h). */
+	ck_key_legacy_on();
 	c->o.user_policies = c->user_policies.v;
 	c->o.n_user_policies = c->user_policies.n;
 	if (c->crls.n > 0)

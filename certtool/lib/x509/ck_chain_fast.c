@@ -1,17 +1,10 @@
 /*
- * ck_chain: the fast paths around OpenSSL, fenced here.  Both keep every
- * verdict (the differential tests run with and without them):
- *
- *   ck_chain_fast_keys   registers an ENGINE so d2i_X509 decodes RSA/EC keys
- *                        through the legacy methods (OpenSSL 3 builds a provider
- *                        decoder per key otherwise).  ENGINE is deprecated in
- *                        OpenSSL 3 and gone in 4: built only where it exists,
- *                        and the deprecation warning is silenced in this file
- *                        only.
- *   ck_chain_cached_verify  OpenSSL 3's internal_verify step with a cache of
- *                        verified (subject, issuer) signatures.
- *
- * CERTKIT_NO_FASTPATH=1 turns both off at run time.
+ * ck_chain: the fast path of verification, fenced here:
+ * ck_chain_cached_verify is OpenSSL 3's internal_verify step with a cache
+ * of verified (subject, issuer) signatures.  It keeps every verdict (the
+ * differential tests run with and without it); CERTKIT_NO_FASTPATH=1 turns
+ * it off at run time, with the legacy key path of ck_key.c.  The
+ * deprecation warnings are silenced in this file and ck_key.c only.
  */
 #if defined(__GNUC__)
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
@@ -28,71 +21,14 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include "ck_key.h"
+
+/* OpenSSL 3.0's internal_verify, replaced where ck_fastpath() says so. */
 #if OPENSSL_VERSION_MAJOR == 3 && !defined(OPENSSL_NO_ENGINE)
 #define CK_HAVE_FASTPATH 1
-#include <openssl/engine.h>
 #endif
 
-int
-ck_chain_fastpath(void)
-{
 #ifdef CK_HAVE_FASTPATH
-	const char *e = getenv("CERTKIT_NO_FASTPATH");
-
-	return e == NULL || strcmp(e, "1") != 0;
-#else
-	return 0;
-#endif
-}
-
-#ifdef CK_HAVE_FASTPATH
-
-static int fast_nids[] = { EVP_PKEY_RSA, EVP_PKEY_EC };
-
-static int
-fast_pmeths(ENGINE *e, EVP_PKEY_METHOD **m, const int **nids, int nid)
-{
-	(void)e;
-	if (m == NULL) {
-		*nids = fast_nids;
-		return (int)(sizeof(fast_nids) / sizeof(fast_nids[0]));
-	}
-	*m = (EVP_PKEY_METHOD *)EVP_PKEY_meth_find(nid);
-	return *m != NULL;
-}
-
-int
-ck_chain_fast_keys(void)
-{
-	ENGINE *e;
-
-	if (!ck_chain_fastpath() || (e = ENGINE_new()) == NULL)
-		return -1;
-	if (!ENGINE_set_id(e, "certkit-fastkeys") ||
-	    !ENGINE_set_name(e, "certkit: legacy key decoding for certificate parsing") ||
-	    !ENGINE_set_pkey_meths(e, fast_pmeths) || !ENGINE_init(e)) {
-		ENGINE_free(e);
-		ERR_clear_error();
-		return -1;
-	}
-	/*
-	 * ENGINE_add puts the engine on OpenSSL's engine list, which holds a
-	 * reference and frees it in OPENSSL_cleanup (run at exit); the tables
-	 * only point at it and take their own functional reference when they
-	 * select it.  Ours are dropped here, so nothing leaks at exit (it did:
-	 * 224 bytes a run under LeakSanitizer, cert-chain exited 1).
-	 */
-	if (!ENGINE_add(e) || !ENGINE_register_pkey_meths(e)) {
-		ENGINE_remove(e);
-		ENGINE_finish(e);
-		ENGINE_free(e);
-		ERR_clear_error();
-		return -1;
-	}
-	ENGINE_finish(e);
-	ENGINE_free(e);
-	return 0;
-}
 
 static int
 sig_known(struct ck_chain_ctx *c, const unsigned char *s_id, const unsigned char *i_id)
@@ -245,16 +181,10 @@ check_time:
 #else /* no fast path in this OpenSSL */
 
 int
-ck_chain_fast_keys(void)
-{
-	return -1;
-}
-
-int
 ck_chain_cached_verify(X509_STORE_CTX *sc)
 {
 	(void)sc;
-	return -1;	/* never installed: ck_chain_fastpath() is 0 */
+	return -1;	/* never installed: ck_fastpath() is 0 */
 }
 
 #endif

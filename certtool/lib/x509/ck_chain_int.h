@@ -179,9 +179,7 @@ int ck_chain_aia_fetch(struct ck_chain_fx *fx, X509 *x, STACK_OF(X509) *pool, js
 /* Frees the URL cache and the wants (ck_chain_ctx_free). */
 void ck_chain_net_release(struct ck_chain_ctx *c);
 
-/* ck_chain_fast.c */
-/* 1 unless CERTKIT_NO_FASTPATH=1 (or this OpenSSL has no fast path). */
-int ck_chain_fastpath(void);
+/* ck_chain_fast.c (installed when ck_fastpath(), ck_key.h) */
 /* X509_STORE_CTX verify function: OpenSSL 3.0's internal_verify with a signature cache. */
 int ck_chain_cached_verify(X509_STORE_CTX *sc);
 
