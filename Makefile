@@ -53,6 +53,19 @@ endif
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -llber -lpthread -lm
+# SQLite (cert-issue's ledger) is linked in where its static library is
+# installed (Debian's libsqlite3-dev has it), as SQLite's authors advise for
+# an application's own file: Debian links the shared one with -z now, and a
+# process that signs one certificate spent 0.3 to 0.5 ms of its 4.4 ms
+# resolving its 1 600 symbols.  SQLITE=shared links the shared library (the
+# Debian package does: Debian policy 4.13, no convenience copies).
+SQLITE ?= static
+SQLITE_A := $(wildcard $(shell pkg-config --variable=libdir sqlite3 2>/dev/null)/libsqlite3.a)
+ifeq ($(SQLITE):$(if $(SQLITE_A),a),static:a)
+comma := ,
+PKG_LIBS := $(filter-out -lsqlite3,$(PKG_LIBS)) -Wl$(comma)-Bstatic -lsqlite3 -Wl$(comma)-Bdynamic \
+	$(filter-out -lsqlite3,$(shell pkg-config --static --libs sqlite3 2>/dev/null))
+endif
 LIB_DIRS := $(sort $(patsubst %/,%,$(dir $(wildcard certtool/lib/*/*.h))))
 LIB_INC := $(LIB_DIRS:%=-I%)
 ALL_CFLAGS = $(WARN) $(WERROR) $(CPPFLAGS) $(CFLAGS) $(SANFLAGS) -D_GNU_SOURCE \

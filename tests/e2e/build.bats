@@ -22,6 +22,21 @@ load helper
 	[ ! -e "$dest/opt/certkit/bin/cert-read" ]
 }
 
+@test "SQLite is linked into cert-issue where its static library exists; SQLITE=shared (the .deb) links the shared one" {
+	a="$(pkg-config --variable=libdir sqlite3)/libsqlite3.a"
+	[ -f "$a" ] || skip "no $a"
+	run -0 ldd "$CK_BIN/cert-issue"
+	[[ "$output" != *libsqlite3* ]]
+	[[ "$output" == *libcrypto* ]]
+	# The tools without a ledger carry no SQLite at all.
+	run -0 nm "$CK_BIN/cert-read"
+	[[ "$output" != *sqlite3_open* ]]
+	run -0 make -C "$CK_TOP" --no-print-directory -n -B BUILD="$CK_BUILD" SQLITE=shared "$CK_BUILD/bin/cert-issue"
+	[[ "$output" == *" -lsqlite3 "* ]]
+	[[ "$output" != *"-Bstatic"* ]]
+	[ "$(grep -c 'SQLITE=shared' "$CK_TOP/debian/rules")" -eq 2 ]
+}
+
 @test "make lint: no banned calls, man pages lint-clean, shell scripts pass shellcheck" {
 	require_cmd shellcheck mandoc
 	run -0 sh "$CK_TOP/tests/lint.sh"

@@ -753,7 +753,7 @@ ck_caops_sign_files(struct ck_caops *c, const char *dir, const json_t *tmpl,
 		/* The CA certificate's extension cache, filled before threads read it. */
 		X509_get_extension_flags(c->ca->cert);
 		ops.arg = &r;
-		jobs = sysconf(_SC_NPROCESSORS_ONLN);
+		jobs = n > 1 ? sysconf(_SC_NPROCESSORS_ONLN) : 1;	/* one request: no threads */
 		ck_pool_run(&ops, n, jobs > 0 ? jobs : 1);
 		pthread_mutex_destroy(&r.key_mu);
 		free(r.items);

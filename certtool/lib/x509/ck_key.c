@@ -24,6 +24,8 @@
 #include <openssl/pkcs12.h>
 #include <openssl/x509.h>
 
+#include "ck_num.h"
+
 #if OPENSSL_VERSION_MAJOR == 3 && !defined(OPENSSL_NO_ENGINE)
 #define CK_HAVE_LEGACY 1
 #include <openssl/ec.h>
@@ -272,18 +274,6 @@ is_key_block(const char *name)
 	return 0;
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * Decrypts an RFC 1421 encrypted block in place (PEM_do_header: key from
  * the password and the IV's first 8 bytes, EVP_BytesToKey with MD5, as
@@ -316,8 +306,8 @@ trad_decrypt(const char *header, unsigned char *der, long *len, struct pw *pw)
 	h = comma + 1;
 	ok = ivlen >= 8 && ivlen <= EVP_MAX_IV_LENGTH;
 	for (i = 0; ok && i < ivlen; i++) {
-		int hi = hexval((unsigned char)h[2 * i]);
-		int lo = hi < 0 ? -1 : hexval((unsigned char)h[2 * i + 1]);
+		int hi = ck_hex_digit((unsigned char)h[2 * i]);
+		int lo = hi < 0 ? -1 : ck_hex_digit((unsigned char)h[2 * i + 1]);
 
 		if (hi < 0 || lo < 0)
 			ok = 0;
