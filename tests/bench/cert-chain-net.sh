@@ -22,21 +22,13 @@ mkdir -p "$dir/www"
 N=${N:-1000}
 K=50
 
-if ! command -v nginx >/dev/null 2>&1; then
-	echo "cert-chain-net bench: needs nginx (Debian nginx-light)"
-	exit 0
-fi
+# shellcheck source=tests/bench/ports.inc
+. "$here/ports.inc"
+net_prereqs cert-chain-net "$dir" || exit 0
 if ! python3 -c 'import cryptography' 2>/dev/null; then
 	echo "cert-chain-net bench: needs python3-cryptography"
 	exit 0
 fi
-if ! cc -O2 -Wall -Wextra -Werror -o "$dir/delayproxy" "$here/delayproxy.c"; then
-	echo "cert-chain-net bench: cannot build delayproxy"
-	exit 0
-fi
-
-# shellcheck source=tests/bench/ports.inc
-. "$here/ports.inc"
 
 BACK=$(free_port)
 P=$(free_port)

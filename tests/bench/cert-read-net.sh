@@ -29,17 +29,9 @@ LARGE=${CK_BENCH_NET_LARGE:-10000}
 SAMPLE=${CK_BENCH_NET_SAMPLE:-20}
 PEERS=${CK_BENCH_NET_PEERS:-1}
 
-if ! command -v nginx >/dev/null 2>&1; then
-	echo "cert-read-net bench: needs nginx (Debian nginx-light)"
-	exit 0
-fi
-if ! cc -O2 -Wall -Wextra -Werror -o "$dir/delayproxy" "$here/delayproxy.c"; then
-	echo "cert-read-net bench: cannot build delayproxy"
-	exit 0
-fi
-
 # shellcheck source=tests/bench/ports.inc
 . "$here/ports.inc"
+net_prereqs cert-read-net "$dir" || exit 0
 
 BACK=$(free_port)
 BACKH=$(free_port)

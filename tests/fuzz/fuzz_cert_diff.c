@@ -153,6 +153,22 @@ cmp_cn(const json_t *name, const X509_NAME *xn, const char *field)
 		last = i;
 	if (last < 0)
 		return;
+	/*
+	 * The ASCII string types (PrintableString, IA5String, VisibleString,
+	 * NumericString: X.680 41) with octets above 0x7F are outside their
+	 * alphabet: ck_cert reads them as UTF-8 (U+FFFD where they are not),
+	 * OpenSSL as Latin-1.  Not compared.
+	 */
+	{
+		const ASN1_STRING *v = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(xn, last));
+		int t = ASN1_STRING_type(v);
+
+		if (t == V_ASN1_PRINTABLESTRING || t == V_ASN1_IA5STRING ||
+		    t == V_ASN1_VISIBLESTRING || t == V_ASN1_NUMERICSTRING)
+			for (int k = 0; k < ASN1_STRING_length(v); k++)
+				if (ASN1_STRING_get0_data(v)[k] > 0x7f)
+					return;
+	}
 	n = ASN1_STRING_to_UTF8(&u, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(xn, last)));
 	if (n < 0)
 		return;
@@ -401,10 +417,27 @@ cmp_key_ids(const json_t *rec, X509 *x)
 	AUTHORITY_KEYID_free(aki);
 }
 
+/* The octets of the shortest identifier and length for tag and l (X.690 8.1.2, 10.1). */
+static long
+min_header(int tag, long l)
+{
+	long n = 1;	/* the identifier octet */
+
+	if (tag >= 31)	/* high tag number form: base 128, no leading 0x80 */
+		for (; tag > 0; tag >>= 7)
+			n++;
+	n++;		/* the length octet */
+	if (l >= 128)	/* long form: its count of octets, then l in base 256 */
+		for (; l > 0; l >>= 8)
+			n++;
+	return n;
+}
+
 /*
  * 1 when every universal TLV in buf has its DER form (SEQUENCE and SET
- * constructed, everything else primitive, definite lengths), walked with
- * OpenSSL's ASN1_get_object; depth is bounded.
+ * constructed, everything else primitive, definite lengths in the fewest
+ * octets, X.690 10.1; d2i_X509 reads a length of 41 in two octets), walked
+ * with OpenSSL's ASN1_get_object; depth is bounded.
  */
 static int
 der_forms(const unsigned char *p, long len, int depth)
@@ -419,6 +452,8 @@ der_forms(const unsigned char *p, long len, int depth)
 		int tag, cls, r = ASN1_get_object(&q, &l, &tag, &cls, end - p);
 
 		if (r & 0x80)
+			return 0;
+		if (!(r & 1) && q - p != min_header(tag, l))
 			return 0;
 		if (cls == V_ASN1_UNIVERSAL &&
 		    ((tag == V_ASN1_SEQUENCE || tag == V_ASN1_SET) != !!(r & V_ASN1_CONSTRUCTED)))
