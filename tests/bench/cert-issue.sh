@@ -29,7 +29,10 @@
 # it one process each 1.20-1.52x (cpu 1.22-1.52x; single runs taking turns,
 # medians: 1.37-1.62x), batch 1.85-2.87x (cpu 1.77-2.44x).  Batch wall
 # time needs both cores free; with other work on them it falls toward the
-# cpu ratio.
+# cpu ratio.  On the idle machine, after the legacy key path and SQLite
+# linked in (2608e48): one process each 1.64-1.78x (medians 1.48-1.53x),
+# batch 3.5-3.7x (cpu 2.0x); before them (66438c5) 1.29x (medians 1.23x),
+# batch 2.7x.
 set -eu
 N=${BENCH_N:-1000}
 ROUNDS=${BENCH_ROUNDS:-10}
