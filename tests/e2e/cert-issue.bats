@@ -388,6 +388,15 @@ ledger_sum() {
 	listed=$(cert-issue list --dir ca --status issued | jq -r 'select(.template == "AMTWebServer") | .serial' | sort)
 	[ "$printed" = "$listed" ]
 	[ "$(printf '%s\n' "$listed" | wc -l)" -eq 47 ]
+	# Every certificate signed on the threads (one CA key shared by them) verifies.
+	printf '%s\n' "$output" | jq -r 'select(.kind == "cert") | .pem' |
+		awk '/BEGIN CERTIFICATE/ { n++ } { print > ("batch." n ".pem") }'
+	n=0
+	for f in batch.*.pem; do
+		openssl verify -attime "$ATTIME" -CAfile anchors.pem "$f" >/dev/null
+		n=$((n + 1))
+	done
+	[ "$n" -eq 47 ]
 }
 
 @test "cert-issue: sign batch without the CA key: errors before it in order, nothing after it" {
