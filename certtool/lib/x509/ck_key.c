@@ -278,7 +278,7 @@ is_key_block(const char *name)
  * Decrypts an RFC 1421 encrypted block in place (PEM_do_header: key from
  * the password and the IV's first 8 bytes, EVP_BytesToKey with MD5, as
  * OpenSSL writes it), the cipher fetched by the name its DEK-Info gives.
- * Returns 1 (decrypted, or not encrypted) or 0.
+ * Returns 1 (decrypted) or 0.
  */
 static int
 trad_decrypt(const char *header, unsigned char *der, long *len, struct pw *pw)
@@ -289,8 +289,6 @@ trad_decrypt(const char *header, unsigned char *der, long *len, struct pw *pw)
 	size_t n;
 	int ivlen, ok, i;
 
-	if (strstr(header, "Proc-Type: 4,ENCRYPTED") == NULL)
-		return 1;
 	if ((dek = strstr(header, "DEK-Info: ")) == NULL)
 		return 0;
 	dek += strlen("DEK-Info: ");
@@ -425,7 +423,7 @@ ck_key_read_pem(const char *pem, size_t len, const char *type, pem_password_cb *
 	encrypted = strstr(header, "Proc-Type: 4,ENCRYPTED") != NULL;
 	if (encrypted || strcmp(name, PEM_STRING_PKCS8) == 0)
 		ck_key_ciphers();
-	if (!trad_decrypt(header, der, &dlen, &pw))
+	if (encrypted && !trad_decrypt(header, der, &dlen, &pw))
 		goto out;
 #ifdef CK_HAVE_LEGACY
 	if (legacy_on) {
