@@ -520,8 +520,10 @@ FORMS
 		empty) : >rsa-empty/ca.key ;;
 		huge) { cat rsa.p8; head -c 300000 /dev/zero | tr '\0' A; } >rsa-huge/ca.key ;;
 		esac
-		run -3 cert-issue sign --dir "rsa-$bad" --template amt-web-server --csr "$F/amt01.csr"
-		[[ "$output" == *"ca.key': not a PEM private key"* ]] || { echo "$bad: $output"; return 1; }
+		run -3 --separate-stderr cert-issue sign --dir "rsa-$bad" --template amt-web-server --csr "$F/amt01.csr"
+		[[ "$stderr" == *"ca.key': not a PEM private key"* ]] || { echo "$bad: $stderr"; return 1; }
+		# One error record on stdout, nothing else.
+		[ "$(printf '%s\n' "$output" | jq -r '.kind + " " + .code')" = "error parse" ]
 		[ "$(cert-issue list --dir "rsa-$bad" | wc -l)" -eq 0 ]
 	done
 }
